@@ -1,0 +1,81 @@
+"""The versioned public REST contract, /api/v1/. Thin: it translates HTTP to selectors and services.
+
+Paths of ../shared/spec/api-core.md are added by the issues that own them; everything is described in
+/api/v1/openapi.json with the interactive docs at /api/v1/docs, served from the app (no CDN).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query
+
+from jaring.api import errors
+from jaring.api.auth import PartnerToken
+from jaring.api.schemas import ErrorOut, HealthOut, ProgrammeOut, RegionOut, SectorOut, TokenOut
+from jaring.core.models import ApiToken, Region, Sector
+from jaring.core.selectors import regions_search
+from jaring.programmes.models import Programme
+
+api = NinjaAPI(
+    title="Jaring API",
+    version="1",
+    description=(
+        "API mitra Jaring (jaring pengaman sosial): pendaftaran pekerja rentan, status, kuota, kepesertaan.\n\n"
+        "Partner API of Jaring. Authenticate with `Authorization: Bearer <token>`; errors have the shape "
+        '`{"detail": "...", "errors": {"field": ["..."]}}`, in Bahasa Indonesia or English (`Accept-Language: en`).'
+    ),
+    auth=PartnerToken(),
+    urls_namespace="api",
+)
+errors.install(api)
+
+AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
+
+
+@api.get("/health", auth=None, response=HealthOut, tags=["system"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """Whether the service and its database answer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "database": connection.vendor}
+
+
+@api.get("/token", response={200: TokenOut, **AUTH_ERRORS}, tags=["system"])
+def token_info(request: HttpRequest) -> dict[str, object]:
+    """The calling token: its partner name, funder and scopes."""
+    token = request.auth  # type: ignore[attr-defined]
+    assert isinstance(token, ApiToken)
+    return {"name": token.name, "funder": token.funder.code, "scopes": token.scopes, "created_at": token.created_at}
+
+
+@api.get("/regions", response={200: list[RegionOut], **AUTH_ERRORS}, tags=["reference"])
+def regions(request: HttpRequest, q: str = "", level: int | None = Query(None, ge=1, le=4)) -> list[dict[str, object]]:
+    """Kemendagri regions by name or code (dotted or plain), at most 100."""
+    results: list[Region] = list(regions_search(query=q[:100], level=level, limit=100))
+    return [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent_id} for r in results]
+
+
+@api.get("/sectors", response={200: list[SectorOut], **AUTH_ERRORS}, tags=["reference"])
+def sectors(request: HttpRequest) -> list[Sector]:
+    """The sector catalogue: codes a partner sends in `sektor`."""
+    return list(Sector.objects.all())
+
+
+@api.get("/programmes", response={200: list[ProgrammeOut], **AUTH_ERRORS}, tags=["reference"])
+def programmes(request: HttpRequest) -> list[dict[str, object]]:
+    """The programmes of the token's funder."""
+    token = request.auth  # type: ignore[attr-defined]
+    assert isinstance(token, ApiToken)
+    rows = Programme.objects.filter(funder=token.funder).select_related("funder", "owning_agency")
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "funder": p.funder.code,
+            "year": p.year,
+            "owning_agency": p.owning_agency.code,
+            "status": p.status,
+        }
+        for p in rows
+    ]

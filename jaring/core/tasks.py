@@ -1,0 +1,84 @@
+"""Background work of the shared kernel, run by `jaring worker`.
+
+A job is a row (core.Job) plus a django-tasks task that does the work and reports progress on the
+row. Tasks take the job's id only, so a task that is run twice finds the row and redoes it safely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+from openpyxl import Workbook
+
+from jaring.core.models import AuditRecord, Job, User
+from jaring.core.selectors import audit_records_visible_to
+from jaring.core.services import job_create, job_fail, job_finish, job_progress, job_start
+
+EXPORT_DIR = "exports"
+PROGRESS_EVERY = 500
+
+
+def audit_export_start(*, actor: User, action: str = "") -> Job:
+    """Queue an XLSX export of the audit records the actor may see."""
+    job = job_create(
+        kind="audit_export",
+        label=_("Ekspor log audit"),
+        actor=actor,
+        params={"action": action},
+    )
+    # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    result = audit_export.enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+
+@task()
+def audit_export(job_id: int) -> None:
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    try:
+        _audit_export_run(job)
+    except Exception as exc:
+        job_fail(job=job, message=str(exc)[:500])
+        raise
+
+
+def _audit_export_run(job: Job) -> None:
+    actor = job.created_by
+    assert actor is not None
+    records = audit_records_visible_to(actor, action=job.params.get("action", "")).order_by("at", "id")
+    total = records.count()
+    job_start(job=job, total=total)
+    folder = Path(settings.MEDIA_ROOT) / EXPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"audit-{timezone.localtime():%Y%m%d-%H%M%S}-{job.pk}.xlsx"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("audit")
+    sheet.append([_("Waktu"), _("Pelaku"), _("Tindakan"), _("Jenis objek"), _("ID objek"), _("Objek"), _("Data")])
+    done = 0
+    record: AuditRecord
+    for record in records.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                timezone.localtime(record.at).replace(tzinfo=None),
+                record.actor_label,
+                record.action,
+                record.target_type,
+                record.target_id,
+                record.target_label,
+                str(record.data),
+            ]
+        )
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            job_progress(job=job, done=done)
+    workbook.save(folder / name)
+    job_finish(job=job, result={"file": f"{EXPORT_DIR}/{name}", "rows": done})

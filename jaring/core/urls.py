@@ -1,0 +1,20 @@
+from django.urls import path
+
+from jaring.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.login_view, name="login"),
+    path("keluar/", views.logout_view, name="logout"),
+    path("rujukan/", views.reference, name="reference"),
+    path("rujukan/wilayah/", views.regions, name="regions"),
+    path("audit/", views.audit, name="audit"),
+    path("audit/ekspor/", views.audit_export, name="audit_export"),
+    path("audit/akses/", views.access_log, name="access_log"),
+    path("pengguna/", views.users, name="users"),
+    path("pengguna/token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
+    path("pekerjaan/<int:pk>/", views.job_detail, name="job"),
+    path("pekerjaan/<int:pk>/unduh/", views.job_download, name="job_download"),
+]

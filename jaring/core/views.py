@@ -1,0 +1,257 @@
+"""Pages of the shared kernel: log-in, the role's home, reference data, audit, users and tokens, jobs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jaring.core import selectors
+from jaring.core.errors import DomainError
+from jaring.core.forms import ApiTokenForm, AuditFilterForm, LoginForm
+from jaring.core.http import client_ip, domain_errors_as_pages
+from jaring.core.models import AgencyKind, ApiToken, Holiday, Job, MinimumWage, Region, Sector, User
+from jaring.core.permissions import Capability, user_can
+from jaring.core.services import (
+    api_token_create,
+    api_token_revoke,
+    login_failure_record,
+    login_is_throttled,
+    login_success_record,
+)
+from jaring.core.tasks import audit_export_start
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip = client_ip(request)
+        if login_is_throttled(username=username, ip_address=ip):
+            form.add_error(None, _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."))
+            status = 429
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                login_failure_record(username=username, ip_address=ip)
+                form.add_error(None, _("Nama pengguna atau kata sandi salah."))
+                status = 400
+            else:
+                login(request, user)
+                login_success_record(user=user, ip_address=ip)
+                next_url = request.GET.get("next", "")
+                if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                    return redirect(next_url)
+                return redirect("core:home")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "core/login.html", {"form": form}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+@domain_errors_as_pages
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home: its scope, its figures and the things it does most."""
+    from jaring.registry.selectors import application_counts_by_status  # registry builds on core
+    from jaring.registry.states import ApplicationStatus
+
+    user = request.user
+    assert isinstance(user, User)
+    scope = selectors.scope_of(user)
+    counts = application_counts_by_status(user)
+    statuses = [(s.value, s.label, counts.get(s.value, 0)) for s in ApplicationStatus]
+    funders = selectors.funders_visible_to(user)
+    context = {
+        "scope": scope,
+        "statuses": statuses,
+        "total": sum(counts.values()),
+        "funders": funders,
+        "can_view_applications": user_can(user, Capability.VIEW_APPLICATIONS),
+        "role_label": user.get_role_display() if user.role else _("Administrator sistem"),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@domain_errors_as_pages
+def reference(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    selectors.require(user, Capability.VIEW_REFERENCE)
+    context = {
+        "funders": selectors.funders_visible_to(user),
+        "agencies": selectors.agencies_visible_to(user).exclude(kind=AgencyKind.KELURAHAN),
+        "kelurahan_offices": selectors.agencies_visible_to(user).filter(kind=AgencyKind.KELURAHAN).count(),
+        "sectors": Sector.objects.all(),
+        "wages": MinimumWage.objects.select_related("region").order_by("region__code", "-year"),
+        "holidays": Holiday.objects.order_by("date"),
+        "can_edit": user_can(user, Capability.ADMINISTER),
+    }
+    return render(request, "core/reference.html", context)
+
+
+@login_required
+@domain_errors_as_pages
+def regions(request: HttpRequest) -> HttpResponse:
+    """Search regions by name or code; the htmx request gets only the result rows."""
+    user = request.user
+    selectors.require(user, Capability.VIEW_REFERENCE)
+    query = request.GET.get("q", "")[:100]
+    level_raw = request.GET.get("level", "")
+    level = int(level_raw) if level_raw.isdigit() and int(level_raw) in Region.Level.values else None
+    results = selectors.regions_search(query=query, level=level, limit=100)
+    template = "core/_region_rows.html" if request.headers.get("HX-Request") else "core/regions.html"
+    return render(request, template, {"results": results, "q": query, "level": level, "levels": Region.Level.choices})
+
+
+@login_required
+@domain_errors_as_pages
+def audit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    records = selectors.audit_records_visible_to(
+        user,
+        action=filters.get("action", ""),
+        actor=filters.get("actor", ""),
+        target_type=filters.get("target_type", ""),
+        target_id=filters.get("target_id", ""),
+    )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"form": form, "page": page})
+
+
+@login_required
+@domain_errors_as_pages
+def access_log(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    actor = request.GET.get("actor", "")[:150]
+    logs = selectors.access_logs_visible_to(user, actor=actor, person_ref=request.GET.get("person", "")[:64])
+    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/access_log.html", {"page": page, "actor": actor})
+
+
+@login_required
+@domain_errors_as_pages
+@require_POST
+def audit_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    selectors.require(user, Capability.VIEW_AUDIT)
+    job = audit_export_start(actor=user, action=request.POST.get("action", "")[:80])
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
+@domain_errors_as_pages
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's progress; htmx polls the bar fragment until the job ends."""
+    user = request.user
+    assert isinstance(user, User)
+    job = selectors.jobs_visible_to(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@domain_errors_as_pages
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    from django.conf import settings
+
+    user = request.user
+    assert isinstance(user, User)
+    job = selectors.jobs_visible_to(user).filter(pk=pk, status=Job.Status.DONE).first()
+    if job is None or not job.result.get("file"):
+        raise Http404
+    path = (settings.MEDIA_ROOT / job.result["file"]).resolve()
+    if not path.is_relative_to(settings.MEDIA_ROOT.resolve()) or not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@login_required
+@domain_errors_as_pages
+@require_http_methods(["GET", "POST"])
+def users(request: HttpRequest) -> HttpResponse:
+    """Administrators: the officers of their scope, and the partners' API tokens."""
+    user = request.user
+    assert isinstance(user, User)
+    officers = selectors.users_visible_to(user)
+    funders = selectors.funders_visible_to(user)
+    form = ApiTokenForm(request.POST or None, funders=funders)
+    new_secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, new_secret = api_token_create(
+                    name=form.cleaned_data["name"],
+                    funder=form.cleaned_data["funder"],
+                    scopes=form.cleaned_data["scopes"],
+                    actor=user,
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("Token untuk %(name)s dibuat. Salin sekarang; token tidak akan ditampilkan lagi.") % {"name": token.name})
+                form = ApiTokenForm(funders=funders)
+        else:
+            status = 400
+    tokens = selectors.filter_by_funder(ApiToken.objects.select_related("funder"), selectors.scope_of(user))
+    context = {"officers": officers, "tokens": tokens, "form": form, "new_secret": new_secret}
+    return render(request, "core/users.html", context, status=status)
+
+
+@login_required
+@domain_errors_as_pages
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    selectors.require(user, Capability.ADMINISTER)
+    token = selectors.filter_by_funder(ApiToken.objects.all(), selectors.scope_of(user)).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    if token.revoked_at is None:
+        api_token_revoke(token=token, actor=user)
+        messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
+    return redirect("core:users")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"message": _("Permintaan tidak dapat diproses.")}, status=400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"message": _("Anda tidak berwenang membuka halaman ini.")}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"message": _("Halaman tidak ditemukan.")}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"message": _("Terjadi kesalahan pada server. Petugas teknis sudah dicatat.")}, status=500)
+
+

@@ -1,0 +1,42 @@
+"""A funder's programme for one year: who owns it, when cover runs, how many places it has."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.core.models import Agency, Funder
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Disiapkan")
+        OPEN = "open", _("Menerima pendaftaran")
+        CLOSED = "closed", _("Ditutup")
+
+    code = models.SlugField(_("kode"), max_length=30, unique=True)  # BPN-2026
+    name = models.CharField(_("nama"), max_length=200)
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("pemberi dana"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    # The office that runs the programme that year; Balikpapan moved it from Disnaker to Dinas Sosial in 2026.
+    owning_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="owned_programmes", verbose_name=_("instansi pengelola")
+    )
+    cover_start = models.DateField(_("awal perlindungan"))
+    cover_end = models.DateField(_("akhir perlindungan"))
+    quota = models.PositiveIntegerField(_("kuota peserta"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Last application number handed out; incremented by a conditional UPDATE, never read-modify-write.
+    last_number = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-year", "funder__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["funder", "year"], name="one_programme_per_funder_year"),
+            models.CheckConstraint(condition=models.Q(cover_end__gte=models.F("cover_start")), name="cover_end_after_start"),
+        ]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -1,0 +1,108 @@
+"""Persons (identified by NIK) and their applications to programmes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.core.models import Agency, Region, Sector
+from jaring.programmes.models import Programme
+from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Daring (mandiri)")
+    COUNTER = "counter", _("Loket")
+    KELURAHAN = "kelurahan", _("Operator kelurahan")
+    IMPORT = "import", _("Impor daftar")
+    API = "api", _("API mitra")
+
+
+class Person(models.Model):
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
+    name = models.CharField(_("nama"), max_length=150, db_index=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    mother_name = models.CharField(_("nama ibu kandung"), max_length=150, blank=True)
+    address = models.CharField(_("alamat"), max_length=255)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    # The KTP address decides residence, not the NIK prefix (which is where the NIK was issued).
+    kelurahan = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"))
+    domicile_since = models.DateField(_("berdomisili sejak"))
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)  # E.164: +628…
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("sektor"))
+    monthly_income = models.PositiveBigIntegerField(_("penghasilan per bulan (Rp)"))
+    aplikator = models.CharField(_("aplikator"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("orang")
+        verbose_name_plural = _("orang")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+
+def mask_nik(nik: str) -> str:
+    """Keep the region and the last two digits: 6471********0012. Enough to tell people apart at a counter."""
+    if len(nik) != 16:
+        return "*" * len(nik)
+    return nik[:4] + "*" * 10 + nik[-2:]
+
+
+class Application(models.Model):
+    number = models.CharField(_("nomor pendaftaran"), max_length=30, unique=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications", verbose_name=_("program"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications", verbose_name=_("orang"))
+    channel = models.CharField(_("jalur"), max_length=12, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    # Copied from the person when submitted, so scoping and queues do not move if the person moves later.
+    kelurahan = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"))
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("sektor"))
+    verifying_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("instansi verifikasi")
+    )
+    status_reason = models.TextField(_("alasan status"), blank=True)
+    note = models.TextField(_("keterangan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="one_open_application_per_person_programme",
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "status"])]
+        verbose_name = _("pendaftaran")
+        verbose_name_plural = _("pendaftaran")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def funder(self):  # noqa: ANN201 - a Funder; typed loosely to keep the audit helper generic
+        return self.programme.funder

@@ -1,0 +1,150 @@
+"""Django settings for Jaring, read strictly from the environment (see jaring/env.py).
+
+Variables (all optional on a developer machine):
+  JARING_SECRET_KEY      required when JARING_DEBUG is off
+  JARING_DEBUG           1/0, default 0
+  JARING_ALLOWED_HOSTS   comma-separated, default 127.0.0.1,localhost
+  DATABASE_URL           postgresql://user:pass@host:port/name; SQLite file when unset
+  JARING_DATA_DIR        where the SQLite file and uploaded documents live, default ./var
+  JARING_MEDIA_ROOT      uploaded documents, default $JARING_DATA_DIR/media (never under static)
+  JARING_TIME_ZONE       default Asia/Makassar (WITA)
+  JARING_LOGIN_ATTEMPTS  failed log-ins allowed per username and address in 15 minutes, default 5
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from jaring.env import Env, SettingError
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+env = Env()
+
+try:
+    DEBUG = env.bool("JARING_DEBUG", False)
+    SECRET_KEY = env.str("JARING_SECRET_KEY", "insecure-development-key-do-not-use" if DEBUG else None)
+    if not DEBUG and len(SECRET_KEY) < 32:
+        raise SettingError("JARING_SECRET_KEY must be at least 32 characters long")
+    ALLOWED_HOSTS = env.list("JARING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+    DATA_DIR = env.path("JARING_DATA_DIR", PROJECT_DIR / "var")
+    MEDIA_ROOT = env.path("JARING_MEDIA_ROOT", DATA_DIR / "media")
+    TIME_ZONE = env.timezone("JARING_TIME_ZONE", "Asia/Makassar")
+    DATABASES = {"default": env.database("DATABASE_URL", DATA_DIR / "jaring.sqlite3")}
+    LOGIN_ATTEMPTS_ALLOWED = env.int("JARING_LOGIN_ATTEMPTS", 5, minimum=1, maximum=100)
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingError(f"JARING_DATA_DIR={DATA_DIR} cannot be created: {exc.strerror}") from None
+except SettingError as exc:
+    # Stop start-up with one readable line rather than a traceback deep in Django.
+    sys.stderr.write(f"Jaring configuration error: {exc}\n")
+    raise SystemExit(2) from None
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "jaring.core",
+    "jaring.programmes",
+    "jaring.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jaring.urls"
+WSGI_APPLICATION = "jaring.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "jaring.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end packages come from npm (package-lock.json); only their built files are served.
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Documents are personal data: served only through views that check scope, never as /media/.
+MEDIA_URL = "/_private/"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jaring.api.urls import api
+
+urlpatterns = [
+    path("", include("jaring.core.urls")),
+    path("pendaftaran/", include("jaring.registry.urls")),
+    path("bahasa/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "jaring.core.views.bad_request"
+handler403 = "jaring.core.views.forbidden"
+handler404 = "jaring.core.views.not_found"
+handler500 = "jaring.core.views.server_error"
