@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jaring.core",
     "jaring.programmes",
     "jaring.registry",
+    "jaring.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ stopped and the temporary directory removed afterwards, also on Ctrl-C and
 SIGTERM.
 
 Exit codes besides the command's own: 2 for bad usage or missing binaries,
-3 when the cluster cannot be created or started.
+3 when the cluster cannot be created or started, 130/143 when interrupted.
 
 Python 3.11 standard library only.
 """
@@ -41,6 +41,7 @@ DB_NAME = "jaring"
 DB_USER = "postgres"
 HOST = "127.0.0.1"
 LOG_TAIL_LINES = 30
+COMMAND_GRACE_SECONDS = 10
 EXIT_USAGE = 2
 EXIT_START_FAILED = 3
 
@@ -60,6 +61,21 @@ def say(message: str) -> None:
 def die(message: str, code: int = EXIT_USAGE) -> NoReturn:
     say(f"with_postgres: {message}")
     sys.exit(code)
+
+
+def on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
+    raise Terminated
+
+
+def ignore_signals() -> None:
+    """Shield cleanup from a second Ctrl-C or SIGTERM so nothing is left behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def exit_status(returncode: int) -> int:
+    # A negative return code means the process died from a signal; use the shell convention.
+    return returncode if returncode >= 0 else 128 - returncode
 
 
 def find_bin_dir() -> Path:
@@ -100,9 +116,8 @@ class Cluster:
         self.version = bin_dir.parent.name
         # PostgreSQL refuses to run as root, so as root the server-side tools run
         # as the ``postgres`` OS user, which must own the temporary directory.
-        self.as_root = os.geteuid() == 0
         self.owner: pwd.struct_passwd | None = None
-        if self.as_root:
+        if os.geteuid() == 0:
             try:
                 self.owner = pwd.getpwnam(DB_USER)
             except KeyError:
@@ -112,10 +127,9 @@ class Cluster:
         self.port = free_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="jaring-pg-", dir="/tmp"))
         # mkdtemp creates the directory with mode 0o700; 0o755 keeps it traversable
-        # for both root (which reads the log) and the postgres user.
+        # for both the invoking user and the postgres user.
         self.tmp.chmod(0o755)
-        if self.owner is not None:
-            os.chown(self.tmp, self.owner.pw_uid, self.owner.pw_gid)
+        self._give_to_owner(self.tmp)
         self.data = self.tmp / "data"
         self.sockets = self.tmp / "sockets"
         self.log = self.tmp / "postgres.log"
@@ -125,36 +139,57 @@ class Cluster:
     def url(self) -> str:
         return f"postgresql://{DB_USER}@{HOST}:{self.port}/{DB_NAME}"
 
-    def _run(self, tool: str, *args: str, as_server_user: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a PostgreSQL tool with output captured (shown only on failure)."""
+    def _give_to_owner(self, path: Path) -> None:
+        if self.owner is not None:
+            os.chown(path, self.owner.pw_uid, self.owner.pw_gid)
+
+    def _run(self, tool: str, *args: str, as_server_user: bool = True) -> tuple[int, str]:
+        """Run a PostgreSQL tool to completion; return its exit code and combined output.
+
+        The tool gets its own session so a terminal Ctrl-C does not hit it halfway
+        (an interrupted initdb deletes its data directory, an interrupted pg_ctl may
+        leave a postmaster starting behind our back). If Ctrl-C or SIGTERM reaches
+        us meanwhile, the tool is still waited for, then the interruption is
+        re-raised: cleanup then always sees a settled state.
+        """
         cmd = [str(self.bin_dir / tool), *args]
-        if as_server_user and self.as_root:
+        if as_server_user and self.owner is not None:
             cmd = ["runuser", "-u", DB_USER, "--", *cmd]
-        # cwd=tmp: the postgres user may not be allowed into the caller's directory.
-        return subprocess.run(
-            cmd,
-            cwd=self.tmp,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
-        )
+        interruption: KeyboardInterrupt | None = None
+        # Output goes to a file rather than a pipe so waiting can be resumed freely.
+        with tempfile.TemporaryFile(mode="w+") as output:
+            proc = subprocess.Popen(
+                cmd,
+                cwd=self.tmp,  # the postgres user may not be allowed into the caller's directory
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            while proc.returncode is None:
+                try:
+                    proc.wait()
+                except KeyboardInterrupt as exc:
+                    interruption = interruption or exc
+            output.seek(0)
+            text = output.read().rstrip()
+        if interruption is not None:
+            raise interruption
+        return proc.returncode, text
 
     def init(self) -> None:
         common = ["-D", str(self.data), "-U", DB_USER, "--auth=trust", "-E", "UTF8"]
-        result = self._run("initdb", *common, "--locale=C.UTF-8")
-        if result.returncode != 0:
+        code, output = self._run("initdb", *common, "--locale=C.UTF-8")
+        if code != 0:
             # C.UTF-8 is missing on some systems; fall back to the plain C locale.
             shutil.rmtree(self.data, ignore_errors=True)
-            result = self._run("initdb", *common, "--no-locale")
-        if result.returncode != 0:
-            raise SetupError(f"initdb failed:\n{result.stdout.rstrip()}")
+            code, output = self._run("initdb", *common, "--no-locale")
+        if code != 0:
+            raise SetupError(f"initdb failed:\n{output}")
 
     def start(self) -> None:
         self.sockets.mkdir()
-        if self.owner is not None:
-            os.chown(self.sockets, self.owner.pw_uid, self.owner.pw_gid)
+        self._give_to_owner(self.sockets)
         server_options = [
             "-p", str(self.port),
             "-c", f"listen_addresses={HOST}",
@@ -166,21 +201,22 @@ class Cluster:
             "-c", "full_page_writes=off",
             "-c", "max_connections=100",
         ]  # fmt: skip
-        # Marked as started before pg_ctl returns: if the wait is interrupted the
-        # server may already be running, and stop() must still shut it down.
+        # Set before pg_ctl runs: whatever happens from here, stop() must try to shut it down.
         self.started = True
-        result = self._run(
+        code, output = self._run(
             "pg_ctl", "start", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
             "-o", shlex.join(server_options),
         )  # fmt: skip
-        if result.returncode != 0:
-            raise SetupError(f"pg_ctl start failed:\n{result.stdout.rstrip()}\n{self.log_tail()}")
+        if code != 0:
+            raise SetupError(f"pg_ctl start failed:\n{output}\n{self.log_tail()}")
 
     def create_database(self) -> None:
         # Connects over TCP as the trusted 'postgres' role, so no OS user switch is needed.
-        result = self._run("createdb", "-h", HOST, "-p", str(self.port), "-U", DB_USER, DB_NAME, as_server_user=False)
-        if result.returncode != 0:
-            raise SetupError(f"createdb failed:\n{result.stdout.rstrip()}\n{self.log_tail()}")
+        code, output = self._run(
+            "createdb", "-h", HOST, "-p", str(self.port), "-U", DB_USER, DB_NAME, as_server_user=False
+        )
+        if code != 0:
+            raise SetupError(f"createdb failed:\n{output}\n{self.log_tail()}")
 
     def log_tail(self) -> str:
         try:
@@ -190,34 +226,47 @@ class Cluster:
         return "\n".join([f"--- last {LOG_TAIL_LINES} lines of {self.log} ---", *lines[-LOG_TAIL_LINES:]])
 
     def stop(self) -> None:
-        if self.started:
-            result = self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", "-t", "60")
-            if result.returncode != 0 and (self.data / "postmaster.pid").exists():
-                say(f"pg_ctl stop -m fast failed, retrying with -m immediate:\n{result.stdout.rstrip()}")
-                self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30")
-            self.started = False
+        if not self.started:
+            return
+        self.started = False
+        code, output = self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", "-t", "60")
+        if code != 0 and (self.data / "postmaster.pid").exists():
+            say(f"with_postgres: pg_ctl stop -m fast failed, retrying with -m immediate:\n{output}")
+            code, output = self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30")
+            if code != 0:
+                say(f"with_postgres: could not stop PostgreSQL:\n{output}")
+        if code == 0:
             say(f"PostgreSQL {self.version} on {HOST}:{self.port} stopped")
 
     def remove(self) -> None:
-        def report(_func: object, path: str, exc_info: object) -> None:
-            say(f"could not remove {path}: {exc_info}")
+        def report(_func: object, path: str, exc_info: tuple[type[BaseException], BaseException, object]) -> None:
+            if not isinstance(exc_info[1], FileNotFoundError):
+                say(f"with_postgres: could not remove {path}: {exc_info[1]}")
 
         shutil.rmtree(self.tmp, onerror=report)
 
 
-def on_sigterm(signum: int, _frame: FrameType | None) -> NoReturn:
-    raise Terminated(signum)
-
-
 def run_command(command: list[str], database_url: str) -> int:
-    # stdout/stderr are inherited, so the command's output streams through unchanged.
     try:
-        result = subprocess.run(command, env={**os.environ, "DATABASE_URL": database_url}, check=False)
-    except (FileNotFoundError, PermissionError) as exc:
+        # stdout/stderr are inherited, so the command's output streams through unchanged.
+        proc = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": database_url})
+    except OSError as exc:
         say(f"with_postgres: cannot run {command[0]!r}: {exc.strerror}")
         return 127 if isinstance(exc, FileNotFoundError) else 126
-    # A negative return code means the command died from a signal; use the shell convention.
-    return result.returncode if result.returncode >= 0 else 128 - result.returncode
+    try:
+        return exit_status(proc.wait())
+    except KeyboardInterrupt as exc:
+        # A terminal Ctrl-C reaches the command directly (same process group); SIGTERM
+        # was sent to us only, so pass it on. Then give the command time to wind down.
+        if isinstance(exc, Terminated):
+            proc.terminate()
+        ignore_signals()
+        try:
+            proc.wait(timeout=COMMAND_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
 
 
 def parse_command(argv: Sequence[str]) -> list[str]:
@@ -254,9 +303,7 @@ def main(argv: Sequence[str]) -> int:
         say("with_postgres: interrupted")
         return 128 + signal.SIGINT
     finally:
-        # Shield the cleanup from a second Ctrl-C or SIGTERM so nothing is left behind.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        ignore_signals()
         if cluster is not None:
             cluster.stop()
             cluster.remove()

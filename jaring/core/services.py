@@ -121,7 +121,7 @@ def access_log_write(
     )
 
 
-def _hash_token(secret: str) -> str:
+def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -146,7 +146,7 @@ def api_token_create(*, name: str, funder: Funder, scopes: list[str], actor: Use
             funder=funder,
             scopes=sorted(set(scopes)),
             prefix=secret[: len(TOKEN_PREFIX) + 6],
-            token_hash=_hash_token(secret),
+            token_hash=token_hash(secret),
             created_by=actor if isinstance(actor, User) else None,
         )
         audit_record(actor=actor, action="api_token.create", target=token, data={"scopes": token.scopes})
@@ -165,7 +165,7 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     """The live token for a presented secret, or None. Marks the token used (at most once a minute)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("funder").filter(token_hash=_hash_token(secret), revoked_at=None).first()
+    token = ApiToken.objects.select_related("funder").filter(token_hash=token_hash(secret), revoked_at=None).first()
     if token is None:
         return None
     now = timezone.now()

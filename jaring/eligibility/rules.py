@@ -175,7 +175,7 @@ def check_region(facts: Facts, rules: RuleSet) -> RuleOutcome:
 def check_domicile_months(facts: Facts, rules: RuleSet, minimum: int) -> RuleOutcome:
     if facts.domicile_since > facts.application_date:
         reason = _(
-            "Tanggal mulai domisili (%(since)s) sesudah tanggal pendaftaran (%(applied)s); periksa kembali data domisili."
+            "Tanggal mulai domisili (%(since)s) sesudah tanggal pendaftaran (%(applied)s); periksa data domisili."
         ) % {"since": format_date(facts.domicile_since), "applied": format_date(facts.application_date)}
         return RuleOutcome(rule=RULE_DOMICILE_MONTHS, passed=False, reason=reason)
     months = months_between(facts.domicile_since, facts.application_date)
@@ -209,7 +209,9 @@ def check_income_ceiling(facts: Facts, rules: RuleSet, ceiling: int) -> RuleOutc
 
 def check_age(facts: Facts, rules: RuleSet) -> RuleOutcome:
     if facts.birth_date > facts.application_date:
-        reason = _("Tanggal lahir (%(born)s) sesudah tanggal pendaftaran (%(applied)s); periksa kembali data.") % {
+        reason = _(
+            "Tanggal lahir (%(born)s) sesudah tanggal pendaftaran (%(applied)s); periksa data tanggal lahir."
+        ) % {
             "born": format_date(facts.birth_date),
             "applied": format_date(facts.application_date),
         }

@@ -237,7 +237,7 @@ def test_a_domicile_starting_after_the_application_date_fails_with_its_own_reaso
 
     assert not outcome.passed
     assert outcome.reason == (
-        "Tanggal mulai domisili (01-12-2026) sesudah tanggal pendaftaran (15-11-2026); periksa kembali data domisili."
+        "Tanggal mulai domisili (01-12-2026) sesudah tanggal pendaftaran (15-11-2026); periksa data domisili."
     )
 
 
@@ -266,7 +266,7 @@ def test_months_between_counts_whole_calendar_months(start: date, end: date, mon
 
 
 def test_months_between_refuses_an_end_before_the_start() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="before"):
         months_between(date(2026, 5, 15), date(2026, 5, 14))
 
 
@@ -510,7 +510,7 @@ def test_every_coverage_is_named() -> None:
 
 
 def test_coverage_from_an_unknown_source_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown coverage source"):
         Coverage(source="asuransi", label="x")
 
 
@@ -552,7 +552,7 @@ def test_every_failing_rule_is_reported_not_only_the_first() -> None:
 def test_an_assessment_refuses_flags_that_contradict_its_outcomes() -> None:
     failed = RuleOutcome(rule="region", passed=False, reason="x")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="eligible does not match"):
         Assessment(outcomes=(failed,), eligible=True, complete=True, ruleset_version="v")
 
 
@@ -562,5 +562,5 @@ def test_an_assessment_refuses_flags_that_contradict_its_outcomes() -> None:
     ids=["min-above-max", "negative-months", "negative-ceiling"],
 )
 def test_a_ruleset_with_impossible_bounds_is_refused(bad: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must not be"):
         dataclasses.replace(BALIKPAPAN_2026, **bad)  # type: ignore[arg-type]

@@ -1,0 +1,253 @@
+"""Demo data: programmes for 2026 (and Balikpapan's 2025), officers of every role, a partner token,
+and synthetic applicants in every state, made through the same services the application uses.
+
+Everything is synthetic: names are common Indonesian names, NIKs are structurally valid for the
+kelurahan's kecamatan but belong to nobody.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
+from jaring.core.reference import seed_reference
+from jaring.core.services import audit_record, token_hash
+from jaring.programmes.models import Programme
+from jaring.registry.models import Application, Channel, Sex
+from jaring.registry.services import application_create, application_transition, person_upsert
+from jaring.registry.states import ApplicationStatus, Transition
+
+DEMO_PASSWORD = "jaring-demo-2026"
+DEMO_TOKEN = "jrg_demo-balikpapan-ojol-partner-token-2026"  # noqa: S105 - a published demo credential
+DEMO_TOKEN_NAME = "Mitra aplikator (demo)"
+
+
+@dataclass(frozen=True)
+class ProgrammeSeed:
+    code: str
+    funder: str
+    year: int
+    name: str
+    owner: str
+    quota: int
+    status: str
+    short: str  # used in demo usernames
+
+
+PROGRAMMES = [
+    ProgrammeSeed("BPN-2025", "balikpapan", 2025, "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2025", "disnaker", 7100, "closed", "bpn"),
+    # Balikpapan moved the programme from Disnaker to Dinas Sosial in 2026.
+    ProgrammeSeed("BPN-2026", "balikpapan", 2026, "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2026", "dinsos", 7100, "open", "bpn"),
+    ProgrammeSeed("SMD-2026", "samarinda", 2026, "Perlindungan Pekerja Rentan Kota Samarinda 2026", "disnaker", 19000, "open", "smd"),
+    ProgrammeSeed("KUTIM-2026", "kutim", 2026, "Jamsostek Pekerja Rentan Kutai Timur 2026", "disnaker", 150000, "open", "kutim"),
+    ProgrammeSeed("KALTIM-2026", "kaltim", 2026, "Perlindungan Pekerja Rentan Provinsi Kalimantan Timur 2026", "disnaker", 12000, "open", "kaltim"),
+]
+
+FIRST_NAMES_M = ["Muhammad", "Ahmad", "Budi", "Agus", "Rudi", "Andi", "Hendra", "Syamsul", "Yusuf", "Rahmat", "Arif", "Darmawan", "Joko", "La Ode", "Abdul"]
+FIRST_NAMES_F = ["Siti", "Nur", "Sri", "Dewi", "Rina", "Fitri", "Wahyuni", "Hasanah", "Rahmawati", "Ani", "Yuliana", "Maria"]
+LAST_NAMES = ["Saputra", "Hidayat", "Rahman", "Sitorus", "Setiawan", "Pratama", "Santoso", "Nugroho", "Lestari", "Wijaya", "Hasibuan", "Ramadhan", "Aminah", "Pangaribuan", ""]
+APLIKATORS = ["Gojek", "Grab", "Maxim", "inDrive"]
+
+# Each demo applicant ends in one of these states; the path is the transitions that lead there.
+PATHS: dict[str, list[str]] = {
+    ApplicationStatus.DRAFT: [],
+    ApplicationStatus.SUBMITTED: [Transition.SUBMIT],
+    ApplicationStatus.NOT_ELIGIBLE: [Transition.SUBMIT, Transition.FIND_NOT_ELIGIBLE],
+    ApplicationStatus.AWAITING_VERIFICATION: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION],
+    ApplicationStatus.RETURNED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.RETURN_FOR_CORRECTION],
+    ApplicationStatus.REJECTED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.REJECT],
+    ApplicationStatus.APPROVED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.APPROVE],
+    ApplicationStatus.WAITLISTED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.WAITLIST],
+    ApplicationStatus.ENROLLED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.APPROVE, Transition.ENROL],
+    ApplicationStatus.WITHDRAWN: [Transition.SUBMIT, Transition.WITHDRAW],
+}
+REASONS = {
+    Transition.FIND_NOT_ELIGIBLE: "Domisili di wilayah ini baru 4 bulan; syarat minimal 6 bulan.",
+    Transition.RETURN_FOR_CORRECTION: "Foto KTP tidak terbaca; unggah ulang foto yang jelas.",
+    Transition.REJECT: "Bukan nelayan aktif menurut data kelompok nelayan.",
+    Transition.WAITLIST: "Kuota program penuh; masuk daftar tunggu.",
+    Transition.WITHDRAW: "Pemohon membatalkan karena sudah menjadi pekerja penerima upah.",
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    scope: str
+
+
+def _verifying_agency(funder: Funder, sector: Sector, owner: Agency) -> Agency:
+    if sector.default_agency_kind:
+        agency = Agency.objects.filter(funder=funder, kind=sector.default_agency_kind).first()
+        if agency is not None:
+            return agency
+    return owner
+
+
+def _nik(rng: random.Random, kelurahan: Region, birth: date, sex: str, serial: int) -> str:
+    district = kelurahan.plain_code[:6]
+    day = birth.day + (40 if sex == Sex.FEMALE else 0)
+    return f"{district}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+
+
+def seed_programmes() -> dict[str, Programme]:
+    programmes = {}
+    for seed in PROGRAMMES:
+        funder = Funder.objects.get(code=seed.funder)
+        owner = Agency.objects.get(funder=funder, code=seed.owner)
+        programme, created = Programme.objects.get_or_create(
+            code=seed.code,
+            defaults={
+                "name": seed.name,
+                "funder": funder,
+                "year": seed.year,
+                "owning_agency": owner,
+                "cover_start": date(seed.year, 1, 1),
+                "cover_end": date(seed.year, 12, 31),
+                "quota": seed.quota,
+                "status": seed.status,
+            },
+        )
+        if created:
+            audit_record(actor=None, action="programme.seed", target=programme)
+        programmes[seed.code] = programme
+    return programmes
+
+
+def seed_users(programmes: dict[str, Programme]) -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+
+    def make(username: str, role: str, funder: Funder | None, label: str, **extra: object) -> None:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"role": role, "funder": funder, "full_name": label, **extra},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            audit_record(actor=None, action="user.seed", target=user, data={"role": role})
+        logins.append(DemoLogin(username, str(Role(role).label) if role else "Administrator sistem", label))
+
+    make("admin", Role.ADMINISTRATOR, None, "Administrator sistem (semua pemberi dana)", is_staff=True, is_superuser=True)
+    for seed in PROGRAMMES:
+        if seed.year != 2026:
+            continue
+        programme = programmes[seed.code]
+        funder = programme.funder
+        owner = programme.owning_agency
+        s = seed.short
+        place = funder.region.name
+        make(f"petugas.{s}", Role.REGISTRATION_OFFICER, funder, f"Petugas loket {owner.name}", agency=owner)
+        make(f"manajer.{s}", Role.PROGRAMME_MANAGER, funder, f"Pengelola program {place}", agency=owner)
+        make(f"bpjs.{s}", Role.BPJS_LIAISON, funder, f"Penghubung BPJS Ketenagakerjaan {place}")
+        make(f"pimpinan.{s}", Role.LEADERSHIP, funder, f"Pimpinan daerah {place}")
+        make(f"auditor.{s}", Role.AUDITOR, funder, f"Auditor {place}")
+        make(f"admin.{s}", Role.ADMINISTRATOR, funder, f"Administrator {place}", is_staff=True)
+        for kind in (AgencyKind.DPPP, AgencyKind.DISHUB, owner.kind):
+            agency = Agency.objects.get(funder=funder, code=kind)
+            make(f"verifikator.{kind}.{s}", Role.VERIFIER, funder, f"Verifikator {agency.name}", agency=agency)
+        village = _demo_village(funder)
+        if village is not None:
+            office = Agency.objects.get(funder=funder, kind=AgencyKind.KELURAHAN, region=village)
+            slug = village.name.lower().replace(" ", "")
+            make(f"operator.{slug}.{s}", Role.KELURAHAN_OPERATOR, funder, f"Operator {office.name}", agency=office, kelurahan=village)
+    return logins
+
+
+def _demo_village(funder: Funder) -> Region | None:
+    if funder.code == "kaltim":
+        return None
+    if funder.code == "balikpapan":
+        return Region.objects.get(code="64.71.01.1001")  # Manggar, Balikpapan Timur
+    return Region.objects.filter(code__startswith=funder.region.code + ".", level=Region.Level.VILLAGE).order_by("code").first()
+
+
+def seed_token() -> str:
+    funder = Funder.objects.get(code="balikpapan")
+    if not ApiToken.objects.filter(token_hash=token_hash(DEMO_TOKEN)).exists():
+        token = ApiToken.objects.create(
+            name=DEMO_TOKEN_NAME,
+            funder=funder,
+            scopes=["registration", "reports", "membership"],
+            prefix=DEMO_TOKEN[:10],
+            token_hash=token_hash(DEMO_TOKEN),
+        )
+        audit_record(actor=None, action="api_token.seed", target=token)
+    return DEMO_TOKEN
+
+
+def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40, seed: int = 2026) -> int:
+    rng = random.Random(seed)
+    sectors = list(Sector.objects.all())
+    statuses = list(PATHS)
+    today = date.today()
+    made = 0
+    serial = 1
+    for code, programme in programmes.items():
+        if programme.year != 2026:
+            continue
+        funder = programme.funder
+        villages = list(Region.objects.filter(code__startswith=funder.region.code + ".", level=Region.Level.VILLAGE))
+        demo_village = _demo_village(funder)
+        officer = User.objects.filter(role=Role.REGISTRATION_OFFICER, funder=funder).first()
+        count = per_programme + (20 if code == "BPN-2026" else 0)
+        for i in range(count):
+            status = statuses[i % len(statuses)]
+            # A quarter of each city's applicants live in the demo kelurahan, so its operator has work.
+            village = demo_village if demo_village is not None and i % 4 == 0 else rng.choice(villages)
+            sex = Sex.FEMALE if rng.random() < 0.35 else Sex.MALE
+            first = rng.choice(FIRST_NAMES_F if sex == Sex.FEMALE else FIRST_NAMES_M)
+            name = f"{first} {rng.choice(LAST_NAMES)}".strip()
+            birth = date(rng.randint(1962, 2005), rng.randint(1, 12), rng.randint(1, 28))
+            sector = rng.choice(sectors)
+            channel = rng.choice([Channel.ONLINE, Channel.COUNTER, Channel.KELURAHAN, Channel.API])
+            actor: User | str = officer if channel == Channel.COUNTER and officer else f"demo:{channel}"
+            person = person_upsert(
+                nik=_nik(rng, village, birth, sex, serial),
+                kk_number=f"{village.plain_code[:6]}{rng.randint(10**9, 10**10 - 1)}",
+                name=name,
+                birth_place=rng.choice(["Balikpapan", "Samarinda", "Sangatta", "Makassar", "Surabaya", "Pare-Pare"]),
+                birth_date=birth,
+                sex=sex,
+                mother_name=f"{rng.choice(FIRST_NAMES_F)} {rng.choice(LAST_NAMES)}".strip(),
+                address=f"Jl. {rng.choice(['Mulawarman', 'Sudirman', 'Soekarno-Hatta', 'Pangeran Antasari', 'Ruhui Rahayu'])} No. {rng.randint(1, 200)}",
+                rt=f"{rng.randint(1, 40):03d}",
+                rw=f"{rng.randint(1, 12):03d}",
+                kelurahan=village,
+                domicile_since=today - timedelta(days=rng.randint(200, 9000)),
+                phone=f"+62812{rng.randint(10**7, 10**8 - 1)}",
+                sector=sector,
+                monthly_income=rng.randrange(1_500_000, 4_000_000, 50_000),
+                aplikator=rng.choice(APLIKATORS) if sector.code == "ojol" else "",
+                actor=actor,
+            )
+            serial += 1
+            application = application_create(person=person, programme=programme, channel=channel, actor=actor)
+            agency = _verifying_agency(funder, sector, programme.owning_agency)
+            for transition in PATHS[status]:
+                application = application_transition(
+                    application=application,
+                    transition=transition,
+                    actor=actor,
+                    reason=REASONS.get(transition, ""),
+                    verifying_agency=agency if transition == Transition.SEND_TO_VERIFICATION else None,
+                )
+            made += 1
+    return made
+
+
+def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
+    with transaction.atomic():
+        reference = seed_reference()
+        programmes = seed_programmes()
+        logins = seed_users(programmes)
+        token = seed_token()
+        applicants = 0
+        if not Application.objects.exists():
+            applicants = seed_applicants(programmes, per_programme=per_programme)
+    return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}

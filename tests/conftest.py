@@ -1,0 +1,233 @@
+"""Personas and shared fixtures. Tests read like a specification of what each officer may do."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
+from jaring.core.reference import seed_reference
+from jaring.programmes.models import Programme
+from jaring.registry.models import Application, Channel, Sex
+from jaring.registry.services import application_create, application_transition, person_upsert
+from jaring.registry.states import Transition
+
+PASSWORD = "a-long-test-password-2026"
+MANGGAR = "64.71.01.1001"  # Balikpapan Timur
+LAMARU = "64.71.01.1002"  # Balikpapan Timur, a neighbouring kelurahan
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run under scripts/with_postgres.py")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def reference(db: None) -> None:
+    """Regions of Kalimantan Timur, the four funders with their offices, sectors, UMK and holidays."""
+    if not Region.objects.exists():
+        seed_reference()
+
+
+@pytest.fixture
+def balikpapan(reference: None) -> Funder:
+    return Funder.objects.get(code="balikpapan")
+
+
+@pytest.fixture
+def samarinda(reference: None) -> Funder:
+    return Funder.objects.get(code="samarinda")
+
+
+def _agency(funder: Funder, kind: str) -> Agency:
+    return Agency.objects.get(funder=funder, code=kind)
+
+
+@pytest.fixture
+def bpn_2026(balikpapan: Funder) -> Programme:
+    return Programme.objects.create(
+        code="BPN-2026",
+        name="Jaminan Sosial Pekerja Rentan Kota Balikpapan 2026",
+        funder=balikpapan,
+        year=2026,
+        owning_agency=_agency(balikpapan, AgencyKind.DINSOS),
+        cover_start=date(2026, 1, 1),
+        cover_end=date(2026, 12, 31),
+        quota=7100,
+        status=Programme.Status.OPEN,
+    )
+
+
+@pytest.fixture
+def smd_2026(samarinda: Funder) -> Programme:
+    return Programme.objects.create(
+        code="SMD-2026",
+        name="Perlindungan Pekerja Rentan Kota Samarinda 2026",
+        funder=samarinda,
+        year=2026,
+        owning_agency=_agency(samarinda, AgencyKind.DISNAKER),
+        cover_start=date(2026, 1, 1),
+        cover_end=date(2026, 12, 31),
+        quota=19000,
+        status=Programme.Status.OPEN,
+    )
+
+
+@pytest.fixture
+def make_officer(reference: None) -> Callable[..., User]:
+    def make(username: str, role: str, funder: Funder | None, **extra: object) -> User:
+        user = User(username=username, role=role, funder=funder, full_name=username.replace("_", " ").title(), **extra)
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def registration_officer(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("registration_officer", Role.REGISTRATION_OFFICER, balikpapan, agency=_agency(balikpapan, "dinsos"))
+
+
+@pytest.fixture
+def kelurahan_operator_manggar(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer(
+        "kelurahan_operator_manggar",
+        Role.KELURAHAN_OPERATOR,
+        balikpapan,
+        kelurahan=Region.objects.get(code=MANGGAR),
+        agency=Agency.objects.get(funder=balikpapan, region_id=MANGGAR),
+    )
+
+
+@pytest.fixture
+def dppp_verifier(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("dppp_verifier", Role.VERIFIER, balikpapan, agency=_agency(balikpapan, AgencyKind.DPPP))
+
+
+@pytest.fixture
+def dishub_verifier(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("dishub_verifier", Role.VERIFIER, balikpapan, agency=_agency(balikpapan, AgencyKind.DISHUB))
+
+
+@pytest.fixture
+def programme_manager(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("programme_manager", Role.PROGRAMME_MANAGER, balikpapan)
+
+
+@pytest.fixture
+def bpjs_liaison(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("bpjs_liaison", Role.BPJS_LIAISON, balikpapan)
+
+
+@pytest.fixture
+def leadership(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("wali_kota_office", Role.LEADERSHIP, balikpapan)
+
+
+@pytest.fixture
+def auditor(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("auditor", Role.AUDITOR, balikpapan)
+
+
+@pytest.fixture
+def administrator(make_officer: Callable[..., User], balikpapan: Funder) -> User:
+    return make_officer("administrator_bpn", Role.ADMINISTRATOR, balikpapan, is_staff=True)
+
+
+@pytest.fixture
+def system_administrator(make_officer: Callable[..., User]) -> User:
+    return make_officer("system_admin", Role.ADMINISTRATOR, None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def samarinda_officer(make_officer: Callable[..., User], samarinda: Funder) -> User:
+    """An officer of another funder: an outsider to everything of Balikpapan."""
+    return make_officer("samarinda_officer", Role.REGISTRATION_OFFICER, samarinda)
+
+
+@pytest.fixture
+def outsider(make_officer: Callable[..., User]) -> User:
+    """A log-in with no role and no funder (for example a deactivated post)."""
+    return make_officer("outsider", "", None)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_application(reference: None) -> Callable[..., Application]:
+    """An application in a given state, made through the services, with the verifying agency of its sector."""
+    serial = iter(range(1, 10_000))
+    paths = {
+        "draft": [],
+        "submitted": [Transition.SUBMIT],
+        "awaiting_verification": [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION],
+        "approved": [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.APPROVE],
+    }
+
+    def make(
+        programme: Programme,
+        *,
+        sector: str = "ojol",
+        kelurahan: str = MANGGAR,
+        status: str = "awaiting_verification",
+        name: str = "Budi Santoso",
+        actor: User | str = "test",
+    ) -> Application:
+        n = next(serial)
+        region = Region.objects.get(code=kelurahan)
+        sector_row = Sector.objects.get(code=sector)
+        person = person_upsert(
+            nik=f"{region.plain_code[:6]}150890{n:04d}",
+            name=name,
+            birth_date=date(1990, 8, 15),
+            sex=Sex.MALE,
+            address="Jl. Mulawarman No. 1",
+            kelurahan=region,
+            domicile_since=date(2015, 1, 1),
+            sector=sector_row,
+            monthly_income=2_500_000,
+            aplikator="Gojek" if sector == "ojol" else "",
+            actor=actor,
+        )
+        application = application_create(person=person, programme=programme, channel=Channel.COUNTER, actor=actor)
+        kind = sector_row.default_agency_kind
+        agency = (
+            Agency.objects.get(funder=programme.funder, code=kind) if kind else programme.owning_agency
+        )
+        for transition in paths[status]:
+            application = application_transition(
+                application=application,
+                transition=transition,
+                actor=actor,
+                verifying_agency=agency if transition == Transition.SEND_TO_VERIFICATION else None,
+            )
+        return application
+
+    return make
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def expect_postgres() -> bool:
+    return os.environ.get("JARING_EXPECT_POSTGRES") == "1"
