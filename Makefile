@@ -1,0 +1,81 @@
+# Jaring: the two set-up commands of the README are `make demo` and `make test`.
+# Both install what they need themselves: Debian packages, the virtual environment, npm packages.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+APT_DEMO := gettext
+APT_TEST := chromium chromium-driver postgresql-15 gettext
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test test-sqlite test-postgres lint check serve worker setup setup-test messages clean
+
+## demo: install, seed demo data on SQLite and serve on http://127.0.0.1:$(PORT)
+demo: setup
+	JARING_SECRET_KEY=$${JARING_SECRET_KEY:-demo-only-secret-key-never-use-in-production} \
+	  $(BIN)/jaring demo --port $(PORT)
+
+## test: install, then the whole suite on SQLite (with Chromium) and again on a throwaway PostgreSQL 15
+test: setup-test
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -q
+
+test-postgres:
+	JARING_EXPECT_POSTGRES=1 $(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -q -m "not browser"
+
+## lint: formatting, lint and types
+lint: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy jaring
+
+## check: everything CI runs
+check: lint test
+
+serve: setup
+	$(BIN)/jaring serve --port $(PORT)
+
+worker: setup
+	$(BIN)/jaring worker
+
+setup: $(VENV)/.installed node_modules/.installed
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_DEMO)"
+
+setup-test: setup
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_TEST)"
+
+# Installs only what is missing, so a prepared machine does not touch the network.
+apt:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## messages: extract translatable strings and compile the catalogues (needs gettext)
+messages: setup
+	cd jaring && ../$(BIN)/jaring makemessages -l en -l id --no-obsolete
+	cd jaring && ../$(BIN)/jaring compilemessages
+
+## lock: re-resolve requirements.lock from pyproject.toml (uses uv, installed on demand)
+lock:
+	test -x $(BIN)/uv || $(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules var

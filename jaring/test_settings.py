@@ -1,0 +1,26 @@
+"""Settings for the test run and type checking: the real settings with safe defaults for a developer machine.
+
+The environment still wins, so `DATABASE_URL` set by scripts/with_postgres.py selects PostgreSQL before
+Django starts (switching engines later would leave tests quietly running on SQLite).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("JARING_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnop")
+os.environ.setdefault("JARING_DATA_DIR", tempfile.mkdtemp(prefix="jaring-test-"))
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from jaring.settings import *  # noqa: E402, F403
+
+# Hashing passwords slowly protects production; in tests it only costs time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files straight from the finders (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,103 @@
+"""Log-in for officers: hashed passwords, throttled guessing, each role's home."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from jaring.core.models import User
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_logs_in_and_lands_on_their_home(registration_officer: User) -> None:
+    client = Client()
+    response = client.post("/masuk/", {"username": "registration_officer", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Petugas pendaftaran" in home.content.decode()
+
+
+def test_passwords_are_stored_hashed(registration_officer: User) -> None:
+    registration_officer.refresh_from_db()
+    assert PASSWORD not in registration_officer.password
+    assert registration_officer.check_password(PASSWORD)
+
+
+def test_a_wrong_password_is_refused_in_bahasa_indonesia(registration_officer: User) -> None:
+    response = Client().post("/masuk/", {"username": "registration_officer", "password": "salah"})
+    assert response.status_code == 400
+    assert "Nama pengguna atau kata sandi salah." in response.content.decode()
+
+
+def test_an_empty_form_is_a_400_naming_the_fields_not_a_500() -> None:
+    response = Client().post("/masuk/", {})
+    assert response.status_code == 400
+
+
+def test_repeated_failures_are_throttled_even_with_the_right_password(registration_officer: User) -> None:
+    client = Client()
+    for _ in range(5):
+        client.post("/masuk/", {"username": "registration_officer", "password": "tebak"})
+    response = client.post("/masuk/", {"username": "registration_officer", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_log_in_clears_earlier_failures(registration_officer: User) -> None:
+    client = Client()
+    for _ in range(4):
+        client.post("/masuk/", {"username": "registration_officer", "password": "tebak"})
+    assert client.post("/masuk/", {"username": "registration_officer", "password": PASSWORD}).status_code == 302
+    client.post("/keluar/")
+    for _ in range(4):
+        client.post("/masuk/", {"username": "registration_officer", "password": "tebak"})
+    assert client.post("/masuk/", {"username": "registration_officer", "password": PASSWORD}).status_code == 302
+
+
+def test_next_only_redirects_within_the_site(registration_officer: User) -> None:
+    response = Client().post(
+        "/masuk/?next=https://evil.example/", {"username": "registration_officer", "password": PASSWORD}
+    )
+    assert response["Location"] == "/"
+
+
+def test_logging_out_needs_a_post(registration_officer: User) -> None:
+    client = Client()
+    client.force_login(registration_officer)
+    assert client.get("/keluar/").status_code == 405
+    assert client.post("/keluar/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("persona", "role_label"),
+    [
+        ("registration_officer", "Petugas pendaftaran"),
+        ("kelurahan_operator_manggar", "Operator kelurahan"),
+        ("dppp_verifier", "Verifikator instansi"),
+        ("programme_manager", "Pengelola program"),
+        ("bpjs_liaison", "Petugas penghubung BPJS"),
+        ("leadership", "Pimpinan"),
+        ("auditor", "Auditor"),
+        ("administrator", "Administrator"),
+    ],
+)
+def test_each_role_sees_a_home_page_fitting_the_role(persona: str, role_label: str, request: pytest.FixtureRequest) -> None:
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get("/")
+    assert page.status_code == 200
+    assert role_label in page.content.decode()
+
+
+def test_the_language_switch_turns_the_interface_english(registration_officer: User) -> None:
+    client = Client()
+    client.force_login(registration_officer)
+    client.post("/bahasa/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert 'lang="en"' in page
+    assert "Registration officer" in page

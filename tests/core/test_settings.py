@@ -1,0 +1,90 @@
+"""A bad environment setting stops start-up with one clear line naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jaring.env import Env, SettingError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_django(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JARING_", "DATABASE_URL"))}
+    env.update({"JARING_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "jaring.settings"})
+    env.update(overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+GOOD_KEY = "x" * 40
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"JARING_DEBUG": "maybe"}, "JARING_DEBUG='maybe' is not a boolean"),
+        ({}, "JARING_SECRET_KEY is required"),
+        ({"JARING_SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must start with postgresql://"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "DATABASE_URL": ""}, "DATABASE_URL is set but empty"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_TIME_ZONE": "Asia/Balikpapan"}, "not a known time zone"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_ALLOWED_HOSTS": "a,,b"}, "has an empty item"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_LOGIN_ATTEMPTS": "lima"}, "not a whole number"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_LOGIN_ATTEMPTS": "0"}, "below the minimum 1"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_a_clear_message(tmp_path: Path, overrides: dict[str, str], message: str) -> None:
+    result = start_django(tmp_path, **overrides)
+    assert result.returncode == 2
+    assert "started" not in result.stdout
+    assert "Jaring configuration error:" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_good_settings_start_on_sqlite_in_the_data_dir(tmp_path: Path) -> None:
+    result = start_django(tmp_path, JARING_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_debug_mode_needs_no_secret_key(tmp_path: Path) -> None:
+    assert start_django(tmp_path, JARING_DEBUG="1").returncode == 0
+
+
+def test_database_url_is_parsed_into_a_postgresql_config() -> None:
+    config = Env({"DATABASE_URL": "postgresql://jaring:rahasia@db.local:5433/jaring"}).database("DATABASE_URL", Path("x"))
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.local", 5433, "jaring", "jaring")
+
+
+def test_sqlite_is_the_default_database(tmp_path: Path) -> None:
+    config = Env({}).database("DATABASE_URL", tmp_path / "j.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "j.sqlite3")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("ON", True), ("0", False), ("off", False)])
+def test_booleans_are_read_strictly(raw: str, expected: bool) -> None:
+    assert Env({"B": raw}).bool("B", not expected) is expected
+
+
+def test_a_list_setting_is_split_on_commas() -> None:
+    assert Env({"H": "jaring.balikpapan.go.id, 127.0.0.1"}).list("H", []) == ["jaring.balikpapan.go.id", "127.0.0.1"]
+
+
+def test_an_out_of_range_number_is_refused() -> None:
+    with pytest.raises(SettingError, match="above the maximum"):
+        Env({"N": "1000"}).int("N", 5, maximum=100)
