@@ -1,10 +1,10 @@
 """The `jaring` console command: Django's management commands, with dashed names allowed.
 
-    jaring serve            production server (gunicorn) with static files served by the app
-    jaring worker           the background job worker
-    jaring demo             seed demo data into a SQLite file and serve it
-    jaring api-token create --name NAME --funder CODE --scope SCOPE
-    jaring seed-reference   regions, funders, agencies, sectors, UMK, holidays
+jaring serve            production server (gunicorn) with static files served by the app
+jaring worker           the background job worker
+jaring demo             seed demo data into a SQLite file and serve it
+jaring api-token create --name NAME --funder CODE --scope SCOPE
+jaring seed-reference   regions, funders, agencies, sectors, UMK, holidays
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ class Env:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def string(self, name: str, default: str | None = None) -> str:
         value = self.environ.get(name)
         if value is None:
             if default is None:
@@ -75,7 +75,7 @@ class Env:
         return Path(raw).expanduser().resolve()
 
     def timezone(self, name: str, default: str) -> str:
-        value = self.str(name, default)
+        value = self.string(name, default)
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):

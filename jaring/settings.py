@@ -27,7 +27,7 @@ env = Env()
 
 try:
     DEBUG = env.bool("JARING_DEBUG", False)
-    SECRET_KEY = env.str("JARING_SECRET_KEY", "insecure-development-key-do-not-use" if DEBUG else None)
+    SECRET_KEY = env.string("JARING_SECRET_KEY", "insecure-development-key-do-not-use" if DEBUG else None)
     if not DEBUG and len(SECRET_KEY) < 32:
         raise SettingError("JARING_SECRET_KEY must be at least 32 characters long")
     ALLOWED_HOSTS = env.list("JARING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -12,7 +12,7 @@ os.environ.setdefault("JARING_DATA_DIR", tempfile.mkdtemp(prefix="jaring-test-")
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from jaring.settings import *  # noqa: E402, F403
+from jaring.settings import *  # noqa: F403
 
 # Hashing passwords slowly protects production; in tests it only costs time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

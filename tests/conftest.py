@@ -95,7 +95,9 @@ def make_officer(reference: None) -> Callable[..., User]:
 
 @pytest.fixture
 def registration_officer(make_officer: Callable[..., User], balikpapan: Funder) -> User:
-    return make_officer("registration_officer", Role.REGISTRATION_OFFICER, balikpapan, agency=_agency(balikpapan, "dinsos"))
+    return make_officer(
+        "registration_officer", Role.REGISTRATION_OFFICER, balikpapan, agency=_agency(balikpapan, "dinsos")
+    )
 
 
 @pytest.fixture
@@ -209,9 +211,7 @@ def make_application(reference: None) -> Callable[..., Application]:
         )
         application = application_create(person=person, programme=programme, channel=Channel.COUNTER, actor=actor)
         kind = sector_row.default_agency_kind
-        agency = (
-            Agency.objects.get(funder=programme.funder, code=kind) if kind else programme.owning_agency
-        )
+        agency = Agency.objects.get(funder=programme.funder, code=kind) if kind else programme.owning_agency
         for transition in paths[status]:
             application = application_transition(
                 application=application,

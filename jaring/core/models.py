@@ -74,7 +74,9 @@ class AgencyKind(models.TextChoices):
 class Agency(models.Model):
     """An office (OPD) of a funder: owns a programme, verifies a sector, or nominates people."""
 
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("pemberi dana"))
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("pemberi dana")
+    )
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("nama"), max_length=160)
     kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices)
@@ -114,7 +116,9 @@ class Sector(models.Model):
 class MinimumWage(models.Model):
     """UMK (or UMP for a province) of a region for a year, in Rupiah per month."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="minimum_wages", verbose_name=_("wilayah"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="minimum_wages", verbose_name=_("wilayah")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000)])
     amount = models.DecimalField(_("jumlah (Rp/bulan)"), max_digits=14, decimal_places=2)
     legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
@@ -197,7 +201,12 @@ class AuditRecord(models.Model):
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pelaku")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
     # Kept as text too, so the record still names the actor if an account is renamed, and can name
     # non-user actors ("api:gojek", "system", "applicant").
@@ -223,7 +232,12 @@ class AccessLog(models.Model):
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pelaku")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
     actor_label = models.CharField(_("pelaku (teks)"), max_length=150)
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -253,7 +267,9 @@ class ApiToken(models.Model):
     """A partner's bearer token. Only the SHA-256 of the secret is stored; the secret is shown once."""
 
     name = models.CharField(_("nama mitra"), max_length=120)
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("pemberi dana"))
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("pemberi dana")
+    )
     scopes = models.JSONField(_("cakupan"), default=list)
     prefix = models.CharField(_("awalan"), max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -328,3 +344,6 @@ class LoginAttempt(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username}"

@@ -83,7 +83,7 @@ def seed_regions(provinces: list[str] | None = None) -> int:
         province = lokal_wilayah.get_wilayah(province_code)
         if province is None:
             raise ValueError(f"unknown province code {province_code!r}")
-        stack = [(province, None)]
+        stack: list[tuple[lokal_wilayah.Wilayah, str | None]] = [(province, None)]
         # Parents are appended before their children, so one bulk insert keeps foreign keys valid.
         while stack:
             item, parent_code = stack.pop()
@@ -156,7 +156,8 @@ def seed_holidays() -> int:
         for holiday in get_holidays(year).holidays:
             kind = Holiday.Kind.CUTI_BERSAMA if holiday.type == "cuti_bersama" else Holiday.Kind.NATIONAL
             _, created = Holiday.objects.get_or_create(
-                date=date.fromisoformat(holiday.date), defaults={"name": holiday.name, "kind": kind, "source": "lokal-id"}
+                date=date.fromisoformat(holiday.date),
+                defaults={"name": holiday.name, "kind": kind, "source": "lokal-id"},
             )
             added += created
     return added

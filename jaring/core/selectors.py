@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import AccessLog, Agency, AuditRecord, Funder, Job, Region, Role, User
 from jaring.core.permissions import Capability, user_can
-from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,12 @@ class Scope:
     funder_id: int | None
     agency_id: int | None = None
     kelurahan_code: str | None = None
+
+    @property
+    def funder(self) -> int:
+        """The funder of a scoped (not everything) officer."""
+        assert self.funder_id is not None, "a scope that is not everything always has a funder"
+        return self.funder_id
 
 
 def scope_of(user: User | object) -> Scope:
@@ -56,13 +62,13 @@ def require(user: User | object, capability: str) -> Scope:
 def filter_by_funder(qs: QuerySet, scope: Scope, *, field: str = "funder") -> QuerySet:
     if scope.everything:
         return qs
-    return qs.filter(**{f"{field}_id": scope.funder_id})
+    return qs.filter(**{f"{field}_id": scope.funder})
 
 
 def funders_visible_to(user: User) -> QuerySet[Funder]:
     scope = scope_of(user)
     qs = Funder.objects.select_related("region")
-    return qs if scope.everything else qs.filter(pk=scope.funder_id)
+    return qs if scope.everything else qs.filter(pk=scope.funder)
 
 
 def agencies_visible_to(user: User) -> QuerySet[Agency]:
@@ -112,7 +118,7 @@ def jobs_visible_to(user: User) -> QuerySet[Job]:
     if scope.everything:
         return Job.objects.all()
     # An officer follows their own jobs; others of the same funder may see them too.
-    return Job.objects.filter(Q(created_by=user) | Q(funder_id=scope.funder_id))
+    return Job.objects.filter(Q(created_by=user) | Q(funder_id=scope.funder))
 
 
 def regions_search(*, query: str = "", level: int | None = None, within: str = "", limit: int = 50) -> QuerySet[Region]:

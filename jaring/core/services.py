@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from jaring.core.errors import DomainError
 from jaring.core.models import AccessLog, ApiScope, ApiToken, AuditRecord, Funder, Job, LoginAttempt, User
 
-TOKEN_PREFIX = "jrg_"
+TOKEN_PREFIX = "jrg_"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
 
 
 def _actor_label(actor: User | str | None) -> str:
@@ -194,7 +194,9 @@ def login_success_record(*, user: User, ip_address: str | None) -> None:
     audit_record(actor=user, action="user.login", target=user, data={"ip": ip_address})
 
 
-def job_create(*, kind: str, label: str, actor: User | None, total: int = 0, params: dict[str, Any] | None = None) -> Job:
+def job_create(
+    *, kind: str, label: str, actor: User | None, total: int = 0, params: dict[str, Any] | None = None
+) -> Job:
     job = Job.objects.create(
         kind=kind,
         label=label,

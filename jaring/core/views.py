@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -175,7 +176,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @domain_errors_as_pages
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     from django.conf import settings
 
     user = request.user
@@ -214,7 +215,11 @@ def users(request: HttpRequest) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = 400
             else:
-                messages.success(request, _("Token untuk %(name)s dibuat. Salin sekarang; token tidak akan ditampilkan lagi.") % {"name": token.name})
+                messages.success(
+                    request,
+                    _("Token untuk %(name)s dibuat. Salin sekarang; token tidak akan ditampilkan lagi.")
+                    % {"name": token.name},
+                )
                 form = ApiTokenForm(funders=funders)
         else:
             status = 400
@@ -252,6 +257,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"message": _("Terjadi kesalahan pada server. Petugas teknis sudah dicatat.")}, status=500)
-
-
+    return render(
+        request,
+        "core/error.html",
+        {"message": _("Terjadi kesalahan pada server. Petugas teknis sudah dicatat.")},
+        status=500,
+    )

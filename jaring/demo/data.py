@@ -21,9 +21,10 @@ from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import application_create, application_transition, person_upsert
 from jaring.registry.states import ApplicationStatus, Transition
 
-DEMO_PASSWORD = "jaring-demo-2026"
-DEMO_TOKEN = "jrg_demo-balikpapan-ojol-partner-token-2026"  # noqa: S105 - a published demo credential
-DEMO_TOKEN_NAME = "Mitra aplikator (demo)"
+# Published demo credentials: the demo runs on 127.0.0.1 with synthetic people only.
+DEMO_PASSWORD = "jaring-demo-2026"  # noqa: S105
+DEMO_TOKEN = "jrg_demo-balikpapan-ojol-partner-token-2026"  # noqa: S105
+DEMO_TOKEN_NAME = "Mitra aplikator (demo)"  # noqa: S105 - a name, not a secret
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,102 @@ class ProgrammeSeed:
 
 
 PROGRAMMES = [
-    ProgrammeSeed("BPN-2025", "balikpapan", 2025, "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2025", "disnaker", 7100, "closed", "bpn"),
+    ProgrammeSeed(
+        "BPN-2025",
+        "balikpapan",
+        2025,
+        "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2025",
+        "disnaker",
+        7100,
+        "closed",
+        "bpn",
+    ),
     # Balikpapan moved the programme from Disnaker to Dinas Sosial in 2026.
-    ProgrammeSeed("BPN-2026", "balikpapan", 2026, "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2026", "dinsos", 7100, "open", "bpn"),
-    ProgrammeSeed("SMD-2026", "samarinda", 2026, "Perlindungan Pekerja Rentan Kota Samarinda 2026", "disnaker", 19000, "open", "smd"),
-    ProgrammeSeed("KUTIM-2026", "kutim", 2026, "Jamsostek Pekerja Rentan Kutai Timur 2026", "disnaker", 150000, "open", "kutim"),
-    ProgrammeSeed("KALTIM-2026", "kaltim", 2026, "Perlindungan Pekerja Rentan Provinsi Kalimantan Timur 2026", "disnaker", 12000, "open", "kaltim"),
+    ProgrammeSeed(
+        "BPN-2026",
+        "balikpapan",
+        2026,
+        "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2026",
+        "dinsos",
+        7100,
+        "open",
+        "bpn",
+    ),
+    ProgrammeSeed(
+        "SMD-2026",
+        "samarinda",
+        2026,
+        "Perlindungan Pekerja Rentan Kota Samarinda 2026",
+        "disnaker",
+        19000,
+        "open",
+        "smd",
+    ),
+    ProgrammeSeed(
+        "KUTIM-2026", "kutim", 2026, "Jamsostek Pekerja Rentan Kutai Timur 2026", "disnaker", 150000, "open", "kutim"
+    ),
+    ProgrammeSeed(
+        "KALTIM-2026",
+        "kaltim",
+        2026,
+        "Perlindungan Pekerja Rentan Provinsi Kalimantan Timur 2026",
+        "disnaker",
+        12000,
+        "open",
+        "kaltim",
+    ),
 ]
 
-FIRST_NAMES_M = ["Muhammad", "Ahmad", "Budi", "Agus", "Rudi", "Andi", "Hendra", "Syamsul", "Yusuf", "Rahmat", "Arif", "Darmawan", "Joko", "La Ode", "Abdul"]
-FIRST_NAMES_F = ["Siti", "Nur", "Sri", "Dewi", "Rina", "Fitri", "Wahyuni", "Hasanah", "Rahmawati", "Ani", "Yuliana", "Maria"]
-LAST_NAMES = ["Saputra", "Hidayat", "Rahman", "Sitorus", "Setiawan", "Pratama", "Santoso", "Nugroho", "Lestari", "Wijaya", "Hasibuan", "Ramadhan", "Aminah", "Pangaribuan", ""]
+FIRST_NAMES_M = [
+    "Muhammad",
+    "Ahmad",
+    "Budi",
+    "Agus",
+    "Rudi",
+    "Andi",
+    "Hendra",
+    "Syamsul",
+    "Yusuf",
+    "Rahmat",
+    "Arif",
+    "Darmawan",
+    "Joko",
+    "La Ode",
+    "Abdul",
+]
+FIRST_NAMES_F = [
+    "Siti",
+    "Nur",
+    "Sri",
+    "Dewi",
+    "Rina",
+    "Fitri",
+    "Wahyuni",
+    "Hasanah",
+    "Rahmawati",
+    "Ani",
+    "Yuliana",
+    "Maria",
+]
+LAST_NAMES = [
+    "Saputra",
+    "Hidayat",
+    "Rahman",
+    "Sitorus",
+    "Setiawan",
+    "Pratama",
+    "Santoso",
+    "Nugroho",
+    "Lestari",
+    "Wijaya",
+    "Hasibuan",
+    "Ramadhan",
+    "Aminah",
+    "Pangaribuan",
+    "",
+]
 APLIKATORS = ["Gojek", "Grab", "Maxim", "inDrive"]
+STREETS = ["Mulawarman", "Sudirman", "Soekarno-Hatta", "Pangeran Antasari", "Ruhui Rahayu"]
 
 # Each demo applicant ends in one of these states; the path is the transitions that lead there.
 PATHS: dict[str, list[str]] = {
@@ -62,7 +147,12 @@ PATHS: dict[str, list[str]] = {
     ApplicationStatus.REJECTED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.REJECT],
     ApplicationStatus.APPROVED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.APPROVE],
     ApplicationStatus.WAITLISTED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.WAITLIST],
-    ApplicationStatus.ENROLLED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.APPROVE, Transition.ENROL],
+    ApplicationStatus.ENROLLED: [
+        Transition.SUBMIT,
+        Transition.SEND_TO_VERIFICATION,
+        Transition.APPROVE,
+        Transition.ENROL,
+    ],
     ApplicationStatus.WITHDRAWN: [Transition.SUBMIT, Transition.WITHDRAW],
 }
 REASONS = {
@@ -133,7 +223,9 @@ def seed_users(programmes: dict[str, Programme]) -> list[DemoLogin]:
             audit_record(actor=None, action="user.seed", target=user, data={"role": role})
         logins.append(DemoLogin(username, str(Role(role).label) if role else "Administrator sistem", label))
 
-    make("admin", Role.ADMINISTRATOR, None, "Administrator sistem (semua pemberi dana)", is_staff=True, is_superuser=True)
+    make(
+        "admin", Role.ADMINISTRATOR, None, "Administrator sistem (semua pemberi dana)", is_staff=True, is_superuser=True
+    )
     for seed in PROGRAMMES:
         if seed.year != 2026:
             continue
@@ -155,7 +247,14 @@ def seed_users(programmes: dict[str, Programme]) -> list[DemoLogin]:
         if village is not None:
             office = Agency.objects.get(funder=funder, kind=AgencyKind.KELURAHAN, region=village)
             slug = village.name.lower().replace(" ", "")
-            make(f"operator.{slug}.{s}", Role.KELURAHAN_OPERATOR, funder, f"Operator {office.name}", agency=office, kelurahan=village)
+            make(
+                f"operator.{slug}.{s}",
+                Role.KELURAHAN_OPERATOR,
+                funder,
+                f"Operator {office.name}",
+                agency=office,
+                kelurahan=village,
+            )
     return logins
 
 
@@ -164,7 +263,11 @@ def _demo_village(funder: Funder) -> Region | None:
         return None
     if funder.code == "balikpapan":
         return Region.objects.get(code="64.71.01.1001")  # Manggar, Balikpapan Timur
-    return Region.objects.filter(code__startswith=funder.region.code + ".", level=Region.Level.VILLAGE).order_by("code").first()
+    return (
+        Region.objects.filter(code__startswith=funder.region.code + ".", level=Region.Level.VILLAGE)
+        .order_by("code")
+        .first()
+    )
 
 
 def seed_token() -> str:
@@ -215,7 +318,7 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
                 birth_date=birth,
                 sex=sex,
                 mother_name=f"{rng.choice(FIRST_NAMES_F)} {rng.choice(LAST_NAMES)}".strip(),
-                address=f"Jl. {rng.choice(['Mulawarman', 'Sudirman', 'Soekarno-Hatta', 'Pangeran Antasari', 'Ruhui Rahayu'])} No. {rng.randint(1, 200)}",
+                address=f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 200)}",
                 rt=f"{rng.randint(1, 40):03d}",
                 rw=f"{rng.randint(1, 12):03d}",
                 kelurahan=village,
@@ -234,7 +337,7 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
                     application=application,
                     transition=transition,
                     actor=actor,
-                    reason=REASONS.get(transition, ""),
+                    reason=REASONS.get(Transition(transition), ""),
                     verifying_agency=agency if transition == Transition.SEND_TO_VERIFICATION else None,
                 )
             made += 1

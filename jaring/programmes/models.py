@@ -16,7 +16,9 @@ class Programme(models.Model):
 
     code = models.SlugField(_("kode"), max_length=30, unique=True)  # BPN-2026
     name = models.CharField(_("nama"), max_length=200)
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("pemberi dana"))
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("pemberi dana")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     # The office that runs the programme that year; Balikpapan moved it from Disnaker to Dinas Sosial in 2026.
     owning_agency = models.ForeignKey(
@@ -33,7 +35,9 @@ class Programme(models.Model):
         ordering = ["-year", "funder__name"]
         constraints = [
             models.UniqueConstraint(fields=["funder", "year"], name="one_programme_per_funder_year"),
-            models.CheckConstraint(condition=models.Q(cover_end__gte=models.F("cover_start")), name="cover_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(cover_end__gte=models.F("cover_start")), name="cover_end_after_start"
+            ),
         ]
         verbose_name = _("program")
         verbose_name_plural = _("program")

@@ -66,7 +66,9 @@ def mask_nik(nik: str) -> str:
 
 class Application(models.Model):
     number = models.CharField(_("nomor pendaftaran"), max_length=30, unique=True)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications", verbose_name=_("program"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="applications", verbose_name=_("program")
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications", verbose_name=_("orang"))
     channel = models.CharField(_("jalur"), max_length=12, choices=Channel.choices)
     status = models.CharField(
@@ -104,5 +106,5 @@ class Application(models.Model):
         return self.number
 
     @property
-    def funder(self):  # noqa: ANN201 - a Funder; typed loosely to keep the audit helper generic
+    def funder(self):
         return self.programme.funder

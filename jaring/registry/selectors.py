@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
-
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import NotFound, PermissionDenied
@@ -16,7 +15,7 @@ from jaring.registry.models import Application
 def _scoped(qs: QuerySet[Application], scope: Scope) -> QuerySet[Application]:
     if scope.everything:
         return qs
-    qs = qs.filter(programme__funder_id=scope.funder_id)
+    qs = qs.filter(programme__funder_id=scope.funder)
     if scope.agency_id is not None:
         qs = qs.filter(verifying_agency_id=scope.agency_id)
     if scope.kelurahan_code is not None:

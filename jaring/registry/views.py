@@ -46,5 +46,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         ip_address=client_ip(request),
         funder=application.programme.funder,
     )
-    history = AuditRecord.objects.filter(target_type="registry.application", target_id=str(application.pk)).order_by("at", "id")
+    history = AuditRecord.objects.filter(target_type="registry.application", target_id=str(application.pk)).order_by(
+        "at", "id"
+    )
     return render(request, "registry/detail.html", {"application": application, "person": person, "history": history})

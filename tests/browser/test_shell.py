@@ -22,7 +22,9 @@ def log_in(page: Page, base: str, username: str, password: str = PASSWORD) -> No
     page.locator("#login-submit").click()
 
 
-def test_a_registration_officer_logs_in_and_sees_their_home(live_server, page: Page, registration_officer: User) -> None:  # type: ignore[no-untyped-def]
+def test_a_registration_officer_logs_in_and_sees_their_home(
+    live_server, page: Page, registration_officer: User
+) -> None:  # type: ignore[no-untyped-def]
     log_in(page, live_server.url, "registration_officer")
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("#role")).to_contain_text("Petugas pendaftaran")
@@ -30,7 +32,9 @@ def test_a_registration_officer_logs_in_and_sees_their_home(live_server, page: P
     expect(page.get_by_role("link", name="Log audit")).to_have_count(0)
 
 
-def test_a_wrong_password_shows_an_error_and_stays_on_the_log_in_page(live_server, page: Page, registration_officer: User) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_shows_an_error_and_stays_on_the_log_in_page(
+    live_server, page: Page, registration_officer: User
+) -> None:  # type: ignore[no-untyped-def]
     log_in(page, live_server.url, "registration_officer", "salah-sandi")
     expect(page.get_by_role("alert")).to_contain_text("Nama pengguna atau kata sandi salah.")
     expect(page).to_have_url(f"{live_server.url}/masuk/")
@@ -43,7 +47,9 @@ def test_an_auditor_sees_the_audit_menu(live_server, page: Page, auditor: User) 
     expect(page.locator("h1")).to_contain_text("Log audit")
 
 
-def test_the_language_switch_turns_the_page_english_and_back(live_server, page: Page, registration_officer: User) -> None:  # type: ignore[no-untyped-def]
+def test_the_language_switch_turns_the_page_english_and_back(
+    live_server, page: Page, registration_officer: User
+) -> None:  # type: ignore[no-untyped-def]
     log_in(page, live_server.url, "registration_officer")
     page.locator("#language").select_option("en")
     page.locator("#language-submit").click()

@@ -24,7 +24,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_api_token_create_prints_the_token_once_and_stores_its_hash(balikpapan: Funder) -> None:
     out = io.StringIO()
-    call_command("api_token", "create", "--name", "Maxim", "--funder", "balikpapan", "--scope", "registration", stdout=out, stderr=io.StringIO())
+    call_command(
+        "api_token",
+        "create",
+        "--name",
+        "Maxim",
+        "--funder",
+        "balikpapan",
+        "--scope",
+        "registration",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     secret = out.getvalue().strip()
     token = ApiToken.objects.get(name="Maxim")
     assert secret.startswith("jrg_")
@@ -40,7 +51,18 @@ def test_api_token_create_refuses_an_unknown_funder(reference: None) -> None:
 
 def test_api_token_revoke_by_prefix(balikpapan: Funder) -> None:
     out = io.StringIO()
-    call_command("api_token", "create", "--name", "Grab", "--funder", "balikpapan", "--scope", "reports", stdout=out, stderr=io.StringIO())
+    call_command(
+        "api_token",
+        "create",
+        "--name",
+        "Grab",
+        "--funder",
+        "balikpapan",
+        "--scope",
+        "reports",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     token = ApiToken.objects.get(name="Grab")
     call_command("api_token", "revoke", token.prefix, stdout=io.StringIO())
     assert api_token_authenticate(secret=out.getvalue().strip()) is None
@@ -55,7 +77,12 @@ def _free_port() -> int:
 @pytest.mark.django_db(transaction=False)
 def test_serve_runs_gunicorn_and_serves_pages_and_static_files(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "JARING_DATA_DIR": str(tmp_path), "JARING_SECRET_KEY": "s" * 40, "DJANGO_SETTINGS_MODULE": "jaring.settings"}
+    env = {
+        **os.environ,
+        "JARING_DATA_DIR": str(tmp_path),
+        "JARING_SECRET_KEY": "s" * 40,
+        "DJANGO_SETTINGS_MODULE": "jaring.settings",
+    }
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "jaring.cli", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
     server = subprocess.Popen(

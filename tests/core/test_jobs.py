@@ -41,7 +41,9 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_done(
 # The worker closes its database connections between tasks, as it must in production; so this test
 # commits for real instead of running inside a rolled-back transaction.
 @pytest.mark.django_db(transaction=True)
-def test_an_auditor_exports_the_audit_log_through_the_worker(auditor: User, client_for: Callable[[User], Client]) -> None:
+def test_an_auditor_exports_the_audit_log_through_the_worker(
+    auditor: User, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(auditor)
     response = client.post("/audit/ekspor/", {"action": ""})
     assert response.status_code == 302

@@ -86,7 +86,9 @@ def test_logging_out_needs_a_post(registration_officer: User) -> None:
         ("administrator", "Administrator"),
     ],
 )
-def test_each_role_sees_a_home_page_fitting_the_role(persona: str, role_label: str, request: pytest.FixtureRequest) -> None:
+def test_each_role_sees_a_home_page_fitting_the_role(
+    persona: str, role_label: str, request: pytest.FixtureRequest
+) -> None:
     client = Client()
     client.force_login(request.getfixturevalue(persona))
     page = client.get("/")

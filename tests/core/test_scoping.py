@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def caseload(bpn_2026: Programme, smd_2026: Programme, make_application: Callable[..., Application]) -> dict[str, Application]:
+def caseload(
+    bpn_2026: Programme, smd_2026: Programme, make_application: Callable[..., Application]
+) -> dict[str, Application]:
     """A fisher and an ojek driver in Manggar, an ojol driver in Lamaru, and a Samarinda fisher."""
     return {
         "fisher_manggar": make_application(bpn_2026, sector="nelayan", kelurahan=MANGGAR, name="Syamsul Nelayan"),
@@ -32,11 +34,15 @@ def visible(user: User) -> set[str]:
     return {a.person.name for a in applications_visible_to(user)}
 
 
-def test_the_fishery_office_sees_only_fishers_routed_to_it(caseload: dict[str, Application], dppp_verifier: User) -> None:
+def test_the_fishery_office_sees_only_fishers_routed_to_it(
+    caseload: dict[str, Application], dppp_verifier: User
+) -> None:
     assert visible(dppp_verifier) == {"Syamsul Nelayan"}
 
 
-def test_the_transport_office_sees_only_base_ojek_drivers(caseload: dict[str, Application], dishub_verifier: User) -> None:
+def test_the_transport_office_sees_only_base_ojek_drivers(
+    caseload: dict[str, Application], dishub_verifier: User
+) -> None:
     assert visible(dishub_verifier) == {"Agus Ojek"}
 
 
@@ -54,7 +60,9 @@ def test_funder_wide_roles_see_their_funder_and_not_another(
     assert visible(user) == {"Syamsul Nelayan", "Agus Ojek", "Rina Ojol"}
 
 
-def test_the_system_administrator_sees_every_funder(caseload: dict[str, Application], system_administrator: User) -> None:
+def test_the_system_administrator_sees_every_funder(
+    caseload: dict[str, Application], system_administrator: User
+) -> None:
     assert len(visible(system_administrator)) == 4
 
 

@@ -45,7 +45,9 @@ GOOD_KEY = "x" * 40
         ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_LOGIN_ATTEMPTS": "0"}, "below the minimum 1"),
     ],
 )
-def test_a_bad_setting_stops_start_up_with_a_clear_message(tmp_path: Path, overrides: dict[str, str], message: str) -> None:
+def test_a_bad_setting_stops_start_up_with_a_clear_message(
+    tmp_path: Path, overrides: dict[str, str], message: str
+) -> None:
     result = start_django(tmp_path, **overrides)
     assert result.returncode == 2
     assert "started" not in result.stdout
@@ -65,7 +67,9 @@ def test_debug_mode_needs_no_secret_key(tmp_path: Path) -> None:
 
 
 def test_database_url_is_parsed_into_a_postgresql_config() -> None:
-    config = Env({"DATABASE_URL": "postgresql://jaring:rahasia@db.local:5433/jaring"}).database("DATABASE_URL", Path("x"))
+    config = Env({"DATABASE_URL": "postgresql://jaring:rahasia@db.local:5433/jaring"}).database(
+        "DATABASE_URL", Path("x")
+    )
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.local", 5433, "jaring", "jaring")
 

@@ -44,10 +44,12 @@ class Command(BaseCommand):
         elif options["action"] == "list":
             for token in ApiToken.objects.select_related("funder"):
                 state = "revoked" if token.revoked_at else "active"
-                self.stdout.write(f"{token.prefix}…\t{token.funder.code}\t{token.name}\t{','.join(token.scopes)}\t{state}")
+                self.stdout.write(
+                    f"{token.prefix}…\t{token.funder.code}\t{token.name}\t{','.join(token.scopes)}\t{state}"
+                )
         else:
-            token = ApiToken.objects.filter(prefix=options["prefix"].rstrip("…"), revoked_at=None).first()
-            if token is None:
+            found = ApiToken.objects.filter(prefix=options["prefix"].rstrip("…"), revoked_at=None).first()
+            if found is None:
                 raise CommandError(f"no active token with prefix {options['prefix']!r}")
-            api_token_revoke(token=token, actor=actor)
-            self.stdout.write(f"revoked {token.prefix}… ({token.name})")
+            api_token_revoke(token=found, actor=actor)
+            self.stdout.write(f"revoked {found.prefix}… ({found.name})")

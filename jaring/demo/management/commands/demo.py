@@ -45,7 +45,7 @@ class Command(BaseCommand):
         w("")
         w("=" * 78)
         w(f"Jaring demo  ·  {url}")
-        w(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+        w(f"Database: {str(database['ENGINE']).rsplit('.', 1)[-1]} {database['NAME']}")
         w(f"Applicants seeded this run: {result['applicants']}")
         w("")
         w(f"Demo log-ins (password for all: {DEMO_PASSWORD})")
