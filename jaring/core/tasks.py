@@ -23,14 +23,13 @@ EXPORT_DIR = "exports"
 PROGRESS_EVERY = 500
 
 
-def audit_export_start(*, actor: User, action: str = "") -> Job:
-    """Queue an XLSX export of the audit records the actor may see."""
-    job = job_create(
-        kind="audit_export",
-        label=_("Ekspor log audit"),
-        actor=actor,
-        params={"action": action},
-    )
+AUDIT_FILTERS = ("action", "actor", "target_type", "target_id")
+
+
+def audit_export_start(*, actor: User, filters: dict[str, str] | None = None) -> Job:
+    """Queue an XLSX export of the audit records the actor may see, with the audit page's filters."""
+    filters = {k: v for k, v in (filters or {}).items() if k in AUDIT_FILTERS}
+    job = job_create(kind="audit_export", label=_("Ekspor log audit"), actor=actor, params=filters)
     # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
     transaction.on_commit(lambda: _enqueue(job))
     return job
@@ -54,7 +53,7 @@ def audit_export(job_id: int) -> None:
 def _audit_export_run(job: Job) -> None:
     actor = job.created_by
     assert actor is not None
-    records = audit_records_visible_to(actor, action=job.params.get("action", "")).order_by("at", "id")
+    records = audit_records_visible_to(actor, **{k: job.params.get(k, "") for k in AUDIT_FILTERS}).order_by("at", "id")
     total = records.count()
     job_start(job=job, total=total)
     folder = Path(settings.MEDIA_ROOT) / EXPORT_DIR

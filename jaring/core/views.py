@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core import selectors
@@ -118,7 +120,11 @@ def regions(request: HttpRequest) -> HttpResponse:
     level = int(level_raw) if level_raw.isdigit() and int(level_raw) in Region.Level.values else None
     results = selectors.regions_search(query=query, level=level, limit=100)
     template = "core/_region_rows.html" if request.headers.get("HX-Request") else "core/regions.html"
-    return render(request, template, {"results": results, "q": query, "level": level, "levels": Region.Level.choices})
+    context = {"results": results, "q": query, "level": level, "levels": Region.Level.choices}
+    response = render(request, template, context)
+    # The same URL answers a whole page or an htmx fragment: caches and the back button must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -157,7 +163,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     selectors.require(user, Capability.VIEW_AUDIT)
-    job = audit_export_start(actor=user, action=request.POST.get("action", "")[:80])
+    form = AuditFilterForm(request.POST)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    job = audit_export_start(actor=user, filters=filters)
     return redirect("core:job", pk=job.pk)
 
 
@@ -171,7 +179,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if job is None:
         raise Http404
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
-    return render(request, template, {"job": job})
+    response = render(request, template, {"job": job})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -190,6 +200,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
+@never_cache  # shows a new token's secret once
 @login_required
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
@@ -257,9 +268,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/error.html",
-        {"message": _("Terjadi kesalahan pada server. Petugas teknis sudah dicatat.")},
-        status=500,
-    )
+    # Standalone template without context processors: the fault may be the database itself.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import AuditRecord, User
@@ -29,6 +30,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/list.html", context)
 
 
+@never_cache  # full NIK and address: never kept by a browser or proxy cache
 @login_required
 @domain_errors_as_pages
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
