@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jaring.core",
     "jaring.programmes",
     "jaring.registry",
+    "jaring.reports",
     "jaring.demo",
 ]
 
@@ -78,7 +79,7 @@ ROOT_URLCONF = "jaring.urls"
 WSGI_APPLICATION = "jaring.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 TEMPLATES = [

@@ -3,8 +3,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jaring.api.urls import api
+from jaring.reports.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("jaring.core.urls")),
     path("pendaftaran/", include("jaring.registry.urls")),
     path("bahasa/", set_language, name="set_language"),

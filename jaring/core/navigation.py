@@ -23,7 +23,7 @@ class MenuItem:
 
 
 MENU: list[MenuItem] = [
-    MenuItem(_("Beranda"), "core:home", None),
+    MenuItem(_("Beranda"), "home", None),
     MenuItem(_("Pendaftaran"), "registry:list", Capability.VIEW_APPLICATIONS),
     MenuItem(_("Data rujukan"), "core:reference", Capability.VIEW_REFERENCE),
     MenuItem(_("Log audit"), "core:audit", Capability.VIEW_AUDIT),

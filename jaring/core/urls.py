@@ -5,7 +5,6 @@ from jaring.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
     path("rujukan/", views.reference, name="reference"),

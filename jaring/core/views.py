@@ -34,7 +34,7 @@ from jaring.core.tasks import audit_export_start
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home")
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -55,7 +55,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 next_url = request.GET.get("next", "")
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                     return redirect(next_url)
-                return redirect("core:home")
+                return redirect("home")
     elif request.method == "POST":
         status = 400
     return render(request, "core/login.html", {"form": form}, status=status)
@@ -65,30 +65,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("core:login")
-
-
-@login_required
-@domain_errors_as_pages
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's home: its scope, its figures and the things it does most."""
-    from jaring.registry.selectors import application_counts_by_status  # registry builds on core
-    from jaring.registry.states import ApplicationStatus
-
-    user = request.user
-    assert isinstance(user, User)
-    scope = selectors.scope_of(user)
-    counts = application_counts_by_status(user)
-    statuses = [(s.value, s.label, counts.get(s.value, 0)) for s in ApplicationStatus]
-    funders = selectors.funders_visible_to(user)
-    context = {
-        "scope": scope,
-        "statuses": statuses,
-        "total": sum(counts.values()),
-        "funders": funders,
-        "can_view_applications": user_can(user, Capability.VIEW_APPLICATIONS),
-        "role_label": user.get_role_display() if user.role else _("Administrator sistem"),
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -1,0 +1,36 @@
+"""The role's home page: its scope and its figures. Lives in reports because it reads every part."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from jaring.core import selectors
+from jaring.core.http import domain_errors_as_pages
+from jaring.core.models import User
+from jaring.core.permissions import Capability, user_can
+from jaring.registry.selectors import application_counts_by_status
+from jaring.registry.states import ApplicationStatus
+
+
+@login_required
+@domain_errors_as_pages
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home: its scope, its figures and the things it does most."""
+    user = request.user
+    assert isinstance(user, User)
+    scope = selectors.scope_of(user)
+    counts = application_counts_by_status(user)
+    statuses = [(s.value, s.label, counts.get(s.value, 0)) for s in ApplicationStatus]
+    funders = selectors.funders_visible_to(user)
+    context = {
+        "scope": scope,
+        "statuses": statuses,
+        "total": sum(counts.values()),
+        "funders": funders,
+        "can_view_applications": user_can(user, Capability.VIEW_APPLICATIONS),
+        "role_label": user.get_role_display() if user.role else _("Administrator sistem"),
+    }
+    return render(request, "reports/home.html", context)

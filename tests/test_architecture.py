@@ -1,0 +1,54 @@
+"""Imports run one way (README, Architecture): an app imports only apps before it in the chain."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "jaring"
+ORDER = [
+    ["core"],
+    ["programmes"],
+    ["registry"],
+    ["eligibility"],
+    ["verification"],
+    ["enrolment"],
+    ["contributions", "claims"],
+    ["reports", "api", "demo"],
+]
+RANK = {app: i for i, group in enumerate(ORDER) for app in group}
+TERMINAL = {"reports", "api", "demo"}
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        modules = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        for module in modules:
+            parts = module.split(".")
+            if len(parts) > 1 and parts[0] == "jaring" and parts[1] in RANK:
+                names.add(parts[1])
+    return names
+
+
+@pytest.mark.parametrize("app", sorted(RANK))
+def test_an_app_imports_only_apps_before_it(app: str) -> None:
+    for path in (PACKAGE / app).rglob("*.py"):
+        for other in imported_apps(path) - {app}:
+            assert other not in TERMINAL, f"{path.relative_to(PACKAGE)} imports {other}, which nothing may import"
+            assert RANK[other] < RANK[app], f"{path.relative_to(PACKAGE)} imports {other}, which comes after {app}"
+
+
+def test_no_app_imports_another_apps_views() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text()
+        for app in RANK:
+            if f"jaring.{app}.views" in source and not path.is_relative_to(PACKAGE / app) and path.name != "urls.py":
+                pytest.fail(f"{path.relative_to(PACKAGE)} imports jaring.{app}.views")
