@@ -234,7 +234,9 @@ def job_finish(*, job: Job, result: dict[str, Any] | None = None, message: str =
     job.message = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "done", "result", "message", "finished_at"])
+    audit_record(actor=job.created_by, action="job.finish", target=job, data={"kind": job.kind, **job.result})
 
 
 def job_fail(*, job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=timezone.now())
+    audit_record(actor=job.created_by, action="job.fail", target=job, data={"kind": job.kind, "message": message})
