@@ -69,8 +69,8 @@ node_modules/.installed: package.json package-lock.json
 
 ## messages: extract translatable strings and compile the catalogues (needs gettext)
 messages: setup
-	cd jaring && ../$(BIN)/jaring makemessages -l en -l id --no-obsolete
-	cd jaring && ../$(BIN)/jaring compilemessages
+	cd jaring && JARING_DEBUG=1 ../$(BIN)/jaring makemessages -l en --no-obsolete --ignore test_settings.py
+	msgfmt -c -o jaring/locale/en/LC_MESSAGES/django.mo jaring/locale/en/LC_MESSAGES/django.po
 
 ## lock: re-resolve requirements.lock from pyproject.toml (uses uv, installed on demand)
 lock:

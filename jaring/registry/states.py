@@ -42,7 +42,7 @@ class Transition(models.TextChoices):
     RESUBMIT = "resubmit", _("Ajukan ulang setelah perbaikan")
     REJECT = "reject", _("Tolak")
     APPROVE = "approve", _("Setujui")
-    WAITLIST = "waitlist", _("Masukkan daftar tunggu")
+    WAITLIST = "waitlist", _("Masukkan ke daftar tunggu")
     ADMIT_FROM_WAITLIST = "admit_from_waitlist", _("Terima dari daftar tunggu")
     ENROL = "enrol", _("Catat terdaftar di BPJS")
     WITHDRAW = "withdraw", _("Batalkan")
@@ -81,7 +81,7 @@ def next_status(current: str, transition: str) -> str:
         raise InvalidTransition(_("Tindakan tidak dikenal: %(t)s.") % {"t": transition}) from None
     if current not in sources:
         raise InvalidTransition(
-            _("Pendaftaran berstatus “%(status)s” tidak dapat di-%(action)s.")
-            % {"status": S(current).label, "action": str(Transition(transition).label).lower()}
+            _("Tindakan “%(action)s” tidak dapat dilakukan pada pendaftaran berstatus “%(status)s”.")
+            % {"status": S(current).label, "action": Transition(transition).label}
         )
     return target
