@@ -52,34 +52,31 @@ def _agency(funder: Funder, kind: str) -> Agency:
     return Agency.objects.get(funder=funder, code=kind)
 
 
-@pytest.fixture
-def bpn_2026(balikpapan: Funder) -> Programme:
+def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026) -> Programme:
     return Programme.objects.create(
-        code="BPN-2026",
-        name="Jaminan Sosial Pekerja Rentan Kota Balikpapan 2026",
-        funder=balikpapan,
-        year=2026,
-        owning_agency=_agency(balikpapan, AgencyKind.DINSOS),
-        cover_start=date(2026, 1, 1),
-        cover_end=date(2026, 12, 31),
-        quota=7100,
+        code=code,
+        name=name,
+        funder=funder,
+        year=year,
+        owning_agency=_agency(funder, owner),
+        cover_start=date(year, 1, 1),
+        cover_end=date(year, 12, 31),
+        quota=quota,
         status=Programme.Status.OPEN,
     )
+
+
+@pytest.fixture
+def bpn_2026(balikpapan: Funder) -> Programme:
+    # Balikpapan's programme moved from Disnaker to Dinas Sosial in 2026.
+    name = "Jaminan Sosial Pekerja Rentan Kota Balikpapan 2026"
+    return programme_for(balikpapan, code="BPN-2026", name=name, owner=AgencyKind.DINSOS, quota=7100)
 
 
 @pytest.fixture
 def smd_2026(samarinda: Funder) -> Programme:
-    return Programme.objects.create(
-        code="SMD-2026",
-        name="Perlindungan Pekerja Rentan Kota Samarinda 2026",
-        funder=samarinda,
-        year=2026,
-        owning_agency=_agency(samarinda, AgencyKind.DISNAKER),
-        cover_start=date(2026, 1, 1),
-        cover_end=date(2026, 12, 31),
-        quota=19000,
-        status=Programme.Status.OPEN,
-    )
+    name = "Perlindungan Pekerja Rentan Kota Samarinda 2026"
+    return programme_for(samarinda, code="SMD-2026", name=name, owner=AgencyKind.DISNAKER, quota=19000)
 
 
 @pytest.fixture

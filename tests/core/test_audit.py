@@ -30,32 +30,21 @@ def last_audit() -> AuditRecord:
 def test_creating_and_updating_a_person_is_audited_with_the_officer(
     reference: None, registration_officer: User
 ) -> None:
-    person = person_upsert(
-        nik="6471015508900001",
-        name="Siti Aminah",
-        birth_date=date(1990, 8, 15),
-        sex="P",
-        address="Jl. Mulawarman No. 9",
-        kelurahan=Region.objects.get(code=MANGGAR),
-        domicile_since=date(2020, 1, 1),
-        sector=Sector.objects.get(code="pedagang"),
-        monthly_income=2_000_000,
-        actor=registration_officer,
-    )
+    declared = {
+        "nik": "6471015508900001",
+        "name": "Siti Aminah",
+        "birth_date": date(1990, 8, 15),
+        "sex": "P",
+        "address": "Jl. Mulawarman No. 9",
+        "kelurahan": Region.objects.get(code=MANGGAR),
+        "domicile_since": date(2020, 1, 1),
+        "sector": Sector.objects.get(code="pedagang"),
+        "monthly_income": 2_000_000,
+    }
+    person = person_upsert(**declared, actor=registration_officer)  # type: ignore[arg-type]
     record = last_audit()
     assert (record.action, record.actor, record.target_id) == ("person.create", registration_officer, str(person.pk))
-    person_upsert(
-        nik="6471015508900001",
-        name="Siti Aminah",
-        birth_date=date(1990, 8, 15),
-        sex="P",
-        address="Jl. Mulawarman No. 10",
-        kelurahan=Region.objects.get(code=MANGGAR),
-        domicile_since=date(2020, 1, 1),
-        sector=Sector.objects.get(code="pedagang"),
-        monthly_income=2_000_000,
-        actor=registration_officer,
-    )
+    person_upsert(**{**declared, "address": "Jl. Mulawarman No. 10"}, actor=registration_officer)  # type: ignore[arg-type]
     assert last_audit().action == "person.update"
     assert last_audit().data == {"fields": ["address"]}
 
