@@ -14,6 +14,7 @@ from django.test import Client
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_verifying_agency
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import application_create, application_transition, person_upsert
 from jaring.registry.states import Transition
@@ -207,8 +208,7 @@ def make_application(reference: None) -> Callable[..., Application]:
             actor=actor,
         )
         application = application_create(person=person, programme=programme, channel=Channel.COUNTER, actor=actor)
-        kind = sector_row.default_agency_kind
-        agency = Agency.objects.get(funder=programme.funder, code=kind) if kind else programme.owning_agency
+        agency = programme_verifying_agency(programme=programme, sector=sector_row)
         for transition in paths[status]:
             application = application_transition(
                 application=application,

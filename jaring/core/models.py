@@ -6,8 +6,6 @@ This app imports no other Jaring app. Everything here is data an administrator c
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
@@ -335,7 +333,7 @@ class Job(models.Model):
             return 100
         if not self.total:
             return 0
-        return min(100, int(Decimal(self.done) * 100 / Decimal(self.total)))
+        return min(100, self.done * 100 // self.total)
 
 
 class LoginAttempt(models.Model):

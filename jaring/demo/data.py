@@ -17,6 +17,7 @@ from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Rol
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_verifying_agency
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import application_create, application_transition, person_upsert
 from jaring.registry.states import ApplicationStatus, Transition
@@ -171,14 +172,6 @@ class DemoLogin:
     scope: str
 
 
-def _verifying_agency(funder: Funder, sector: Sector, owner: Agency) -> Agency:
-    if sector.default_agency_kind:
-        agency = Agency.objects.filter(funder=funder, kind=sector.default_agency_kind).first()
-        if agency is not None:
-            return agency
-    return owner
-
-
 def _nik(rng: random.Random, kelurahan: Region, birth: date, sex: str, serial: int) -> str:
     district = kelurahan.plain_code[:6]
     day = birth.day + (40 if sex == Sex.FEMALE else 0)
@@ -331,7 +324,7 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
             )
             serial += 1
             application = application_create(person=person, programme=programme, channel=channel, actor=actor)
-            agency = _verifying_agency(funder, sector, programme.owning_agency)
+            agency = programme_verifying_agency(programme=programme, sector=sector)
             for transition in PATHS[status]:
                 application = application_transition(
                     application=application,

@@ -165,3 +165,16 @@ def test_each_role_gets_a_menu_of_only_what_it_may_do(
     assert "/audit/" not in verifier_home
     assert "/audit/" in client_for(auditor).get("/").content.decode()
     assert "/pengguna/" in client_for(administrator).get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sector", "agency"), [("nelayan", "dppp"), ("petani", "dppp"), ("ojek_pangkalan", "dishub"), ("ojol", "dinsos")]
+)
+def test_each_sector_goes_to_its_default_agency_or_the_owning_office(
+    bpn_2026: Programme, sector: str, agency: str
+) -> None:
+    from jaring.core.models import Sector
+    from jaring.programmes.selectors import programme_verifying_agency
+
+    routed = programme_verifying_agency(programme=bpn_2026, sector=Sector.objects.get(code=sector))
+    assert routed.code == agency  # Balikpapan 2026: Dinas Sosial owns the programme and verifies ojol
