@@ -9,6 +9,10 @@ Variables (all optional on a developer machine):
   JARING_MEDIA_ROOT      uploaded documents, default $JARING_DATA_DIR/media (never under static)
   JARING_TIME_ZONE       default Asia/Makassar (WITA)
   JARING_LOGIN_ATTEMPTS  failed log-ins allowed per username and address in 15 minutes, default 5
+  JARING_UPLOAD_MAX_MB   largest document accepted, default 5
+  JARING_PUBLIC_SUBMISSIONS_PER_HOUR  self-registrations per address per hour, default 20
+  JARING_PUBLIC_SUBMISSIONS_PER_NIK   self-registration attempts per NIK per day, default 5
+  JARING_STATUS_CHECKS_PER_HOUR       public status look-ups per address per hour, default 60
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ try:
     TIME_ZONE = env.timezone("JARING_TIME_ZONE", "Asia/Makassar")
     DATABASES = {"default": env.database("DATABASE_URL", DATA_DIR / "jaring.sqlite3")}
     LOGIN_ATTEMPTS_ALLOWED = env.int("JARING_LOGIN_ATTEMPTS", 5, minimum=1, maximum=100)
+    UPLOAD_MAX_MB = env.int("JARING_UPLOAD_MAX_MB", 5, minimum=1, maximum=50)
+    # Public self-registration and status look-ups, counted in the database (no third-party service).
+    PUBLIC_SUBMISSIONS_PER_HOUR = env.int("JARING_PUBLIC_SUBMISSIONS_PER_HOUR", 20, minimum=1, maximum=10_000)
+    PUBLIC_SUBMISSIONS_PER_NIK_PER_DAY = env.int("JARING_PUBLIC_SUBMISSIONS_PER_NIK", 5, minimum=1, maximum=1000)
+    PUBLIC_STATUS_CHECKS_PER_HOUR = env.int("JARING_STATUS_CHECKS_PER_HOUR", 60, minimum=1, maximum=10_000)
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -58,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",
     "jaring.core",
     "jaring.programmes",
+    "jaring.eligibility",
     "jaring.registry",
     "jaring.reports",
     "jaring.demo",
@@ -129,6 +139,10 @@ STORAGES = {
 }
 # Documents are personal data: served only through views that check scope, never as /media/.
 MEDIA_URL = "/_private/"
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1_048_576
+# A document plus the form around it; larger bodies are refused before they reach a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day

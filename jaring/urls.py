@@ -8,7 +8,10 @@ from jaring.reports.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("", include("jaring.core.urls")),
+    path("", include("jaring.registry.public_urls")),
     path("pendaftaran/", include("jaring.registry.urls")),
+    path("impor/", include("jaring.registry.import_urls")),
+    path("program/", include("jaring.eligibility.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

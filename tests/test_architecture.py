@@ -11,8 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "jaring"
 ORDER = [
     ["core"],
     ["programmes"],
-    ["registry"],
     ["eligibility"],
+    ["registry"],
     ["verification"],
     ["enrolment"],
     ["contributions", "claims"],

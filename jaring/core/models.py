@@ -345,3 +345,37 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username}"
+
+
+class RateLimitHit(models.Model):
+    """One counted request of a public form or endpoint, to refuse floods without a third-party service.
+
+    Keys are hashed: the table must not become a list of NIKs and addresses.
+    """
+
+    bucket = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "key_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a partner's write with an Idempotency-Key, replayed for a retry of the same body."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)  # None while the first request is still running
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="one_answer_per_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code or '…'})"

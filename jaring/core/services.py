@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import DomainError
-from jaring.core.models import AccessLog, ApiScope, ApiToken, AuditRecord, Funder, Job, LoginAttempt, User
+from jaring.core.errors import Conflict, DomainError
+from jaring.core.models import (
+    AccessLog,
+    ApiScope,
+    ApiToken,
+    AuditRecord,
+    Funder,
+    IdempotencyRecord,
+    Job,
+    LoginAttempt,
+    RateLimitHit,
+    User,
+)
 
 TOKEN_PREFIX = "jrg_"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
 
@@ -65,9 +76,15 @@ def audit_records_bulk(
     *, actor: User | str | None, action: str, targets: list[models.Model], data: Mapping[str, Any] | None = None
 ) -> int:
     """One record per target, written in one statement: mass decisions stay fast but are recorded singly."""
+    return audit_records_many(actor=actor, records=[(action, target, data or {}) for target in targets])
+
+
+def audit_records_many(
+    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
+) -> int:
+    """Records of one actor, each with its own action, target and data, written in few statements."""
     user = actor if isinstance(actor, User) else None
     label = _actor_label(actor)
-    payload = _jsonable(dict(data or {}))
     AuditRecord.objects.bulk_create(
         [
             AuditRecord(
@@ -78,13 +95,13 @@ def audit_records_bulk(
                 target_type=target._meta.label_lower,
                 target_id=str(target.pk),
                 target_label=str(target)[:200],
-                data=payload,
+                data=_jsonable(dict(data)),
             )
-            for target in targets
+            for action, target, data in records
         ],
         batch_size=1000,
     )
-    return len(targets)
+    return len(records)
 
 
 def _funder_of(target: models.Model) -> Funder | None:
@@ -240,3 +257,52 @@ def job_finish(*, job: Job, result: dict[str, Any] | None = None, message: str =
 def job_fail(*, job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=timezone.now())
     audit_record(actor=job.created_by, action="job.fail", target=job, data={"kind": job.kind, "message": message})
+
+
+def rate_limit_hit(*, bucket: str, key: str, limit: int, window: timedelta) -> bool:
+    """Count one request for `key` in `bucket`; False when `limit` requests in `window` were already counted.
+
+    Kept in the database, so every gunicorn worker sees the same count. The key (an address or a NIK) is
+    stored only as a keyed hash.
+    """
+    key_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{bucket}:{key}".encode()).hexdigest()
+    now = timezone.now()
+    recent = RateLimitHit.objects.filter(bucket=bucket, key_hash=key_hash, at__gte=now - window)
+    if recent.count() >= limit:
+        return False
+    RateLimitHit.objects.create(bucket=bucket, key_hash=key_hash)
+    # Old hits are useless; drop them now and then so the table stays small without a cron job.
+    if secrets.randbelow(200) == 0:
+        RateLimitHit.objects.filter(at__lt=now - timedelta(days=2)).delete()
+    return True
+
+
+def request_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def idempotency_claim(*, token: ApiToken, key: str, body_hash: str) -> IdempotencyRecord | None:
+    """Claim `key` for this request. None: the key is new and this request must run and then record its
+    answer with `idempotency_answer`. Otherwise the earlier record (its answer, or its status_code None
+    while the first request is still running). A different body under the same key is a Conflict."""
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(token=token, key=key, request_hash=body_hash)
+            return None
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.get(token=token, key=key)
+    if record.request_hash != body_hash:
+        raise Conflict(
+            _("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda."), field="Idempotency-Key"
+        )
+    return record
+
+
+def idempotency_answer(*, token: ApiToken, key: str, status_code: int, response: Any) -> None:
+    IdempotencyRecord.objects.filter(token=token, key=key).update(status_code=status_code, response=response)
+
+
+def idempotency_release(*, token: ApiToken, key: str) -> None:
+    """Forget a claim whose request failed before answering, so the partner can retry with the same key."""
+    IdempotencyRecord.objects.filter(token=token, key=key, status_code=None).delete()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.core.models import Agency, Region, Sector
+from jaring.core.models import Agency, ApiToken, Region, Sector
+from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.programmes.models import Programme
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
 
@@ -88,6 +90,20 @@ class Application(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True)
+    # The last eligibility assessment: every rule's outcome as [{rule, passed, reason, affects}], with the
+    # rule version it was judged by, so the decision can be explained and reproduced.
+    eligible = models.BooleanField(_("memenuhi syarat"), null=True)
+    complete = models.BooleanField(_("dokumen lengkap"), null=True)
+    eligibility = models.JSONField(_("hasil penilaian syarat"), default=list, blank=True)
+    rule_version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("versi aturan")
+    )
+    assessed_at = models.DateTimeField(_("dinilai"), null=True, blank=True)
+    # Doubts that do not refuse (the NIK's birth date or sex disagrees with the stated ones): [{field, message}].
+    warnings = models.JSONField(_("peringatan"), default=list, blank=True)
+    api_token = models.ForeignKey(
+        ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("token API")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -108,3 +124,47 @@ class Application(models.Model):
     @property
     def funder(self):
         return self.programme.funder
+
+
+class PrivateStorage(FileSystemStorage):
+    """Documents live under MEDIA_ROOT, which no URL serves: only the document view, after a scope check."""
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("documents have no public URL; use registry:document")
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    # Content-addressed: the same file uploaded twice is stored once, and the name reveals nothing.
+    return f"documents/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Document(models.Model):
+    """A file an applicant or officer uploaded for an application. A newer one of the same kind supersedes it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="documents", verbose_name=_("pendaftaran")
+    )
+    kind = models.CharField(_("jenis dokumen"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(storage=PrivateStorage(), upload_to=_document_path, max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    content_type = models.CharField(max_length=40)
+    original_name = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_by_label = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+        verbose_name = _("dokumen")
+        verbose_name_plural = _("dokumen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.application.number})"
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.content_type, "")

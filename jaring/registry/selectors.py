@@ -10,6 +10,7 @@ from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, require, scope_of
 from jaring.registry.models import Application
+from jaring.registry.states import ApplicationStatus
 
 
 def _scoped(qs: QuerySet[Application], scope: Scope) -> QuerySet[Application]:
@@ -59,3 +60,25 @@ def application_counts_by_status(user: User) -> dict[str, int]:
         raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
     rows = _scoped(Application.objects.all(), scope).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def application_status_lookup(*, number: str, nik: str) -> Application | None:
+    """The application with this number AND this NIK, for the public status check; None for any mismatch,
+    so the answer never tells which of the two was wrong."""
+    number, nik = number.strip().upper(), "".join(nik.split())
+    if not number or not nik:
+        return None
+    return Application.objects.select_related("programme", "person").filter(number=number, person__nik=nik).first()
+
+
+def public_reasons(application: Application) -> list[str]:
+    """What an applicant may read about their own application: the reasons when it is not eligible, returned
+    or rejected. Nothing else about the person."""
+    if application.status == ApplicationStatus.NOT_ELIGIBLE:
+        failed = [
+            o["reason"] for o in application.eligibility if not o.get("passed") and o.get("affects") != "completeness"
+        ]
+        return failed or ([application.status_reason] if application.status_reason else [])
+    if application.status in (ApplicationStatus.RETURNED, ApplicationStatus.REJECTED) and application.status_reason:
+        return [application.status_reason]
+    return []

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import Conflict
-from jaring.core.models import Agency, Region, Sector, User
-from jaring.core.services import audit_record
+from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.models import Agency, ApiToken, Job, Region, Sector, User
+from jaring.core.permissions import Capability, user_can
+from jaring.core.selectors import scope_of
+from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
+from jaring.eligibility import rules
+from jaring.eligibility.models import DocumentKind
+from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
-from jaring.registry.models import Application, Channel, Person
-from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, next_status
+from jaring.programmes.selectors import programme_verifying_agency
+from jaring.registry.assessment import (
+    REASSESSABLE,
+    Routing,
+    assess_many,
+    reason_text,
+    routing_for,
+    status_after,
+    stored_outcomes,
+    verifying_agencies,
+)
+from jaring.registry.documents import sniff
+from jaring.registry.intake import ApplicantData
+from jaring.registry.models import Application, Channel, Document, Person
+from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, Transition, next_status
+
+S = ApplicationStatus
 
 
 def application_number_next(*, programme: Programme) -> str:
@@ -78,16 +103,31 @@ def person_upsert(
         return person
 
 
+class DuplicateApplication(Conflict):
+    """The person already has an open application in the programme; `number` is that application's."""
+
+    def __init__(self, message: str, *, number: str) -> None:
+        super().__init__(message, field="nik")
+        self.number = number
+
+
 def application_create(
-    *, person: Person, programme: Programme, channel: str, actor: User | str | None, note: str = ""
+    *,
+    person: Person,
+    programme: Programme,
+    channel: str,
+    actor: User | str | None,
+    note: str = "",
+    warnings: list[dict[str, str]] | None = None,
+    api_token: ApiToken | None = None,
 ) -> Application:
-    """A draft application of `person` to `programme`. Conflict if the person already has an open one."""
+    """A draft application of `person` to `programme`. DuplicateApplication if the person already has an open one."""
     existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
     if existing is not None:
-        raise Conflict(
+        raise DuplicateApplication(
             _("%(name)s sudah memiliki pendaftaran aktif di program ini: %(number)s.")
             % {"name": person.name, "number": existing.number},
-            field="nik",
+            number=existing.number,
         )
     try:
         with transaction.atomic():
@@ -99,15 +139,17 @@ def application_create(
                 kelurahan=person.kelurahan,
                 sector=person.sector,
                 note=note,
+                warnings=warnings or [],
+                api_token=api_token,
                 created_by=actor if isinstance(actor, User) else None,
             )
             audit_record(actor=actor, action="application.create", target=application, data={"channel": channel})
     except IntegrityError:
         # Two submissions of the same person raced past the check above; the constraint decided.
         existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
-        raise Conflict(
-            _("Pendaftaran ganda: %(number)s sudah ada.") % {"number": existing.number if existing else "?"},
-            field="nik",
+        number = existing.number if existing else "?"
+        raise DuplicateApplication(
+            _("Pendaftaran ganda: %(number)s sudah ada.") % {"number": number}, number=number
         ) from None
     return application
 
@@ -142,3 +184,374 @@ def application_transition(
         )
     application.refresh_from_db()
     return application
+
+
+# -- registration, assessment, documents -------------------------------------------------------------
+
+
+def _check_may_register(*, actor: User | str | None, programme: Programme, kelurahan_code: str) -> None:
+    """Officers register only for their own funder; a kelurahan operator only people of their kelurahan."""
+    if not isinstance(actor, User):
+        return  # the applicant online, a partner token (checked by the API), or the system
+    if not (user_can(actor, Capability.REGISTER_APPLICANTS) or user_can(actor, Capability.IMPORT_APPLICANTS)):
+        raise PermissionDenied(_("Peran Anda tidak berwenang mendaftarkan pemohon."))
+    scope = scope_of(actor)
+    if not scope.everything and scope.funder_id != programme.funder_id:
+        raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
+    if scope.kelurahan_code is not None and kelurahan_code != scope.kelurahan_code:
+        raise PermissionDenied(
+            _(
+                "Operator kelurahan hanya dapat mendaftarkan warga kelurahannya sendiri (%(own)s); "
+                "alamat KTP pemohon berada di kelurahan lain."
+            )
+            % {"own": scope.kelurahan_code},
+            field="kode_kelurahan",
+        )
+
+
+def programme_check_open(*, programme: Programme) -> None:
+    if programme.status != Programme.Status.OPEN:
+        raise DomainError(
+            _("Program %(code)s sedang tidak menerima pendaftaran.") % {"code": programme.code}, field="programme"
+        )
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: str
+    content: bytes
+    name: str = ""
+
+
+def document_add(*, application: Application, upload: Upload, actor: User | str | None) -> Document:
+    """Store one document, checked by its content; an earlier document of the same kind is kept but superseded."""
+    if upload.kind not in DocumentKind.values:
+        raise DomainError(_("Jenis dokumen tidak dikenal."), field="kind")
+    if application.status not in OPEN_STATUSES:
+        raise Conflict(
+            _("Pendaftaran berstatus “%(status)s” tidak dapat diberi dokumen baru.")
+            % {"status": application.get_status_display()}
+        )
+    sniffed = sniff(upload.content, max_bytes=settings.UPLOAD_MAX_BYTES)
+    if sniffed.content_type is None:
+        raise DomainError(
+            _("%(kind)s: %(problem)s") % {"kind": DocumentKind(upload.kind).label, "problem": sniffed.problem},
+            field=f"dokumen_{upload.kind}",
+        )
+    digest = hashlib.sha256(upload.content).hexdigest()
+    with transaction.atomic():
+        now = timezone.now()
+        superseded = Document.objects.filter(application=application, kind=upload.kind, superseded_at=None)
+        replaced = list(superseded.values_list("pk", flat=True))
+        superseded.update(superseded_at=now)
+        document = Document(
+            application=application,
+            kind=upload.kind,
+            sha256=digest,
+            size=len(upload.content),
+            content_type=sniffed.content_type,
+            original_name=upload.name[-200:],
+            uploaded_by=actor if isinstance(actor, User) else None,
+            uploaded_by_label=actor.username if isinstance(actor, User) else (actor or "system"),
+        )
+        name = _document_name(document)
+        if not document.file.storage.exists(name):
+            document.file.save(name, ContentFile(upload.content), save=False)
+        else:
+            document.file.name = name  # the same bytes are already stored: keep one copy
+        document.save()
+        audit_record(
+            actor=actor,
+            action="document.add",
+            target=application,
+            data={"kind": upload.kind, "sha256": digest, "size": len(upload.content), "replaces": replaced},
+        )
+    return document
+
+
+def _document_name(document: Document) -> str:
+    return f"documents/{document.sha256[:2]}/{document.sha256}{document.extension}"
+
+
+def application_assess(*, application: Application, actor: User | str | None, route: bool = True) -> rules.Assessment:
+    """Judge the application by its programme's current rules, store every rule's outcome, and (when
+    `route`) move it on: not eligible, returned for missing documents, or to the sector agency's queue."""
+    programme = application.programme
+    version = rule_version_ensure(programme=programme)
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("person", "person__sector", "programme", "programme__funder")
+            .get(pk=application.pk)
+        )
+        assessment = assess_many([locked], version=version)[locked.pk]
+        before = locked.status
+        routing = routing_for(before, assessment) if route else Routing((), "", False)
+        locked.eligible = assessment.eligible
+        locked.complete = assessment.complete
+        locked.eligibility = stored_outcomes(assessment)
+        locked.rule_version = version
+        locked.assessed_at = timezone.now()
+        if routing.transitions:
+            locked.status = status_after(before, routing)
+            locked.status_reason = reason_text(routing)
+            locked.status_changed_at = locked.assessed_at
+            if routing.to_verification:
+                locked.verifying_agency = programme_verifying_agency(programme=programme, sector=locked.sector)
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="application.assess",
+            target=locked,
+            data={
+                "rule_version": version.version,
+                "eligible": assessment.eligible,
+                "complete": assessment.complete,
+                "failed": [o.rule for o in assessment.failed()],
+            },
+        )
+        status = before
+        for transition in routing.transitions:
+            after = next_status(status, transition)
+            audit_record(
+                actor=actor,
+                action=f"application.{transition}",
+                target=locked,
+                data={"from": status, "to": after, "reason": locked.status_reason, "automatic": True},
+            )
+            status = after
+    application.refresh_from_db()
+    return assessment
+
+
+def application_submit(*, application: Application, actor: User | str | None) -> Application:
+    """Submit a draft: it is judged at once and moved on (see application_assess)."""
+    application_transition(application=application, transition=Transition.SUBMIT, actor=actor)
+    application_assess(application=application, actor=actor)
+    return application
+
+
+def application_resubmit(*, application: Application, actor: User | str | None) -> Application:
+    """A returned application after its correction: judged again and, when eligible and complete, back in
+    the queue of the agency of its sector."""
+    application_transition(application=application, transition=Transition.RESUBMIT, actor=actor)
+    application_assess(application=application, actor=actor)
+    return application
+
+
+def applicant_register(
+    *,
+    data: ApplicantData,
+    programme: Programme,
+    channel: str,
+    actor: User | str | None,
+    uploads: Sequence[Upload] = (),
+    api_token: ApiToken | None = None,
+    submit: bool = True,
+) -> Application:
+    """Register one applicant through any channel: the person is created or brought up to date, the
+    application is created with its documents and, when `submit`, judged and moved on at once.
+
+    All of it happens or none of it does: a refused document leaves no half-made application behind.
+    """
+    programme_check_open(programme=programme)
+    _check_may_register(actor=actor, programme=programme, kelurahan_code=data.kelurahan_code)
+    kelurahan = Region.objects.filter(code=data.kelurahan_code, level=Region.Level.VILLAGE).first()
+    sector = Sector.objects.filter(code=data.sector_code).first()
+    if kelurahan is None:
+        raise DomainError(_("Kelurahan tidak ditemukan."), field="kode_kelurahan")
+    if sector is None:
+        raise DomainError(_("Sektor tidak dikenal."), field="sektor")
+    rule_version_ensure(programme=programme)
+    with transaction.atomic():
+        person = person_upsert(
+            nik=data.nik,
+            name=data.name,
+            birth_date=data.birth_date,
+            sex=data.sex,
+            address=data.address,
+            kelurahan=kelurahan,
+            domicile_since=data.domicile_since,
+            sector=sector,
+            monthly_income=data.monthly_income,
+            kk_number=data.kk_number,
+            birth_place=data.birth_place,
+            mother_name=data.mother_name,
+            rt=data.rt,
+            rw=data.rw,
+            phone=data.phone,
+            aplikator=data.aplikator,
+            actor=actor,
+        )
+        application = application_create(
+            person=person,
+            programme=programme,
+            channel=channel,
+            actor=actor,
+            note=data.note,
+            warnings=[{"field": w.field, "message": w.message} for w in data.warnings],
+            api_token=api_token,
+        )
+        for upload in uploads:
+            document_add(application=application, upload=upload, actor=actor)
+        if submit:
+            application_submit(application=application, actor=actor)
+    return application
+
+
+def applicant_correct(
+    *, application: Application, data: ApplicantData, actor: User | str | None, uploads: Sequence[Upload] = ()
+) -> Application:
+    """Correct a returned application (the person's data and documents) and send it back in."""
+    if application.status != ApplicationStatus.RETURNED:
+        raise Conflict(_("Hanya pendaftaran yang dikembalikan untuk perbaikan yang dapat diperbaiki."))
+    if data.nik != application.person.nik:
+        raise DomainError(_("NIK tidak dapat diubah pada perbaikan; buat pendaftaran baru."), field="nik")
+    _check_may_register(actor=actor, programme=application.programme, kelurahan_code=data.kelurahan_code)
+    kelurahan = Region.objects.filter(code=data.kelurahan_code, level=Region.Level.VILLAGE).first()
+    sector = Sector.objects.filter(code=data.sector_code).first()
+    if kelurahan is None or sector is None:
+        raise DomainError(_("Kelurahan atau sektor tidak dikenal."), field="kode_kelurahan")
+    with transaction.atomic():
+        person_upsert(
+            nik=data.nik,
+            name=data.name,
+            birth_date=data.birth_date,
+            sex=data.sex,
+            address=data.address,
+            kelurahan=kelurahan,
+            domicile_since=data.domicile_since,
+            sector=sector,
+            monthly_income=data.monthly_income,
+            kk_number=data.kk_number,
+            birth_place=data.birth_place,
+            mother_name=data.mother_name,
+            rt=data.rt,
+            rw=data.rw,
+            phone=data.phone,
+            aplikator=data.aplikator,
+            actor=actor,
+        )
+        Application.objects.filter(pk=application.pk).update(
+            kelurahan=kelurahan,
+            sector=sector,
+            warnings=[{"field": w.field, "message": w.message} for w in data.warnings],
+        )
+        for upload in uploads:
+            document_add(application=application, upload=upload, actor=actor)
+        application_resubmit(application=application, actor=actor)
+    return application
+
+
+def applications_reassess(
+    *, programme: Programme, actor: User | str | None, job: Job | None = None, chunk_size: int = 1000
+) -> dict[str, int]:
+    """Judge every open application of the programme again by its current rules, set-based in chunks,
+    and move the ones whose outcome changed. Returns counts: assessed, changed (outcome text or state),
+    moved (state changed), became_eligible, became_not_eligible, skipped (a newer open application of the
+    same person blocks reopening)."""
+    version = rule_version_ensure(programme=programme)
+    agencies = verifying_agencies(programme)
+    ids = list(
+        Application.objects.filter(programme=programme, status__in=REASSESSABLE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    counts = dict.fromkeys(("assessed", "changed", "moved", "became_eligible", "became_not_eligible", "skipped"), 0)
+    if job is not None:
+        job_start(job=job, total=len(ids))
+    for start in range(0, len(ids), chunk_size):
+        chunk_ids = ids[start : start + chunk_size]
+        with transaction.atomic():
+            chunk = list(
+                Application.objects.select_for_update(of=("self",))
+                .select_related("person", "person__sector", "programme")
+                .filter(pk__in=chunk_ids, status__in=REASSESSABLE)
+                .order_by("pk")
+            )
+            assessments = assess_many(chunk, version=version)
+            blocked = _persons_with_other_open(chunk, programme=programme)
+            now = timezone.now()
+            records: list[tuple[str, Application, dict[str, object]]] = []
+            changed: list[Application] = []
+            for application in chunk:
+                counts["assessed"] += 1
+                assessment = assessments[application.pk]
+                outcomes = stored_outcomes(assessment)
+                routing = routing_for(application.status, assessment)
+                if application.status == S.NOT_ELIGIBLE and routing.transitions and application.person_id in blocked:
+                    counts["skipped"] += 1
+                    routing = Routing((), application.status_reason, False)
+                if (
+                    outcomes == application.eligibility
+                    and application.rule_version_id == version.pk
+                    and not routing.transitions
+                ):
+                    continue
+                was_eligible = application.eligible
+                application.eligible = assessment.eligible
+                application.complete = assessment.complete
+                application.eligibility = outcomes
+                application.rule_version = version
+                application.assessed_at = now
+                counts["changed"] += 1
+                records.append(
+                    (
+                        "application.reassess",
+                        application,
+                        {"rule_version": version.version, "eligible": assessment.eligible},
+                    )
+                )
+                if routing.transitions:
+                    status = application.status
+                    for transition in routing.transitions:
+                        after = next_status(status, transition)
+                        records.append(
+                            (f"application.{transition}", application, {"from": status, "to": after, "automatic": True})
+                        )
+                        status = after
+                    application.status = status
+                    application.status_reason = reason_text(routing)
+                    application.status_changed_at = now
+                    if routing.to_verification:
+                        application.verifying_agency = agencies[application.sector_id]
+                    counts["moved"] += 1
+                if was_eligible is not True and assessment.eligible:
+                    counts["became_eligible"] += 1
+                if was_eligible is not False and not assessment.eligible:
+                    counts["became_not_eligible"] += 1
+                changed.append(application)
+            Application.objects.bulk_update(
+                changed,
+                [
+                    "eligible",
+                    "complete",
+                    "eligibility",
+                    "rule_version",
+                    "assessed_at",
+                    "status",
+                    "status_reason",
+                    "status_changed_at",
+                    "verifying_agency",
+                ],
+                batch_size=500,
+            )
+            audit_records_many(actor=actor, records=records)
+        if job is not None:
+            job_progress(job=job, done=min(start + chunk_size, len(ids)))
+    audit_record(
+        actor=actor, action="programme.reassess", target=programme, data={"rule_version": version.version, **counts}
+    )
+    return counts
+
+
+def _persons_with_other_open(chunk: Sequence[Application], *, programme: Programme) -> set[int]:
+    """Persons of not-eligible applications who meanwhile have another open application in the programme."""
+    person_ids = [a.person_id for a in chunk if a.status == S.NOT_ELIGIBLE]
+    if not person_ids:
+        return set()
+    return set(
+        Application.objects.filter(programme=programme, person_id__in=person_ids, status__in=OPEN_STATUSES).values_list(
+            "person_id", flat=True
+        )
+    )

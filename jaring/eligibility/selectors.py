@@ -1,0 +1,76 @@
+"""Reads: a programme's rules as the pure ``RuleSet`` the engine evaluates, and BPJS cover by NIK."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_FLOOR
+
+from django.utils.translation import gettext as _
+
+from jaring.core.errors import DomainError
+from jaring.core.models import MinimumWage, Sector
+from jaring.eligibility import rules
+from jaring.eligibility.models import DocumentKind, ExistingParticipant, IncomeCeiling, RuleVersion
+from jaring.programmes.models import Programme
+
+
+def rule_version_current(*, programme: Programme) -> RuleVersion | None:
+    return RuleVersion.objects.filter(programme=programme).order_by("-version").first()
+
+
+def rule_version_by_number(*, programme: Programme, version: int) -> RuleVersion | None:
+    return RuleVersion.objects.filter(programme=programme, version=version).first()
+
+
+def income_ceiling_of(*, version: RuleVersion) -> tuple[int | None, str]:
+    """The ceiling in whole Rupiah and its label; the UMK is rounded down (Rp3.856.694,43 -> Rp3.856.694)."""
+    programme = version.programme
+    if version.income_ceiling == IncomeCeiling.NONE:
+        return None, ""
+    if version.income_ceiling == IncomeCeiling.FIXED:
+        return version.income_ceiling_amount, ""
+    region = programme.funder.region
+    wage = MinimumWage.objects.filter(region=region, year=programme.year).first()
+    if wage is None:
+        raise DomainError(
+            _(
+                "UMK %(region)s tahun %(year)s belum diisi di data rujukan; administrator perlu mengisinya "
+                "sebelum syarat penghasilan dapat dinilai."
+            )
+            % {"region": region.name, "year": programme.year}
+        )
+    kind = _("UMP") if region.level == 1 else _("UMK")
+    label = _("%(kind)s %(region)s %(year)s") % {"kind": kind, "region": region.name, "year": programme.year}
+    return int(wage.amount.to_integral_value(rounding=ROUND_FLOOR)), label
+
+
+def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
+    programme = version.programme
+    ceiling, label = income_ceiling_of(version=version)
+    return rules.RuleSet(
+        region_code=programme.funder.region_id,
+        region_name=programme.funder.region.name,
+        min_domicile_months=version.min_domicile_months,
+        income_ceiling=ceiling,
+        income_ceiling_label=label,
+        min_age=version.min_age,
+        max_age=version.max_age,
+        eligible_sectors=frozenset(version.eligible_sectors),
+        sector_names=dict(Sector.objects.values_list("code", "name")),
+        required_documents={key: frozenset(kinds) for key, kinds in version.required_documents.items()},
+        document_names={kind.value: str(kind.label) for kind in DocumentKind},
+        check_not_covered=version.check_not_covered,
+        version=str(version.version),
+    )
+
+
+def bpjs_coverage(niks: Iterable[str]) -> dict[str, rules.Coverage]:
+    """Active BPJS Ketenagakerjaan participants among these NIKs, from the branch's lists. One query."""
+    found: dict[str, rules.Coverage] = {}
+    rows = ExistingParticipant.objects.filter(nik__in=set(niks), status=ExistingParticipant.Status.ACTIVE)
+    for nik, kpj, segment in rows.values_list("nik", "kpj", "segment"):
+        label = _("KPJ %(kpj)s") % {"kpj": kpj} if kpj else _("terdaftar")
+        if segment:
+            label = f"{label}, {segment}"
+        found[nik] = rules.Coverage(source=rules.COVERAGE_BPJS, label=label)
+    return found

@@ -1,0 +1,147 @@
+"""Judging applications by their programme's rules, set-based: one application or fifty thousand cost the
+same few queries (persons, documents, cover elsewhere), then the pure engine runs in memory.
+
+What an assessment means for the application's state is decided here too, in one place:
+not eligible -> not_eligible; eligible but documents missing -> returned (the applicant is told what to
+upload; a missing document never makes a person ineligible); eligible and complete -> awaiting
+verification at the agency of the sector.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaring.core.models import Agency, Sector
+from jaring.eligibility import rules
+from jaring.eligibility.models import RuleVersion
+from jaring.eligibility.selectors import bpjs_coverage, ruleset_of
+from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_verifying_agency
+from jaring.registry.models import Application, Document
+from jaring.registry.states import ApplicationStatus, Transition, next_status
+
+S = ApplicationStatus
+
+# The states in which an application is judged again when its rules change. Decided places (approved,
+# waitlisted, enrolled) are left alone: the yearly re-verification looks at them.
+REASSESSABLE: frozenset[str] = frozenset({S.SUBMITTED, S.AWAITING_VERIFICATION, S.RETURNED, S.NOT_ELIGIBLE})
+
+# Statuses of another funder's application that mean the person is already funded for those months.
+FUNDED_STATUSES: frozenset[str] = frozenset({S.APPROVED, S.ENROLLED})
+
+
+def application_date(application: Application) -> date:
+    """The date the rules are judged at: the day it was submitted (WITA), or today for a draft."""
+    moment = application.submitted_at or timezone.now()
+    return timezone.localdate(moment)
+
+
+def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str, list[rules.Coverage]]:
+    """Cover these NIKs already have: active in BPJS's own list, or a place in another funder's programme
+    whose cover period overlaps this one (the province and the city must never fund the same NIK at once).
+    Two queries whatever the number of NIKs."""
+    wanted = set(niks)
+    found: dict[str, list[rules.Coverage]] = defaultdict(list)
+    for nik, coverage in bpjs_coverage(wanted).items():
+        found[nik].append(coverage)
+    others = (
+        Application.objects.filter(person__nik__in=wanted, status__in=FUNDED_STATUSES)
+        .exclude(programme__funder_id=programme.funder_id)
+        .filter(programme__cover_start__lte=programme.cover_end, programme__cover_end__gte=programme.cover_start)
+        .values_list("person__nik", "programme__code", "programme__funder__name")
+    )
+    for nik, code, funder_name in others:
+        found[nik].append(rules.Coverage(source=rules.COVERAGE_PROGRAMME, label=f"{funder_name} ({code})"))
+    return found
+
+
+def facts_of(application: Application, *, documents: frozenset[str], covered: Sequence[rules.Coverage]) -> rules.Facts:
+    person = application.person
+    return rules.Facts(
+        application_date=application_date(application),
+        birth_date=person.birth_date,
+        kelurahan_code=person.kelurahan_id,
+        domicile_since=person.domicile_since,
+        monthly_income=person.monthly_income,
+        sector_code=person.sector.code,
+        document_kinds=documents,
+        nik=person.nik,
+        covered_elsewhere=tuple(covered),
+    )
+
+
+def assess_many(applications: Sequence[Application], *, version: RuleVersion) -> dict[int, rules.Assessment]:
+    """Assessments of applications of one programme (persons and sectors selected along), by application id."""
+    if not applications:
+        return {}
+    ruleset = ruleset_of(version=version)
+    ids = [application.pk for application in applications]
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for application_id, kind in Document.objects.filter(application_id__in=ids, superseded_at=None).values_list(
+        "application_id", "kind"
+    ):
+        kinds[application_id].add(kind)
+    covered = coverage_elsewhere(niks=[a.person.nik for a in applications], programme=version.programme)
+    return {
+        application.pk: rules.evaluate(
+            facts_of(
+                application, documents=frozenset(kinds[application.pk]), covered=covered.get(application.person.nik, [])
+            ),
+            ruleset,
+        )
+        for application in applications
+    }
+
+
+def stored_outcomes(assessment: rules.Assessment) -> list[dict[str, object]]:
+    return [asdict(outcome) for outcome in assessment.outcomes]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where an assessment sends an application: the transitions to take and the status reason to show."""
+
+    transitions: tuple[str, ...]
+    reason: str
+    to_verification: bool
+
+
+def routing_for(status: str, assessment: rules.Assessment) -> Routing:
+    """The transitions an assessment calls for from `status` (empty when the application stays put)."""
+    failed_reasons = " ".join(o.reason for o in assessment.failed() if o.affects == rules.ELIGIBILITY)
+    missing = " ".join(o.reason for o in assessment.failed() if o.affects == rules.COMPLETENESS)
+    if not assessment.eligible:
+        if status in (S.SUBMITTED, S.AWAITING_VERIFICATION, S.RETURNED):
+            return Routing((Transition.FIND_NOT_ELIGIBLE,), failed_reasons, False)
+        return Routing((), failed_reasons, False)
+    prefix: tuple[str, ...] = ()
+    if status == S.NOT_ELIGIBLE:
+        prefix = (Transition.REEVALUATE,)  # the rules changed and now admit the person
+    elif status != S.SUBMITTED:
+        return Routing((), "", False)
+    if not assessment.complete:
+        return Routing((*prefix, Transition.RETURN_FOR_CORRECTION), missing, False)
+    return Routing((*prefix, Transition.SEND_TO_VERIFICATION), "", True)
+
+
+def status_after(status: str, routing: Routing) -> str:
+    for transition in routing.transitions:
+        status = next_status(status, transition)
+    return status
+
+
+def verifying_agencies(programme: Programme) -> dict[int, Agency]:
+    """Sector id -> the agency that verifies it in this programme (a handful of rows, read once)."""
+    return {
+        sector.pk: programme_verifying_agency(programme=programme, sector=sector) for sector in Sector.objects.all()
+    }
+
+
+def reason_text(routing: Routing) -> str:
+    return routing.reason or (_("Memenuhi syarat; menunggu verifikasi instansi.") if routing.to_verification else "")

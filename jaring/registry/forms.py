@@ -1,0 +1,140 @@
+"""The applicant form every page shares. Its field names are the import file's columns, and its
+validation is ``intake.parse_applicant``: a person sees the same message on the phone, at the counter and
+in an import result. Django's form only renders the inputs and carries the errors back to them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jaring.core.models import Region, Sector
+from jaring.eligibility.models import DocumentKind
+from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
+
+IDENTITY_FIELDS = ("nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu_kandung")
+ADDRESS_FIELDS = ("alamat", "rt", "rw", "kode_kelurahan", "domisili_sejak", "no_hp")
+WORK_FIELDS = ("sektor", "penghasilan_bulanan", "aplikator", "keterangan")
+ALL_FIELDS = IDENTITY_FIELDS + ADDRESS_FIELDS + WORK_FIELDS
+
+DATE_HINT = _("Contoh: 17-08-1985")
+
+
+class ApplicantForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=40,
+        help_text=_("16 angka sesuai KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    no_kk = forms.CharField(
+        label=_("Nomor KK"),
+        max_length=40,
+        required=False,
+        help_text=_("16 angka sesuai Kartu Keluarga."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    nama = forms.CharField(label=_("Nama lengkap"), max_length=200, help_text=_("Sesuai KTP."))
+    tempat_lahir = forms.CharField(label=_("Tempat lahir"), max_length=200, required=False)
+    tanggal_lahir = forms.CharField(
+        label=_("Tanggal lahir"),
+        max_length=20,
+        help_text=DATE_HINT,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    jenis_kelamin = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=[("", "—"), ("L", _("Laki-laki")), ("P", _("Perempuan"))]
+    )
+    nama_ibu_kandung = forms.CharField(
+        label=_("Nama ibu kandung"), max_length=200, required=False, help_text=_("Diminta oleh BPJS Ketenagakerjaan.")
+    )
+    alamat = forms.CharField(label=_("Alamat sesuai KTP"), max_length=300, help_text=_("Jalan, nomor rumah, gang."))
+    rt = forms.CharField(
+        label=_("RT"), max_length=5, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    rw = forms.CharField(
+        label=_("RW"), max_length=5, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    kode_kelurahan = forms.ChoiceField(label=_("Kelurahan"), choices=())
+    domisili_sejak = forms.CharField(
+        label=_("Tinggal di alamat ini sejak"),
+        max_length=20,
+        help_text=DATE_HINT,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    no_hp = forms.CharField(
+        label=_("Nomor HP / WhatsApp"),
+        max_length=30,
+        required=False,
+        help_text=_("Untuk pemberitahuan hasil pendaftaran."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    sektor = forms.ChoiceField(label=_("Pekerjaan"), choices=())
+    penghasilan_bulanan = forms.CharField(
+        label=_("Penghasilan rata-rata per bulan (Rp)"),
+        max_length=30,
+        help_text=_("Contoh: 2.500.000"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    aplikator = forms.CharField(
+        label=_("Aplikator (khusus ojol)"), max_length=200, required=False, help_text=_("Misalnya Gojek, Grab, Maxim.")
+    )
+    keterangan = forms.CharField(
+        label=_("Keterangan"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        region_code: str,
+        today: date,
+        kelurahan_code: str | None = None,
+        fields: tuple[str, ...] = ALL_FIELDS,
+        **kwargs: Any,
+    ) -> None:
+        """`region_code`: the programme's funder region, whose kelurahan are offered; `kelurahan_code`: a
+        kelurahan operator's own, the only one offered; `fields`: the subset a wizard step shows."""
+        super().__init__(*args, **kwargs)
+        self.region_code = region_code
+        self.today = today
+        self.data_parsed: ApplicantData | None = None
+        villages = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region_code + ".")
+        if kelurahan_code is not None:
+            villages = villages.filter(code=kelurahan_code)
+        villages = villages.select_related("parent").order_by("parent__name", "name")
+        choices: list[tuple[str, str]] = [] if kelurahan_code else [("", "—")]
+        choices += [(v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages]
+        self.fields["kode_kelurahan"].choices = choices  # type: ignore[attr-defined]
+        sectors = [("", "—")] + [(s.code, s.name) for s in Sector.objects.order_by("name")]
+        self.fields["sektor"].choices = sectors  # type: ignore[attr-defined]
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        if set(self.fields) != set(ALL_FIELDS):
+            return cleaned  # a wizard step: the whole applicant is parsed when the steps are put together
+        result = parse_applicant(cleaned, index=ReferenceIndex.load(), region_code=self.region_code, today=self.today)
+        for error in result.errors:
+            field = error.field if error.field in self.fields else None
+            self.add_error(field, error.message)
+        self.data_parsed = result.data
+        return cleaned
+
+
+class DocumentsForm(forms.Form):
+    """One optional file input per document kind; content is checked by registry.documents.sniff."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in DocumentKind:
+            self.fields[f"dokumen_{kind.value}"] = forms.FileField(
+                label=kind.label,
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+            )

@@ -1,0 +1,297 @@
+"""One applicant's fields, read the same way for every channel: the self-registration form, the counter and
+kelurahan forms, the partner API and the bulk import. Field names are the import file's columns
+(../shared/spec/applicant-import.md), so a message like "Kolom tanggal_lahir: ..." means the same everywhere.
+
+``parse_applicant`` is pure apart from the ``ReferenceIndex`` it is given, which holds the kelurahan and
+sector catalogue in memory: a 100,000-row import loads it once and asks no query per row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jaring.core.models import Region, Sector
+from jaring.registry.validation import (
+    FieldError,
+    FieldWarning,
+    Invalid,
+    nik_cross_check,
+    nik_region_warnings,
+    parse_date,
+    parse_kk,
+    parse_name,
+    parse_nik,
+    parse_phone,
+    parse_rt_rw,
+    parse_rupiah,
+    parse_sex,
+)
+
+# The spec's columns and their aliases (normalised as validation.normalise_header does).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "nik": ("noktp", "nomorindukkependudukan"),
+    "no_kk": ("nomorkk", "kk"),
+    "nama": ("namalengkap",),
+    "tempat_lahir": (),
+    "tanggal_lahir": ("tgllahir",),
+    "jenis_kelamin": ("jk", "sex"),
+    "nama_ibu_kandung": ("ibukandung",),
+    "alamat": (),
+    "rt": (),
+    "rw": (),
+    "kode_kelurahan": ("kodewilayah", "kodedesa"),
+    "kelurahan": ("desa",),
+    "kecamatan": (),
+    "domisili_sejak": ("tanggaldomisili",),
+    "no_hp": ("telepon", "hp", "whatsapp"),
+    "sektor": ("pekerjaan", "jenispekerjaan"),
+    "penghasilan_bulanan": ("penghasilan", "pendapatan"),
+    "aplikator": (),
+    "keterangan": ("catatan",),
+}
+
+TEXT_LIMITS = {
+    "tempat_lahir": 100,
+    "nama": 150,
+    "nama_ibu_kandung": 150,
+    "alamat": 255,
+    "aplikator": 100,
+    "keterangan": 1000,
+}
+
+_NAME_NOISE = re.compile(r"[^a-z0-9]+")
+_REGION_PREFIXES = ("kelurahan ", "kel ", "desa ", "kecamatan ", "kec ")
+_PLAIN_KELURAHAN_CODE = re.compile(r"[0-9]{10}")
+_DOTTED_KELURAHAN_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
+
+
+def _name_key(name: str) -> str:
+    text = " ".join(name.lower().split())
+    for prefix in _REGION_PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return _NAME_NOISE.sub("", text)
+
+
+@dataclass
+class ReferenceIndex:
+    """Kelurahan and sectors in memory: code -> name, and (kecamatan, kelurahan) names -> codes."""
+
+    kelurahan_names: dict[str, str] = field(default_factory=dict)
+    by_names: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    sectors: dict[str, str] = field(default_factory=dict)  # code -> name
+    sectors_by_name: dict[str, str] = field(default_factory=dict)  # name key -> code
+
+    @classmethod
+    def load(cls) -> ReferenceIndex:
+        index = cls()
+        districts = dict(Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", "name"))
+        for code, name, parent in Region.objects.filter(level=Region.Level.VILLAGE).values_list(
+            "code", "name", "parent_id"
+        ):
+            index.kelurahan_names[code] = name
+            key = (_name_key(districts.get(parent, "")), _name_key(name))
+            index.by_names.setdefault(key, []).append(code)
+        for code, name in Sector.objects.values_list("code", "name"):
+            index.sectors[code] = name
+            index.sectors_by_name[_name_key(name)] = code
+        return index
+
+    def kelurahan_by_names(self, *, kelurahan: str, kecamatan: str, within: str) -> list[str]:
+        codes = self.by_names.get((_name_key(kecamatan), _name_key(kelurahan)), [])
+        return [code for code in codes if code.startswith(within + ".")]
+
+    def sector_code(self, text: str) -> str | None:
+        cleaned = text.strip().lower()
+        if cleaned in self.sectors:
+            return cleaned
+        return self.sectors_by_name.get(_name_key(text))
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    nik: str
+    name: str
+    birth_date: date
+    sex: str
+    address: str
+    kelurahan_code: str
+    domicile_since: date
+    sector_code: str
+    monthly_income: int
+    kk_number: str = ""
+    birth_place: str = ""
+    mother_name: str = ""
+    rt: str = ""
+    rw: str = ""
+    phone: str = ""
+    aplikator: str = ""
+    note: str = ""
+    warnings: tuple[FieldWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    data: ApplicantData | None
+    errors: tuple[FieldError, ...]
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for error in self.errors:
+            grouped.setdefault(error.field, []).append(error.message)
+        return grouped
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _column_message(column: str, problem: str) -> str:
+    return _("Kolom %(field)s: %(problem)s") % {"field": column, "problem": problem}
+
+
+def _text(values: Mapping[str, object], column: str, *, required: bool, errors: list[FieldError]) -> str:
+    value = values.get(column)
+    if _is_blank(value):
+        if required:
+            errors.append(FieldError(column, _column_message(column, _("wajib diisi."))))
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an Excel number cell in a text column, e.g. a house number as the address
+    text = " ".join(str(value).split())
+    limit = TEXT_LIMITS.get(column)
+    if limit is not None and len(text) > limit:
+        problem = _("terlalu panjang (%(length)s karakter; paling banyak %(limit)s).") % {
+            "length": len(text),
+            "limit": limit,
+        }
+        errors.append(FieldError(column, _column_message(column, problem)))
+        return ""
+    return text
+
+
+def _kelurahan(values: Mapping[str, object], *, index: ReferenceIndex, within: str, errors: list[FieldError]) -> str:
+    raw = values.get("kode_kelurahan")
+    if not _is_blank(raw):
+        text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+        if _PLAIN_KELURAHAN_CODE.fullmatch(text):
+            text = f"{text[0:2]}.{text[2:4]}.{text[4:6]}.{text[6:10]}"
+        if not _DOTTED_KELURAHAN_CODE.fullmatch(text):
+            problem = _("tulis kode Kemendagri kelurahan/desa 10 angka, misalnya 64.71.01.1001 atau 6471011001.")
+            errors.append(FieldError("kode_kelurahan", _column_message("kode_kelurahan", problem)))
+            return ""
+        if text not in index.kelurahan_names:
+            problem = _("kode %(code)s tidak ditemukan dalam data wilayah Kemendagri.") % {"code": text}
+            errors.append(FieldError("kode_kelurahan", _column_message("kode_kelurahan", problem)))
+            return ""
+        return text
+    kelurahan, kecamatan = values.get("kelurahan"), values.get("kecamatan")
+    if _is_blank(kelurahan) or _is_blank(kecamatan):
+        problem = _("wajib diisi, atau isi kolom kelurahan dan kecamatan dengan namanya.")
+        errors.append(FieldError("kode_kelurahan", _column_message("kode_kelurahan", problem)))
+        return ""
+    codes = index.kelurahan_by_names(kelurahan=str(kelurahan), kecamatan=str(kecamatan), within=within)
+    if len(codes) == 1:
+        return codes[0]
+    if not codes:
+        problem = _("kelurahan “%(kelurahan)s” di kecamatan “%(kecamatan)s” tidak ditemukan di wilayah program.") % {
+            "kelurahan": str(kelurahan).strip()[:60],
+            "kecamatan": str(kecamatan).strip()[:60],
+        }
+    else:
+        problem = _("nama kelurahan “%(kelurahan)s” tidak tunggal; isi kolom kode_kelurahan.") % {
+            "kelurahan": str(kelurahan).strip()[:60]
+        }
+    errors.append(FieldError("kelurahan", _column_message("kelurahan", problem)))
+    return ""
+
+
+def _parsed(errors: list[FieldError], parse: Any, value: object, **kwargs: Any) -> Any:
+    try:
+        return parse(value, **kwargs)
+    except Invalid as exc:
+        errors.append(exc.error)
+        return None
+
+
+def parse_applicant(
+    values: Mapping[str, object], *, index: ReferenceIndex, region_code: str, today: date
+) -> ParseResult:
+    """Every problem of one applicant's fields at once (a person fixes them in one go), or the clean data.
+
+    `values` is keyed by the spec's column names; `region_code` is the programme's funder region, where
+    kelurahan names are looked up; `today` refuses dates in the future.
+    """
+    errors: list[FieldError] = []
+    nik = _parsed(errors, parse_nik, values.get("nik"))
+    kk_number = _parsed(errors, parse_kk, values.get("no_kk"))
+    name = _parsed(errors, parse_name, values.get("nama"))
+    if name is not None and len(name) > TEXT_LIMITS["nama"]:
+        errors.append(FieldError("nama", _column_message("nama", _("terlalu panjang."))))
+    birth_date = _parsed(errors, parse_date, values.get("tanggal_lahir"), field="tanggal_lahir")
+    sex = _parsed(errors, parse_sex, values.get("jenis_kelamin"))
+    domicile_since = _parsed(errors, parse_date, values.get("domisili_sejak"), field="domisili_sejak")
+    for column, value in (("tanggal_lahir", birth_date), ("domisili_sejak", domicile_since)):
+        if value is not None and value > today:
+            problem = _("tanggal %(value)s belum terjadi; periksa kembali.") % {"value": value.strftime("%d-%m-%Y")}
+            errors.append(FieldError(column, _column_message(column, problem)))
+    if birth_date is not None and birth_date.year < 1900:
+        errors.append(FieldError("tanggal_lahir", _column_message("tanggal_lahir", _("tahun lahir tidak masuk akal."))))
+    phone = _parsed(errors, parse_phone, values.get("no_hp"))
+    rt = _parsed(errors, parse_rt_rw, values.get("rt"), field="rt")
+    rw = _parsed(errors, parse_rt_rw, values.get("rw"), field="rw")
+    income = _parsed(errors, parse_rupiah, values.get("penghasilan_bulanan"))
+    birth_place = _text(values, "tempat_lahir", required=False, errors=errors)
+    mother_name = _text(values, "nama_ibu_kandung", required=False, errors=errors)
+    address = _text(values, "alamat", required=True, errors=errors)
+    aplikator = _text(values, "aplikator", required=False, errors=errors)
+    note = _text(values, "keterangan", required=False, errors=errors)
+    kelurahan_code = _kelurahan(values, index=index, within=region_code, errors=errors)
+
+    sector_code = ""
+    raw_sector = values.get("sektor")
+    if _is_blank(raw_sector):
+        errors.append(FieldError("sektor", _column_message("sektor", _("wajib diisi dengan kode atau nama sektor."))))
+    else:
+        sector_code = index.sector_code(str(raw_sector)) or ""
+        if not sector_code:
+            problem = _("sektor “%(value)s” tidak dikenal; pakai kode seperti %(examples)s.") % {
+                "value": str(raw_sector).strip()[:60],
+                "examples": "ojol, nelayan, petani, pedagang",
+            }
+            errors.append(FieldError("sektor", _column_message("sektor", problem)))
+    if sector_code == "ojol" and not aplikator:
+        problem = _("wajib diisi untuk pengemudi ojol: nama perusahaan aplikasinya (misalnya Gojek, Grab, Maxim).")
+        errors.append(FieldError("aplikator", _column_message("aplikator", problem)))
+
+    if errors:
+        return ParseResult(data=None, errors=tuple(errors))
+    warnings = [*nik_region_warnings(nik), *nik_cross_check(nik, birth_date=birth_date, sex=sex)]
+    data = ApplicantData(
+        nik=nik,
+        name=name,
+        birth_date=birth_date,
+        sex=sex,
+        address=address,
+        kelurahan_code=kelurahan_code,
+        domicile_since=domicile_since,
+        sector_code=sector_code,
+        monthly_income=income,
+        kk_number=kk_number or "",
+        birth_place=birth_place,
+        mother_name=mother_name,
+        rt=rt or "",
+        rw=rw or "",
+        phone=phone or "",
+        aplikator=aplikator if sector_code == "ojol" or aplikator else "",
+        note=note,
+        warnings=tuple(warnings),
+    )
+    return ParseResult(data=data, errors=())
