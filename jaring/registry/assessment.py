@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core.models import Agency, Sector
 from jaring.eligibility import rules
-from jaring.eligibility.models import RuleVersion
+from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.eligibility.selectors import bpjs_coverage, ruleset_of
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_verifying_agency
@@ -34,6 +34,9 @@ REASSESSABLE: frozenset[str] = frozenset({S.SUBMITTED, S.AWAITING_VERIFICATION, 
 
 # Statuses of another funder's application that mean the person is already funded for those months.
 FUNDED_STATUSES: frozenset[str] = frozenset({S.APPROVED, S.ENROLLED})
+
+# Documents checked on paper by the sending office (Application.documents_attestation) count as all present.
+ALL_DOCUMENTS: frozenset[str] = frozenset(DocumentKind.values)
 
 
 def application_date(application: Application) -> date:

@@ -101,6 +101,9 @@ class Application(models.Model):
     assessed_at = models.DateTimeField(_("dinilai"), null=True, blank=True)
     # Doubts that do not refuse (the NIK's birth date or sex disagrees with the stated ones): [{field, message}].
     warnings = models.JSONField(_("peringatan"), default=list, blank=True)
+    # Set when the sending office vouches that it checked the documents on paper (a kelurahan list, a bulk
+    # import): required documents then count as present, and this text says who vouched.
+    documents_attestation = models.CharField(_("pernyataan pemeriksaan dokumen"), max_length=200, blank=True)
     api_token = models.ForeignKey(
         ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("token API")
     )
