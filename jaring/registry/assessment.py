@@ -91,15 +91,12 @@ def assess_many(applications: Sequence[Application], *, version: RuleVersion) ->
     ):
         kinds[application_id].add(kind)
     covered = coverage_elsewhere(niks=[a.person.nik for a in applications], programme=version.programme)
-    return {
-        application.pk: rules.evaluate(
-            facts_of(
-                application, documents=frozenset(kinds[application.pk]), covered=covered.get(application.person.nik, [])
-            ),
-            ruleset,
-        )
-        for application in applications
-    }
+    assessments = {}
+    for application in applications:
+        documents = ALL_DOCUMENTS if application.documents_attestation else frozenset(kinds[application.pk])
+        facts = facts_of(application, documents=documents, covered=covered.get(application.person.nik, []))
+        assessments[application.pk] = rules.evaluate(facts, ruleset)
+    return assessments
 
 
 def stored_outcomes(assessment: rules.Assessment) -> list[dict[str, object]]:
