@@ -7,19 +7,27 @@ kelurahan's kecamatan but belong to nobody.
 
 from __future__ import annotations
 
+import functools
+import io
 import random
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from reportlab.lib.pagesizes import A5
+from reportlab.pdfgen import canvas
 
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
+from jaring.eligibility.models import DocumentKind
+from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_verifying_agency
+from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Channel, Sex
-from jaring.registry.services import application_create, application_transition, person_upsert
+from jaring.registry.services import Upload, applicant_register, application_transition
 from jaring.registry.states import ApplicationStatus, Transition
 
 # Published demo credentials: the demo runs on 127.0.0.1 with synthetic people only.
@@ -138,27 +146,7 @@ LAST_NAMES = [
 APLIKATORS = ["Gojek", "Grab", "Maxim", "inDrive"]
 STREETS = ["Mulawarman", "Sudirman", "Soekarno-Hatta", "Pangeran Antasari", "Ruhui Rahayu"]
 
-# Each demo applicant ends in one of these states; the path is the transitions that lead there.
-PATHS: dict[str, list[str]] = {
-    ApplicationStatus.DRAFT: [],
-    ApplicationStatus.SUBMITTED: [Transition.SUBMIT],
-    ApplicationStatus.NOT_ELIGIBLE: [Transition.SUBMIT, Transition.FIND_NOT_ELIGIBLE],
-    ApplicationStatus.AWAITING_VERIFICATION: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION],
-    ApplicationStatus.RETURNED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.RETURN_FOR_CORRECTION],
-    ApplicationStatus.REJECTED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.REJECT],
-    ApplicationStatus.APPROVED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.APPROVE],
-    ApplicationStatus.WAITLISTED: [Transition.SUBMIT, Transition.SEND_TO_VERIFICATION, Transition.WAITLIST],
-    ApplicationStatus.ENROLLED: [
-        Transition.SUBMIT,
-        Transition.SEND_TO_VERIFICATION,
-        Transition.APPROVE,
-        Transition.ENROL,
-    ],
-    ApplicationStatus.WITHDRAWN: [Transition.SUBMIT, Transition.WITHDRAW],
-}
 REASONS = {
-    Transition.FIND_NOT_ELIGIBLE: "Domisili di wilayah ini baru 4 bulan; syarat minimal 6 bulan.",
-    Transition.RETURN_FOR_CORRECTION: "Foto KTP tidak terbaca; unggah ulang foto yang jelas.",
     Transition.REJECT: "Bukan nelayan aktif menurut data kelompok nelayan.",
     Transition.WAITLIST: "Kuota program penuh; masuk daftar tunggu.",
     Transition.WITHDRAW: "Pemohon membatalkan karena sudah menjadi pekerja penerima upah.",
@@ -277,16 +265,67 @@ def seed_token() -> str:
     return DEMO_TOKEN
 
 
+@functools.cache
+def _demo_png() -> bytes:
+    """A small grey PNG standing in for a photographed KTP (synthetic, shows nothing)."""
+    width, height = 64, 40
+    raw = b"".join(b"\x00" + bytes([200, 200, 200]) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+@functools.cache
+def _demo_pdf(title: str) -> bytes:
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, pagesize=A5, invariant=True)
+    sheet.setFont("Helvetica-Bold", 14)
+    sheet.drawString(40, 520, title)
+    sheet.setFont("Helvetica", 10)
+    sheet.drawString(40, 500, "Dokumen contoh untuk demo Jaring. Bukan dokumen asli.")
+    sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
+
+
+def _demo_uploads(sector: Sector, *, leave_out: str = "") -> list[Upload]:
+    uploads = [
+        Upload(DocumentKind.KTP, _demo_png(), "ktp.png"),
+        Upload(DocumentKind.KK, _demo_pdf("Kartu Keluarga (contoh)"), "kk.pdf"),
+    ]
+    if sector.code == "ojol":
+        uploads.append(Upload(DocumentKind.APLIKATOR_LETTER, _demo_pdf("Surat keterangan mitra (contoh)"), "mitra.pdf"))
+    else:
+        uploads.append(Upload(DocumentKind.SECTOR_EVIDENCE, _demo_pdf("Surat keterangan usaha (contoh)"), "usaha.pdf"))
+    return [upload for upload in uploads if upload.kind != leave_out]
+
+
+# After assessment (submit), the transitions that take an awaiting application to its demo state.
+AFTER_VERIFICATION: dict[str, list[str]] = {
+    ApplicationStatus.REJECTED: [Transition.REJECT],
+    ApplicationStatus.APPROVED: [Transition.APPROVE],
+    ApplicationStatus.WAITLISTED: [Transition.WAITLIST],
+    ApplicationStatus.ENROLLED: [Transition.APPROVE, Transition.ENROL],
+    ApplicationStatus.WITHDRAWN: [Transition.WITHDRAW],
+}
+
+
 def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40, seed: int = 2026) -> int:
+    """Applicants registered through the same service as every channel, so their eligibility outcomes,
+    documents and routing are real; then moved on to later states the way officers would."""
     rng = random.Random(seed)
     sectors = list(Sector.objects.all())
-    statuses = list(PATHS)
+    statuses = list(ApplicationStatus.values)
     today = date.today()
     made = 0
     serial = 1
     for code, programme in programmes.items():
         if programme.year != 2026:
             continue
+        rule_version_ensure(programme=programme, actor="demo")
         funder = programme.funder
         villages = list(Region.objects.filter(code__startswith=funder.region.code + ".", level=Region.Level.VILLAGE))
         demo_village = _demo_village(funder)
@@ -298,15 +337,17 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
             village = demo_village if demo_village is not None and i % 4 == 0 else rng.choice(villages)
             sex = Sex.FEMALE if rng.random() < 0.35 else Sex.MALE
             first = rng.choice(FIRST_NAMES_F if sex == Sex.FEMALE else FIRST_NAMES_M)
-            name = f"{first} {rng.choice(LAST_NAMES)}".strip()
-            birth = date(rng.randint(1962, 2005), rng.randint(1, 12), rng.randint(1, 28))
+            birth = date(rng.randint(1965, 2005), rng.randint(1, 12), rng.randint(1, 28))
             sector = rng.choice(sectors)
             channel = rng.choice([Channel.ONLINE, Channel.COUNTER, Channel.KELURAHAN, Channel.API])
             actor: User | str = officer if channel == Channel.COUNTER and officer else f"demo:{channel}"
-            person = person_upsert(
+            # Not eligible: moved in four months ago. Returned: the KTP photo is missing.
+            recent = status == ApplicationStatus.NOT_ELIGIBLE
+            domicile = today - timedelta(days=rng.randint(100, 130) if recent else rng.randint(200, 9000))
+            data = ApplicantData(
                 nik=_nik(rng, village, birth, sex, serial),
                 kk_number=f"{village.plain_code[:6]}{rng.randint(10**9, 10**10 - 1)}",
-                name=name,
+                name=f"{first} {rng.choice(LAST_NAMES)}".strip(),
                 birth_place=rng.choice(["Balikpapan", "Samarinda", "Sangatta", "Makassar", "Surabaya", "Pare-Pare"]),
                 birth_date=birth,
                 sex=sex,
@@ -314,24 +355,29 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
                 address=f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 200)}",
                 rt=f"{rng.randint(1, 40):03d}",
                 rw=f"{rng.randint(1, 12):03d}",
-                kelurahan=village,
-                domicile_since=today - timedelta(days=rng.randint(200, 9000)),
+                kelurahan_code=village.code,
+                domicile_since=domicile,
                 phone=f"+62812{rng.randint(10**7, 10**8 - 1)}",
-                sector=sector,
-                monthly_income=rng.randrange(1_500_000, 4_000_000, 50_000),
+                sector_code=sector.code,
+                monthly_income=rng.randrange(1_500_000, 3_700_000, 50_000),
                 aplikator=rng.choice(APLIKATORS) if sector.code == "ojol" else "",
-                actor=actor,
             )
             serial += 1
-            application = application_create(person=person, programme=programme, channel=channel, actor=actor)
-            agency = programme_verifying_agency(programme=programme, sector=sector)
-            for transition in PATHS[status]:
+            leave_out = DocumentKind.KTP if status == ApplicationStatus.RETURNED else ""
+            application = applicant_register(
+                data=data,
+                programme=programme,
+                channel=channel,
+                actor=actor,
+                uploads=_demo_uploads(sector, leave_out=leave_out),
+                submit=status != ApplicationStatus.DRAFT,
+            )
+            for transition in AFTER_VERIFICATION.get(status, []):
                 application = application_transition(
                     application=application,
                     transition=transition,
-                    actor=actor,
+                    actor=officer or "demo",
                     reason=REASONS.get(Transition(transition), ""),
-                    verifying_agency=agency if transition == Transition.SEND_TO_VERIFICATION else None,
                 )
             made += 1
     return made

@@ -1,0 +1,36 @@
+"""The demo data goes through the same services as every channel, so what a visitor sees is real."""
+
+from __future__ import annotations
+
+import pytest
+
+from jaring.demo.data import demo_seed
+from jaring.registry.models import Application, Document
+from jaring.registry.states import ApplicationStatus
+
+
+@pytest.mark.django_db
+def test_the_demo_has_applicants_in_every_state_with_real_outcomes() -> None:
+    demo_seed(per_programme=10)
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == set(ApplicationStatus.values) - {ApplicationStatus.SUBMITTED}
+
+    refused = Application.objects.filter(status=ApplicationStatus.NOT_ELIGIBLE).first()
+    assert refused is not None and refused.eligible is False
+    assert "syarat minimal 6 bulan" in refused.status_reason
+
+    returned = Application.objects.filter(status=ApplicationStatus.RETURNED).first()
+    assert returned is not None and returned.eligible is True and returned.complete is False
+    assert "Foto KTP" in returned.status_reason
+
+    waiting = Application.objects.filter(status=ApplicationStatus.AWAITING_VERIFICATION)
+    assert waiting.exists() and all(a.verifying_agency_id for a in waiting)
+    assert Document.objects.filter(application__in=waiting).exists()
+
+
+@pytest.mark.django_db
+def test_seeding_the_demo_twice_adds_nothing() -> None:
+    demo_seed(per_programme=4)
+    count = Application.objects.count()
+    demo_seed(per_programme=4)
+    assert Application.objects.count() == count
