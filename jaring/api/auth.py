@@ -17,8 +17,17 @@ class PartnerToken(HttpBearer):
 
 
 def require_scope(request: HttpRequest, scope: str) -> ApiToken:
+    return require_any_scope(request, scope)
+
+
+def require_any_scope(request: HttpRequest, *scopes: str) -> ApiToken:
+    """The calling token, if it holds at least one of `scopes`; otherwise 403 naming them."""
     token = request.auth  # type: ignore[attr-defined]
     assert isinstance(token, ApiToken)
-    if not token.has_scope(scope):
-        raise PermissionDenied(_("Token ini tidak memiliki cakupan “%(scope)s”.") % {"scope": scope})
+    if not any(token.has_scope(scope) for scope in scopes):
+        if len(scopes) == 1:
+            raise PermissionDenied(_("Token ini tidak memiliki cakupan “%(scope)s”.") % {"scope": scopes[0]})
+        raise PermissionDenied(
+            _("Token ini tidak memiliki salah satu cakupan: %(scopes)s.") % {"scopes": ", ".join(scopes)}
+        )
     return token

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query
 
-from jaring.api import errors
+from jaring.api import applications, errors, status
 from jaring.api.auth import PartnerToken
 from jaring.api.schemas import ErrorOut, HealthOut, ProgrammeOut, RegionOut, SectorOut, TokenOut
 from jaring.core.models import ApiToken, Region, Sector
@@ -27,8 +27,11 @@ api = NinjaAPI(
     ),
     auth=PartnerToken(),
     urls_namespace="api",
+    parser=errors.StrictJsonParser(),
 )
 errors.install(api)
+api.add_router("/applications", applications.router)
+api.add_router("/status", status.router)
 
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 

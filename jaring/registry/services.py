@@ -50,6 +50,19 @@ def application_number_next(*, programme: Programme) -> str:
     return f"{programme.code}-{number:06d}"
 
 
+def application_numbers_reserve(*, programme: Programme, count: int) -> list[str]:
+    """A block of `count` consecutive registration numbers (a bulk import), with one conditional UPDATE.
+
+    Call it inside the transaction that stores the applications: the programme row stays locked until
+    that commits (so single registrations wait, never collide), and a rollback returns the block.
+    """
+    if count <= 0:
+        return []
+    Programme.objects.filter(pk=programme.pk).update(last_number=F("last_number") + count)
+    last = Programme.objects.values_list("last_number", flat=True).get(pk=programme.pk)
+    return [f"{programme.code}-{number:06d}" for number in range(last - count + 1, last + 1)]
+
+
 def person_upsert(
     *,
     nik: str,
@@ -125,8 +138,8 @@ def application_create(
     existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
     if existing is not None:
         raise DuplicateApplication(
-            _("%(name)s sudah memiliki pendaftaran aktif di program ini: %(number)s.")
-            % {"name": person.name, "number": existing.number},
+            # No name: the message may reach someone who typed only a NIK.
+            _("NIK ini sudah memiliki pendaftaran aktif di program ini: %(number)s.") % {"number": existing.number},
             number=existing.number,
         )
     try:

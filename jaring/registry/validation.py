@@ -269,6 +269,9 @@ _RUPIAH_UNIT = re.compile(
 )
 _UNITS = {"jt": 1_000_000, "juta": 1_000_000, "rb": 1_000, "ribu": 1_000}
 _NEGATIVE = re.compile(r"(?:rp\.?)?\s*[-−]\s*[0-9]", re.ASCII)
+# Far above any monthly income, far below what the database column holds (a 64-bit integer): a bigger number
+# is a typing slip or junk, and must be refused here rather than fail when it is stored.
+RUPIAH_MAX = 1_000_000_000_000
 
 
 def parse_rupiah(value: object, *, field: str = "penghasilan_bulanan") -> int:
@@ -289,6 +292,8 @@ def parse_rupiah(value: object, *, field: str = "penghasilan_bulanan") -> int:
         raise _refuse(field, accepted)
     if amount < 0:
         raise _refuse(field, _("jumlah tidak boleh negatif; %(accepted)s") % {"accepted": accepted})
+    if amount > RUPIAH_MAX:
+        raise _refuse(field, _("jumlah terlalu besar; periksa kembali angkanya."))
     return amount
 
 

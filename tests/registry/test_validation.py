@@ -385,6 +385,13 @@ def test_an_income_is_accepted_as_indonesians_write_rupiah(cell: object, amount:
     assert type(parsed) is int
 
 
+@pytest.mark.parametrize("cell", [1e308, 10**13, "10.000.000.000.000", "2000000 jt"])
+def test_an_absurdly_large_income_is_refused_before_it_reaches_the_database(cell: object) -> None:
+    assert refusal(parse_rupiah, cell, field="penghasilan_bulanan").message == (
+        "Kolom penghasilan_bulanan: jumlah terlalu besar; periksa kembali angkanya."
+    )
+
+
 @pytest.mark.parametrize("cell", ["-2500000", "-2.500.000", "Rp -2.500.000", "Rp-2.500.000", -2_500_000, -1.0])
 def test_a_negative_income_is_refused(cell: object) -> None:
     assert refusal(parse_rupiah, cell, field="penghasilan_bulanan").message == (
