@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("jaring.registry.public_urls")),
     path("pendaftaran/", include("jaring.registry.urls")),
     path("impor/", include("jaring.registry.import_urls")),
-    path("program/", include("jaring.eligibility.urls")),
+    path("program/", include("jaring.registry.rules_urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

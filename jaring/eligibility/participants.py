@@ -1,0 +1,484 @@
+"""The BPJS branch's list of existing BPJS Ketenagakerjaan participants: reading the file, checking every row,
+and loading it into ``ExistingParticipant`` so the "not already covered" rule can refuse people already insured.
+
+The branch sends a CSV or XLSX with the columns NIK, KPJ, segment and status. Spreadsheets from offices are
+messy (Windows-1252 CSV with ``;``, NIKs typed as numbers), so the file is read as leniently as it can be
+without guessing a value: a row that cannot be trusted is reported with its row number, column and reason,
+and by default nothing is loaded until the officer decides (fix the file, or load only the sound rows).
+
+This module may not import ``registry`` (imports run core <- programmes <- eligibility <- registry), so the
+small header and NIK rules the applicant import uses are written here again, with the same messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from numbers import Number
+
+import lokal
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook, PasswordError
+
+from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.models import Funder, User
+from jaring.core.permissions import Capability, user_can
+from jaring.core.selectors import Scope, filter_by_funder, scope_of
+from jaring.core.services import audit_record
+from jaring.eligibility.models import ExistingParticipant, ParticipantList
+
+# A branch's list for a whole city is tens of thousands of rows, a few MB; anything far larger is a wrong file.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Problems kept with a list: enough to fix a file by, without storing a second copy of a broken one.
+MAX_PROBLEMS_KEPT = 1000
+_LOOKUP_CHUNK = 2000
+
+# Canonical column -> header spellings, normalised as `normalise_header` does.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "nik": ("nik", "noktp", "nomorktp", "nomorindukkependudukan"),
+    "kpj": ("kpj", "nokpj", "nomorkpj", "nokartu", "nomorpeserta"),
+    "segment": ("segmen", "segment", "kepesertaan", "segmenkepesertaan", "segmenpeserta"),
+    "status": ("status", "statuskepesertaan", "statuspeserta"),
+}
+REQUIRED_COLUMNS = ("nik", "status")
+# The first sheet is read, unless the workbook has one named so (a notes sheet may come first).
+SHEET_NAME = "peserta"
+
+_A = ExistingParticipant.Status.ACTIVE
+_I = ExistingParticipant.Status.INACTIVE
+# Status values as branches write them, normalised like headers ("Non-Aktif" -> "nonaktif").
+STATUS_VALUES: dict[str, str] = {
+    "aktif": _A,
+    "active": _A,
+    "nonaktif": _I,
+    "tidakaktif": _I,
+    "tdkaktif": _I,
+    "inactive": _I,
+    "nonactive": _I,
+    "notactive": _I,
+}
+
+_HEADER_NOISE = re.compile(r"[\s._\-\ufeff]+")
+_SPACES_AND_DOTS = re.compile(r"[\s.]+")
+_KPJ_NOISE = re.compile(r"[\s.\-]+")
+_DIGITS = re.compile(r"[0-9]+")
+# A long number that Excel stored as a number and that was saved as text again: "6.47105E+15".
+_NUMBER_AS_TEXT = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+|[0-9]{15,}[.,]0+")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An XLSX saved with a password is an OLE compound file holding an "EncryptedPackage" stream.
+_ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
+
+
+def normalise_header(name: object) -> str:
+    """`No. KTP`, `NO_KTP` and `no-ktp` are one column (the applicant import's rule)."""
+    return _HEADER_NOISE.sub("", str(name)).lower()
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str  # the header as written in the file
+    message: str
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    row: int
+    nik: str
+    kpj: str
+    segment: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    rows_total: int
+    sound: list[ParticipantRow]
+    problems: list[Problem]
+    rows_rejected: int
+    columns: frozenset[str]  # canonical columns the file has
+
+
+# -- reading the file -----------------------------------------------------------------------------------
+
+
+def _unreadable(message: str) -> DomainError:
+    return DomainError(message, field="file")
+
+
+def read_table(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[object]]]:
+    """Every row of the file with its spreadsheet row number, header first. DomainError when the file cannot be
+    read at all; nothing is guessed."""
+    if not content:
+        raise _unreadable(_("Berkas kosong (0 byte). Pilih berkas daftar peserta yang benar."))
+    if len(content) > MAX_FILE_BYTES:
+        raise _unreadable(
+            _("Berkas terlalu besar (lebih dari %(mb)s MB). Pecah daftar menjadi beberapa berkas.")
+            % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    name = file_name.lower()
+    if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        return _read_workbook(content)
+    if name.endswith((".xlsx", ".xls", ".xlsm")):
+        raise _unreadable(_("Berkas XLSX rusak atau bukan berkas Excel. Simpan ulang dari Excel lalu unggah lagi."))
+    return _read_csv(content)
+
+
+def _read_workbook(content: bytes) -> Iterator[tuple[int, list[object]]]:
+    password = _(
+        "Berkas Excel dilindungi kata sandi sehingga tidak dapat dibaca. Buka di Excel, hapus kata sandinya "
+        "(File > Info > Protect Workbook), simpan, lalu unggah lagi."
+    )
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        named = [name for name in workbook.sheet_names if name.strip().lower() == SHEET_NAME]
+        sheet = workbook.get_sheet_by_name(named[0]) if named else workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except PasswordError:
+        raise _unreadable(password) from None
+    except Exception:  # the parser of an uploaded file: any failure means a broken file, never a server fault
+        if content.startswith(_OLE_MAGIC) and _ENCRYPTED_MARKER in content:
+            raise _unreadable(password) from None
+        raise _unreadable(
+            _("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang sebagai XLSX atau CSV lalu unggah lagi.")
+        ) from None
+    return ((number, list(row)) for number, row in enumerate(rows, start=1))
+
+
+def _decode(content: bytes) -> str:
+    if b"\x00" in content[:4096]:
+        raise _unreadable(_("Berkas ini bukan CSV atau XLSX. Simpan daftar sebagai CSV atau XLSX lalu unggah lagi."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _unreadable(_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8 lalu unggah lagi."))
+
+
+def _delimiter(text: str) -> str:
+    """`;` (Indonesian Excel exports), `,` or tab, whichever the header line uses most."""
+    for line in text.splitlines():
+        if line.strip():
+            counts = {sep: line.count(sep) for sep in (";", ",", "\t")}
+            best = max(counts, key=lambda sep: counts[sep])
+            return best if counts[best] else ","
+    return ","
+
+
+def _read_csv(content: bytes) -> Iterator[tuple[int, list[object]]]:
+    text = _decode(content)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise _unreadable(_("Berkas CSV rusak (tanda kutip tidak berpasangan atau baris terlalu panjang).")) from None
+    return ((number, list(row)) for number, row in enumerate(rows, start=1))
+
+
+# -- checking the rows ----------------------------------------------------------------------------------
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Number) and not isinstance(value, bool)
+
+
+def _nik(value: object) -> str:
+    """The NIK's 16 digits; ValueError with the reason. Numeric cells are refused: Excel keeps 15 digits."""
+    label = {"label": "NIK", "document": "KTP"}
+    if _is_empty(value):
+        raise ValueError(_("NIK wajib diisi dengan 16 angka sesuai KTP."))
+    if _is_number(value):
+        raise ValueError(
+            _(
+                "%(label)s tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
+                "ketik ulang sebagai teks (format sel Teks) 16 angka sesuai %(document)s."
+            )
+            % label
+        )
+    text = str(value).strip()
+    if _NUMBER_AS_TEXT.fullmatch(text):
+        raise ValueError(
+            _(
+                "%(label)s tersimpan sebagai angka di Excel sehingga digit terakhir hilang (tertulis %(text)s); "
+                "ketik ulang sebagai teks (format sel Teks) 16 angka sesuai %(document)s."
+            )
+            % {**label, "text": text[:40]}
+        )
+    digits = _SPACES_AND_DOTS.sub("", text)
+    if not _DIGITS.fullmatch(digits):
+        raise ValueError(
+            _("%(label)s hanya boleh berisi angka (spasi dan titik diabaikan); tulis 16 angka sesuai %(document)s.")
+            % label
+        )
+    if len(digits) != 16:
+        raise ValueError(_("%(label)s harus 16 angka; tertulis %(count)s angka.") % {**label, "count": len(digits)})
+    info = lokal.parse_nik(digits)
+    if not info.valid:
+        problems = "; ".join(_nik_problem(issue.code, digits) or issue.message.rstrip(".") for issue in info.errors)
+        raise ValueError(_("NIK tidak valid: %(problems)s.") % {"problems": problems})
+    return digits
+
+
+def _nik_problem(code: str, nik: str) -> str | None:
+    # The same wording as the applicant import, so an officer reads one explanation everywhere.
+    if code == "province":
+        return _("kode provinsi %(code)s (2 angka pertama) tidak dikenal") % {"code": nik[:2]}
+    if code == "wilayah":
+        return _("kode kabupaten/kota dan kecamatan (angka ke-3 sampai ke-6) tidak boleh 00")
+    if code == "birth_date":
+        return _(
+            "angka ke-7 sampai ke-12 (%(part)s) bukan tanggal lahir yang ada (untuk perempuan tanggal ditambah 40)"
+        ) % {"part": nik[6:12]}
+    if code == "serial":
+        return _("nomor urut (4 angka terakhir) tidak boleh 0000")
+    return None
+
+
+def _kpj(value: object) -> str:
+    """11 digits, or "" when the cell is empty (a list may carry NIKs only)."""
+    if _is_empty(value):
+        return ""
+    if _is_number(value):
+        # 11 digits fit a spreadsheet number exactly; only a fraction or a wrong length is refused.
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number) or not number.is_integer():
+            raise ValueError(_("KPJ harus 11 angka."))
+        text = str(int(number))
+    else:
+        text = _KPJ_NOISE.sub("", str(value))
+    if not _DIGITS.fullmatch(text):
+        raise ValueError(_("KPJ hanya boleh berisi angka; tulis 11 angka nomor peserta BPJS Ketenagakerjaan."))
+    if len(text) != 11:
+        raise ValueError(_("KPJ harus 11 angka; tertulis %(count)s angka.") % {"count": len(text)})
+    return text
+
+
+def _segment(value: object) -> str:
+    if _is_empty(value):
+        return ""
+    if _is_number(value) and float(value).is_integer():  # type: ignore[arg-type]
+        return str(int(value))  # type: ignore[call-overload]
+    return " ".join(str(value).split())[:40]
+
+
+def _status(value: object) -> str:
+    if _is_empty(value):
+        raise ValueError(_("Status wajib diisi: aktif atau nonaktif."))
+    status = STATUS_VALUES.get(normalise_header(value))
+    if status is None:
+        raise ValueError(
+            _("Status “%(value)s” tidak dikenal; tulis aktif atau nonaktif.") % {"value": str(value).strip()[:40]}
+        )
+    return status
+
+
+def _columns(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str]]:
+    """Canonical column -> index (the first header that matches), and canonical column -> header as written."""
+    lookup = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+    index: dict[str, int] = {}
+    written: dict[str, str] = {}
+    for position, cell in enumerate(header):
+        column = lookup.get(normalise_header(cell)) if not _is_empty(cell) else None
+        if column is not None and column not in index:
+            index[column] = position
+            written[column] = str(cell).strip()
+    return index, written
+
+
+def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
+    """Every row of the file checked; DomainError when the file as a whole cannot be used."""
+    rows = read_table(file_name=file_name, content=content)
+    header: list[object] | None = None
+    for _number, cells in rows:
+        if any(not _is_empty(cell) for cell in cells):
+            header = cells
+            break
+    if header is None:
+        raise _unreadable(_("Berkas tidak berisi baris judul maupun data peserta."))
+    index, written = _columns(header)
+    missing = [column for column in REQUIRED_COLUMNS if column not in index]
+    if missing:
+        names = {"nik": "NIK", "status": _("status")}
+        raise _unreadable(
+            _(
+                "Kolom %(columns)s tidak ditemukan pada baris judul. Baris pertama berkas harus berisi judul kolom "
+                "NIK, KPJ, segmen dan status."
+            )
+            % {"columns": ", ".join(names[column] for column in missing)}
+        )
+
+    def cell(cells: list[object], column: str) -> object:
+        position = index.get(column)
+        return cells[position] if position is not None and position < len(cells) else None
+
+    sound: list[ParticipantRow] = []
+    problems: list[Problem] = []
+    first_row_of: dict[str, int] = {}
+    rows_total = rows_rejected = 0
+    for number, cells in rows:
+        if all(_is_empty(value) for value in cells):
+            continue
+        rows_total += 1
+        row_problems: list[Problem] = []
+        values: dict[str, str] = {}
+        for column, parse in (("nik", _nik), ("kpj", _kpj), ("segment", _segment), ("status", _status)):
+            if column not in index:
+                values[column] = ""
+                continue
+            try:
+                values[column] = parse(cell(cells, column))
+            except ValueError as exc:
+                row_problems.append(Problem(row=number, column=written[column], message=str(exc)))
+        nik = values.get("nik")
+        if nik:
+            first = first_row_of.setdefault(nik, number)
+            if first != number:
+                message = _("NIK ini sudah ada di baris %(row)s; baris ini diabaikan.") % {"row": first}
+                row_problems.append(Problem(row=number, column=written["nik"], message=message))
+        if row_problems:
+            rows_rejected += 1
+            problems.extend(row_problems)
+            continue
+        sound.append(
+            ParticipantRow(
+                row=number, nik=values["nik"], kpj=values["kpj"], segment=values["segment"], status=values["status"]
+            )
+        )
+    if rows_total == 0:
+        raise _unreadable(_("Berkas tidak berisi data peserta di bawah baris judul."))
+    return ParsedList(
+        rows_total=rows_total,
+        sound=sound,
+        problems=problems,
+        rows_rejected=rows_rejected,
+        columns=frozenset(index),
+    )
+
+
+# -- loading it ------------------------------------------------------------------------------------------
+
+
+def _check_may_import(*, actor: User | str | None, funder: Funder) -> None:
+    if not isinstance(actor, User):
+        return  # the command line or the system
+    scope = participants_scope(actor)
+    if not scope.everything and scope.funder_id != funder.pk:
+        raise PermissionDenied(_("Anda hanya dapat mengunggah daftar peserta untuk pemberi dana Anda sendiri."))
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _upsert(rows: Sequence[ParticipantRow], *, source: ParticipantList, columns: frozenset[str]) -> dict[str, int]:
+    """Insert or update every row by NIK in a few statements; returns created/updated/unchanged counts."""
+    niks = [row.nik for row in rows]
+    existing: dict[str, tuple[str, str, str]] = {}
+    for chunk in _chunks(niks, _LOOKUP_CHUNK):
+        for nik, kpj, segment, status in ExistingParticipant.objects.filter(nik__in=chunk).values_list(
+            "nik", "kpj", "segment", "status"
+        ):
+            existing[nik] = (kpj, segment, status)
+    # A column the file lacks leaves what an earlier list said: a NIK-and-status list must not erase KPJs.
+    kept = {column for column in ("kpj", "segment") if column not in columns}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    objects = []
+    for row in rows:
+        before = existing.get(row.nik)
+        kpj = before[0] if before and "kpj" in kept else row.kpj
+        segment = before[1] if before and "segment" in kept else row.segment
+        if before is None:
+            counts["created"] += 1
+        elif before == (kpj, segment, row.status):
+            counts["unchanged"] += 1
+        else:
+            counts["updated"] += 1
+        objects.append(ExistingParticipant(nik=row.nik, kpj=kpj, segment=segment, status=row.status, source=source))
+    update_fields = [name for name in ("kpj", "segment") if name not in kept] + ["status", "source", "updated_at"]
+    # The database decides between insert and update, so two uploads at once cannot both insert a NIK.
+    ExistingParticipant.objects.bulk_create(
+        objects, batch_size=1000, update_conflicts=True, unique_fields=["nik"], update_fields=update_fields
+    )
+    return counts
+
+
+def participant_list_import(
+    *, funder: Funder, file_name: str, content: bytes, actor: User | str | None, apply_sound_rows: bool
+) -> ParticipantList:
+    """Record the branch's file and load its participants by NIK (the newest list wins).
+
+    A file that cannot be read at all raises DomainError and changes nothing. A file with bad rows is recorded
+    with its problems; its sound rows are loaded only when `apply_sound_rows`, otherwise nothing is loaded and
+    the officer decides (rows_loaded is 0).
+    """
+    _check_may_import(actor=actor, funder=funder)
+    parsed = parse_participants(file_name=file_name, content=content)
+    refused = bool(parsed.problems) and not apply_sound_rows
+    with transaction.atomic():
+        participant_list = ParticipantList.objects.create(
+            funder=funder,
+            file_name=file_name[-255:] or "-",
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            rows_total=parsed.rows_total,
+            rows_loaded=0 if refused else len(parsed.sound),
+            rows_rejected=parsed.rows_rejected,
+            problems=[asdict(problem) for problem in parsed.problems[:MAX_PROBLEMS_KEPT]],
+            uploaded_by=actor if isinstance(actor, User) else None,
+        )
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        if not refused:
+            counts = _upsert(parsed.sound, source=participant_list, columns=parsed.columns)
+        audit_record(
+            actor=actor,
+            action="participants.refuse" if refused else "participants.import",
+            target=participant_list,
+            data={
+                "file_name": participant_list.file_name,
+                "sha256": participant_list.file_sha256,
+                "rows_total": parsed.rows_total,
+                "rows_loaded": participant_list.rows_loaded,
+                "rows_rejected": parsed.rows_rejected,
+                "problems": len(parsed.problems),
+                "apply_sound_rows": apply_sound_rows,
+                **counts,
+            },
+            funder=funder,
+        )
+    return participant_list
+
+
+def participant_list_applied(participant_list: ParticipantList) -> bool:
+    """Whether the list's rows were loaded (a list refused for its bad rows loaded none)."""
+    return participant_list.rows_loaded > 0
+
+
+# -- reads -----------------------------------------------------------------------------------------------
+
+
+def participants_scope(user: User | object) -> Scope:
+    """The scope of a BPJS liaison or programme manager; PermissionDenied for anyone else."""
+    scope = scope_of(user)
+    if not (user_can(user, Capability.EXCHANGE_WITH_BPJS) or user_can(user, Capability.MANAGE_PROGRAMMES)):
+        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
+    return scope
+
+
+def participant_lists_visible_to(user: User) -> QuerySet[ParticipantList]:
+    scope = participants_scope(user)
+    qs = ParticipantList.objects.select_related("funder", "uploaded_by").order_by("-uploaded_at", "-pk")
+    return filter_by_funder(qs, scope)

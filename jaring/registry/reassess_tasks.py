@@ -1,0 +1,78 @@
+"""Judging a programme's open applications again after its rules changed, as a background job.
+
+It lives in `registry` because the work is `applications_reassess`, and `eligibility` (where the rules are
+edited) comes before `registry` in the import order. The task takes the job's id only; running it twice
+judges the same applications by the same rules and changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from jaring.core.models import Job, User
+from jaring.core.services import job_create, job_fail, job_finish
+from jaring.programmes.models import Programme
+from jaring.registry.services import applications_reassess
+
+KIND = "eligibility.reassess"
+UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
+def reassess_job_latest(*, programme: Programme, jobs: QuerySet[Job]) -> Job | None:
+    """The newest re-assessment job of the programme among `jobs` (those the officer may see)."""
+    return jobs.filter(kind=KIND, params__programme_id=programme.pk).order_by("-created_at", "-pk").first()
+
+
+def reassess_start(*, programme: Programme, actor: User) -> Job:
+    """Queue a re-assessment of the programme's open applications; an unfinished one is returned instead of a
+    second (a double click, or two managers at once, must not judge everything twice in parallel)."""
+    running = Job.objects.filter(kind=KIND, params__programme_id=programme.pk, status__in=UNFINISHED).first()
+    if running is not None:
+        return running
+    job = job_create(
+        kind=KIND,
+        label=_("Nilai ulang pendaftaran terbuka %(code)s") % {"code": programme.code},
+        actor=actor,
+        params={"programme_id": programme.pk, "programme": programme.code},
+    )
+    # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    result = reassess_applications.enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+
+@task()
+def reassess_applications(job_id: int) -> None:
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    try:
+        programme = Programme.objects.select_related("funder", "funder__region").get(pk=job.params["programme_id"])
+        counts = applications_reassess(programme=programme, actor=job.created_by or "system", job=job)
+    except Exception as exc:
+        job_fail(job=job, message=str(exc)[:500])
+        raise
+    job_finish(job=job, result=counts, message=reassess_message(counts))
+
+
+def reassess_message(counts: dict[str, int]) -> str:
+    message = _(
+        "%(assessed)s pendaftaran terbuka dinilai ulang; %(changed)s berubah penilaiannya: %(moved)s pindah status, "
+        "%(eligible)s menjadi memenuhi syarat, %(not_eligible)s menjadi tidak memenuhi syarat."
+    ) % {
+        "assessed": counts.get("assessed", 0),
+        "changed": counts.get("changed", 0),
+        "moved": counts.get("moved", 0),
+        "eligible": counts.get("became_eligible", 0),
+        "not_eligible": counts.get("became_not_eligible", 0),
+    }
+    if counts.get("skipped"):
+        message += " " + _(
+            "%(skipped)s tidak dibuka kembali karena orangnya sudah punya pendaftaran lain yang masih berjalan."
+        ) % {"skipped": counts["skipped"]}
+    return message
