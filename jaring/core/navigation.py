@@ -15,7 +15,7 @@ from jaring.core.permissions import Capability, user_can
 class MenuItem:
     label: str | Promise
     url_name: str
-    capability: str | None
+    capability: str | tuple[str, ...] | None  # several: any of them
 
     @property
     def url(self) -> str:
@@ -25,6 +25,11 @@ class MenuItem:
 MENU: list[MenuItem] = [
     MenuItem(_("Beranda"), "home", None),
     MenuItem(_("Pendaftaran"), "registry:list", Capability.VIEW_APPLICATIONS),
+    MenuItem(_("Daftarkan pemohon"), "registry:new", Capability.REGISTER_APPLICANTS),
+    MenuItem(_("Aturan program"), "eligibility:programmes", Capability.MANAGE_PROGRAMMES),
+    MenuItem(
+        _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
+    ),
     MenuItem(_("Data rujukan"), "core:reference", Capability.VIEW_REFERENCE),
     MenuItem(_("Log audit"), "core:audit", Capability.VIEW_AUDIT),
     MenuItem(_("Log akses data pribadi"), "core:access_log", Capability.VIEW_AUDIT),
@@ -32,5 +37,12 @@ MENU: list[MenuItem] = [
 ]
 
 
+def _allowed(user: object, item: MenuItem) -> bool:
+    if item.capability is None:
+        return True
+    wanted = (item.capability,) if isinstance(item.capability, str) else item.capability
+    return any(user_can(user, capability) for capability in wanted)
+
+
 def menu_for(user: object) -> list[MenuItem]:
-    return [item for item in MENU if item.capability is None or user_can(user, item.capability)]
+    return [item for item in MENU if _allowed(user, item)]

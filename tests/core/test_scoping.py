@@ -165,6 +165,17 @@ def test_each_role_gets_a_menu_of_only_what_it_may_do(
     assert "/audit/" not in verifier_home
     assert "/audit/" in client_for(auditor).get("/").content.decode()
     assert "/pengguna/" in client_for(administrator).get("/").content.decode()
+    assert "/pendaftaran/baru/" not in verifier_home
+
+
+def test_the_bpjs_list_is_in_the_menu_of_the_liaison_and_the_manager_only(
+    bpjs_liaison: User, programme_manager: User, registration_officer: User, client_for: Callable[[User], Client]
+) -> None:
+    assert "/program/peserta-bpjs/" in client_for(bpjs_liaison).get("/").content.decode()
+    assert "/program/peserta-bpjs/" in client_for(programme_manager).get("/").content.decode()
+    officer_home = client_for(registration_officer).get("/").content.decode()
+    assert "/program/peserta-bpjs/" not in officer_home
+    assert "/pendaftaran/baru/" in officer_home
 
 
 @pytest.mark.parametrize(
