@@ -15,9 +15,10 @@ def test_the_demo_has_applicants_in_every_state_with_real_outcomes() -> None:
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == set(ApplicationStatus.values) - {ApplicationStatus.SUBMITTED}
 
-    refused = Application.objects.filter(status=ApplicationStatus.NOT_ELIGIBLE).first()
+    refused = Application.objects.filter(
+        status=ApplicationStatus.NOT_ELIGIBLE, status_reason__contains="syarat minimal 6 bulan"
+    ).first()
     assert refused is not None and refused.eligible is False
-    assert "syarat minimal 6 bulan" in refused.status_reason
 
     returned = Application.objects.filter(status=ApplicationStatus.RETURNED).first()
     assert returned is not None and returned.eligible is True and returned.complete is False
@@ -34,3 +35,15 @@ def test_seeding_the_demo_twice_adds_nothing() -> None:
     count = Application.objects.count()
     demo_seed(per_programme=4)
     assert Application.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_people_refused_for_cover_they_already_have() -> None:
+    demo_seed(per_programme=2)
+    reasons = list(
+        Application.objects.filter(programme__code="BPN-2026", status=ApplicationStatus.NOT_ELIGIBLE).values_list(
+            "status_reason", flat=True
+        )
+    )
+    assert any("KPJ 12345678901" in reason for reason in reasons)
+    assert any("KALTIM-2026" in reason for reason in reasons)

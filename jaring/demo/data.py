@@ -23,7 +23,8 @@ from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Rol
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
 from jaring.eligibility.models import DocumentKind
-from jaring.eligibility.services import rule_version_ensure
+from jaring.eligibility.participants import participant_list_import
+from jaring.eligibility.services import rule_version_create, rule_version_ensure
 from jaring.programmes.models import Programme
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Channel, Sex
@@ -383,6 +384,62 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
     return made
 
 
+def seed_rules(programmes: dict[str, Programme]) -> None:
+    """Version 1 from the reference scheme for every programme; Balikpapan 2026 also shows a change."""
+    for programme in programmes.values():
+        if programme.year == 2026:
+            rule_version_create(programme=programme, actor="demo", note="Perwali Balikpapan 3/2025 (aturan acuan)")
+    rule_version_create(
+        programme=programmes["BPN-2026"], actor="demo", note="Rapat koordinasi 2026: usia minimal 18 tahun", min_age=18
+    )
+
+
+def seed_cover_elsewhere(programmes: dict[str, Programme]) -> int:
+    """Two people refused for cover they already have: one in BPJS's own list, one funded by the province."""
+    balikpapan, kaltim = programmes["BPN-2026"], programmes["KALTIM-2026"]
+    manggar = Region.objects.get(code="64.71.01.1001")
+    ojol = Sector.objects.get(code="ojol")
+    people = [
+        ("6471012003880011", "Rahmat Hidayat", date(1988, 3, 20)),
+        ("6471012507910012", "Yusuf Ramadhan", date(1991, 7, 25)),
+    ]
+    bpjs_nik, province_nik = people[0][0], people[1][0]
+    csv = f"nik;kpj;segmen;status\n{bpjs_nik};12345678901;BPU;aktif\n".encode()
+    participant_list_import(
+        funder=balikpapan.funder, file_name="peserta-bpjs-demo.csv", content=csv, actor="demo", apply_sound_rows=True
+    )
+    province_officer = User.objects.filter(role=Role.REGISTRATION_OFFICER, funder=kaltim.funder).first()
+    made = 0
+    for nik, name, birth in people:
+        data = ApplicantData(
+            nik=nik,
+            name=name,
+            birth_date=birth,
+            sex=Sex.MALE,
+            address="Jl. Mulawarman No. 7",
+            kelurahan_code=manggar.code,
+            domicile_since=date(2012, 1, 1),
+            sector_code=ojol.code,
+            monthly_income=2_800_000,
+            aplikator="Gojek",
+        )
+        if nik == province_nik:
+            funded = applicant_register(
+                data=data,
+                programme=kaltim,
+                channel=Channel.COUNTER,
+                actor=province_officer or "demo",
+                uploads=_demo_uploads(ojol),
+            )
+            application_transition(application=funded, transition=Transition.APPROVE, actor=province_officer or "demo")
+            made += 1
+        applicant_register(
+            data=data, programme=balikpapan, channel=Channel.ONLINE, actor="demo:online", uploads=_demo_uploads(ojol)
+        )
+        made += 1
+    return made
+
+
 def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
     with transaction.atomic():
         reference = seed_reference()
@@ -391,5 +448,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
         token = seed_token()
         applicants = 0
         if not Application.objects.exists():
+            seed_rules(programmes)
             applicants = seed_applicants(programmes, per_programme=per_programme)
+            applicants += seed_cover_elsewhere(programmes)
     return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}
