@@ -13,6 +13,8 @@ Variables (all optional on a developer machine):
   JARING_PUBLIC_SUBMISSIONS_PER_HOUR  self-registrations per address per hour, default 20
   JARING_PUBLIC_SUBMISSIONS_PER_NIK   self-registration attempts per NIK per day, default 5
   JARING_STATUS_CHECKS_PER_HOUR       public status look-ups per address per hour, default 60
+  JARING_IMPORT_MAX_ROWS  largest applicant list accepted by the bulk import, in rows, default 200000
+  JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ try:
     PUBLIC_SUBMISSIONS_PER_HOUR = env.int("JARING_PUBLIC_SUBMISSIONS_PER_HOUR", 20, minimum=1, maximum=10_000)
     PUBLIC_SUBMISSIONS_PER_NIK_PER_DAY = env.int("JARING_PUBLIC_SUBMISSIONS_PER_NIK", 5, minimum=1, maximum=1000)
     PUBLIC_STATUS_CHECKS_PER_HOUR = env.int("JARING_STATUS_CHECKS_PER_HOUR", 60, minimum=1, maximum=10_000)
+    # Bulk import of applicant lists (Kutai Timur alone covers 150,000 people).
+    IMPORT_MAX_ROWS = env.int("JARING_IMPORT_MAX_ROWS", 200_000, minimum=1, maximum=1_000_000)
+    IMPORT_MAX_MB = env.int("JARING_IMPORT_MAX_MB", 50, minimum=1, maximum=500)
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -140,6 +145,7 @@ STORAGES = {
 # Documents are personal data: served only through views that check scope, never as /media/.
 MEDIA_URL = "/_private/"
 UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1_048_576
+IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1_048_576
 # A document plus the form around it; larger bodies are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
@@ -147,6 +153,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "jaring.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

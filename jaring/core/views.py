@@ -239,6 +239,15 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "core/error.html", {"message": _("Anda tidak berwenang membuka halaman ini.")}, status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # Mostly an applicant whose page stayed open past the session, or a browser without cookies.
+    message = _(
+        "Formulir sudah kedaluwarsa atau cookie tidak aktif. Muat ulang halaman sebelumnya lalu kirim lagi; "
+        "data yang sudah tersimpan tidak hilang."
+    )
+    return render(request, "core/error.html", {"message": message}, status=403)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/error.html", {"message": _("Halaman tidak ditemukan.")}, status=404)
 

@@ -15,9 +15,16 @@ from jaring.registry.selectors import application_counts_by_status
 from jaring.registry.states import ApplicationStatus
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """Applicants land on a welcome page (register, check status); officers on their role's home."""
+    if not request.user.is_authenticated:
+        return render(request, "reports/welcome.html")
+    return officer_home(request)
+
+
 @login_required
 @domain_errors_as_pages
-def home(request: HttpRequest) -> HttpResponse:
+def officer_home(request: HttpRequest) -> HttpResponse:
     """Each role's home: its scope, its figures and the things it does most."""
     user = request.user
     assert isinstance(user, User)

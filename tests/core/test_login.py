@@ -103,3 +103,16 @@ def test_the_language_switch_turns_the_interface_english(registration_officer: U
     page = client.get("/").content.decode()
     assert 'lang="en"' in page
     assert "Registration officer" in page
+
+
+def test_an_anonymous_visitor_lands_on_a_welcome_page_with_the_applicant_paths(reference: None) -> None:
+    page = Client().get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'href="/daftar/"' in html and 'href="/status/"' in html and 'href="/masuk/"' in html
+
+
+def test_an_expired_form_gets_a_readable_page_not_a_technical_one(reference: None) -> None:
+    response = Client(enforce_csrf_checks=True).post("/status/", {"number": "X", "nik": "1"})
+    assert response.status_code == 403
+    assert "Formulir sudah kedaluwarsa" in response.content.decode()
