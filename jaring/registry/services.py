@@ -352,6 +352,38 @@ def application_resubmit(*, application: Application, actor: User | str | None) 
     return application
 
 
+def _kelurahan_and_sector(data: ApplicantData) -> tuple[Region, Sector]:
+    kelurahan = Region.objects.filter(code=data.kelurahan_code, level=Region.Level.VILLAGE).first()
+    sector = Sector.objects.filter(code=data.sector_code).first()
+    if kelurahan is None:
+        raise DomainError(_("Kelurahan tidak ditemukan."), field="kode_kelurahan")
+    if sector is None:
+        raise DomainError(_("Sektor tidak dikenal."), field="sektor")
+    return kelurahan, sector
+
+
+def _person_from_data(*, data: ApplicantData, kelurahan: Region, sector: Sector, actor: User | str | None) -> Person:
+    return person_upsert(
+        nik=data.nik,
+        name=data.name,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        address=data.address,
+        kelurahan=kelurahan,
+        domicile_since=data.domicile_since,
+        sector=sector,
+        monthly_income=data.monthly_income,
+        kk_number=data.kk_number,
+        birth_place=data.birth_place,
+        mother_name=data.mother_name,
+        rt=data.rt,
+        rw=data.rw,
+        phone=data.phone,
+        aplikator=data.aplikator,
+        actor=actor,
+    )
+
+
 def applicant_register(
     *,
     data: ApplicantData,
@@ -369,33 +401,10 @@ def applicant_register(
     """
     programme_check_open(programme=programme)
     _check_may_register(actor=actor, programme=programme, kelurahan_code=data.kelurahan_code)
-    kelurahan = Region.objects.filter(code=data.kelurahan_code, level=Region.Level.VILLAGE).first()
-    sector = Sector.objects.filter(code=data.sector_code).first()
-    if kelurahan is None:
-        raise DomainError(_("Kelurahan tidak ditemukan."), field="kode_kelurahan")
-    if sector is None:
-        raise DomainError(_("Sektor tidak dikenal."), field="sektor")
+    kelurahan, sector = _kelurahan_and_sector(data)
     rule_version_ensure(programme=programme)
     with transaction.atomic():
-        person = person_upsert(
-            nik=data.nik,
-            name=data.name,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            address=data.address,
-            kelurahan=kelurahan,
-            domicile_since=data.domicile_since,
-            sector=sector,
-            monthly_income=data.monthly_income,
-            kk_number=data.kk_number,
-            birth_place=data.birth_place,
-            mother_name=data.mother_name,
-            rt=data.rt,
-            rw=data.rw,
-            phone=data.phone,
-            aplikator=data.aplikator,
-            actor=actor,
-        )
+        person = _person_from_data(data=data, kelurahan=kelurahan, sector=sector, actor=actor)
         application = application_create(
             person=person,
             programme=programme,
@@ -421,30 +430,9 @@ def applicant_correct(
     if data.nik != application.person.nik:
         raise DomainError(_("NIK tidak dapat diubah pada perbaikan; buat pendaftaran baru."), field="nik")
     _check_may_register(actor=actor, programme=application.programme, kelurahan_code=data.kelurahan_code)
-    kelurahan = Region.objects.filter(code=data.kelurahan_code, level=Region.Level.VILLAGE).first()
-    sector = Sector.objects.filter(code=data.sector_code).first()
-    if kelurahan is None or sector is None:
-        raise DomainError(_("Kelurahan atau sektor tidak dikenal."), field="kode_kelurahan")
+    kelurahan, sector = _kelurahan_and_sector(data)
     with transaction.atomic():
-        person_upsert(
-            nik=data.nik,
-            name=data.name,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            address=data.address,
-            kelurahan=kelurahan,
-            domicile_since=data.domicile_since,
-            sector=sector,
-            monthly_income=data.monthly_income,
-            kk_number=data.kk_number,
-            birth_place=data.birth_place,
-            mother_name=data.mother_name,
-            rt=data.rt,
-            rw=data.rw,
-            phone=data.phone,
-            aplikator=data.aplikator,
-            actor=actor,
-        )
+        _person_from_data(data=data, kelurahan=kelurahan, sector=sector, actor=actor)
         Application.objects.filter(pk=application.pk).update(
             kelurahan=kelurahan,
             sector=sector,
