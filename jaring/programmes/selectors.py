@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from jaring.core.models import Agency, Sector
+from django.db.models import QuerySet
+
+from jaring.core.models import Agency, Sector, User
+from jaring.core.permissions import Capability
+from jaring.core.selectors import filter_by_funder, require
 from jaring.programmes.models import Programme
 
 
@@ -17,3 +21,10 @@ def programme_verifying_agency(*, programme: Programme, sector: Sector) -> Agenc
         if agency is not None:
             return agency
     return programme.owning_agency
+
+
+def programmes_open_to(user: User) -> QuerySet[Programme]:
+    """The open programmes this officer may register applicants into: their funder's, newest first."""
+    scope = require(user, Capability.REGISTER_APPLICANTS)
+    qs = Programme.objects.filter(status=Programme.Status.OPEN).select_related("funder").order_by("-year", "code")
+    return filter_by_funder(qs, scope)

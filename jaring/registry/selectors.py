@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -9,8 +11,8 @@ from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, require, scope_of
-from jaring.registry.models import Application
-from jaring.registry.states import ApplicationStatus
+from jaring.registry.models import Application, Person, mask_nik
+from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
 
 
 def _scoped(qs: QuerySet[Application], scope: Scope) -> QuerySet[Application]:
@@ -51,6 +53,45 @@ def application_for(user: User, *, number: str) -> Application:
     if application is None:
         raise NotFound(_("Pendaftaran %(number)s tidak ditemukan atau di luar wewenang Anda.") % {"number": number})
     return application
+
+
+@dataclass
+class NikLookup:
+    """What an officer may learn about a NIK before registering it."""
+
+    nik: str
+    known: bool = False  # a person with this NIK exists anywhere in the system
+    person: Person | None = None  # set only when the officer may see (and prefill from) their data
+    elsewhere: bool = False  # known, but only to another funder, or outside a kelurahan operator's area
+    open_applications: list[Application] = field(default_factory=list)  # in the officer's funder's programmes
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+
+def person_nik_lookup(user: User, *, nik: str) -> NikLookup:
+    """Whether the NIK is known, its open applications in the officer's funder's programmes (number, status,
+    programme only), and the person record when the officer may reuse it: officers of a funder that has
+    registered the person before, a kelurahan operator only for people of their own kelurahan."""
+    scope = require(user, Capability.REGISTER_APPLICANTS)
+    lookup = NikLookup(nik=nik)
+    person = Person.objects.select_related("kelurahan", "sector").filter(nik=nik).first()
+    if person is None:
+        return lookup
+    lookup.known = True
+    own = Application.objects.filter(person=person)
+    if not scope.everything:
+        own = own.filter(programme__funder_id=scope.funder)
+    lookup.open_applications = list(
+        own.filter(status__in=OPEN_STATUSES).select_related("programme").order_by("-created_at")
+    )
+    in_area = scope.kelurahan_code is None or person.kelurahan_id == scope.kelurahan_code
+    if own.exists() and in_area:
+        lookup.person = person
+    else:
+        lookup.elsewhere = True
+    return lookup
 
 
 def application_counts_by_status(user: User) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from jaring.registry.selectors import application_counts_by_status
 from jaring.registry.states import ApplicationStatus
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     """Applicants land on a welcome page (register, check status); officers on their role's home."""
     if not request.user.is_authenticated:
         return render(request, "reports/welcome.html")

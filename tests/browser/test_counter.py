@@ -1,5 +1,6 @@
-"""Counter registration in a real Chromium: search first, then the form with files; and a kelurahan operator
-who cannot register someone of another kelurahan, even by editing the page."""
+"""Counter registration in a real Chromium: search first (the NIK never in the address bar), then the form
+with files; and a kelurahan operator who cannot register someone of another kelurahan, even by editing the
+page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
 from tests.browser.test_shell import log_in
 from tests.conftest import LAMARU, MANGGAR
+from tests.registry.test_officer_pages import register
 from tests.registry.test_register import PDF, PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +55,16 @@ def test_a_counter_officer_searches_then_registers_a_walk_in_with_files(  # type
     page.get_by_label("NIK (16 angka) atau nama").fill(NIK)
     page.locator("#search-submit").click()
     expect(page.locator("#nik-new")).to_contain_text("belum terdaftar")
+    assert NIK not in page.url  # posted, then shown at a key naming the search in the session
     page.locator("#register-new").click()
+    expect(page.locator("#id_nik")).to_have_value(NIK)
+    assert NIK not in page.url
+
+    # The back button leads to the search result again, and forward to the form.
+    page.go_back()
+    expect(page.locator("#nik-new")).to_contain_text("belum terdaftar")
+    expect(page.locator("#search-q")).to_have_value(NIK)
+    page.go_forward()
 
     expect(page.locator("#id_nik")).to_have_value(NIK)
     expect(page.locator("#id_programme")).to_have_value(str(bpn_2026.pk))
@@ -97,3 +108,20 @@ def test_a_kelurahan_operator_cannot_register_someone_of_another_kelurahan(  # t
     expect(page.get_by_role("alert")).to_contain_text("kelurahannya sendiri")
     assert Application.objects.count() == 0
     assert Person.objects.count() == 0
+
+
+def test_the_list_search_keeps_the_nik_out_of_the_address_bar(  # type: ignore[no-untyped-def]
+    live_server, page: Page, registration_officer: User, bpn_2026: Programme
+) -> None:
+    existing = register(registration_officer, bpn_2026)
+    log_in(page, live_server.url, "registration_officer")
+    page.goto(f"{live_server.url}/pendaftaran/")
+    page.get_by_label("Nama, NIK atau nomor pendaftaran").fill(NIK)
+    page.locator("#status").select_option("awaiting_verification")
+    page.get_by_role("button", name="Cari").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody")).to_contain_text(existing.number)
+    assert NIK not in page.url and "status=awaiting_verification" in page.url
+    page.reload()  # a GET again: no "resend the form?" question, the same result
+    expect(page.locator("tbody")).to_contain_text(existing.number)
+    expect(page.locator("#q")).to_have_value(NIK)

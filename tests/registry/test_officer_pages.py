@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,13 +19,16 @@ from jaring.core.models import AccessLog, AuditRecord, User
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, Person
+from jaring.registry.officer_support import SEARCHES_KEPT, SEARCHES_KEY
 from jaring.registry.services import Upload, applicant_register
 from jaring.registry.states import ApplicationStatus
 from tests.conftest import LAMARU, MANGGAR
 from tests.registry.test_register import PDF, PNG, applicant, parsed
 
 NIK = "6471011508900001"
+LIST = "/pendaftaran/"
 NEW = "/pendaftaran/baru/"
+SEARCH = "/pendaftaran/baru/cari/"
 
 ClientFor = Callable[[User], Client]
 
@@ -74,6 +78,25 @@ def counts() -> tuple[int, int, int]:
     return Person.objects.count(), Application.objects.count(), Document.objects.count()
 
 
+def search(client: Client, query: str) -> Any:
+    """Post the registration search as the page does and follow its redirect to the result."""
+    posted = client.post(SEARCH, {"q": query})
+    assert posted.status_code == 302, posted.status_code
+    return client.get(posted["Location"])
+
+
+def register_link(html: str) -> str:
+    """Where the search page's "Daftarkan baru" button leads."""
+    match = re.search(r'id="register-new" href="([^"]*)"', html)
+    assert match, "no register button on the page"
+    return match.group(1).replace("&amp;", "&")
+
+
+def open_form(client: Client, nik: str) -> Any:
+    """Search for the NIK, then open the form from the result, as the officer does."""
+    return client.get(register_link(search(client, nik).content.decode()))
+
+
 # -- registering a walk-in -----------------------------------------------------------------------------
 
 
@@ -81,12 +104,12 @@ def test_a_counter_officer_registers_an_eligible_ojol_walk_in_with_documents(
     bpn_2026: Programme, registration_officer: User, client_for: ClientFor
 ) -> None:
     client = client_for(registration_officer)
-    search = client.get(NEW, {"q": NIK})
-    assert search.status_code == 200
-    assert 'id="nik-new"' in search.content.decode()
-    assert f'href="{NEW}?nik={NIK}"' in search.content.decode()
+    result = search(client, NIK)
+    assert result.status_code == 200
+    assert 'id="nik-new"' in result.content.decode()
+    assert register_link(result.content.decode()).startswith(f"{NEW}?formulir=")
 
-    page = client.get(NEW, {"nik": NIK})
+    page = client.get(register_link(result.content.decode()))
     html = page.content.decode()
     assert page.status_code == 200
     assert f'value="{NIK}"' in html
@@ -141,13 +164,15 @@ def test_search_finds_an_applicant_by_nik_and_by_name(
 ) -> None:
     existing = register(registration_officer, bpn_2026)
     client = client_for(registration_officer)
-    by_nik = client.get(NEW, {"q": NIK}).content.decode()
+    by_nik = search(client, NIK).content.decode()
     assert existing.number in by_nik and 'id="nik-known"' in by_nik
     table = re.search(r'<table id="open-applications">.*?</table>', by_nik, re.S)
     assert table is not None and "6471**********01" in table.group(0) and NIK not in table.group(0)
-    by_name = client.get(NEW, {"q": "budi"}).content.decode()
+    by_name = search(client, "budi").content.decode()
     assert existing.number in by_name
-    assert client.get(NEW, {"q": "123"}).status_code == 400  # a NIK must be 16 digits
+    short = client.post(SEARCH, {"q": "123"})  # a NIK must be 16 digits: said at once, nothing kept
+    assert short.status_code == 400 and 'id="search-q-error"' in short.content.decode()
+    assert search(client, "6471 0115 0890 0001").content.decode().count(existing.number) >= 1
 
 
 def test_a_second_registration_of_the_same_nik_in_the_programme_is_refused_with_the_existing_number(
@@ -168,7 +193,7 @@ def test_a_known_applicant_prefills_the_form_and_the_view_is_logged(
 ) -> None:
     register(registration_officer, bpn_2026, nama="Siti Rahayu", jenis_kelamin="L")
     AccessLog.objects.all().delete()
-    html = client_for(registration_officer).get(NEW, {"nik": NIK}).content.decode()
+    html = open_form(client_for(registration_officer), NIK).content.decode()
     assert 'id="prefilled"' in html
     assert 'value="Siti Rahayu"' in html and 'value="Gojek"' in html and 'value="15-08-1990"' in html
     log = AccessLog.objects.get()
@@ -181,10 +206,10 @@ def test_another_funders_officer_learns_only_that_the_nik_is_registered_elsewher
     existing = register(registration_officer, bpn_2026, nama="Siti Rahayu")
     AccessLog.objects.all().delete()
     client = client_for(samarinda_officer)
-    search = client.get(NEW, {"q": NIK}).content.decode()
-    assert 'id="nik-elsewhere"' in search
-    assert existing.number not in search and "Siti Rahayu" not in search
-    page = client.get(NEW, {"nik": NIK}).content.decode()
+    result = search(client, NIK).content.decode()
+    assert 'id="nik-elsewhere"' in result
+    assert existing.number not in result and "Siti Rahayu" not in result
+    page = client.get(register_link(result)).content.decode()
     assert "Siti Rahayu" not in page and 'id="prefilled"' not in page
     assert not AccessLog.objects.exists()
 
@@ -202,9 +227,125 @@ def test_only_officers_who_register_get_the_page_and_the_list_button(
     for user in (dppp_verifier, outsider, leadership):
         client = client_for(user)
         assert client.get(NEW).status_code == 403
+        assert client.post(SEARCH, {"q": NIK}).status_code == 403
         assert client.post(NEW, form(bpn_2026, token="x")).status_code == 403
     assert Application.objects.count() == 0
     assert Client().get(NEW).status_code == 302
+    assert Client().post(SEARCH, {"q": NIK}).status_code == 302
+    assert client_for(outsider).post(LIST, {"q": NIK}).status_code == 403
+
+
+# -- no NIK in a URL ---------------------------------------------------------------------------------------
+
+# Every attribute through which a page sends the browser somewhere.
+URL_ATTRIBUTE = re.compile(r'\b(?:href|action|src|formaction|hx-get|hx-post|hx-push-url|data-url)="([^"]*)"')
+
+
+def urls_of(response: Any) -> list[str]:
+    """The URLs a response was reached by, redirects to, or links from its HTML, decoded."""
+    urls = [url for url, _status in getattr(response, "redirect_chain", [])]
+    urls.append(response.get("Location", ""))
+    request = response.request
+    urls.append(f"{request['PATH_INFO']}?{request.get('QUERY_STRING', '')}")
+    if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+        urls += URL_ATTRIBUTE.findall(response.content.decode())
+    return [unquote(url.replace("&amp;", "&")) for url in urls]
+
+
+def assert_no_url_holds(responses: list[Any], *texts: str) -> None:
+    for response in responses:
+        for url in urls_of(response):
+            for text in texts:
+                assert text not in url, f"{text} in {url}"
+
+
+def test_no_response_redirects_to_or_links_a_url_with_a_searched_nik(
+    bpn_2026: Programme, registration_officer: User, kelurahan_operator_manggar: User, client_for: ClientFor
+) -> None:
+    existing = register(registration_officer, bpn_2026, uploads=False)  # returned: correctable, open
+    new_nik = "6471011508900002"
+    prefix = NIK[:7]
+    for officer in (registration_officer, kelurahan_operator_manggar):
+        client = client_for(officer)
+        responses: list[Any] = []
+        for nik in (NIK, new_nik, "6471 0115 0890 0001"):
+            posted = client.post(SEARCH, {"q": nik})
+            assert posted.status_code == 302
+            result = client.get(posted["Location"])
+            page = client.get(register_link(result.content.decode()))
+            assert page.status_code == 200 and 'id="registration-form"' in page.content.decode()
+            back = re.search(r'id="back-to-search"', page.content.decode())
+            assert back is not None
+            responses += [posted, result, page]
+        responses.append(client.post(SEARCH, {"q": NIK[:12]}))  # a mistyped NIK: shown again, not redirected
+        for query in (NIK, prefix, "budi"):
+            posted = client.post(LIST, {"q": query, "status": ApplicationStatus.RETURNED})
+            result = client.get(posted["Location"])
+            assert existing.number in result.content.decode(), (officer.username, query)
+            responses += [posted, result]
+        # Registering: refused as a duplicate (the page links the existing application), then a new person.
+        responses.append(client.post(NEW, form(bpn_2026, token=f"dup-{officer.pk}")))
+        responses.append(
+            client.post(NEW, form(bpn_2026, token=f"new-{officer.pk}", nik=f"64710115089{officer.pk:05d}"), follow=True)
+        )
+        responses.append(client.get(f"/pendaftaran/{existing.number}/"))
+        responses.append(client.get(f"/pendaftaran/{existing.number}/perbaiki/"))
+        assert_no_url_holds(responses, NIK, new_nik, prefix, NIK[:12])
+
+
+def test_list_pages_keep_the_search_by_its_key_not_its_digits(
+    bpn_2026: Programme, registration_officer: User, client_for: ClientFor
+) -> None:
+    prefix = "647101150890"
+    for i in range(26):
+        register(registration_officer, bpn_2026, nik=f"{prefix}{i + 1:04d}", nama=f"Orang {chr(65 + i)}")
+    register(registration_officer, bpn_2026, nik="6471015508900001", nama="Zubaidah", jenis_kelamin="P")
+    client = client_for(registration_officer)
+    first = client.post(LIST, {"q": prefix}, follow=True)
+    html = first.content.decode()
+    assert "dari 26" in html and "Zubaidah" not in html
+    assert f'value="{prefix}"' in html  # the search box shows what was typed
+    next_page = re.search(r'href="([^"]*)" rel="next"', html)
+    assert next_page is not None and "cari=" in next_page.group(1)
+    second = client.get(LIST + next_page.group(1).replace("&amp;", "&"))  # relative: "?cari=...&page=2"
+    assert "Halaman 2 dari 2" in second.content.decode()
+    assert_no_url_holds([first, second], prefix)
+
+
+def test_a_search_key_survives_the_back_button_and_an_unknown_one_asks_to_search_again(
+    bpn_2026: Programme, registration_officer: User, client_for: ClientFor
+) -> None:
+    existing = register(registration_officer, bpn_2026)
+    client = client_for(registration_officer)
+    first = client.post(SEARCH, {"q": NIK})["Location"]
+    second = client.post(SEARCH, {"q": "andi"})["Location"]
+    assert first != second
+    assert client.post(SEARCH, {"q": NIK})["Location"] == first  # the same search, the same address
+    back = client.get(first).content.decode()  # the browser's back button
+    assert existing.number in back and 'id="nik-known"' in back and f'value="{NIK}"' in back
+    assert existing.number not in client.get(second).content.decode()
+
+    stale = Client()
+    stale.force_login(registration_officer)  # another session: the key means nothing there
+    expired = stale.get(first)
+    assert expired.status_code == 200 and 'id="search-expired"' in expired.content.decode()
+    assert existing.number not in expired.content.decode()
+    blank = stale.get(first.replace("cari=", "formulir=")).content.decode()
+    assert 'id="registration-form"' in blank and NIK not in blank
+    listed = stale.get(f"{LIST}?cari=unknown").content.decode()
+    assert 'id="search-expired"' in listed and existing.number in listed  # unfiltered, with a note
+
+    assert client.post(SEARCH, {"q": "  "})["Location"] == NEW
+    assert client.post(LIST, {"q": "", "status": "returned"})["Location"] == f"{LIST}?status=returned"
+    assert client.post(LIST, {"q": "", "status": "bogus"})["Location"] == LIST
+
+
+def test_the_session_keeps_only_the_latest_searches(registration_officer: User, client_for: ClientFor) -> None:
+    client = client_for(registration_officer)
+    keys = [client.post(LIST, {"q": f"nama {i}"})["Location"] for i in range(SEARCHES_KEPT + 5)]
+    assert len(client.session[SEARCHES_KEY]) == SEARCHES_KEPT
+    assert 'id="search-expired"' in client.get(keys[0]).content.decode()
+    assert 'id="search-expired"' not in client.get(keys[-1]).content.decode()
 
 
 # -- kelurahan operators --------------------------------------------------------------------------------
@@ -214,7 +355,7 @@ def test_a_kelurahan_operator_is_offered_only_their_own_kelurahan_and_registers_
     bpn_2026: Programme, kelurahan_operator_manggar: User, client_for: ClientFor
 ) -> None:
     client = client_for(kelurahan_operator_manggar)
-    html = client.get(NEW, {"nik": ""}).content.decode()
+    html = client.get(NEW, {"formulir": ""}).content.decode()
     select = re.search(r'<select name="kode_kelurahan".*?</select>', html, re.S)
     assert select is not None
     assert re.findall(r'<option value="([^"]*)"', select.group(0)) == [MANGGAR]
@@ -239,9 +380,10 @@ def test_a_kelurahan_operator_cannot_prefill_someone_of_another_kelurahan(
     bpn_2026: Programme, registration_officer: User, kelurahan_operator_manggar: User, client_for: ClientFor
 ) -> None:
     register(registration_officer, bpn_2026, nama="Warga Lamaru", kode_kelurahan=LAMARU)
-    html = client_for(kelurahan_operator_manggar).get(NEW, {"nik": NIK}).content.decode()
+    client = client_for(kelurahan_operator_manggar)
+    assert 'id="nik-elsewhere"' in search(client, NIK).content.decode()
+    html = open_form(client, NIK).content.decode()
     assert "Warga Lamaru" not in html
-    assert 'id="nik-elsewhere"' in client_for(kelurahan_operator_manggar).get(NEW, {"q": NIK}).content.decode()
 
 
 # -- field errors and bad input --------------------------------------------------------------------------
@@ -312,23 +454,28 @@ def test_garbage_never_answers_500_and_creates_nothing(
     assert Application.objects.count() == 0
 
 
-def test_garbage_in_query_strings_and_urls_never_answers_500(
+def test_garbage_in_searches_query_strings_and_urls_never_answers_500(
     bpn_2026: Programme, registration_officer: User, client_for: ClientFor
 ) -> None:
     client = client_for(registration_officer)
     application = register(registration_officer, bpn_2026)
+    for query in ("x" * 1000, "1" * 40, "bu\x00di", "\x00", "²" * 16, "٦" * 16, "   ", "6471-0115.0890 0001", "%", "_"):
+        for url in (SEARCH, LIST):
+            response = client.post(url, {"q": query, "status": "\x00"}, follow=True)
+            assert response.status_code in (200, 400), (url, query)
     for params in (
-        {"q": "x" * 1000},
-        {"q": "1" * 40},
-        {"nik": "abc"},
-        {"nik": "9" * 100},
-        {"programme": "zz", "nik": ""},
-        {"q": "bu\x00di"},
-        {"nik": "\x00"},
-        {"programme": "9" * 40, "nik": ""},
-        {"programme": "²", "nik": ""},
+        {"cari": "nope"},
+        {"cari": "\x00"},
+        {"cari": "x" * 1000},
+        {"formulir": "abc"},
+        {"formulir": "\x00"},
+        {"programme": "zz", "formulir": ""},
+        {"programme": "9" * 40, "formulir": ""},
+        {"programme": "²", "formulir": ""},
     ):
         assert client.get(NEW, params).status_code in (200, 400), params
+    for params in ({"cari": "nope", "status": "x"}, {"cari": "\x00", "page": "zz"}, {"q": NIK}):
+        assert client.get(LIST, params).status_code == 200, params
     for url in (
         "/pendaftaran/NOPE-1/",
         "/pendaftaran/NOPE-1/perbaiki/",
@@ -350,7 +497,10 @@ def test_no_open_programme_means_no_form(
     Programme.objects.filter(pk=bpn_2026.pk).update(status=Programme.Status.CLOSED)
     client = client_for(registration_officer)
     assert 'id="no-programme"' in client.get(NEW).content.decode()
-    assert 'id="registration-form"' not in client.get(NEW, {"nik": NIK}).content.decode()
+    posted = client.post(SEARCH, {"q": NIK})
+    assert 'id="register-new"' not in client.get(posted["Location"]).content.decode()
+    key = posted["Location"].split("cari=")[1]
+    assert 'id="registration-form"' not in client.get(NEW, {"formulir": key}).content.decode()
     assert client.post(NEW, form(bpn_2026, token="c")).status_code == 400
     assert Application.objects.count() == 0
 
