@@ -83,5 +83,5 @@ def test_logging_out_returns_to_the_log_in_page(live_server, page: Page, registr
     log_in(page, live_server.url, "registration_officer")
     page.locator("#logout").click()
     expect(page).to_have_url(f"{live_server.url}/masuk/")
-    page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(f"{live_server.url}/masuk/?next=/")
+    page.goto(f"{live_server.url}/pendaftaran/")
+    expect(page).to_have_url(f"{live_server.url}/masuk/?next=/pendaftaran/")
