@@ -15,7 +15,7 @@ from django_tasks import task
 from jaring.core.models import Job, User
 from jaring.core.services import job_create, job_fail, job_finish
 from jaring.programmes.models import Programme
-from jaring.registry.services import applications_reassess
+from jaring.registry.reassessment import applications_reassess
 
 KIND = "eligibility.reassess"
 UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
