@@ -49,9 +49,28 @@ def json_value(raw: bytes) -> Any:
     """The JSON in a request body, strictly: NaN and Infinity (which Python accepts) and nesting deep enough
     to exhaust the stack are refused as ValueError like any other malformed body."""
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        value = json.loads(raw, parse_constant=_refuse_constant)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
+    if _has_nul(value):
+        # Valid JSON, but PostgreSQL cannot store a NUL in text: refuse it here as bad input, never a 500.
+        raise ValueError("a string contains NUL")
+    return value
+
+
+def _has_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class StrictJsonParser(Parser):

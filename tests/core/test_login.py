@@ -116,3 +116,12 @@ def test_an_expired_form_gets_a_readable_page_not_a_technical_one(reference: Non
     response = Client(enforce_csrf_checks=True).post("/status/", {"number": "X", "nik": "1"})
     assert response.status_code == 403
     assert "Formulir sudah kedaluwarsa" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/pendaftaran/?status=a%00b", "/masuk/?next=%00"])
+def test_a_nul_character_in_a_url_is_refused_as_bad_input(reference: None, path: str) -> None:
+    assert Client().get(path).status_code == 400
+
+
+def test_a_nul_character_in_a_form_is_refused_as_bad_input(reference: None) -> None:
+    assert Client().post("/status/", {"number": "BPN-2026-000001", "nik": "64\x0071"}).status_code == 400

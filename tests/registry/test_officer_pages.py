@@ -475,7 +475,7 @@ def test_garbage_in_searches_query_strings_and_urls_never_answers_500(
     ):
         assert client.get(NEW, params).status_code in (200, 400), params
     for params in ({"cari": "nope", "status": "x"}, {"cari": "\x00", "page": "zz"}, {"q": NIK}):
-        assert client.get(LIST, params).status_code == 200, params
+        assert client.get(LIST, params).status_code in (200, 400), params
     for url in (
         "/pendaftaran/NOPE-1/",
         "/pendaftaran/NOPE-1/perbaiki/",

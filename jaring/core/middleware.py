@@ -1,0 +1,45 @@
+"""Request guards that hold for every page and endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+class RefuseNulCharacters:
+    """A NUL character in a URL or form field is never meant: PostgreSQL cannot store it in text, and a
+    view that passed it on would fail with a 500. Answer 400 before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refused = self._has_nul(request)
+        except RequestDataTooBig:
+            # Reading the form is where Django notices an oversized body; answer it here, as the view would.
+            message = _("Isi permintaan terlalu besar.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": {"body": [_("Terlalu besar.")]}}, status=413)
+            return render(request, "core/error.html", {"message": message}, status=413)
+        if refused:
+            message = _("Permintaan berisi karakter yang tidak diizinkan (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": {}}, status=400)
+            return render(request, "core/error.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path:
+            return True
+        sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for values in sources:
+            for key, items in values.lists():
+                if "\x00" in key or any("\x00" in item for item in items):
+                    return True
+        return False
