@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.core.bulk import bulk_insert
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import (
     AccessLog,
@@ -85,7 +86,7 @@ def audit_records_many(
     """Records of one actor, each with its own action, target and data, written in few statements."""
     user = actor if isinstance(actor, User) else None
     label = _actor_label(actor)
-    AuditRecord.objects.bulk_create(
+    bulk_insert(
         [
             AuditRecord(
                 actor=user,
@@ -99,7 +100,6 @@ def audit_records_many(
             )
             for action, target, data in records
         ],
-        batch_size=1000,
     )
     return len(records)
 

@@ -171,3 +171,92 @@ class Document(models.Model):
     @property
     def extension(self) -> str:
         return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.content_type, "")
+
+
+class ImportBatch(models.Model):
+    """One applicant list imported into a programme (docs/import.md). The original file is kept under
+    MEDIA_ROOT/imports/ (never served directly); each row's outcome is an ImportRow, written in the same
+    transaction as the applications of its chunk, so a killed import resumes where it stopped."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        INTERRUPTED = "interrupted", _("Terhenti")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("program")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    api_token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(_("pengimpor"), max_length=150)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_size = models.PositiveBigIntegerField(_("ukuran (bita)"))
+    file_kind = models.CharField(max_length=4)  # xlsx or csv
+    stored_file = models.CharField(max_length=200)  # relative to MEDIA_ROOT
+    sheet_name = models.CharField(_("lembar"), max_length=100, blank=True)
+    options = models.JSONField(default=dict, blank=True)  # {"documents_checked_by": "..."}
+    unknown_columns = models.JSONField(_("kolom tidak dikenal"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)  # data rows, empty ones included
+    rows_done = models.PositiveIntegerField(_("baris selesai"), default=0)
+    created_count = models.PositiveIntegerField(_("dibuat"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("duplikat"), default=0)
+    rejected_count = models.PositiveIntegerField(_("ditolak"), default=0)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    result_file = models.CharField(max_length=200, blank=True)  # relative to MEDIA_ROOT
+    error = models.TextField(_("pesan galat"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # moves with every chunk: a stalled run shows here
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["programme", "file_sha256"])]
+        verbose_name = _("impor daftar pemohon")
+        verbose_name_plural = _("impor daftar pemohon")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.programme.code})"
+
+    @property
+    def funder(self):
+        return self.programme.funder
+
+    @property
+    def documents_checked_by(self) -> str:
+        return str(self.options.get("documents_checked_by", ""))
+
+    @property
+    def rows_counted(self) -> int:
+        return self.created_count + self.duplicate_count + self.rejected_count
+
+
+class ImportRow(models.Model):
+    """The outcome of one row of an import: created, duplicate (with the existing number) or rejected."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("dibuat")
+        DUPLICATE = "duplicate", _("duplikat")
+        REJECTED = "rejected", _("ditolak")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()  # as the spreadsheet shows it: the header is row 1
+    status = models.CharField(max_length=10, choices=Status.choices)
+    nik = models.CharField(max_length=16, blank=True)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    number = models.CharField(max_length=30, blank=True)
+    # Rejected: every reason, each naming its column. Created: the outcome, then any warnings.
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row_number"], name="one_outcome_per_import_row")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number} {self.status}"

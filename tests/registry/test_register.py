@@ -98,9 +98,7 @@ def test_a_second_open_application_of_the_same_nik_names_the_first(bpn_2026, reg
         data=parsed(applicant()), programme=bpn_2026, channel=Channel.COUNTER, actor=registration_officer
     )
     with pytest.raises(DuplicateApplication) as refused:
-        applicant_register(
-            data=parsed(applicant()), programme=bpn_2026, channel=Channel.ONLINE, actor="applicant"
-        )
+        applicant_register(data=parsed(applicant()), programme=bpn_2026, channel=Channel.ONLINE, actor="applicant")
     assert refused.value.number == first.number
 
 
