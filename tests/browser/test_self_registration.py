@@ -37,7 +37,7 @@ def test_an_applicant_registers_on_a_phone_and_checks_the_status(  # type: ignor
 
     page.goto(f"{base}/daftar/")
     expect(page.locator("h1")).to_contain_text("Pendaftaran mandiri")
-    expect(page.locator("#what-you-need")).to_contain_text("Foto KTP")
+    expect(page.locator(".what-you-need").first).to_contain_text("Foto KTP")
     expect(page.locator("input[name=programme][value='BPN-2026']")).to_be_checked()
     fits_the_phone(page)
     page.locator("#next").click()
