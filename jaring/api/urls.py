@@ -82,3 +82,8 @@ def programmes(request: HttpRequest) -> list[dict[str, object]]:
         }
         for p in rows
     ]
+
+
+from jaring.api.imports import router as imports_router  # noqa: E402 - bulk import (issue 7)
+
+api.add_router("/imports", imports_router)

@@ -26,6 +26,7 @@ MENU: list[MenuItem] = [
     MenuItem(_("Beranda"), "home", None),
     MenuItem(_("Pendaftaran"), "registry:list", Capability.VIEW_APPLICATIONS),
     MenuItem(_("Daftarkan pemohon"), "registry:new", Capability.REGISTER_APPLICANTS),
+    MenuItem(_("Impor daftar"), "imports:index", Capability.IMPORT_APPLICANTS),
     MenuItem(_("Aturan program"), "eligibility:programmes", Capability.MANAGE_PROGRAMMES),
     MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -94,10 +95,25 @@ _SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 _NUMBER_AS_TEXT = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+|[0-9]{15,}[.,]0+")
 
 
-def _sixteen_digits(value: object, *, field: str, label: str, document: str) -> str:
-    """The 16 digits of a NIK or KK cell, refusing numeric cells (Excel keeps 15 significant digits)."""
-    params = {"label": label, "document": document}
+def _nik_names() -> dict[str, str]:
+    return {"label": "NIK", "document": "KTP"}
+
+
+def _kk_names() -> dict[str, str]:
+    return {"label": _("Nomor KK"), "document": _("Kartu Keluarga")}
+
+
+def _sixteen_digits(value: object, *, field: str, names: Callable[[], dict[str, str]]) -> str:
+    """The 16 digits of a NIK or KK cell, refusing numeric cells (Excel keeps 15 significant digits).
+
+    `names` gives the label and document for messages; called only when refusing (a valid cell asks no
+    translation: a bulk import parses a hundred thousand of them)."""
+    if type(value) is str:
+        text = value.strip()
+        if len(text) == 16 and text.isdigit() and text.isascii():
+            return text
     if _is_number(value):
+        params = names()
         raise _refuse(
             field,
             _(
@@ -106,6 +122,7 @@ def _sixteen_digits(value: object, *, field: str, label: str, document: str) -> 
             )
             % params,
         )
+    params = names()
     if not isinstance(value, str):
         raise _refuse(field, _("%(label)s harus ditulis sebagai teks 16 angka sesuai %(document)s.") % params)
     text = value.strip()
@@ -153,7 +170,7 @@ def parse_nik(value: object, *, field: str = "nik") -> str:
     """
     if _is_empty(value):
         raise _refuse(field, _("NIK wajib diisi dengan 16 angka sesuai KTP."))
-    nik = _sixteen_digits(value, field=field, label="NIK", document="KTP")
+    nik = _sixteen_digits(value, field=field, names=_nik_names)
     info = lokal.parse_nik(nik)
     if info.valid:
         return nik
@@ -223,7 +240,7 @@ def parse_kk(value: object, *, field: str = "no_kk") -> str:
     """16 digits (spaces and dots removed, as for the NIK); an empty cell is "" (the column is optional)."""
     if _is_empty(value):
         return ""
-    return _sixteen_digits(value, field=field, label=_("Nomor KK"), document=_("Kartu Keluarga"))
+    return _sixteen_digits(value, field=field, names=_kk_names)
 
 
 # --- Phone -------------------------------------------------------------------------------------------
@@ -233,26 +250,29 @@ def parse_phone(value: object, *, field: str = "no_hp") -> str:
     """An Indonesian mobile number in E.164 (+628…); an empty cell is "" (the column is optional)."""
     if _is_empty(value):
         return ""
-    invalid = _(
-        "nomor HP tidak valid; tulis nomor HP Indonesia (10-13 angka) yang diawali 08, 628 atau +628, "
-        "misalnya 0812-3456-7890."
-    )
     if _is_number(value):
         # A numeric cell loses the leading 0 of 0812…, but 812… can only be that number: nothing is guessed.
         whole = _whole(value)
         if whole is None or whole <= 0:
-            raise _refuse(field, invalid)
+            raise _refuse(field, _phone_invalid())
         text = str(whole)
     elif isinstance(value, str):
         text = value
     else:
-        raise _refuse(field, invalid)
+        raise _refuse(field, _phone_invalid())
     info = lokal.parse_phone(text)
     if info.valid and info.type == "mobile" and info.e164:
         return info.e164
     if info.valid and info.type == "landline":
         raise _refuse(field, _("ini nomor telepon rumah atau kantor; tulis nomor HP yang diawali 08, 628 atau +628."))
-    raise _refuse(field, invalid)
+    raise _refuse(field, _phone_invalid())
+
+
+def _phone_invalid() -> str:
+    return _(
+        "nomor HP tidak valid; tulis nomor HP Indonesia (10-13 angka) yang diawali 08, 628 atau +628, "
+        "misalnya 0812-3456-7890."
+    )
 
 
 # --- Rupiah ------------------------------------------------------------------------------------------
@@ -276,28 +296,32 @@ RUPIAH_MAX = 1_000_000_000_000
 
 def parse_rupiah(value: object, *, field: str = "penghasilan_bulanan") -> int:
     """A whole, non-negative Rupiah amount written as the spec allows, or a whole numeric cell."""
-    accepted = _("tulis jumlah dengan angka, misalnya 2500000, 2.500.000, Rp2.500.000, 2,5 jt atau 2,5 juta.")
     if _is_empty(value):
-        raise _refuse(field, _("wajib diisi; %(accepted)s") % {"accepted": accepted})
+        raise _refuse(field, _("wajib diisi; %(accepted)s") % {"accepted": _rupiah_accepted()})
     if _is_number(value):
         whole = _whole(value)
         if whole is None:
             raise _refuse(
-                field, _("%(value)s bukan rupiah bulat; %(accepted)s") % {"value": value, "accepted": accepted}
+                field,
+                _("%(value)s bukan rupiah bulat; %(accepted)s") % {"value": value, "accepted": _rupiah_accepted()},
             )
         amount = whole
     elif isinstance(value, str):
-        amount = _rupiah_from_text(value.strip(), field=field, accepted=accepted)
+        amount = _rupiah_from_text(value.strip(), field=field)
     else:
-        raise _refuse(field, accepted)
+        raise _refuse(field, _rupiah_accepted())
     if amount < 0:
-        raise _refuse(field, _("jumlah tidak boleh negatif; %(accepted)s") % {"accepted": accepted})
+        raise _refuse(field, _("jumlah tidak boleh negatif; %(accepted)s") % {"accepted": _rupiah_accepted()})
     if amount > RUPIAH_MAX:
         raise _refuse(field, _("jumlah terlalu besar; periksa kembali angkanya."))
     return amount
 
 
-def _rupiah_from_text(text: str, *, field: str, accepted: str) -> int:
+def _rupiah_accepted() -> str:
+    return _("tulis jumlah dengan angka, misalnya 2500000, 2.500.000, Rp2.500.000, 2,5 jt atau 2,5 juta.")
+
+
+def _rupiah_from_text(text: str, *, field: str) -> int:
     lowered = text.lower()
     exact: Decimal | None = None
     if plain := _RUPIAH_PLAIN.fullmatch(lowered):
@@ -311,7 +335,7 @@ def _rupiah_from_text(text: str, *, field: str, accepted: str) -> int:
             )
         return int(exact)
     if _NEGATIVE.match(lowered):
-        raise _refuse(field, _("jumlah tidak boleh negatif; %(accepted)s") % {"accepted": accepted})
+        raise _refuse(field, _("jumlah tidak boleh negatif; %(accepted)s") % {"accepted": _rupiah_accepted()})
     parsed = lokal.parse_rupiah(text)
     if parsed is not None and parsed.approximate:
         raise _refuse(
@@ -319,7 +343,8 @@ def _rupiah_from_text(text: str, *, field: str, accepted: str) -> int:
             _("“%(value)s” adalah perkiraan; tulis jumlah yang pasti, misalnya 2.500.000.") % {"value": _quote(text)},
         )
     raise _refuse(
-        field, _("“%(value)s” bukan jumlah rupiah; %(accepted)s") % {"value": _quote(text), "accepted": accepted}
+        field,
+        _("“%(value)s” bukan jumlah rupiah; %(accepted)s") % {"value": _quote(text), "accepted": _rupiah_accepted()},
     )
 
 
@@ -348,9 +373,8 @@ def _from_excel_serial(serial: int) -> date | None:
 
 def parse_date(value: object, *, field: str) -> date:
     """YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, an Excel date cell, or an Excel serial number (1900 system)."""
-    formats = _date_formats()
     if _is_empty(value):
-        raise _refuse(field, _("wajib diisi; %(formats)s") % {"formats": formats})
+        raise _refuse(field, _("wajib diisi; %(formats)s") % {"formats": _date_formats()})
     if isinstance(value, datetime):  # before date: a datetime is a date too
         return value.date()
     if isinstance(value, date):
@@ -361,20 +385,22 @@ def parse_date(value: object, *, field: str) -> date:
         if found is None:
             shown = _whole(value) if _whole(value) is not None else value
             raise _refuse(
-                field, _("angka %(value)s bukan tanggal Excel; %(formats)s") % {"value": shown, "formats": formats}
+                field,
+                _("angka %(value)s bukan tanggal Excel; %(formats)s") % {"value": shown, "formats": _date_formats()},
             )
         return found
     if not isinstance(value, str):
-        raise _refuse(field, formats)
+        raise _refuse(field, _date_formats())
     text = value.strip()
     match = _ISO_DATE.fullmatch(text) or _DMY_DATE.fullmatch(text)
     if match is None:
-        raise _refuse(field, _("“%(value)s” bukan tanggal; %(formats)s") % {"value": _quote(text), "formats": formats})
+        problem = _("“%(value)s” bukan tanggal; %(formats)s") % {"value": _quote(text), "formats": _date_formats()}
+        raise _refuse(field, problem)
     try:
         return date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         raise _refuse(
-            field, _("%(value)s bukan tanggal yang ada; %(formats)s") % {"value": text, "formats": formats}
+            field, _("%(value)s bukan tanggal yang ada; %(formats)s") % {"value": text, "formats": _date_formats()}
         ) from None
 
 
@@ -386,17 +412,21 @@ _SEX_NOISE = re.compile(r"[\s-]+")
 
 def parse_sex(value: object, *, field: str = "jenis_kelamin") -> str:
     """L or P, from L, LK, Laki-laki, laki laki, P, PR or Perempuan in any case."""
-    accepted = _("tulis L atau Laki-laki, P atau Perempuan.")
     if _is_empty(value):
-        raise _refuse(field, _("wajib diisi; %(accepted)s") % {"accepted": accepted})
+        raise _refuse(field, _("wajib diisi; %(accepted)s") % {"accepted": _sex_accepted()})
     if isinstance(value, str):
         sex = _SEX.get(_SEX_NOISE.sub(" ", value.strip().lower()))
         if sex:
             return sex
         raise _refuse(
-            field, _("“%(value)s” tidak dikenali; %(accepted)s") % {"value": _quote(value), "accepted": accepted}
+            field,
+            _("“%(value)s” tidak dikenali; %(accepted)s") % {"value": _quote(value), "accepted": _sex_accepted()},
         )
-    raise _refuse(field, accepted)
+    raise _refuse(field, _sex_accepted())
+
+
+def _sex_accepted() -> str:
+    return _("tulis L atau Laki-laki, P atau Perempuan.")
 
 
 def parse_name(value: object, *, field: str = "nama") -> str:
