@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from numbers import Number
 
-import lokal
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from jaring.core.models import Funder, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, filter_by_funder, scope_of
 from jaring.core.services import audit_record
+from jaring.core.validation import Invalid, parse_nik
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 
 # A branch's list for a whole city is tens of thousands of rows, a few MB; anything far larger is a wrong file.
@@ -66,11 +66,8 @@ STATUS_VALUES: dict[str, str] = {
 }
 
 _HEADER_NOISE = re.compile(r"[\s._\-\ufeff]+")
-_SPACES_AND_DOTS = re.compile(r"[\s.]+")
 _KPJ_NOISE = re.compile(r"[\s.\-]+")
 _DIGITS = re.compile(r"[0-9]+")
-# A long number that Excel stored as a number and that was saved as text again: "6.47105E+15".
-_NUMBER_AS_TEXT = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+|[0-9]{15,}[.,]0+")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An XLSX saved with a password is an OLE compound file holding an "EncryptedPackage" stream.
@@ -197,55 +194,12 @@ def _is_number(value: object) -> bool:
 
 
 def _nik(value: object) -> str:
-    """The NIK's 16 digits; ValueError with the reason. Numeric cells are refused: Excel keeps 15 digits."""
-    label = {"label": "NIK", "document": "KTP"}
-    if _is_empty(value):
-        raise ValueError(_("NIK wajib diisi dengan 16 angka sesuai KTP."))
-    if _is_number(value):
-        raise ValueError(
-            _(
-                "%(label)s tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
-                "ketik ulang sebagai teks (format sel Teks) 16 angka sesuai %(document)s."
-            )
-            % label
-        )
-    text = str(value).strip()
-    if _NUMBER_AS_TEXT.fullmatch(text):
-        raise ValueError(
-            _(
-                "%(label)s tersimpan sebagai angka di Excel sehingga digit terakhir hilang (tertulis %(text)s); "
-                "ketik ulang sebagai teks (format sel Teks) 16 angka sesuai %(document)s."
-            )
-            % {**label, "text": text[:40]}
-        )
-    digits = _SPACES_AND_DOTS.sub("", text)
-    if not _DIGITS.fullmatch(digits):
-        raise ValueError(
-            _("%(label)s hanya boleh berisi angka (spasi dan titik diabaikan); tulis 16 angka sesuai %(document)s.")
-            % label
-        )
-    if len(digits) != 16:
-        raise ValueError(_("%(label)s harus 16 angka; tertulis %(count)s angka.") % {**label, "count": len(digits)})
-    info = lokal.parse_nik(digits)
-    if not info.valid:
-        problems = "; ".join(_nik_problem(issue.code, digits) or issue.message.rstrip(".") for issue in info.errors)
-        raise ValueError(_("NIK tidak valid: %(problems)s.") % {"problems": problems})
-    return digits
-
-
-def _nik_problem(code: str, nik: str) -> str | None:
-    # The same wording as the applicant import, so an officer reads one explanation everywhere.
-    if code == "province":
-        return _("kode provinsi %(code)s (2 angka pertama) tidak dikenal") % {"code": nik[:2]}
-    if code == "wilayah":
-        return _("kode kabupaten/kota dan kecamatan (angka ke-3 sampai ke-6) tidak boleh 00")
-    if code == "birth_date":
-        return _(
-            "angka ke-7 sampai ke-12 (%(part)s) bukan tanggal lahir yang ada (untuk perempuan tanggal ditambah 40)"
-        ) % {"part": nik[6:12]}
-    if code == "serial":
-        return _("nomor urut (4 angka terakhir) tidak boleh 0000")
-    return None
+    """The NIK's 16 digits; ValueError with the reason, worded as for the applicant import. Numeric cells are
+    refused: Excel keeps 15 digits."""
+    try:
+        return parse_nik(value)
+    except Invalid as exc:
+        raise ValueError(exc.error.problem) from None
 
 
 def _kpj(value: object) -> str:

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import DomainError
+from jaring.core.validation import normalise_header
 from jaring.registry.intake import COLUMNS
-from jaring.registry.validation import normalise_header
 
 SHEET_NAME = "pendaftar"
 REQUIRED_COLUMNS = (

@@ -3,14 +3,13 @@
 Each row ends created, duplicate or rejected. Valid rows are judged by the same pure eligibility engine and
 routed by the same rules as single registrations (registry/assessment.py); their state is computed in
 memory (draft -> submitted -> routed) and the applications are written finished, with one block of
-registration numbers. `chunk_prepare` only reads (it may run while the previous chunk is being stored);
-`chunk_store` runs inside the one transaction that also records every row's ImportRow, so a killed import
-leaves whole chunks only.
+registration numbers. `chunk_prepare` only reads; `chunk_store` runs inside the one transaction that also
+records every row's ImportRow, so a killed import leaves whole chunks only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from jaring.core.bulk import bulk_insert, rows_insert
 from jaring.core.models import Agency, User
 from jaring.core.services import audit_records_many
+from jaring.core.validation import FieldError
 from jaring.eligibility import rules
 from jaring.eligibility.models import RuleVersion
 from jaring.programmes.models import Programme
@@ -38,7 +38,6 @@ from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Channel, ImportBatch, ImportRow, Person
 from jaring.registry.services import application_numbers_reserve
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, Transition
-from jaring.registry.validation import FieldError
 
 S = ApplicationStatus
 R = ImportRow.Status
@@ -99,7 +98,7 @@ class RunContext:
     def attestation(self) -> str:
         return self.batch.documents_checked_by
 
-    def text(self, key: Any, make: Any) -> str:
+    def text(self, key: Any, make: Callable[[], object]) -> str:
         found = self.texts.get(key)
         if found is None:
             found = self.texts[key] = str(make())

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jaring.core.models import Region, Sector
-from jaring.registry.validation import (
+from jaring.core.validation import (
     FieldError,
     FieldWarning,
     Invalid,

@@ -30,6 +30,7 @@ from jaring.core.errors import DomainError
 from jaring.core.http import client_ip
 from jaring.core.models import Sector
 from jaring.core.services import audit_record, rate_limit_hit
+from jaring.core.validation import FieldError
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.registry.forms import ADDRESS_FIELDS, IDENTITY_FIELDS, WORK_FIELDS, ApplicantForm
@@ -65,7 +66,6 @@ from jaring.registry.services import (
     document_add,
 )
 from jaring.registry.states import ApplicationStatus
-from jaring.registry.validation import FieldError
 
 S = ApplicationStatus
 

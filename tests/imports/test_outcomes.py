@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jaring.core.models import AccessLog, AuditRecord, User
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 from jaring.programmes.models import Programme
+from jaring.registry.imports import import_batch_run, import_batch_start
 from jaring.registry.intake import ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, ImportBatch, Person
 from jaring.registry.selectors import applications_visible_to
@@ -161,3 +164,21 @@ def test_a_known_person_is_brought_up_to_date_and_the_change_is_audited(
     update = AuditRecord.objects.get(action="person.update", target_id=str(person.pk))
     assert "address" in update.data["fields"] and update.data["batch"] == batch.pk
     assert not AccessLog.objects.exists()
+
+
+def test_the_import_runs_set_based_with_no_query_per_row(bpn_2026: Programme, registration_officer: User) -> None:
+
+    def queries_for(rows: int, first: int) -> int:
+        content = csv_bytes([good(n) for n in range(first, first + rows)] + [good(first, nik="x")])
+        batch, checked = import_batch_start(
+            programme=bpn_2026, actor=registration_officer, file_name=f"{first}.csv", content=content, enqueue=False
+        )
+        with CaptureQueriesContext(connection) as captured:
+            done = import_batch_run(batch=batch, checked=checked, chunk_size=500)
+        assert done.created_count == rows
+        return len(captured.captured_queries)
+
+    # 195 more rows cost no more queries on PostgreSQL (COPY), and a few on SQLite, whose bulk inserts Django
+    # splits into statements of at most 999 parameters: nothing per row.
+    few, many = queries_for(5, 1), queries_for(200, 100)
+    assert many - few <= (0 if connection.vendor == "postgresql" else 10)

@@ -35,6 +35,7 @@ from lokal.wilayah import wilayah_name
 class FieldError:
     field: str  # the column as the spec writes it: "nik", "tanggal_lahir"
     message: str  # "Kolom nik: NIK harus 16 angka; tertulis 15 angka."
+    problem: str = ""  # the message without the column: "NIK harus 16 angka; tertulis 15 angka."
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _column(field: str, problem: str) -> str:
 
 
 def _refuse(field: str, problem: str) -> Invalid:
-    return Invalid(FieldError(field=field, message=_column(field, problem)))
+    return Invalid(FieldError(field=field, message=_column(field, problem), problem=problem))
 
 
 def _is_empty(value: object) -> bool:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from jaring.registry import validation
-from jaring.registry.validation import (
+from jaring.core import validation
+from jaring.core.validation import (
     FieldError,
     FieldWarning,
     Invalid,
@@ -180,7 +180,11 @@ def test_an_invalid_cell_is_a_value_error_carrying_its_field_error() -> None:
     with pytest.raises(ValueError, match="NIK harus 16 angka") as raised:
         parse_nik("123")
     assert isinstance(raised.value, Invalid)
-    assert raised.value.error == FieldError(field="nik", message="Kolom nik: NIK harus 16 angka; tertulis 3 angka.")
+    assert raised.value.error == FieldError(
+        field="nik",
+        message="Kolom nik: NIK harus 16 angka; tertulis 3 angka.",
+        problem="NIK harus 16 angka; tertulis 3 angka.",
+    )
 
 
 # --- NIK region and cross-checks ---------------------------------------------------------------------
