@@ -47,6 +47,7 @@ class Command(BaseCommand):
         w(f"Jaring demo  ·  {url}")
         w(f"Database: {str(database['ENGINE']).rsplit('.', 1)[-1]} {database['NAME']}")
         w(f"Applicants seeded this run: {result['applicants']}")
+        w(f"Applicants (no log-in): self-registration {url}daftar/  ·  status check {url}status/")
         w("")
         w(f"Demo log-ins (password for all: {DEMO_PASSWORD})")
         for login in result["logins"]:
