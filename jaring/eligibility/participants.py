@@ -31,7 +31,7 @@ from jaring.core.models import Funder, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, filter_by_funder, scope_of
 from jaring.core.services import audit_record
-from jaring.core.validation import Invalid, parse_nik
+from jaring.core.validation import Invalid, normalise_header, parse_nik
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 
 # A branch's list for a whole city is tens of thousands of rows, a few MB; anything far larger is a wrong file.
@@ -65,7 +65,6 @@ STATUS_VALUES: dict[str, str] = {
     "notactive": _I,
 }
 
-_HEADER_NOISE = re.compile(r"[\s._\-\ufeff]+")
 _KPJ_NOISE = re.compile(r"[\s.\-]+")
 _DIGITS = re.compile(r"[0-9]+")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -74,9 +73,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
 
 
-def normalise_header(name: object) -> str:
-    """`No. KTP`, `NO_KTP` and `no-ktp` are one column (the applicant import's rule)."""
-    return _HEADER_NOISE.sub("", str(name)).lower()
+def _header_key(name: object) -> str:
+    """`No. KTP`, `NO_KTP` and `no-ktp` are one column (the applicant import's rule); cells may be numbers."""
+    return normalise_header(str(name))
 
 
 @dataclass(frozen=True)
@@ -232,7 +231,7 @@ def _segment(value: object) -> str:
 def _status(value: object) -> str:
     if _is_empty(value):
         raise ValueError(_("Status wajib diisi: aktif atau nonaktif."))
-    status = STATUS_VALUES.get(normalise_header(value))
+    status = STATUS_VALUES.get(_header_key(value))
     if status is None:
         raise ValueError(
             _("Status “%(value)s” tidak dikenal; tulis aktif atau nonaktif.") % {"value": str(value).strip()[:40]}
@@ -246,7 +245,7 @@ def _columns(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str]]:
     index: dict[str, int] = {}
     written: dict[str, str] = {}
     for position, cell in enumerate(header):
-        column = lookup.get(normalise_header(cell)) if not _is_empty(cell) else None
+        column = lookup.get(_header_key(cell)) if not _is_empty(cell) else None
         if column is not None and column not in index:
             index[column] = position
             written[column] = str(cell).strip()

@@ -43,9 +43,7 @@ S = ApplicationStatus
 
 def application_number_next(*, programme: Programme) -> str:
     """The next registration number of a programme: BPN-2026-000123. Safe under concurrent callers."""
-    Programme.objects.filter(pk=programme.pk).update(last_number=F("last_number") + 1)
-    number = Programme.objects.values_list("last_number", flat=True).get(pk=programme.pk)
-    return f"{programme.code}-{number:06d}"
+    return application_numbers_reserve(programme=programme, count=1)[0]
 
 
 def application_numbers_reserve(*, programme: Programme, count: int) -> list[str]:

@@ -17,8 +17,9 @@ from openpyxl import Workbook
 
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AuditRecord, Funder, Role, User
+from jaring.core.validation import normalise_header
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
-from jaring.eligibility.participants import normalise_header, participant_list_import
+from jaring.eligibility.participants import participant_list_import
 
 pytestmark = pytest.mark.django_db
 
