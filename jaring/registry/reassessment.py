@@ -49,7 +49,7 @@ def applications_reassess(
         with transaction.atomic():
             chunk = list(
                 Application.objects.select_for_update(of=("self",))
-                .select_related("person", "person__sector", "programme")
+                .select_related("person", "person__sector", "programme", "programme__funder")
                 .filter(pk__in=chunk_ids, status__in=REASSESSABLE)
                 .order_by("pk")
             )

@@ -111,3 +111,23 @@ def test_a_kelurahan_operator_cannot_register_someone_of_another_kelurahan(bpn_2
             actor=kelurahan_operator_manggar,
         )
     assert refused.value.field == "kode_kelurahan"
+
+
+def _reassess_queries(programme, make_application, count: int) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jaring.eligibility.services import rule_version_create
+    from jaring.registry.reassessment import applications_reassess
+
+    for _ in range(count):
+        make_application(programme, status="awaiting_verification")
+    rule_version_create(programme=programme, actor="test", note="lower age limit", max_age=30)
+    with CaptureQueriesContext(connection) as queries:
+        counts = applications_reassess(programme=programme, actor="test")
+    assert counts["became_not_eligible"] == count
+    return len(queries)
+
+
+def test_reassessment_costs_the_same_queries_for_3_or_12_applications(make_application, bpn_2026, smd_2026):  # type: ignore[no-untyped-def]
+    assert _reassess_queries(bpn_2026, make_application, 3) == _reassess_queries(smd_2026, make_application, 12)
