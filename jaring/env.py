@@ -66,6 +66,22 @@ class Env:
             raise SettingError(f"{name}={raw!r} has an empty item; separate values with single commas")
         return items
 
+    def mapping(self, name: str, default: dict[str, str]) -> dict[str, str]:
+        """`key=value,key=value`."""
+        result: dict[str, str] = {}
+        for item in self.list(name, []) if name in self.environ else []:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise SettingError(f"{name}: {item!r} is not key=value")
+            result[key.strip()] = value.strip()
+        return result if name in self.environ else default
+
+    def choice(self, name: str, default: str, *, choices: tuple[str, ...]) -> str:
+        value = self.string(name, default)
+        if value not in choices:
+            raise SettingError(f"{name}={value!r} must be one of {', '.join(choices)}")
+        return value
+
     def path(self, name: str, default: Path) -> Path:
         raw = self.environ.get(name)
         if raw is None:

@@ -15,6 +15,9 @@ Variables (all optional on a developer machine):
   JARING_STATUS_CHECKS_PER_HOUR       public status look-ups per address per hour, default 60
   JARING_IMPORT_MAX_ROWS  largest applicant list accepted by the bulk import, in rows, default 200000
   JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
+  JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
+                                     default: every channel written to the log and the outbox only
+  JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ try:
     # Bulk import of applicant lists (Kutai Timur alone covers 150,000 people).
     IMPORT_MAX_ROWS = env.int("JARING_IMPORT_MAX_ROWS", 200_000, minimum=1, maximum=1_000_000)
     IMPORT_MAX_MB = env.int("JARING_IMPORT_MAX_MB", 50, minimum=1, maximum=500)
+    # Messages to applicants: channel=dotted.path.SenderClass pairs. Channels left out use the log-and-outbox
+    # sender, so the system works with no SMS, WhatsApp or e-mail provider (docs/verification.md).
+    NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
+    NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -74,6 +81,7 @@ INSTALLED_APPS = [
     "jaring.programmes",
     "jaring.eligibility",
     "jaring.registry",
+    "jaring.verification",
     "jaring.reports",
     "jaring.demo",
 ]

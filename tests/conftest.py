@@ -15,6 +15,7 @@ from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector,
 from jaring.core.reference import seed_reference
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_verifying_agency
+from jaring.programmes.services import rejection_reasons_seed
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import application_create, application_transition, person_upsert
 from jaring.registry.states import Transition
@@ -54,7 +55,7 @@ def _agency(funder: Funder, kind: str) -> Agency:
 
 
 def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026) -> Programme:
-    return Programme.objects.create(
+    programme = Programme.objects.create(
         code=code,
         name=name,
         funder=funder,
@@ -65,6 +66,8 @@ def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: in
         quota=quota,
         status=Programme.Status.OPEN,
     )
+    rejection_reasons_seed(programme=programme, actor="test")
+    return programme
 
 
 @pytest.fixture

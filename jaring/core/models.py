@@ -269,6 +269,10 @@ class ApiToken(models.Model):
         Funder, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("pemberi dana")
     )
     scopes = models.JSONField(_("cakupan"), default=list)
+    # An agency's own system (a verification token) acts for that agency only.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens", verbose_name=_("instansi")
+    )
     prefix = models.CharField(_("awalan"), max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -379,3 +383,48 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code or '…'})"
+
+
+class Notification(models.Model):
+    """A message to an applicant, written in the same transaction as the decision it tells of (an outbox),
+    then handed to the sender configured for its channel. The default sender only logs it, so every message
+    stays readable here even where no SMS, WhatsApp or e-mail provider is configured."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu dikirim")
+        SENT = "sent", _("Terkirim")
+        LOGGED = "logged", _("Dicatat (tanpa penyedia)")
+        FAILED = "failed", _("Gagal")
+        NO_CONTACT = "no_contact", _("Tanpa kontak")
+
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pemberi dana")
+    )
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("penerima"), max_length=200, blank=True)
+    template = models.CharField(_("templat"), max_length=60)
+    subject = models.CharField(_("judul"), max_length=200, blank=True)
+    body = models.TextField(_("isi pesan"))
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=40)
+    target_label = models.CharField(_("perihal"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    sender = models.CharField(_("pengirim"), max_length=120, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    error = models.TextField(_("galat"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.target_label}"

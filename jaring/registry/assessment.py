@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaring.core.models import Agency, Sector
+from jaring.core.models import Agency
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.eligibility.selectors import bpjs_coverage, ruleset_of
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_verifying_agency
+from jaring.programmes.selectors import programme_routes, verification_due
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Document
 from jaring.registry.states import ApplicationStatus, Transition, next_status
@@ -158,9 +158,18 @@ def status_after(status: str, routing: Routing) -> str:
 
 def verifying_agencies(programme: Programme) -> dict[int, Agency]:
     """Sector id -> the agency that verifies it in this programme (a handful of rows, read once)."""
-    return {
-        sector.pk: programme_verifying_agency(programme=programme, sector=sector) for sector in Sector.objects.all()
-    }
+    return programme_routes(programme)
+
+
+def enter_queue(application: Application, *, agency: Agency, at: datetime, due: date) -> None:
+    """Put the application in `agency`'s verification queue from `at`, due on `due` (not saved here)."""
+    application.verifying_agency = agency
+    application.queued_at = at
+    application.verification_due = due
+
+
+def queue_due(programme: Programme, at: datetime) -> date:
+    return verification_due(programme=programme, start=timezone.localdate(at))
 
 
 def reason_text(routing: Routing) -> str:

@@ -29,6 +29,7 @@ from jaring.registry.assessment import (
     ALL_DOCUMENTS,
     coverage_elsewhere,
     facts_from_data,
+    queue_due,
     reason_text,
     routing_for,
     status_after,
@@ -367,6 +368,7 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
         "documents_attestation": ctx.attestation,
         "api_token_id": batch.api_token_id,
     }
+    due = queue_due(programme, now)  # one per chunk: the whole chunk enters the queues at `now`
     # Reserved last: the programme row stays locked from here to the commit, so keep that short.
     numbers = application_numbers_reserve(programme=programme, count=len(planned))
     applications = []
@@ -380,6 +382,8 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
             "kelurahan_id": data.kelurahan_code,
             "sector_id": ctx.sector_ids[data.sector_code],
             "verifying_agency_id": plan.agency.pk if plan.agency is not None else None,
+            "queued_at": now if plan.agency is not None else None,
+            "verification_due": due if plan.agency is not None else None,
             "status_reason": plan.reason,
             "note": data.note,
             "eligible": plan.assessment.eligible,

@@ -82,6 +82,9 @@ class Application(models.Model):
     verifying_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("instansi verifikasi")
     )
+    # When it entered its verifying agency's queue, and the last working day the agency has to decide.
+    queued_at = models.DateTimeField(_("masuk antrean verifikasi"), null=True, blank=True)
+    verification_due = models.DateField(_("batas verifikasi"), null=True, blank=True)
     status_reason = models.TextField(_("alasan status"), blank=True)
     note = models.TextField(_("keterangan"), blank=True)
     created_by = models.ForeignKey(
@@ -117,7 +120,11 @@ class Application(models.Model):
                 name="one_open_application_per_person_programme",
             )
         ]
-        indexes = [models.Index(fields=["programme", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            # An agency's queue: its open work, oldest due first.
+            models.Index(fields=["verifying_agency", "status", "verification_due"], name="application_queue"),
+        ]
         verbose_name = _("pendaftaran")
         verbose_name_plural = _("pendaftaran")
 

@@ -16,6 +16,8 @@ from jaring.registry.assessment import (
     REASSESSABLE,
     Routing,
     assess_many,
+    enter_queue,
+    queue_due,
     reason_text,
     routing_for,
     stored_outcomes,
@@ -98,7 +100,9 @@ def applications_reassess(
                     application.status_reason = reason_text(routing)
                     application.status_changed_at = now
                     if routing.to_verification:
-                        application.verifying_agency = agencies[application.sector_id]
+                        enter_queue(
+                            application, agency=agencies[application.sector_id], at=now, due=queue_due(programme, now)
+                        )
                     counts["moved"] += 1
                 if was_eligible is not True and assessment.eligible:
                     counts["became_eligible"] += 1
@@ -117,6 +121,8 @@ def applications_reassess(
                     "status_reason",
                     "status_changed_at",
                     "verifying_agency",
+                    "queued_at",
+                    "verification_due",
                 ],
                 batch_size=500,
             )

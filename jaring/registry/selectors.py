@@ -121,5 +121,6 @@ def public_reasons(application: Application) -> list[str]:
         ]
         return failed or ([application.status_reason] if application.status_reason else [])
     if application.status in (ApplicationStatus.RETURNED, ApplicationStatus.REJECTED) and application.status_reason:
-        return [application.status_reason]
+        # A verifier's decision writes one line per thing to fix, and the note last.
+        return [line for line in application.status_reason.splitlines() if line.strip()]
     return []

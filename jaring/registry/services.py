@@ -28,6 +28,8 @@ from jaring.programmes.selectors import programme_verifying_agency
 from jaring.registry.assessment import (
     Routing,
     assess_many,
+    enter_queue,
+    queue_due,
     reason_text,
     routing_for,
     status_after,
@@ -184,6 +186,8 @@ def application_transition(
             locked.submitted_at = now
         if verifying_agency is not None:
             locked.verifying_agency = verifying_agency
+        if locked.status == ApplicationStatus.AWAITING_VERIFICATION and locked.verifying_agency is not None:
+            enter_queue(locked, agency=locked.verifying_agency, at=now, due=queue_due(locked.programme, now))
         locked.save()
         audit_record(
             actor=actor,
@@ -306,7 +310,9 @@ def application_assess(*, application: Application, actor: User | str | None, ro
             locked.status_reason = reason_text(routing)
             locked.status_changed_at = locked.assessed_at
             if routing.to_verification:
-                locked.verifying_agency = programme_verifying_agency(programme=programme, sector=locked.sector)
+                agency = programme_verifying_agency(programme=programme, sector=locked.sector)
+                at = locked.assessed_at
+                enter_queue(locked, agency=agency, at=at, due=queue_due(programme, at))
         locked.save()
         audit_record(
             actor=actor,
