@@ -47,3 +47,19 @@ def test_the_demo_shows_people_refused_for_cover_they_already_have() -> None:
     )
     assert any("KPJ 12345678901" in reason for reason in reasons)
     assert any("KALTIM-2026" in reason for reason in reasons)
+
+
+@pytest.mark.django_db
+def test_the_demo_queues_have_decisions_deadlines_and_overdue_work() -> None:
+    from django.utils import timezone
+
+    from jaring.core.models import Notification
+    from jaring.verification.models import Decision
+
+    demo_seed(per_programme=20)
+    waiting = Application.objects.filter(status=ApplicationStatus.AWAITING_VERIFICATION)
+    assert all(a.verification_due and a.queued_at for a in waiting)
+    assert waiting.filter(verification_due__lt=timezone.localdate()).exists()
+    assert Decision.objects.filter(outcome="approve").exists() and Decision.objects.filter(outcome="reject").exists()
+    assert Decision.objects.filter(decided_by__role="verifier").count() == Decision.objects.count()
+    assert Notification.objects.count() >= Decision.objects.count()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen import canvas
 
@@ -26,10 +27,14 @@ from jaring.eligibility.models import DocumentKind
 from jaring.eligibility.participants import participant_list_import
 from jaring.eligibility.services import rule_version_create, rule_version_ensure
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import rejection_reasons_of, verification_due
+from jaring.programmes.services import rejection_reasons_seed
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import Upload, applicant_register, application_transition
 from jaring.registry.states import ApplicationStatus, Transition
+from jaring.verification.models import Outcome
+from jaring.verification.services import DecisionInput, application_decide
 
 # Published demo credentials: the demo runs on 127.0.0.1 with synthetic people only.
 DEMO_PASSWORD = "jaring-demo-2026"  # noqa: S105
@@ -187,6 +192,7 @@ def seed_programmes() -> dict[str, Programme]:
         )
         if created:
             audit_record(actor=None, action="programme.seed", target=programme)
+        rejection_reasons_seed(programme=programme, actor="demo")
         programmes[seed.code] = programme
     return programmes
 
@@ -314,6 +320,35 @@ AFTER_VERIFICATION: dict[str, list[str]] = {
 }
 
 
+# The states a verifier reaches by deciding; the rest are moved on by the owning office.
+VERIFIER_DECIDES = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.ENROLLED, ApplicationStatus.REJECTED})
+
+
+def _verifier_decides(application: Application, status: str, rng: random.Random) -> None:
+    """The agency's verifier decides, some of them after the deadline, so the overview has figures."""
+    verifier = User.objects.filter(role=Role.VERIFIER, agency=application.verifying_agency).first()
+    if verifier is None:  # an agency without a demo verifier: its decision is taken by the office instead
+        return
+    if rng.random() < 0.4:
+        _make_overdue(application, rng)
+    if status == ApplicationStatus.REJECTED:
+        reason = rejection_reasons_of(application.programme).first()
+        decision = DecisionInput(Outcome.REJECT, reason=reason, note=REASONS[Transition.REJECT])
+    else:
+        decision = DecisionInput(Outcome.APPROVE)
+    application_decide(application=application, decision=decision, actor=verifier)
+
+
+def _make_overdue(application: Application, rng: random.Random) -> None:
+    """Back-date its arrival in the queue by two to four weeks, as if it had waited there that long."""
+    queued_at = timezone.now() - timedelta(days=rng.randint(14, 28))
+    Application.objects.filter(pk=application.pk).update(
+        queued_at=queued_at,
+        verification_due=verification_due(programme=application.programme, start=timezone.localdate(queued_at)),
+    )
+    application.refresh_from_db()
+
+
 def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40, seed: int = 2026) -> int:
     """Applicants registered through the same service as every channel, so their eligibility outcomes,
     documents and routing are real; then moved on to later states the way officers would."""
@@ -373,7 +408,14 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
                 uploads=_demo_uploads(sector, leave_out=leave_out),
                 submit=status != ApplicationStatus.DRAFT,
             )
+            if status in VERIFIER_DECIDES and application.status == ApplicationStatus.AWAITING_VERIFICATION:
+                _verifier_decides(application, status, rng)
+                application.refresh_from_db()
+            elif status == ApplicationStatus.AWAITING_VERIFICATION and i % 3 == 0:
+                _make_overdue(application, rng)
             for transition in AFTER_VERIFICATION.get(status, []):
+                if transition in (Transition.APPROVE, Transition.REJECT) and application.status in VERIFIER_DECIDES:
+                    continue  # the verifier has decided already
                 application = application_transition(
                     application=application,
                     transition=transition,

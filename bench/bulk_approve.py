@@ -1,0 +1,123 @@
+"""Benchmark of a verifier's mass approval (issue 4): N applications approved in one action.
+
+    python scripts/with_postgres.py -- .venv/bin/python bench/bulk_approve.py [--count 500] [--runs 5]
+
+Each run puts N applications in the fishery office's queue (inserted directly: the subject is deciding,
+not registering), approves them all through `applications_approve`, and prints the seconds it took and the
+number of SQL statements. Each approval writes its own Decision, audit record and outbox message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    os.environ.setdefault("JARING_SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    os.environ["JARING_DATA_DIR"] = tempfile.mkdtemp(prefix="jaring-bench-")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from jaring.core.models import Agency, AgencyKind, AuditRecord, Funder, Region, Role, Sector, User
+    from jaring.core.reference import seed_reference
+    from jaring.programmes.models import Programme
+    from jaring.registry.models import Application, Channel, Person, Sex
+    from jaring.registry.states import ApplicationStatus
+    from jaring.verification.services import applications_approve
+
+    call_command("migrate", verbosity=0)
+    if not Region.objects.exists():
+        seed_reference()
+    funder = Funder.objects.get(code="balikpapan")
+    dppp = Agency.objects.get(funder=funder, code=AgencyKind.DPPP)
+    programme, _ = Programme.objects.get_or_create(
+        code="BENCH-2026",
+        defaults={
+            "name": "Bench",
+            "funder": funder,
+            "year": 2026,
+            "owning_agency": Agency.objects.get(funder=funder, code=AgencyKind.DINSOS),
+            "cover_start": date(2026, 1, 1),
+            "cover_end": date(2026, 12, 31),
+            "quota": 1_000_000,
+            "status": Programme.Status.OPEN,
+        },
+    )
+    verifier, _ = User.objects.get_or_create(
+        username="bench_verifier", defaults={"role": Role.VERIFIER, "funder": funder, "agency": dppp}
+    )
+    kelurahan = Region.objects.get(code="64.71.01.1001")
+    sector = Sector.objects.get(code="nelayan")
+    print(f"database: {connection.vendor}; {args.count} applications per approval, {args.runs} runs")
+    timings = []
+    serial = Person.objects.count()
+    for run in range(args.runs):
+        people = Person.objects.bulk_create(
+            Person(
+                nik=f"6471011508{serial + n:06d}",
+                name=f"Nelayan {serial + n}",
+                birth_date=date(1990, 8, 15),
+                sex=Sex.MALE,
+                address="Jl. Pantai",
+                kelurahan=kelurahan,
+                domicile_since=date(2015, 1, 1),
+                sector=sector,
+                monthly_income=2_000_000,
+                phone=f"+6281234{serial + n:06d}",
+            )
+            for n in range(args.count)
+        )
+        now = timezone.now()
+        ids = [
+            a.pk
+            for a in Application.objects.bulk_create(
+                Application(
+                    number=f"BENCH-{serial + n:07d}",
+                    programme=programme,
+                    person=person,
+                    channel=Channel.IMPORT,
+                    status=ApplicationStatus.AWAITING_VERIFICATION,
+                    kelurahan=kelurahan,
+                    sector=sector,
+                    verifying_agency=dppp,
+                    submitted_at=now,
+                    queued_at=now,
+                    verification_due=now.date() + timedelta(days=7),
+                )
+                for n, person in enumerate(people)
+            )
+        ]
+        serial += args.count
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = applications_approve(ids=ids, actor=verifier)
+            elapsed = time.perf_counter() - started
+        assert len(result.approved) == args.count, result.skipped[:5]
+        timings.append(elapsed)
+        print(f"run {run + 1}: {elapsed:.3f} s, {len(queries)} SQL statements")
+    records = AuditRecord.objects.filter(action="application.approve").count()
+    print(f"median {statistics.median(timings):.3f} s, best {min(timings):.3f} s; audit records written: {records}")
+
+
+if __name__ == "__main__":
+    main()
