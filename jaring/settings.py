@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jaring.programmes",
     "jaring.eligibility",
     "jaring.registry",
+    "jaring.allocation",
     "jaring.verification",
     "jaring.reports",
     "jaring.demo",

@@ -13,6 +13,7 @@ ORDER = [
     ["programmes"],
     ["eligibility"],
     ["registry"],
+    ["allocation"],
     ["verification"],
     ["enrolment"],
     ["contributions", "claims"],

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.models import Agency, Funder, Sector
+
+
+class BudgetSource(models.TextChoices):
+    APBD_MURNI = "apbd_murni", _("APBD murni")
+    APBD_PERUBAHAN = "apbd_perubahan", _("APBD perubahan")
+    DBHCHT = "dbhcht", _("DBHCHT")
+    OTHER = "other", _("Lainnya")
+
+
+class WaitlistKey(models.TextChoices):
+    """What can put one waiting applicant before another."""
+
+    DTKS = "dtks", _("Terdata di DTKS/DTSEN lebih dahulu")
+    INCOME = "income", _("Penghasilan lebih rendah lebih dahulu")
+    SUBMITTED = "submitted", _("Pengajuan lebih awal lebih dahulu")
+    OLDER = "older", _("Usia lebih tua lebih dahulu")
+
+
+def default_waitlist_order() -> list[str]:
+    return [WaitlistKey.DTKS, WaitlistKey.INCOME, WaitlistKey.SUBMITTED]
 
 
 class Programme(models.Model):
@@ -29,6 +51,18 @@ class Programme(models.Model):
     cover_end = models.DateField(_("akhir perlindungan"))
     quota = models.PositiveIntegerField(_("kuota peserta"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Money: what the programme pays, from which budget, and on what income basis BPJS is paid.
+    jht = models.BooleanField(_("termasuk JHT"), default=False)  # JKK and JKM always; JHT only if chosen
+    income_basis = models.DecimalField(
+        _("dasar penghasilan iuran (Rp)"), max_digits=14, decimal_places=2, default=Decimal("1000000")
+    )
+    budget = models.PositiveBigIntegerField(_("anggaran (Rp)"), default=0)
+    budget_source = models.CharField(
+        _("sumber anggaran"), max_length=20, choices=BudgetSource.choices, default=BudgetSource.APBD_MURNI
+    )
+    budget_line = models.CharField(_("kode rekening / mata anggaran"), max_length=120, blank=True)
+    # Order of the waitlist, most important first: codes of WaitlistKey.
+    waitlist_order = models.JSONField(_("urutan daftar tunggu"), default=default_waitlist_order)
     # Working days a verifying agency has to decide, counted from the day an application reaches its queue.
     verification_days = models.PositiveSmallIntegerField(
         _("batas waktu verifikasi (hari kerja)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
@@ -89,3 +123,28 @@ class RejectionReason(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ContributionRate(models.Model):
+    """One row of the BPU contribution table (PP 44/2015 Lampiran II, as amended): from `lower_bound` of
+    monthly income, contributions are computed on `income_basis`. Rows are versioned by `effective_from`;
+    a new regulation adds rows with a later date, never edits old ones."""
+
+    effective_from = models.DateField(_("berlaku sejak"))
+    lower_bound = models.DecimalField(_("penghasilan mulai (Rp)"), max_digits=14, decimal_places=2)
+    income_basis = models.DecimalField(_("dasar penghasilan (Rp)"), max_digits=14, decimal_places=2)
+    jkk_rate = models.DecimalField(_("tarif JKK"), max_digits=6, decimal_places=4, default=Decimal("0.0100"))
+    jkm_amount = models.DecimalField(_("iuran JKM (Rp)"), max_digits=12, decimal_places=2, default=Decimal("6800"))
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "lower_bound"]
+        constraints = [
+            models.UniqueConstraint(fields=["effective_from", "lower_bound"], name="contribution_rate_unique"),
+            models.CheckConstraint(condition=models.Q(income_basis__gt=0), name="contribution_income_basis_positive"),
+        ]
+        verbose_name = _("tarif iuran BPU")
+        verbose_name_plural = _("tarif iuran BPU")
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m-%d} ≥ Rp{self.lower_bound:,.0f}"

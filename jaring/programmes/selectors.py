@@ -10,7 +10,8 @@ from jaring.core.models import Agency, Sector, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, holidays_between, require
 from jaring.core.workdays import add_working_days
-from jaring.programmes.models import Programme, RejectionReason, SectorRoute
+from jaring.programmes.models import ContributionRate, Programme, RejectionReason, SectorRoute
+from jaring.programmes.money import Bracket, Contribution, monthly_contribution
 
 
 def default_verifying_agency(*, programme: Programme, sector: Sector) -> Agency | None:
@@ -65,3 +66,15 @@ def programmes_open_to(user: User) -> QuerySet[Programme]:
     scope = require(user, Capability.REGISTER_APPLICANTS)
     qs = Programme.objects.filter(status=Programme.Status.OPEN).select_related("funder").order_by("-year", "code")
     return filter_by_funder(qs, scope)
+
+
+def contribution_brackets() -> list[Bracket]:
+    return [
+        Bracket(r.effective_from, r.lower_bound, r.income_basis, r.jkk_rate, r.jkm_amount)
+        for r in ContributionRate.objects.all()
+    ]
+
+
+def programme_monthly_contribution(programme: Programme) -> Contribution:
+    """The monthly contribution of one participant of `programme`, by its income basis, at its cover start."""
+    return monthly_contribution(programme.income_basis, contribution_brackets(), programme.cover_start)

@@ -44,6 +44,8 @@ class Person(models.Model):
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("sektor"))
     monthly_income = models.PositiveBigIntegerField(_("penghasilan per bulan (Rp)"))
     aplikator = models.CharField(_("aplikator"), max_length=100, blank=True)
+    # Listed in the national social welfare data (DTKS, now DTSEN): may come first on a waitlist.
+    dtks_listed = models.BooleanField(_("terdata di DTKS/DTSEN"), default=False, db_default=False)  # bulk COPY omits it
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jaring.allocation.services import PersonHasPlace, places_allocate
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Agency, ApiScope, ApiToken, Sector, User
 from jaring.core.notifications import Message, notifications_queue
@@ -174,10 +175,15 @@ class Clock:
         )
 
 
+def waitlist_reason() -> str:
+    with translation.override("id"):
+        return str(_("Lolos verifikasi; kuota program penuh, masuk daftar tunggu."))
+
+
 def _message(application: Application, decision: Decision) -> Message:
     person = application.person
     template = {
-        Outcome.APPROVE: "decision_approved",
+        Outcome.APPROVE: "decision_approved" if application.status == S.APPROVED else "decision_waitlisted",
         Outcome.RETURN: "decision_returned"
         if application.channel in SELF_SERVICE_CHANNELS
         else "decision_returned_to_office",
@@ -224,12 +230,21 @@ def application_decide(*, application: Application, decision: DecisionInput, act
             )
         cleaned = _clean(locked, decision)
         clock = Clock.around([locked])
+        transition = TRANSITION_OF[cleaned.outcome]
+        reason_text = status_reason_of(cleaned)
+        if cleaned.outcome == Outcome.APPROVE:
+            # The place is taken in this transaction, or the approval does not happen at all.
+            allocation = places_allocate(programme=locked.programme, applications=[locked])
+            if allocation.conflicts:
+                raise PersonHasPlace(*allocation.conflicts[0])
+            if allocation.waitlisted:
+                transition = Transition.WAITLIST
+                reason_text = waitlist_reason()
         row = clock.decision_row(locked, cleaned, actor=actor, agency_id=locked.verifying_agency_id or 0)
         row.save()
-        transition = TRANSITION_OF[cleaned.outcome]
         before = locked.status
         locked.status = next_status(before, transition)
-        locked.status_reason = status_reason_of(cleaned)
+        locked.status_reason = reason_text
         locked.status_changed_at = clock.now
         locked.save(update_fields=["status", "status_reason", "status_changed_at"])
         audit_record(
@@ -255,6 +270,7 @@ def application_decide(*, application: Application, decision: DecisionInput, act
 @dataclass
 class BulkApproval:
     approved: list[str] = field(default_factory=list)
+    waitlisted: list[str] = field(default_factory=list)  # approved, but the quota was full
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
 
 
@@ -289,23 +305,45 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
             return result
         cleaned = _clean(ready[0], decision)
         clock = Clock.around(ready)
+        reason = status_reason_of(cleaned)
+        waitlisted: set[int] = set()
+        by_programme: dict[int, list[Application]] = {}
+        for application in ready:
+            by_programme.setdefault(application.programme_id, []).append(application)
+        for group in by_programme.values():
+            # Oldest submission first: when the quota runs out, the later ones wait.
+            group.sort(key=lambda a: (a.submitted_at or clock.now, a.pk))
+            allocation = places_allocate(programme=group[0].programme, applications=group)
+            waitlisted.update(a.pk for a in allocation.waitlisted)
+            for application, other in allocation.conflicts:
+                result.skipped.append((application.number, str(PersonHasPlace(application, other).message)))
+        conflicted = {number for number, _why in result.skipped}
+        ready = [a for a in ready if a.number not in conflicted]
+        if not ready:
+            return result
         rows = [clock.decision_row(a, cleaned, actor=actor, agency_id=a.verifying_agency_id or 0) for a in ready]
         Decision.objects.bulk_create(rows)
-        reason = status_reason_of(cleaned)
-        Application.objects.filter(pk__in=[a.pk for a in ready]).update(
-            status=S.APPROVED, status_reason=reason, status_changed_at=clock.now
-        )
+        waiting_reason = waitlist_reason()
+        for status, text, ids in (
+            (S.APPROVED, reason, [a.pk for a in ready if a.pk not in waitlisted]),
+            (S.WAITLISTED, waiting_reason, sorted(waitlisted)),
+        ):
+            if ids:
+                Application.objects.filter(pk__in=ids).update(
+                    status=status, status_reason=text, status_changed_at=clock.now
+                )
         records = []
         for application, row in zip(ready, rows, strict=True):
-            application.status = S.APPROVED
-            application.status_reason = reason
+            placed = application.pk not in waitlisted
+            application.status = S.APPROVED if placed else S.WAITLISTED
+            application.status_reason = reason if placed else waiting_reason
             records.append(
                 (
-                    f"application.{Transition.APPROVE}",
+                    f"application.{Transition.APPROVE if placed else Transition.WAITLIST}",
                     application,
                     {
                         "from": S.AWAITING_VERIFICATION,
-                        "to": S.APPROVED,
+                        "to": application.status,
                         "decision": row.pk,
                         "agency": row.agency_id,
                         "note": cleaned.note,
@@ -314,7 +352,7 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
                     },
                 )
             )
-            result.approved.append(application.number)
+            (result.approved if placed else result.waitlisted).append(application.number)
         audit_records_many(actor=_audit_actor(actor), records=records)
         notifications_queue([_message(a, row) for a, row in zip(ready, rows, strict=True)])
     return result
