@@ -12,6 +12,8 @@ urlpatterns = [
     path("pendaftaran/", include("jaring.registry.urls")),
     path("impor/", include("jaring.registry.import_urls")),
     path("program/", include("jaring.registry.rules_urls")),
+    path("", include("jaring.verification.manage_urls")),
+    path("verifikasi/", include("jaring.verification.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

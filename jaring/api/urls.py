@@ -32,6 +32,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/applications", applications.router)
 api.add_router("/status", status.router)
+api.add_router("/verification", "jaring.api.verification.router")  # agencies' own systems (issue 4)
 
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 

@@ -20,6 +20,13 @@ from django.db import connections, models, router
 from django.utils import timezone
 
 
+class JsonText(str):
+    """A value of a JSON field already encoded as JSON text: written as it is (on other databases, decoded).
+
+    Bulk writers encode a value shared by many rows (the same eligibility outcomes, the same audit data) once
+    instead of once per row."""
+
+
 def _json_writer(field: models.JSONField) -> Callable[[Any], str | None]:
     encoder = field.encoder
     nullable = field.null
@@ -27,6 +34,8 @@ def _json_writer(field: models.JSONField) -> Callable[[Any], str | None]:
     def as_json(value: Any) -> str | None:
         if value is None and nullable:
             return None
+        if type(value) is JsonText:
+            return value
         return json.dumps(value, cls=encoder)
 
     return as_json
@@ -57,6 +66,10 @@ def _copy(model: type[models.Model], fields: Sequence[models.Field], rows: Itera
                 write(values)
 
 
+def _decoded(value: Any) -> Any:
+    return json.loads(value) if type(value) is JsonText else value
+
+
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
     connection = connections[router.db_for_write(model)]
     meta = model._meta
@@ -80,7 +93,7 @@ def rows_insert(
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     if connection.vendor != "postgresql":
-        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        objects = [model(**{name: _decoded(value) for name, value in zip(names, row, strict=True)}) for row in rows]
         model._default_manager.db_manager(connection.alias).bulk_create(objects, batch_size=1000)
         return [obj.pk for obj in objects] if ids else []
     pk = meta.pk
@@ -112,6 +125,10 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 1000) -> N
     model = type(objects[0])
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
+        json_names = [field.attname for field in model._meta.concrete_fields if isinstance(field, models.JSONField)]
+        for obj in objects:
+            for name in json_names:
+                setattr(obj, name, _decoded(getattr(obj, name)))
         model._default_manager.db_manager(connection.alias).bulk_create(objects, batch_size=batch_size)
         return
     meta = model._meta

@@ -26,6 +26,17 @@ MENU: list[MenuItem] = [
     MenuItem(_("Beranda"), "home", None),
     MenuItem(_("Pendaftaran"), "registry:list", Capability.VIEW_APPLICATIONS),
     MenuItem(_("Daftarkan pemohon"), "registry:new", Capability.REGISTER_APPLICANTS),
+    MenuItem(_("Antrean verifikasi"), "verification:queue", Capability.VERIFY),
+    MenuItem(
+        _("Verifikasi program"),
+        "verification_manage:index",
+        (Capability.MANAGE_PROGRAMMES, Capability.VIEW_DASHBOARD),
+    ),
+    MenuItem(
+        _("Kotak keluar notifikasi"),
+        "verification_manage:outbox",
+        (Capability.VIEW_APPLICATIONS, Capability.MANAGE_PROGRAMMES),
+    ),
     MenuItem(_("Impor daftar"), "imports:index", Capability.IMPORT_APPLICANTS),
     MenuItem(_("Aturan program"), "eligibility:programmes", Capability.MANAGE_PROGRAMMES),
     MenuItem(

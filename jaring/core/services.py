@@ -13,10 +13,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaring.core.bulk import rows_insert
+from jaring.core.bulk import JsonText, rows_insert
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import (
     AccessLog,
+    Agency,
     ApiScope,
     ApiToken,
     AuditRecord,
@@ -81,9 +82,10 @@ def audit_records_bulk(
 
 
 def audit_records_many(
-    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
+    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any] | JsonText]]
 ) -> int:
-    """Records of one actor, each with its own action, target and data, written in few statements."""
+    """Records of one actor, each with its own action, target and data, written in few statements. `data` may
+    be JSON text already (bulk.JsonText: a bulk import encodes data shared by many records once)."""
     user_id = actor.pk if isinstance(actor, User) else None
     label = _actor_label(actor)
     now = timezone.now()
@@ -101,7 +103,7 @@ def audit_records_many(
                 target._meta.label_lower,
                 str(target.pk),
                 str(target)[:200],
-                _jsonable(dict(data)),
+                data if isinstance(data, JsonText) else _jsonable(dict(data)),
             )
             for action, target, data in records
         ],
@@ -148,8 +150,13 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(*, name: str, funder: Funder, scopes: list[str], actor: User | str | None) -> tuple[ApiToken, str]:
-    """Create a partner token; returns the row and the secret, which is never stored and shown only once."""
+def api_token_create(
+    *, name: str, funder: Funder, scopes: list[str], actor: User | str | None, agency: Agency | None = None
+) -> tuple[ApiToken, str]:
+    """Create a partner token; returns the row and the secret, which is never stored and shown only once.
+
+    `agency`: the office whose own system uses the token; a token with the "verification" scope decides for
+    that agency's queue only, so it must be an office of the token's funder."""
     name = name.strip()
     if not name:
         raise DomainError(_("Nama mitra wajib diisi."), field="name")
@@ -162,17 +169,23 @@ def api_token_create(*, name: str, funder: Funder, scopes: list[str], actor: Use
         )
     if not scopes:
         raise DomainError(_("Pilih setidaknya satu cakupan."), field="scopes")
+    if agency is not None and agency.funder_id != funder.pk:
+        raise DomainError(_("Instansi token harus milik pemberi dana token ini."), field="agency")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             name=name,
             funder=funder,
             scopes=sorted(set(scopes)),
+            agency=agency,
             prefix=secret[: len(TOKEN_PREFIX) + 6],
             token_hash=token_hash(secret),
             created_by=actor if isinstance(actor, User) else None,
         )
-        audit_record(actor=actor, action="api_token.create", target=token, data={"scopes": token.scopes})
+        data: dict[str, Any] = {"scopes": token.scopes}
+        if agency is not None:
+            data["agency"] = agency.code
+        audit_record(actor=actor, action="api_token.create", target=token, data=data)
     return token, secret
 
 

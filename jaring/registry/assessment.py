@@ -13,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jaring.core.models import Agency
 from jaring.eligibility import rules
@@ -119,8 +121,12 @@ def assess_many(applications: Sequence[Application], *, version: RuleVersion) ->
 
 
 def stored_outcomes(assessment: rules.Assessment) -> list[dict[str, object]]:
+    return [stored_outcome(o) for o in assessment.outcomes]
+
+
+def stored_outcome(o: rules.RuleOutcome) -> dict[str, object]:
     # The fields of RuleOutcome, spelled out: dataclasses.asdict deep-copies and was a tenth of a bulk import.
-    return [{"rule": o.rule, "passed": o.passed, "reason": o.reason, "affects": o.affects} for o in assessment.outcomes]
+    return {"rule": o.rule, "passed": o.passed, "reason": o.reason, "affects": o.affects}
 
 
 @dataclass(frozen=True)
@@ -174,3 +180,30 @@ def queue_due(programme: Programme, at: datetime) -> date:
 
 def reason_text(routing: Routing) -> str:
     return routing.reason or (_("Memenuhi syarat; menunggu verifikasi instansi.") if routing.to_verification else "")
+
+
+RULE_LABELS: dict[str, Any] = {
+    rules.RULE_REGION: gettext_lazy("Alamat KTP di wilayah program"),
+    rules.RULE_DOMICILE_MONTHS: gettext_lazy("Lama berdomisili"),
+    rules.RULE_INCOME_CEILING: gettext_lazy("Batas penghasilan"),
+    rules.RULE_AGE: gettext_lazy("Batas usia"),
+    rules.RULE_SECTOR: gettext_lazy("Sektor pekerjaan"),
+    rules.RULE_DOCUMENTS: gettext_lazy("Kelengkapan dokumen"),
+    rules.RULE_NOT_COVERED: gettext_lazy("Belum menjadi peserta BPJS dan tidak dibiayai pihak lain"),
+}
+
+
+def outcome_rows(application: Application) -> list[dict[str, Any]]:
+    """The stored rule outcomes as an officer's page shows them: label, result, reason, rule version."""
+    version = application.rule_version.version if application.rule_version_id and application.rule_version else None
+    return [
+        {
+            "label": RULE_LABELS.get(str(o.get("rule")), o.get("rule")),
+            "passed": bool(o.get("passed")),
+            "reason": o.get("reason", ""),
+            "completeness": o.get("affects") == rules.COMPLETENESS,
+            "version": version,
+        }
+        for o in application.eligibility
+        if isinstance(o, dict)
+    ]

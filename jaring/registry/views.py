@@ -3,7 +3,6 @@ and documents. Registration and correction are in registration_views.py."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,8 +22,8 @@ from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import AuditRecord, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import require
-from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind
+from jaring.registry.assessment import outcome_rows
 from jaring.registry.officer_support import (
     application_of,
     clean_text,
@@ -40,15 +38,6 @@ from jaring.registry.services import document_add
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
 
 # What an officer reads in the outcome table; the stored ids stay stable across rule versions.
-RULE_LABELS: dict[str, Any] = {
-    rules.RULE_REGION: gettext_lazy("Alamat KTP di wilayah program"),
-    rules.RULE_DOMICILE_MONTHS: gettext_lazy("Lama berdomisili"),
-    rules.RULE_INCOME_CEILING: gettext_lazy("Batas penghasilan"),
-    rules.RULE_AGE: gettext_lazy("Batas usia"),
-    rules.RULE_SECTOR: gettext_lazy("Sektor pekerjaan"),
-    rules.RULE_DOCUMENTS: gettext_lazy("Kelengkapan dokumen"),
-    rules.RULE_NOT_COVERED: gettext_lazy("Belum menjadi peserta BPJS dan tidak dibiayai pihak lain"),
-}
 
 
 # -- list and detail ---------------------------------------------------------------------------------
@@ -107,16 +96,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     history = AuditRecord.objects.filter(target_type="registry.application", target_id=str(application.pk)).order_by(
         "at", "id"
     )
-    outcomes = [
-        {
-            "label": RULE_LABELS.get(str(o.get("rule")), o.get("rule")),
-            "passed": bool(o.get("passed")),
-            "reason": o.get("reason", ""),
-            "completeness": o.get("affects") == rules.COMPLETENESS,
-        }
-        for o in application.eligibility
-        if isinstance(o, dict)
-    ]
+    outcomes = outcome_rows(application)
     may_register = user_can(user, Capability.REGISTER_APPLICANTS)
     context = {
         "application": application,

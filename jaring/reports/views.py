@@ -14,6 +14,7 @@ from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
 from jaring.registry.selectors import application_counts_by_status
 from jaring.registry.states import ApplicationStatus
+from jaring.verification.selectors import queue_counts
 
 
 def home(request: HttpRequest) -> HttpResponseBase:
@@ -33,7 +34,9 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     counts = application_counts_by_status(user)
     statuses = [(s.value, s.label, counts.get(s.value, 0)) for s in ApplicationStatus]
     funders = selectors.funders_visible_to(user)
+    queue = queue_counts(user) if user_can(user, Capability.VERIFY) and scope.agency_id else None
     context = {
+        "queue": queue,
         "scope": scope,
         "statuses": statuses,
         "total": sum(counts.values()),

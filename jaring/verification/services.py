@@ -295,7 +295,8 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
             try:
                 _check_may_decide(application, funder_id, agency_id)
             except PermissionDenied:
-                result.skipped.append((application.number, _("bukan antrean instansi Anda")))
+                # Told like a missing id: posting ids must not reveal another agency's numbers.
+                result.skipped.append((str(application.pk), _("tidak ditemukan")))
                 continue
             if application.status != S.AWAITING_VERIFICATION:
                 result.skipped.append((application.number, str(S(application.status).label)))

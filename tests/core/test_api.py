@@ -94,3 +94,31 @@ def test_regions_are_searchable_through_the_api(gojek_token: str) -> None:
 
 def test_health_needs_no_token(db: None) -> None:
     assert Client().get("/api/v1/health").json()["status"] == "ok"
+
+
+def test_a_token_may_act_for_an_agency_of_its_own_funder(
+    balikpapan: Funder, samarinda: Funder, administrator: User
+) -> None:
+    from jaring.core.errors import DomainError
+    from jaring.core.models import Agency, ApiToken, AuditRecord
+
+    dppp = Agency.objects.get(funder=balikpapan, code="dppp")
+    token, _ = api_token_create(
+        name="Sistem DPPP", funder=balikpapan, scopes=["verification"], actor=administrator, agency=dppp
+    )
+    assert ApiToken.objects.get(pk=token.pk).agency == dppp
+    assert AuditRecord.objects.get(action="api_token.create", target_id=str(token.pk)).data["agency"] == "dppp"
+    # Samarinda's office cannot be the agency of a Balikpapan token.
+    with pytest.raises(DomainError) as refused:
+        api_token_create(
+            name="Sistem DPPP Samarinda",
+            funder=balikpapan,
+            scopes=["verification"],
+            actor=administrator,
+            agency=Agency.objects.get(funder=samarinda, code="dppp"),
+        )
+    assert refused.value.field == "agency"
+    assert not ApiToken.objects.filter(name="Sistem DPPP Samarinda").exists()
+    # Without an agency a token is created as before.
+    plain, _ = api_token_create(name="Dashboard", funder=balikpapan, scopes=["reports"], actor=administrator)
+    assert plain.agency is None

@@ -113,3 +113,46 @@ def test_serve_runs_gunicorn_and_serves_pages_and_static_files(tmp_path: Path) -
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_api_token_create_ties_a_verification_token_to_an_agency(balikpapan: Funder) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "api_token",
+        "create",
+        "--name",
+        "Sistem Dishub",
+        "--funder",
+        "balikpapan",
+        "--scope",
+        "verification",
+        "--agency",
+        "DISHUB",
+        stdout=out,
+        stderr=err,
+    )
+    token = ApiToken.objects.get(name="Sistem Dishub")
+    assert token.agency is not None and token.agency.code == "dishub" and token.agency.funder == balikpapan
+    assert "agency: dishub" in err.getvalue()
+    assert api_token_authenticate(secret=out.getvalue().strip()) == token
+    listing = io.StringIO()
+    call_command("api_token", "list", stdout=listing)
+    assert "\tdishub\t" in listing.getvalue()
+
+
+def test_api_token_create_refuses_an_unknown_agency(balikpapan: Funder) -> None:
+    with pytest.raises(CommandError, match=r"unknown agency 'bappeda' of balikpapan; known: .*dppp"):
+        call_command(
+            "api_token",
+            "create",
+            "--name",
+            "X",
+            "--funder",
+            "balikpapan",
+            "--scope",
+            "verification",
+            "--agency",
+            "bappeda",
+            stderr=io.StringIO(),
+        )
+    assert not ApiToken.objects.filter(name="X").exists()

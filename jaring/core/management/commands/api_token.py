@@ -1,4 +1,5 @@
-"""`jaring api-token create --name NAME --funder CODE --scope SCOPE` (spec/api-core.md); also list and revoke."""
+"""`jaring api-token create --name NAME --funder CODE --scope SCOPE [--agency CODE]` (spec/api-core.md); also list
+and revoke. An agency's own system gets a token with the "verification" scope and `--agency` (its office code)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaring.core.errors import DomainError
-from jaring.core.models import ApiScope, ApiToken, Funder
+from jaring.core.models import Agency, ApiScope, ApiToken, Funder
 from jaring.core.services import api_token_create, api_token_revoke
 
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         create.add_argument(
             "--scope", action="append", required=True, choices=ApiScope.values, help="repeat for several scopes"
         )
+        create.add_argument(
+            "--agency",
+            help="code of an office of the funder, e.g. dppp: the token acts for its verification queue",
+        )
         sub.add_parser("list", help="list tokens (never their secrets)")
         revoke = sub.add_parser("revoke", help="revoke a token by its prefix")
         revoke.add_argument("prefix")
@@ -33,19 +38,27 @@ class Command(BaseCommand):
             if funder is None:
                 known = ", ".join(Funder.objects.values_list("code", flat=True))
                 raise CommandError(f"unknown funder {options['funder']!r}; known: {known}")
+            agency = None
+            if options["agency"]:
+                agency = Agency.objects.filter(funder=funder, code__iexact=options["agency"].strip()).first()
+                if agency is None:
+                    known = ", ".join(Agency.objects.filter(funder=funder).values_list("code", flat=True))
+                    raise CommandError(f"unknown agency {options['agency']!r} of {funder.code}; known: {known}")
             try:
                 token, secret = api_token_create(
-                    name=options["name"], funder=funder, scopes=options["scope"], actor=actor
+                    name=options["name"], funder=funder, scopes=options["scope"], actor=actor, agency=agency
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from None
-            self.stderr.write(f"Token for {token.name} ({funder.code}, scopes: {', '.join(token.scopes)}):")
+            acting = f", agency: {agency.code}" if agency is not None else ""
+            self.stderr.write(f"Token for {token.name} ({funder.code}, scopes: {', '.join(token.scopes)}{acting}):")
             self.stdout.write(secret)
         elif options["action"] == "list":
-            for token in ApiToken.objects.select_related("funder"):
+            for token in ApiToken.objects.select_related("funder", "agency"):
                 state = "revoked" if token.revoked_at else "active"
+                agency_code = token.agency.code if token.agency is not None else "-"
                 self.stdout.write(
-                    f"{token.prefix}…\t{token.funder.code}\t{token.name}\t{','.join(token.scopes)}\t{state}"
+                    f"{token.prefix}…\t{token.funder.code}\t{token.name}\t{','.join(token.scopes)}\t{agency_code}\t{state}"
                 )
         else:
             found = ApiToken.objects.filter(prefix=options["prefix"].rstrip("…"), revoked_at=None).first()

@@ -1,0 +1,699 @@
+"""An agency's own system works its verification queue (issue 4): list the applications waiting for the
+agency, read one with its documents, and approve, return or reject it, one by one or many approvals at once.
+
+A token acts for one agency of its funder (`ApiToken.agency`, scope "verification"). "The queue" of a token
+is every application routed to its agency: the list shows the open work by default, the detail, documents and
+decisions find the decided ones too, so a retry after a lost answer reads 409 rather than 404. Anything outside
+the queue (another agency's, another funder's, an unknown number) is the same 404, so numbers cannot be probed.
+
+The agency's system matches the NIK against its own records, so the queue carries it in full, and every
+person shown is recorded in the access log (UU PDP). Decisions are the verification services' own: each one a
+Decision row, an audit record and a message to the applicant.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
+
+from jaring.api.applications import PAGE_SIZE_MAX, _wita
+from jaring.api.auth import require_scope
+from jaring.api.docs import openapi
+from jaring.api.errors import invalid_body, json_value
+from jaring.api.idempotency import HEADER_DOC, Answer, run_once
+from jaring.api.schemas import EligibilityOut, ErrorOut
+from jaring.api.selectors import programme_for_partner
+from jaring.core.errors import DomainError, NotFound, PermissionDenied
+from jaring.core.http import client_ip
+from jaring.core.models import ApiScope, ApiToken, Region, Sector
+from jaring.core.selectors import region_by_code
+from jaring.core.services import access_log_write
+from jaring.programmes.models import Programme, RejectionReason
+from jaring.programmes.selectors import rejection_reasons_of
+from jaring.registry.models import Application, Document
+from jaring.registry.selectors import public_reasons
+from jaring.registry.states import ApplicationStatus
+from jaring.verification.models import Decision, Fix, Outcome
+from jaring.verification.services import BULK_MAX, NOTE_MAX, DecisionInput, application_decide, applications_approve
+
+router = Router(tags=["verification"])
+
+S = ApplicationStatus
+# Primary keys are bigints: a larger number cannot name a row, and the database would refuse it as a parameter.
+ID_MAX = 2**63 - 1
+NUMBER_MAX = 40
+FIXES_MAX = 50
+
+AUTH = {401: ErrorOut, 403: ErrorOut}
+FORBIDDEN_TEXT = (
+    "Token tanpa cakupan `verification`, atau token verifikasi yang tidak terhubung ke instansi. / Token without "
+    "the `verification` scope, or a verification token not tied to an agency."
+)
+NOT_IN_QUEUE_TEXT = (
+    "Tidak ada di antrean instansi token ini (nomor tidak dikenal, instansi atau pemberi dana lain). / Not in "
+    "this token's agency queue (unknown number, another agency or another funder)."
+)
+
+
+# -- schemas ----------------------------------------------------------------------------------------------
+
+
+class QueueStatus(enum.StrEnum):
+    WAITING = "waiting"
+    OVERDUE = "overdue"
+    RETURNED = "returned"
+    ALL = "all"
+
+
+class KelurahanOut(Schema):
+    code: str = Field(examples=["64.71.01.1001"])
+    name: str = Field(examples=["Manggar"])
+
+
+class QueueDocumentOut(Schema):
+    id: int
+    kind: str = Field(description="ktp, kk, aplikator_letter, sector_evidence")
+    content_type: str = Field(examples=["image/jpeg", "application/pdf"])
+    size: int
+    sha256: str
+    url: str = Field(description="Unduh berkasnya (token yang sama) / download the file (same token)")
+
+
+class QueueItemOut(Schema):
+    number: str = Field(examples=["BPN-2026-000123"])
+    programme: str = Field(examples=["BPN-2026"])
+    status: ApplicationStatus
+    name: str
+    nik: str = Field(description="NIK lengkap, untuk dicocokkan dengan data instansi / the full NIK, to match")
+    sex: str = Field(description="L/P")
+    birth_date: date
+    kelurahan: KelurahanOut
+    sector: str = Field(examples=["nelayan"])
+    aplikator: str
+    monthly_income: int = Field(description="Rupiah per bulan / Rupiah a month")
+    submitted_at: str | None = Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, WITA (+08:00)")
+    queued_at: str | None = Field(
+        json_schema_extra={"format": "date-time"},
+        description="Masuk antrean instansi, WITA (+08:00) / entered the agency's queue",
+    )
+    verification_due: date | None = Field(description="Hari kerja terakhir untuk memutuskan / last working day")
+    overdue: bool
+    eligibility: list[EligibilityOut]
+    reasons: list[str] = Field(description="Alasan status yang dibaca pemohon / reasons the applicant reads")
+    documents: list[QueueDocumentOut] = Field(description="Dokumen yang berlaku / current documents")
+
+
+class QueuePage(Schema):
+    count: int
+    next: str | None
+    results: list[QueueItemOut]
+
+
+class DecisionOut(Schema):
+    id: int
+    number: str
+    outcome: Outcome
+    reason_id: int | None
+    reason: str | None = Field(description="Alasan penolakan / rejection reason")
+    fixes: list[str]
+    note: str
+    decided_at: str = Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, WITA (+08:00)")
+    due: date
+    late: bool = Field(description="Diputuskan setelah batas waktu / decided after the deadline")
+    status: ApplicationStatus = Field(description="Status pendaftaran sesudah keputusan / the application's status")
+
+
+class ApplicationDetailOut(QueueItemOut):
+    decisions: list[DecisionOut] = Field(description="Keputusan instansi, terbaru dahulu / decisions, newest first")
+
+
+class DecisionIn(Schema):
+    # Described for the OpenAPI document only: the handler reads the body itself, so that every problem is
+    # answered at once per field. Plain strings with their choices, so the schema needs no shared definitions.
+    outcome: str = Field(
+        description="approve (setujui), return (kembalikan) atau reject (tolak)",
+        json_schema_extra={"enum": list(Outcome.values)},
+    )
+    reason_id: int | None = Field(
+        None, description="Wajib untuk reject: `id` dari GET /verification/rejection-reasons / required to reject"
+    )
+    fixes: list[str] = Field(
+        [],
+        description="Untuk return: butir yang harus diperbaiki / for return: what the applicant must fix",
+        json_schema_extra={"items": {"type": "string", "enum": list(Fix.values)}},
+    )
+    note: str = Field("", max_length=NOTE_MAX, description="Catatan untuk pemohon / a note the applicant reads")
+
+
+class ApproveIn(Schema):
+    numbers: list[str] = Field(min_length=1, max_length=BULK_MAX, examples=[["BPN-2026-000123", "BPN-2026-000124"]])
+    note: str = Field("", max_length=NOTE_MAX, description="Catatan untuk pemohon / a note the applicants read")
+
+
+class SkippedOut(Schema):
+    number: str
+    reason: str
+
+
+class ApproveOut(Schema):
+    approved: list[str]
+    skipped: list[SkippedOut]
+
+
+class RejectionReasonOut(Schema):
+    id: int
+    label: str
+
+
+# -- the queue --------------------------------------------------------------------------------------------
+
+
+def _verifier(request: HttpRequest) -> ApiToken:
+    """The calling token, if it may work a verification queue: scope "verification" and an agency."""
+    token = require_scope(request, ApiScope.VERIFICATION)
+    if token.agency_id is None:
+        raise PermissionDenied(
+            _(
+                "Token ini tidak terhubung ke instansi verifikasi mana pun. Minta administrator membuat token "
+                "verifikasi untuk instansi Anda."
+            )
+        )
+    return token
+
+
+def _actor(token: ApiToken) -> str:
+    return f"api:{token.name}"
+
+
+def _text(value: str, limit: int = NUMBER_MAX) -> str:
+    # The middleware already refuses a NUL in a URL; PostgreSQL would refuse it as a query parameter (a 500).
+    return value.replace("\x00", "").strip()[:limit]
+
+
+def _queue(token: ApiToken) -> QuerySet[Application]:
+    """Every application routed to the token's agency in its funder's programmes, whatever its status."""
+    current = Document.objects.filter(superseded_at__isnull=True).order_by("kind", "-uploaded_at", "-id")
+    return (
+        Application.objects.filter(programme__funder_id=token.funder_id, verifying_agency_id=token.agency_id)
+        .select_related("programme", "person", "kelurahan", "sector")
+        .prefetch_related(Prefetch("documents", queryset=current, to_attr="current_documents"))
+    )
+
+
+def _in_queue(token: ApiToken, number: str) -> Application:
+    number = _text(number).upper()
+    application = _queue(token).filter(number=number).first() if number else None
+    if application is None:
+        raise NotFound(
+            _("Pendaftaran %(number)s tidak ditemukan di antrean instansi ini.") % {"number": number}, field="number"
+        )
+    return application
+
+
+def _overdue(application: Application, today: date) -> bool:
+    due = application.verification_due
+    return application.status == S.AWAITING_VERIFICATION and due is not None and due < today
+
+
+def _document_out(request: HttpRequest, application: Application, document: Document) -> dict[str, Any]:
+    path = reverse("api:verification_document", kwargs={"number": application.number, "document_id": document.pk})
+    return {
+        "id": document.pk,
+        "kind": document.kind,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "url": request.build_absolute_uri(path),
+    }
+
+
+def item_out(request: HttpRequest, application: Application, *, today: date) -> dict[str, Any]:
+    person = application.person
+    documents = getattr(application, "current_documents", None)
+    if documents is None:
+        documents = list(application.documents.filter(superseded_at__isnull=True))
+    return {
+        "number": application.number,
+        "programme": application.programme.code,
+        "status": application.status,
+        "name": person.name,
+        "nik": person.nik,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "kelurahan": {"code": application.kelurahan_id, "name": application.kelurahan.name},
+        "sector": application.sector.code,
+        "aplikator": person.aplikator,
+        "monthly_income": person.monthly_income,
+        "submitted_at": _wita(application.submitted_at),
+        "queued_at": _wita(application.queued_at),
+        "verification_due": application.verification_due,
+        "overdue": _overdue(application, today),
+        "eligibility": [
+            {"rule": str(o.get("rule", "")), "passed": bool(o.get("passed")), "reason": str(o.get("reason", ""))}
+            for o in application.eligibility
+        ],
+        "reasons": public_reasons(application),
+        "documents": [_document_out(request, application, d) for d in documents],
+    }
+
+
+def decision_out(decision: Decision, application: Application) -> dict[str, Any]:
+    return {
+        "id": decision.pk,
+        "number": application.number,
+        "outcome": decision.outcome,
+        "reason_id": decision.reason_id,
+        "reason": decision.reason.label if decision.reason is not None else None,
+        "fixes": list(decision.fixes),
+        "note": decision.note,
+        "decided_at": _wita(decision.decided_at),
+        "due": decision.due.isoformat(),  # JSON-ready: an Idempotency-Key stores the answer as it is
+        "late": decision.late,
+        "status": application.status,
+    }
+
+
+def _log(request: HttpRequest, token: ApiToken, application: Application, what: str) -> None:
+    access_log_write(
+        actor=_actor(token),
+        person_ref=str(application.person_id),
+        person_label=application.person.name,
+        what=what[:120],
+        path=request.path,
+        ip_address=client_ip(request),
+        funder=token.funder,
+    )
+
+
+def _filters(
+    token: ApiToken, *, kelurahan: str, sector: str, programme: str
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The queue filters named in the query string, or a message per filter that names nothing."""
+    lookups: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if kelurahan:
+        region: Region | None = region_by_code(kelurahan)
+        if region is None or region.level != Region.Level.VILLAGE:
+            errors["kelurahan"] = [_("Kode kelurahan tidak dikenal; contoh 64.71.01.1001.")]
+        else:
+            lookups["kelurahan_id"] = region.code
+    if sector:
+        found = Sector.objects.filter(code=sector.lower()).first()
+        if found is None:
+            errors["sector"] = [_("Kode sektor tidak dikenal; lihat GET /api/v1/sectors.")]
+        else:
+            lookups["sector_id"] = found.pk
+    if programme:
+        chosen = Programme.objects.filter(code__iexact=programme, funder_id=token.funder_id).first()
+        if chosen is None:
+            errors["programme"] = [
+                _("Program tidak dikenal untuk pemberi dana token ini; lihat GET /api/v1/programmes.")
+            ]
+        else:
+            lookups["programme_id"] = chosen.pk
+    return lookups, errors
+
+
+@router.get(
+    "/queue",
+    response={200: QueuePage, **AUTH, 422: ErrorOut},
+    url_name="verification_queue",
+    summary="Antrean verifikasi instansi / The agency's verification queue",
+    description=(
+        "Pendaftaran di antrean instansi token ini, batas waktu terdekat dahulu, per halaman (`page`, `page_size` "
+        "sampai 500). `status`: `waiting` (menunggu keputusan, bawaan), `overdue` (menunggu dan lewat batas "
+        "waktu), `returned` (dikembalikan untuk perbaikan), `all` (semua yang pernah dirutekan ke instansi ini). "
+        "Bisa disaring dengan `kelurahan` (kode Kemendagri), `sector` dan `programme`. Berisi NIK lengkap: setiap "
+        "orang yang ditampilkan dicatat di log akses. Cakupan: `verification`, token terhubung ke instansi.\n\n"
+        "The applications in the token's agency queue, oldest due first, paginated (`page`, `page_size` up to "
+        "500). `status`: `waiting` (awaiting a decision, the default), `overdue` (awaiting and past the "
+        "deadline), `returned` (returned for correction), `all` (everything ever routed to this agency). Filter "
+        "by `kelurahan` (Kemendagri code), `sector` and `programme`. Carries the full NIK: every person shown is "
+        "recorded in the access log. Scope: `verification`, with a token tied to an agency."
+    ),
+    openapi_extra=openapi([200, 401, 403, 422], texts={403: FORBIDDEN_TEXT}),
+)
+@decorate_view(never_cache)
+def queue(
+    request: HttpRequest,
+    status: QueueStatus = QueueStatus.WAITING,
+    kelurahan: str = Query("", max_length=20),
+    sector: str = Query("", max_length=40),
+    programme: str = Query("", max_length=40),
+    page: int = Query(1, ge=1, le=1_000_000),
+    page_size: int = Query(100, ge=1, le=PAGE_SIZE_MAX),
+) -> Any:
+    token = _verifier(request)
+    lookups, errors = _filters(token, kelurahan=_text(kelurahan), sector=_text(sector), programme=_text(programme))
+    if errors:
+        return Status(422, invalid_body(errors))
+    today = timezone.localdate()
+    applications = _queue(token).filter(**lookups)
+    if status == QueueStatus.WAITING:
+        applications = applications.filter(status=S.AWAITING_VERIFICATION)
+    elif status == QueueStatus.OVERDUE:
+        applications = applications.filter(status=S.AWAITING_VERIFICATION, verification_due__lt=today)
+    elif status == QueueStatus.RETURNED:
+        applications = applications.filter(status=S.RETURNED)
+    applications = applications.order_by(F("verification_due").asc(nulls_last=True), "queued_at", "id")
+    count = applications.count()
+    offset = (page - 1) * page_size
+    rows = list(applications[offset : offset + page_size]) if offset < count else []
+    following = None
+    if offset + page_size < count:
+        query = request.GET.copy()
+        query["page"] = str(page + 1)
+        query["page_size"] = str(page_size)
+        following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    # UU PDP: who saw whose data. One entry per person shown, so the log answers "who saw this person"; the
+    # entry names the application it was shown with.
+    with transaction.atomic():
+        for application in rows:
+            _log(request, token, application, f"api_verification_queue:{application.number}")
+    return Status(
+        200, {"count": count, "next": following, "results": [item_out(request, a, today=today) for a in rows]}
+    )
+
+
+@router.get(
+    "/applications/{number}",
+    response={200: ApplicationDetailOut, **AUTH, 404: ErrorOut},
+    url_name="verification_application",
+    summary="Satu pendaftaran di antrean / One application of the queue",
+    description=(
+        "Pendaftaran seperti di antrean, ditambah keputusan instansi atasnya. Pendaftaran di luar antrean instansi "
+        "ini dijawab 404 seperti nomor yang tidak ada. Dicatat di log akses. Cakupan: `verification`.\n\n"
+        "The application as in the queue, plus the agency's decisions on it. An application outside this "
+        "agency's queue answers 404 like an unknown number. Recorded in the access log. Scope: `verification`."
+    ),
+    openapi_extra=openapi([200, 401, 403, 404], texts={403: FORBIDDEN_TEXT, 404: NOT_IN_QUEUE_TEXT}),
+)
+@decorate_view(never_cache)
+def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    token = _verifier(request)
+    application = _in_queue(token, number)
+    _log(request, token, application, f"api_verification_detail:{application.number}")
+    answer = item_out(request, application, today=timezone.localdate())
+    decisions = Decision.objects.filter(application=application, agency=token.agency).select_related("reason")
+    answer["decisions"] = [decision_out(d, application) for d in decisions]
+    return answer
+
+
+DOCUMENT_DOC = openapi([200, 401, 403, 404, 422], texts={403: FORBIDDEN_TEXT, 404: NOT_IN_QUEUE_TEXT})
+DOCUMENT_DOC["responses"][200] = {
+    "description": "Isi berkas dengan Content-Type-nya. / The file, with its Content-Type.",
+    "content": {
+        kind: {"schema": {"type": "string", "format": "binary"}}
+        for kind in ("image/jpeg", "image/png", "application/pdf")
+    },
+}
+
+
+@router.get(
+    "/applications/{number}/documents/{document_id}",
+    response={**AUTH, 404: ErrorOut, 422: ErrorOut},
+    url_name="verification_document",
+    summary="Berkas dokumen / A document's file",
+    description=(
+        "Isi berkas (JPEG, PNG atau PDF) dengan Content-Type-nya. Hanya dokumen pendaftaran di antrean instansi "
+        "ini. Dicatat di log akses. Cakupan: `verification`.\n\n"
+        "The file's bytes (JPEG, PNG or PDF) with its Content-Type. Only documents of applications in this "
+        "agency's queue. Recorded in the access log. Scope: `verification`."
+    ),
+    openapi_extra=DOCUMENT_DOC,
+)
+@decorate_view(never_cache)
+def document_file(request: HttpRequest, number: str, document_id: int = Path(..., ge=1, le=ID_MAX)) -> Any:
+    token = _verifier(request)
+    application = _in_queue(token, number)
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(_("Dokumen tidak ditemukan pada pendaftaran ini."), field="document_id")
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except OSError:
+        raise NotFound(_("Berkas dokumen tidak ditemukan di penyimpanan. Hubungi administrator.")) from None
+    _log(request, token, application, f"api_verification_document:{application.number}:{document.kind}")
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=False,
+        filename=f"{application.number}-{document.kind}{document.extension}",
+    )
+    # The type was decided by the bytes at upload; a client must not second-guess it into HTML.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- decisions --------------------------------------------------------------------------------------------
+
+
+def _type_error(field: str) -> str:
+    messages = {
+        "outcome": _("Harus berupa teks: approve, return atau reject."),
+        "reason_id": _("Harus berupa bilangan bulat (id alasan penolakan) atau null."),
+        "fixes": _('Harus berupa daftar kode teks, misalnya ["ktp", "address"].'),
+        "note": _("Harus berupa teks."),
+    }
+    return messages[field]
+
+
+def _decision_input(application: Application, body: Any) -> tuple[DecisionInput | None, dict[str, list[str]]]:
+    """The decision the body asks for, or a message per field that is wrong (all of them at once)."""
+    if not isinstance(body, dict):
+        return None, {"body": [_("Isi permintaan harus berupa objek JSON dengan `outcome`.")]}
+    errors: dict[str, list[str]] = {}
+    outcome = body.get("outcome")
+    if outcome is None:
+        errors["outcome"] = [_("Wajib diisi: approve, return atau reject.")]
+    elif not isinstance(outcome, str):
+        errors["outcome"] = [_type_error("outcome")]
+    elif outcome not in Outcome.values:
+        errors["outcome"] = [_("Keputusan tidak dikenal; pilih approve, return atau reject.")]
+    reason: RejectionReason | None = None
+    raw_reason = body.get("reason_id")
+    if raw_reason is not None:
+        if isinstance(raw_reason, bool) or not isinstance(raw_reason, int):
+            errors["reason_id"] = [_type_error("reason_id")]
+        else:
+            if 1 <= raw_reason <= ID_MAX:
+                reason = RejectionReason.objects.filter(pk=raw_reason, programme_id=application.programme_id).first()
+            if reason is None:
+                errors["reason_id"] = [
+                    _("Alasan penolakan tidak dikenal untuk program ini; lihat GET .../verification/rejection-reasons.")
+                ]
+    fixes: list[str] = []
+    raw_fixes = body.get("fixes")
+    if raw_fixes is not None:
+        if not isinstance(raw_fixes, list) or not all(isinstance(f, str) for f in raw_fixes):
+            errors["fixes"] = [_type_error("fixes")]
+        elif len(raw_fixes) > FIXES_MAX:
+            errors["fixes"] = [_("Paling banyak %(n)d butir perbaikan.") % {"n": FIXES_MAX}]
+        else:
+            unknown = [f[:40] for f in dict.fromkeys(raw_fixes) if f not in Fix.values]
+            if unknown:
+                errors["fixes"] = [
+                    _("Butir perbaikan tidak dikenal: %(codes)s. Pilihan: %(known)s.")
+                    % {"codes": ", ".join(unknown[:10]), "known": ", ".join(Fix.values)}
+                ]
+            fixes = list(raw_fixes)
+    note = body.get("note")
+    if note is not None and not isinstance(note, str):
+        errors["note"] = [_type_error("note")]
+    if errors or not isinstance(outcome, str):
+        return None, errors
+    return DecisionInput(outcome=outcome, reason=reason, note=note or "", fixes=tuple(fixes)), {}
+
+
+# The verification services name their fields for the officers' form; the API names them as its body does.
+SERVICE_FIELDS = {"reason": "reason_id", "applications": "numbers"}
+
+
+def _field_errors(exc: DomainError) -> dict[str, list[str]]:
+    if not exc.errors:
+        return {"body": [exc.message]}
+    return {SERVICE_FIELDS.get(field, field): messages for field, messages in exc.errors.items()}
+
+
+DECIDE = {201: DecisionOut, **AUTH, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post(
+    "/applications/{number}/decision",
+    response=DECIDE,
+    url_name="verification_decide",
+    summary="Putuskan satu pendaftaran / Decide one application",
+    description=(
+        "`outcome`: `approve` (setujui), `return` (kembalikan: isi `fixes` dan/atau `note` yang dibaca pemohon) "
+        "atau `reject` (tolak: `reason_id` dari daftar alasan program, ditambah `note`). Keputusan dicatat, "
+        "diaudit, dan pemohon diberi tahu. Pendaftaran yang sudah diputuskan dijawab 409. Cakupan: "
+        "`verification`.\n\n"
+        "`outcome`: `approve`, `return` (with `fixes` and/or a `note` the applicant reads) or `reject` (with a "
+        "`reason_id` from the programme's list, plus a `note`). The decision is recorded, audited and the "
+        "applicant is told. An application already decided answers 409. Scope: `verification`."
+    ),
+    openapi_extra=openapi(
+        DECIDE,
+        texts={
+            201: "Keputusan dicatat. / Decision recorded.",
+            403: FORBIDDEN_TEXT,
+            404: NOT_IN_QUEUE_TEXT,
+            409: "Pendaftaran tidak lagi menunggu verifikasi, atau Idempotency-Key dipakai untuk isi lain. / The "
+            "application no longer awaits verification, or the Idempotency-Key was used with another body.",
+        },
+        parameters=[HEADER_DOC],
+        request_body={"required": True, "content": {"application/json": {"schema": DecisionIn.model_json_schema()}}},
+    ),
+)
+@decorate_view(never_cache)
+def decide(request: HttpRequest, number: str) -> Any:
+    token = _verifier(request)
+    application = _in_queue(token, number)
+
+    def handle() -> Answer:
+        try:
+            body = json_value(request.body)
+        except ValueError:
+            return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
+        decision, errors = _decision_input(application, body)
+        if decision is None:
+            return 422, invalid_body(errors)
+        try:
+            row = application_decide(application=application, decision=decision, actor=token)
+        except PermissionDenied:
+            # Moved to another agency's queue meanwhile: for this token it is no longer there.
+            raise NotFound(
+                _("Pendaftaran %(number)s tidak ditemukan di antrean instansi ini.") % {"number": application.number},
+                field="number",
+            ) from None
+        except DomainError as exc:
+            if exc.status_code != DomainError.status_code:
+                raise  # already decided (409) is not a problem of the request's fields
+            return 422, invalid_body(_field_errors(exc))
+        return 201, decision_out(row, application)
+
+    return run_once(request, token=token, fingerprint=request.body, handle=handle)
+
+
+APPROVE = {200: ApproveOut, **AUTH, 409: ErrorOut, 422: ErrorOut}
+
+
+def _numbers(body: Any) -> tuple[list[str], str, dict[str, list[str]]]:
+    if not isinstance(body, dict):
+        return [], "", {"body": [_("Isi permintaan harus berupa objek JSON dengan `numbers`.")]}
+    errors: dict[str, list[str]] = {}
+    numbers = body.get("numbers")
+    if numbers is None:
+        errors["numbers"] = [_("Wajib diisi: daftar nomor pendaftaran.")]
+    elif not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+        errors["numbers"] = [_("Harus berupa daftar nomor pendaftaran (teks).")]
+    elif not numbers:
+        errors["numbers"] = [_("Sebutkan minimal satu nomor pendaftaran.")]
+    elif len(numbers) > BULK_MAX:
+        errors["numbers"] = [_("Paling banyak %(n)d nomor sekali setuju.") % {"n": BULK_MAX}]
+    note = body.get("note")
+    if note is not None and not isinstance(note, str):
+        errors["note"] = [_type_error("note")]
+    elif isinstance(note, str) and len(note.strip()) > NOTE_MAX:
+        errors["note"] = [_("Catatan paling banyak %(n)d karakter.") % {"n": NOTE_MAX}]
+    if errors:
+        return [], "", errors
+    assert isinstance(numbers, list)
+    return list(dict.fromkeys(_text(n).upper() for n in numbers)), note or "", {}
+
+
+@router.post(
+    "/approve",
+    response=APPROVE,
+    url_name="verification_approve",
+    summary="Setujui banyak pendaftaran / Approve many applications",
+    description=(
+        "`numbers`: 1 sampai 1000 nomor pendaftaran di antrean instansi ini; masing-masing dicatat sebagai "
+        "keputusan sendiri, diaudit, dan pemohonnya diberi tahu. Nomor yang tidak ada di antrean atau tidak lagi "
+        "menunggu verifikasi dilewati (`skipped`, dengan alasannya). Cakupan: `verification`.\n\n"
+        "`numbers`: 1 to 1000 application numbers of this agency's queue; each is recorded as its own decision, "
+        "audited, and its applicant told. Numbers not in the queue or no longer awaiting verification are skipped "
+        "(`skipped`, with why). Scope: `verification`."
+    ),
+    openapi_extra=openapi(
+        APPROVE,
+        texts={
+            200: "Disetujui dan dilewati. / Approved and skipped.",
+            403: FORBIDDEN_TEXT,
+            409: "Idempotency-Key dipakai untuk isi lain. / The Idempotency-Key was used with another body.",
+        },
+        parameters=[HEADER_DOC],
+        request_body={"required": True, "content": {"application/json": {"schema": ApproveIn.model_json_schema()}}},
+    ),
+)
+@decorate_view(never_cache)
+def approve_many(request: HttpRequest) -> Any:
+    token = _verifier(request)
+
+    def handle() -> Answer:
+        try:
+            body = json_value(request.body)
+        except ValueError:
+            return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
+        numbers, note, errors = _numbers(body)
+        if errors:
+            return 422, invalid_body(errors)
+        found = dict(_queue(token).filter(number__in=[n for n in numbers if n]).values_list("number", "pk").order_by())
+        # Whatever is not in this agency's queue gets one answer, so the list cannot be used to probe numbers.
+        absent = _("tidak ada di antrean instansi ini")
+        skipped = [{"number": n, "reason": absent} for n in numbers if n not in found]
+        approved: list[str] = []
+        if found:
+            try:
+                result = applications_approve(ids=list(found.values()), actor=token, note=note)
+            except DomainError as exc:
+                if exc.status_code != DomainError.status_code:
+                    raise
+                return 422, invalid_body(_field_errors(exc))
+            number_of = {str(pk): n for n, pk in found.items()}
+            approved = result.approved
+            skipped += [{"number": number_of.get(n, n), "reason": why} for n, why in result.skipped]
+        return 200, {"approved": approved, "skipped": skipped}
+
+    return run_once(request, token=token, fingerprint=request.body, handle=handle)
+
+
+# -- reference --------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/rejection-reasons",
+    response={200: list[RejectionReasonOut], **AUTH, 404: ErrorOut, 422: ErrorOut},
+    url_name="verification_rejection_reasons",
+    summary="Alasan penolakan program / A programme's rejection reasons",
+    description=(
+        "Alasan penolakan yang berlaku pada program pemberi dana token ini, untuk `reason_id`. Cakupan: "
+        "`verification`.\n\n"
+        "The active rejection reasons of a programme of the token's funder, for `reason_id`. Scope: "
+        "`verification`."
+    ),
+    openapi_extra=openapi(
+        [200, 401, 403, 404, 422],
+        texts={
+            403: "Token tanpa cakupan `verification` atau tanpa instansi, atau program milik pemberi dana lain. / "
+            "Token without the `verification` scope or without an agency, or a programme of another funder.",
+            404: "Program tidak ditemukan. / Unknown programme.",
+        },
+    ),
+)
+@decorate_view(never_cache)
+def rejection_reasons(request: HttpRequest, programme: str = Query(..., min_length=1, max_length=40)) -> Any:
+    token = _verifier(request)
+    found = programme_for_partner(token, code=_text(programme))
+    return [{"id": r.pk, "label": r.label} for r in rejection_reasons_of(found)]
