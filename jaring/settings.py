@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jaring.registry",
     "jaring.allocation",
     "jaring.verification",
+    "jaring.enrolment",
     "jaring.reports",
     "jaring.demo",
 ]

@@ -24,6 +24,7 @@ class Channel(models.TextChoices):
     KELURAHAN = "kelurahan", _("Operator kelurahan")
     IMPORT = "import", _("Impor daftar")
     API = "api", _("API mitra")
+    RENEWAL = "renewal", _("Verifikasi ulang tahunan")
 
 
 class Person(models.Model):

@@ -1,0 +1,515 @@
+"""Enrolment with BPJS: batches of approved places, the branch's answer, the membership lifecycle, card tokens
+and the yearly re-verification campaign. Every change is audited; membership changes are also events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaring.allocation.models import EndReason, Place
+from jaring.allocation.services import place_end
+from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.models import Job, User
+from jaring.core.permissions import Capability
+from jaring.core.selectors import require
+from jaring.core.services import audit_record, audit_records_many, job_finish, job_progress, job_start
+from jaring.eligibility.selectors import income_ceiling_of
+from jaring.eligibility.services import rule_version_ensure
+from jaring.enrolment.columns import DEFAULT_COLUMNS, row_of
+from jaring.enrolment.models import (
+    Batch,
+    BatchMember,
+    Card,
+    ColumnTemplate,
+    Membership,
+    MembershipEvent,
+    ReverificationCampaign,
+)
+from jaring.programmes.models import Programme
+from jaring.registry.models import Application, Channel
+from jaring.registry.services import application_assess, application_create, application_transition
+from jaring.registry.states import ApplicationStatus, Transition
+
+S = ApplicationStatus
+CARD_SALT = "jaring.enrolment.card"
+
+
+def _check_manager(actor: User | str | None, programme: Programme, capability: str) -> None:
+    if not isinstance(actor, User):
+        return  # the system, a command run by the operator
+    scope = require(actor, capability)
+    if not scope.everything and scope.funder != programme.funder_id:
+        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
+
+
+def _label(actor: User | str | None) -> str:
+    if isinstance(actor, User):
+        return (actor.full_name or actor.username)[:150]
+    return (actor or "sistem")[:150]
+
+
+# -- column template and batches --------------------------------------------------------------------------
+
+
+def column_template_of(programme: Programme) -> list[str]:
+    template = ColumnTemplate.objects.filter(programme=programme).first()
+    return list(template.columns) if template else list(DEFAULT_COLUMNS)
+
+
+def column_template_set(*, programme: Programme, columns: Sequence[str], actor: User | str | None) -> ColumnTemplate:
+    from jaring.enrolment.columns import COLUMNS
+
+    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    columns = list(dict.fromkeys(columns))
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise DomainError(_("Kolom tidak dikenal: %(cols)s.") % {"cols": ", ".join(unknown)}, field="columns")
+    if "nik" not in columns:
+        raise DomainError(_("Kolom NIK wajib ada: jawaban BPJS dicocokkan dengan NIK."), field="columns")
+    with transaction.atomic():
+        before = column_template_of(programme)
+        template, _created = ColumnTemplate.objects.update_or_create(programme=programme, defaults={"columns": columns})
+        audit_record(
+            actor=actor, action="programme.batch_columns_set", target=programme, data={"from": before, "to": columns}
+        )
+    return template
+
+
+def places_ready_for_batch(programme: Programme) -> QuerySet[Place]:
+    """Active places of approved applications with no membership yet and in no open batch."""
+    return (
+        Place.objects.filter(programme=programme, status=Place.Status.ACTIVE, application__status=S.APPROVED)
+        .filter(membership__isnull=True)
+        .exclude(person__in=BatchMember.objects.filter(open=True).values("person"))
+        .select_related(
+            "person",
+            "person__kelurahan__parent__parent__parent",
+            "person__sector",
+            "programme__funder",
+            "application",
+        )
+        .order_by("person__kelurahan__name", "person__name", "pk")
+    )
+
+
+def batch_create(*, programme: Programme, actor: User | str | None, place_ids: Sequence[int] | None = None) -> Batch:
+    """Freeze the ready places (all, or those chosen) into a numbered batch for the BPJS branch."""
+    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        ready = places_ready_for_batch(locked)
+        if place_ids is not None:
+            ready = ready.filter(pk__in=list(place_ids))
+        places = list(ready)
+        if not places:
+            raise DomainError(_("Tidak ada peserta yang siap didaftarkan ke BPJS."), field="places")
+        columns = column_template_of(locked)
+        count = Batch.objects.filter(programme=locked).count()
+        batch = Batch.objects.create(
+            programme=locked,
+            number=f"{locked.code}-K{count + 1:03d}",
+            columns=columns,
+            created_by=actor if isinstance(actor, User) else None,
+        )
+        try:
+            BatchMember.objects.bulk_create(
+                BatchMember(
+                    batch=batch,
+                    application=place.application,
+                    person=place.person,
+                    place=place,
+                    position=i,
+                    nik=place.person.nik,
+                    row=[str(v) if not isinstance(v, int) else v for v in row_of(place, columns)],
+                )
+                for i, place in enumerate(places, start=1)
+            )
+        except IntegrityError:
+            # Another batch took one of these people meanwhile (a double click): nothing is made.
+            raise Conflict(_("Sebagian peserta baru saja dimasukkan ke batch lain. Muat ulang halaman.")) from None
+        audit_record(
+            actor=actor, action="batch.create", target=batch, data={"members": len(places), "columns": columns}
+        )
+    return batch
+
+
+# -- the branch's answer -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    row_number: int
+    nik: str
+    accepted: bool
+    kpj: str = ""
+    reason: str = ""
+    starts: date | None = None
+
+
+@dataclass
+class AnswerResult:
+    accepted: int = 0
+    rejected: int = 0
+    unchanged: int = 0  # answered the same way before: importing the same file twice changes nothing
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # (row number, NIK) matching nobody
+    conflicting: list[tuple[int, str]] = field(default_factory=list)  # answered differently before
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "unchanged": self.unchanged,
+            "unknown": len(self.unknown),
+            "conflicting": len(self.conflicting),
+        }
+
+
+def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], actor: User | str | None) -> AnswerResult:
+    """Apply the branch's answers (already checked row by row by the file reader). Accepted people become
+    active members with their KPJ; rejected ones go back to the owning office with BPJS's reason; rows that
+    match no one waiting are reported, never dropped; a row answered the same way before changes nothing."""
+    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    result = AnswerResult()
+    now = timezone.now()
+    with transaction.atomic():
+        niks = [a.nik for a in answers]
+        waiting = {
+            m.nik: m
+            for m in BatchMember.objects.select_for_update(of=("self",))
+            .filter(batch__programme=programme, open=True, nik__in=niks)
+            .select_related("place", "application", "person", "batch", "application__programme__funder")
+        }
+        answered = {
+            m.nik: m
+            for m in BatchMember.objects.filter(batch__programme=programme, open=False, nik__in=niks).order_by(
+                "answered_at"
+            )
+        }
+        records: list[tuple[str, object, dict[str, object]]] = []
+        batches: set[int] = set()
+        for answer in answers:
+            member = waiting.pop(answer.nik, None)
+            if member is None:
+                before = answered.get(answer.nik)
+                if before is None:
+                    result.unknown.append((answer.row_number, answer.nik))
+                elif (before.outcome == BatchMember.Outcome.ACCEPTED) == answer.accepted and (
+                    not answer.accepted or before.kpj == answer.kpj
+                ):
+                    result.unchanged += 1
+                else:
+                    result.conflicting.append((answer.row_number, answer.nik))
+                continue
+            batches.add(member.batch_id)
+            member.open = False
+            member.answered_at = now
+            member.reason = answer.reason[:300]
+            if answer.accepted:
+                member.outcome = BatchMember.Outcome.ACCEPTED
+                member.kpj = answer.kpj
+                _membership_open(member, kpj=answer.kpj, starts=answer.starts, actor=actor)
+                result.accepted += 1
+            else:
+                member.outcome = BatchMember.Outcome.REJECTED
+                application = member.application
+                application.status_reason = _("Ditolak BPJS: %(reason)s") % {"reason": answer.reason or "-"}
+                application.save(update_fields=["status_reason"])
+                records.append(
+                    ("application.bpjs_reject", application, {"reason": answer.reason, "batch": member.batch.number})
+                )
+                result.rejected += 1
+            member.save(update_fields=["open", "answered_at", "reason", "outcome", "kpj"])
+        audit_records_many(actor=actor, records=records)  # type: ignore[arg-type]
+        for batch in Batch.objects.filter(pk__in=batches, status=Batch.Status.OPEN):
+            if not batch.members.filter(open=True).exists():
+                batch.status = Batch.Status.CLOSED
+                batch.closed_at = now
+                batch.save(update_fields=["status", "closed_at"])
+        audit_record(actor=actor, action="programme.bpjs_answer", target=programme, data=result.as_dict())
+    return result
+
+
+def _membership_open(member: BatchMember, *, kpj: str, starts: date | None, actor: User | str | None) -> Membership:
+    place = member.place
+    membership = Membership.objects.create(
+        programme_id=place.programme_id,
+        person_id=member.person_id,
+        application=member.application,
+        place=place,
+        kpj=kpj,
+        starts=max(starts or place.starts, place.starts),
+        ends=place.ends,
+        status_since=starts or place.starts,
+    )
+    MembershipEvent.objects.create(
+        membership=membership,
+        from_status="",
+        to_status=Membership.Status.ACTIVE,
+        effective=membership.starts,
+        reason="bpjs_accepted",
+        note=_("KPJ %(kpj)s") % {"kpj": kpj},
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=_label(actor),
+    )
+    application_transition(application=member.application, transition=Transition.ENROL, actor=actor, data={"kpj": kpj})
+    return membership
+
+
+# -- lifecycle ---------------------------------------------------------------------------------------------
+
+
+def _event(
+    membership: Membership, *, to: str, effective: date, reason: str, note: str, actor: User | str | None
+) -> None:
+    MembershipEvent.objects.create(
+        membership=membership,
+        from_status=membership.status,
+        to_status=to,
+        effective=effective,
+        reason=reason,
+        note=note[:300],
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=_label(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=f"membership.{to}",
+        target=membership,
+        data={"from": membership.status, "to": to, "effective": effective.isoformat(), "reason": reason, "note": note},
+        funder=membership.programme.funder,
+    )
+
+
+def membership_deactivate(
+    *, membership: Membership, effective: date, note: str, actor: User | str | None
+) -> Membership:
+    """Non-active, for example after three months unpaid: cover is suspended, the place is kept."""
+    _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
+        if locked.status != Membership.Status.ACTIVE:
+            raise Conflict(_("Hanya kepesertaan aktif yang dapat dinonaktifkan."))
+        _event(
+            locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason="non_active", note=note, actor=actor
+        )
+        locked.status = Membership.Status.NON_ACTIVE
+        locked.status_since = effective
+        locked.save(update_fields=["status", "status_since"])
+    membership.refresh_from_db()
+    return membership
+
+
+def membership_reactivate(
+    *, membership: Membership, effective: date, note: str, actor: User | str | None
+) -> Membership:
+    _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
+        if locked.status != Membership.Status.NON_ACTIVE:
+            raise Conflict(_("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali."))
+        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason="reactivated", note=note, actor=actor)
+        locked.status = Membership.Status.ACTIVE
+        locked.status_since = effective
+        locked.save(update_fields=["status", "status_since"])
+    membership.refresh_from_db()
+    return membership
+
+
+def membership_end(
+    *, membership: Membership, reason: str, effective: date, actor: User | str | None, note: str = ""
+) -> Membership:
+    """End a membership (died, moved out, became a wage earner, reached the age limit, failed re-verification,
+    withdrew, handed over): cover ends with the month, the place is freed and the next on the waitlist is
+    admitted."""
+    _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    if reason not in EndReason.values:
+        raise DomainError(_("Pilih alasan berakhir dari daftar."), field="reason")
+    with transaction.atomic():
+        locked = (
+            Membership.objects.select_for_update().select_related("programme__funder", "place").get(pk=membership.pk)
+        )
+        if locked.status == Membership.Status.ENDED:
+            raise Conflict(_("Kepesertaan ini sudah berakhir."))
+        if effective < locked.starts:
+            raise DomainError(_("Tanggal berakhir tidak boleh sebelum awal perlindungan."), field="effective")
+        _event(locked, to=Membership.Status.ENDED, effective=effective, reason=reason, note=note, actor=actor)
+        place = place_end(place=locked.place, reason=reason, on=effective, actor=actor, note=note)
+        locked.status = Membership.Status.ENDED
+        locked.status_since = effective
+        locked.end_reason = reason
+        locked.ends = place.ends
+        locked.save(update_fields=["status", "status_since", "end_reason", "ends"])
+    membership.refresh_from_db()
+    return membership
+
+
+# -- cards -------------------------------------------------------------------------------------------------
+
+
+def card_token(card: Card) -> str:
+    """What a card's QR holds: this card's id, signed. Never the NIK; forged or altered tokens fail."""
+    return signing.dumps({"c": card.pk}, salt=CARD_SALT, compress=True)
+
+
+def card_from_token(token: str) -> Card | None:
+    try:
+        payload = signing.loads(token, salt=CARD_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
+        return None
+    return Card.objects.select_related("membership__programme__funder").filter(pk=payload["c"]).first()
+
+
+def card_is_valid(card: Card, *, on: date | None = None) -> bool:
+    on = on or timezone.localdate()
+    membership = card.membership
+    return membership.status == Membership.Status.ACTIVE and membership.starts <= on <= min(
+        card.valid_until, membership.ends
+    )
+
+
+def cards_issue(*, memberships: Sequence[Membership], actor: User | str | None) -> list[Card]:
+    """One new card per membership (a reprint supersedes nothing: every printed card stays checkable)."""
+    cards = Card.objects.bulk_create(Card(membership=m, valid_until=m.ends) for m in memberships)
+    audit_records_many(
+        actor=actor, records=[("card.issue", card, {"membership": card.membership_id}) for card in cards]
+    )
+    return cards
+
+
+@dataclass(frozen=True)
+class Handover:
+    handed_on: date
+    place: str
+    handed_by: str
+    received_by: str = ""  # empty: the member themself
+
+
+def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | str | None) -> int:
+    """Record that these cards reached their members (one card or a whole ceremony). A card handed over
+    already keeps its first record and is counted as skipped."""
+    if not handover.place.strip():
+        raise DomainError(_("Tempat penyerahan wajib diisi."), field="place")
+    if not handover.handed_by.strip():
+        raise DomainError(_("Nama petugas yang menyerahkan wajib diisi."), field="handed_by")
+    if handover.handed_on > timezone.localdate():
+        raise DomainError(_("Tanggal penyerahan tidak boleh di masa depan."), field="handed_on")
+    with transaction.atomic():
+        pending = list(
+            Card.objects.select_for_update(of=("self",))
+            .filter(pk__in=[c.pk for c in cards], handed_on__isnull=True)
+            .select_related("membership__person", "membership__programme__funder")
+        )
+        for card in pending:
+            card.handed_on = handover.handed_on
+            card.handed_at_place = handover.place.strip()[:200]
+            card.handed_by = handover.handed_by.strip()[:150]
+            card.received_by = (handover.received_by.strip() or card.membership.person.name)[:150]
+            card.handover_recorded_by = actor if isinstance(actor, User) else None
+        Card.objects.bulk_update(
+            pending,
+            ["handed_on", "handed_at_place", "handed_by", "received_by", "handover_recorded_by"],
+            batch_size=500,
+        )
+        audit_records_many(
+            actor=actor,
+            records=[
+                ("card.hand_over", card, {"on": handover.handed_on.isoformat(), "place": card.handed_at_place})
+                for card in pending
+            ],
+        )
+    return len(pending)
+
+
+# -- yearly re-verification --------------------------------------------------------------------------------
+
+
+def reverification_start(*, source: Programme, target: Programme, actor: User | str | None) -> ReverificationCampaign:
+    """Open next year's cycle for this year's members (run it with reverification_run, in the worker)."""
+    _check_manager(actor, source, Capability.MANAGE_PROGRAMMES)
+    if target.funder_id != source.funder_id or target.year <= source.year:
+        raise DomainError(
+            _("Program tujuan harus program pemberi dana yang sama untuk tahun berikutnya."), field="target"
+        )
+    # The next year's rules must be judgeable before anyone is taken in (for example, its UMK entered).
+    income_ceiling_of(version=rule_version_ensure(programme=target))
+    campaign, created = ReverificationCampaign.objects.get_or_create(
+        source=source, target=target, defaults={"created_by": actor if isinstance(actor, User) else None}
+    )
+    if created:
+        audit_record(actor=actor, action="programme.reverification_start", target=source, data={"target": target.code})
+    return campaign
+
+
+def reverification_run(
+    *, campaign: ReverificationCampaign, actor: User | str | None, job: Job | None = None
+) -> dict[str, int]:
+    """Take every active member of the source programme into the target programme: a renewal application
+    judged by the target's rules (age limit, residence, income, not covered elsewhere) and, when it passes,
+    routed to the sector agency's queue with the same deadlines as a new application. Members already taken
+    in are skipped, so a run that stopped half-way is simply run again."""
+    source, target = campaign.source, campaign.target
+    members = list(
+        Membership.objects.filter(programme=source, status=Membership.Status.ACTIVE)
+        .select_related("person", "application")
+        .order_by("pk")
+    )
+    taken = set(
+        Application.objects.filter(programme=target, person_id__in=[m.person_id for m in members]).values_list(
+            "person_id", flat=True
+        )
+    )
+    counts = {
+        "members": len(members),
+        "created": 0,
+        "skipped": 0,
+        "to_verification": 0,
+        "not_eligible": 0,
+        "returned": 0,
+    }
+    if job is not None:
+        job_start(job=job, total=len(members))
+    for done, membership in enumerate(members, start=1):
+        if membership.person_id in taken:
+            counts["skipped"] += 1
+        else:
+            with transaction.atomic():
+                application = application_create(
+                    person=membership.person, programme=target, channel=Channel.RENEWAL, actor=actor
+                )
+                Application.objects.filter(pk=application.pk).update(
+                    documents_attestation=_("Dokumen kepesertaan %(number)s (%(code)s)")
+                    % {"number": membership.application.number, "code": source.code},
+                    note=_("Verifikasi ulang peserta KPJ %(kpj)s") % {"kpj": membership.kpj},
+                )
+                application.refresh_from_db()
+                application_transition(application=application, transition=Transition.SUBMIT, actor=actor)
+                application_assess(application=application, actor=actor)
+                application.refresh_from_db()
+            counts["created"] += 1
+            outcome_keys: dict[str, str] = {
+                S.AWAITING_VERIFICATION: "to_verification",
+                S.NOT_ELIGIBLE: "not_eligible",
+                S.RETURNED: "returned",
+            }
+            key = outcome_keys.get(application.status)
+            if key:
+                counts[key] += 1
+        if job is not None and (done % 100 == 0 or done == len(members)):
+            job_progress(job=job, done=done)
+    campaign.counts = counts
+    campaign.save(update_fields=["counts"])
+    audit_record(
+        actor=actor, action="programme.reverification_run", target=source, data={"target": target.code, **counts}
+    )
+    if job is not None:
+        job_finish(job=job, result=counts)
+    return counts
