@@ -92,6 +92,9 @@ class Decree(models.Model):
 
     class Meta:
         ordering = ["-decree_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="decree_unique_number_per_programme")
+        ]
         verbose_name = _("SK peserta")
         verbose_name_plural = _("SK peserta")
 

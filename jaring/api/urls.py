@@ -12,10 +12,9 @@ from ninja import NinjaAPI, Query
 
 from jaring.api import applications, errors, status
 from jaring.api.auth import PartnerToken
-from jaring.api.schemas import ErrorOut, HealthOut, ProgrammeOut, RegionOut, SectorOut, TokenOut
+from jaring.api.schemas import ErrorOut, HealthOut, RegionOut, SectorOut, TokenOut
 from jaring.core.models import ApiToken, Region, Sector
 from jaring.core.selectors import regions_search
-from jaring.programmes.models import Programme
 
 api = NinjaAPI(
     title="Jaring API",
@@ -33,6 +32,9 @@ errors.install(api)
 api.add_router("/applications", applications.router)
 api.add_router("/status", status.router)
 api.add_router("/verification", "jaring.api.verification.router")  # agencies' own systems (issue 4)
+api.add_router("/programmes", "jaring.api.programmes.router")  # quota and budget figures (issue 5)
+api.add_router("/decrees", "jaring.api.decrees.router")  # SK lists (issue 5)
+api.add_router("/members", "jaring.api.members.router")  # membership status by NIK or KPJ (issue 6)
 
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 
@@ -66,23 +68,7 @@ def sectors(request: HttpRequest) -> list[Sector]:
     return list(Sector.objects.all())
 
 
-@api.get("/programmes", response={200: list[ProgrammeOut], **AUTH_ERRORS}, tags=["reference"])
-def programmes(request: HttpRequest) -> list[dict[str, object]]:
-    """The programmes of the token's funder."""
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    rows = Programme.objects.filter(funder=token.funder).select_related("funder", "owning_agency")
-    return [
-        {
-            "code": p.code,
-            "name": p.name,
-            "funder": p.funder.code,
-            "year": p.year,
-            "owning_agency": p.owning_agency.code,
-            "status": p.status,
-        }
-        for p in rows
-    ]
+# GET /programmes (the funder's programmes, with figures for the `reports` scope) is jaring.api.programmes'.
 
 
 from jaring.api.imports import router as imports_router  # noqa: E402 - bulk import (issue 7)

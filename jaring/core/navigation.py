@@ -38,7 +38,14 @@ MENU: list[MenuItem] = [
         (Capability.VIEW_APPLICATIONS, Capability.MANAGE_PROGRAMMES),
     ),
     MenuItem(_("Impor daftar"), "imports:index", Capability.IMPORT_APPLICANTS),
+    MenuItem(_("Kuota & anggaran"), "allocation:quota_list", (Capability.MANAGE_PROGRAMMES, Capability.VIEW_DASHBOARD)),
+    MenuItem(
+        _("Perencana anggaran"),
+        "allocation:planner",
+        (Capability.MANAGE_PROGRAMMES, Capability.VIEW_DASHBOARD, Capability.ADMINISTER),
+    ),
     MenuItem(_("Aturan program"), "eligibility:programmes", Capability.MANAGE_PROGRAMMES),
+    MenuItem(_("SK peserta"), "decrees:index", Capability.MANAGE_PROGRAMMES),
     MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
     ),

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import DomainError
+from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import User
 from jaring.core.services import audit_record
-from jaring.programmes.models import Programme, RejectionReason
+from jaring.programmes.models import BudgetSource, ContributionRate, Programme, RejectionReason, WaitlistKey
+from jaring.programmes.money import NoRates, monthly_contribution
+from jaring.programmes.selectors import contribution_brackets
 
 # Reasons agencies gave in the letters they sent back in 2024-2025; a programme edits its own copy.
 DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
@@ -94,3 +100,146 @@ def programme_verification_days_set(*, programme: Programme, days: int, actor: U
             actor=actor, action="programme.verification_days_set", target=programme, data={"from": before, "to": days}
         )
     return programme
+
+
+# -- money settings and the contribution table (issue 5) ------------------------------------------------------
+
+SETTINGS_FIELDS = ("jht", "income_basis", "budget", "budget_source", "budget_line", "waitlist_order")
+BUDGET_MAX = 10**15  # far above any regional budget; keeps a typo of extra zeros out of the figures
+INCOME_BASIS_MAX = Decimal("1000000000")
+
+
+def _settings_cleaned(programme: Programme, fields: dict[str, Any]) -> dict[str, Any]:
+    """The settings as they will be stored, or DomainError naming every field that is wrong."""
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown programme settings: {sorted(unknown)}")
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if "jht" in fields:
+        cleaned["jht"] = bool(fields["jht"])
+    if "income_basis" in fields:
+        try:
+            basis = Decimal(fields["income_basis"])
+        except (InvalidOperation, TypeError, ValueError):
+            basis = Decimal("NaN")
+        if not basis.is_finite() or basis <= 0 or basis > INCOME_BASIS_MAX:
+            errors["income_basis"] = [_("Dasar penghasilan harus lebih dari Rp0 dan paling besar Rp1.000.000.000.")]
+        else:
+            try:
+                monthly_contribution(basis, contribution_brackets(), programme.cover_start)
+            except NoRates:
+                errors["income_basis"] = [
+                    _("Belum ada tabel iuran yang berlaku pada %(date)s; isi tabel iuran terlebih dahulu.")
+                    % {"date": programme.cover_start.strftime("%d-%m-%Y")}
+                ]
+            cleaned["income_basis"] = basis.quantize(Decimal("0.01"))
+    if "budget" in fields:
+        budget = fields["budget"]
+        if isinstance(budget, bool) or not isinstance(budget, int) or not 0 <= budget <= BUDGET_MAX:
+            errors["budget"] = [_("Anggaran harus berupa rupiah bulat, tidak negatif.")]
+        else:
+            cleaned["budget"] = budget
+    if "budget_source" in fields:
+        if fields["budget_source"] not in BudgetSource.values:
+            errors["budget_source"] = [_("Pilih sumber anggaran dari daftar.")]
+        else:
+            cleaned["budget_source"] = str(fields["budget_source"])
+    if "budget_line" in fields:
+        line = " ".join(str(fields["budget_line"] or "").split())
+        if len(line) > 120:
+            errors["budget_line"] = [_("Kode rekening paling banyak 120 karakter.")]
+        cleaned["budget_line"] = line
+    if "waitlist_order" in fields:
+        order = [str(key) for key in fields["waitlist_order"] or []]
+        if any(key not in WaitlistKey.values for key in order):
+            errors["waitlist_order"] = [_("Urutan daftar tunggu memuat kunci yang tidak dikenal.")]
+        elif len(set(order)) != len(order):
+            errors["waitlist_order"] = [_("Setiap kunci urutan daftar tunggu hanya boleh dipilih sekali.")]
+        else:
+            cleaned["waitlist_order"] = order
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first, field=next(iter(errors)), errors=errors)
+    return cleaned
+
+
+def programme_settings_set(*, programme: Programme, actor: User | str | None, **fields: Any) -> Programme:
+    """Change a programme's money settings (JHT, income basis, budget and its source and line) and the order of
+    its waitlist. Only the fields given change; the audit record keeps each changed field's before and after."""
+    cleaned = _settings_cleaned(programme, fields)
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        changes = {
+            name: {"from": getattr(locked, name), "to": value}
+            for name, value in cleaned.items()
+            if getattr(locked, name) != value
+        }
+        if changes:
+            for name in changes:
+                setattr(locked, name, cleaned[name])
+            locked.save(update_fields=list(changes))
+            audit_record(actor=actor, action="programme.settings_set", target=locked, data=changes)
+    programme.refresh_from_db()
+    return programme
+
+
+def contribution_rate_add(
+    *,
+    effective_from: date,
+    lower_bound: Decimal,
+    income_basis: Decimal,
+    jkk_rate: Decimal,
+    jkm_amount: Decimal,
+    legal_basis: str,
+    actor: User | str | None,
+) -> ContributionRate:
+    """Add one row to the BPU contribution table. Rows are never edited: a new regulation adds rows with its
+    own effective date, and the table in force on a date is the newest one on or before it. The table is
+    national and shared by every funder, so only the system operator (not a funder's administrator) adds rows."""
+    if isinstance(actor, User) and not actor.is_system_administrator:
+        raise PermissionDenied(_("Tabel iuran berlaku nasional; hanya administrator sistem yang dapat mengubahnya."))
+    errors: dict[str, list[str]] = {}
+    if not lower_bound.is_finite() or lower_bound < 0 or lower_bound > INCOME_BASIS_MAX:
+        errors["lower_bound"] = [_("Batas bawah penghasilan tidak boleh negatif.")]
+    if not income_basis.is_finite() or income_basis <= 0 or income_basis > INCOME_BASIS_MAX:
+        errors["income_basis"] = [_("Dasar penghasilan harus lebih dari Rp0.")]
+    if not jkk_rate.is_finite() or not Decimal("0") < jkk_rate < Decimal("1"):
+        errors["jkk_rate"] = [_("Tarif JKK harus lebih dari 0 dan kurang dari 1 (misalnya 0,01 untuk 1%).")]
+    if not jkm_amount.is_finite() or jkm_amount < 0 or jkm_amount > INCOME_BASIS_MAX:
+        errors["jkm_amount"] = [_("Iuran JKM tidak boleh negatif.")]
+    legal_basis = " ".join(legal_basis.split())
+    if len(legal_basis) > 200:
+        errors["legal_basis"] = [_("Dasar hukum paling banyak 200 karakter.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first, field=next(iter(errors)), errors=errors)
+    with transaction.atomic():
+        if ContributionRate.objects.filter(effective_from=effective_from, lower_bound=lower_bound).exists():
+            raise DomainError(
+                _("Tabel yang berlaku sejak %(date)s sudah punya baris untuk penghasilan mulai Rp%(bound)s.")
+                % {"date": effective_from.strftime("%d-%m-%Y"), "bound": f"{lower_bound:,.0f}".replace(",", ".")},
+                field="lower_bound",
+            )
+        rate = ContributionRate.objects.create(
+            effective_from=effective_from,
+            lower_bound=lower_bound.quantize(Decimal("0.01")),
+            income_basis=income_basis.quantize(Decimal("0.01")),
+            jkk_rate=jkk_rate.quantize(Decimal("0.0001")),
+            jkm_amount=jkm_amount.quantize(Decimal("0.01")),
+            legal_basis=legal_basis,
+        )
+        audit_record(
+            actor=actor,
+            action="programme.contribution_rate_add",
+            target=rate,
+            data={
+                "effective_from": effective_from.isoformat(),
+                "lower_bound": str(rate.lower_bound),
+                "income_basis": str(rate.income_basis),
+                "jkk_rate": str(rate.jkk_rate),
+                "jkm_amount": str(rate.jkm_amount),
+                "legal_basis": legal_basis,
+            },
+        )
+    return rate

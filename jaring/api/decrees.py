@@ -1,0 +1,236 @@
+"""Partner API: the decree (SK) lists of the token's funder (issue 5).
+
+Scope "reports" reads the decrees, their totals and entries; NIKs are masked unless the token also holds
+"membership" (the partners who enrol and pay for the participants need them in full). Every read of the
+entries is recorded in the access log (UU PDP)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
+
+from jaring.allocation.decree_exports import XLSX_MIME, decree_xlsx, file_stem
+from jaring.allocation.models import Decree, DecreeEntry
+from jaring.api.auth import require_scope
+from jaring.api.docs import openapi
+from jaring.api.schemas import ErrorOut
+from jaring.api.selectors import programme_for_partner
+from jaring.core.errors import NotFound
+from jaring.core.http import client_ip
+from jaring.core.models import ApiScope, ApiToken
+from jaring.core.services import access_log_write
+from jaring.registry.models import mask_nik
+
+router = Router(tags=["decrees"])
+
+# Primary keys are bigints: a larger number names no row, and the database would refuse it as a parameter.
+ID_MAX = 2**63 - 1
+
+AUTH = {401: ErrorOut, 403: ErrorOut}
+NOT_FOUND_TEXT = "Tidak ada SK ini di pemberi dana token. / No such decree at the token's funder."
+
+
+class DecreeTotalsOut(Schema):
+    participants: int = 0
+    new: int = 0
+    continuing: int = 0
+    dropped: int = 0
+
+
+class DecreeOut(Schema):
+    id: int
+    programme: str
+    number: str
+    decree_date: date
+    title: str
+    status: str
+    previous: str | None
+    generated_at: str
+    signed_at: str | None
+    totals: DecreeTotalsOut
+    digest: str
+
+
+class DecreeEntryOut(Schema):
+    position: int
+    category: str
+    nik: str
+    name: str
+    birth_date: date
+    sex: str
+    kelurahan: str
+    kecamatan: str
+    sector: str
+    application_number: str
+    starts: date | None
+    ends: date | None
+    reason: str
+
+
+class DecreeDetailOut(DecreeOut):
+    nik_masked: bool
+    entries: list[DecreeEntryOut]
+
+
+LIST = {200: list[DecreeOut], **AUTH, 404: ErrorOut, 422: ErrorOut}
+DETAIL = {200: DecreeDetailOut, **AUTH, 404: ErrorOut, 422: ErrorOut}
+FILE = {**AUTH, 404: ErrorOut, 422: ErrorOut}
+
+
+def _actor(token: ApiToken) -> str:
+    return f"api:{token.name}"
+
+
+def _wita(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
+
+
+def _decree_out(decree: Decree) -> dict[str, Any]:
+    totals = decree.totals or {}
+    return {
+        "id": decree.pk,
+        "programme": decree.programme.code,
+        "number": decree.number,
+        "decree_date": decree.decree_date,
+        "title": decree.title,
+        "status": decree.status,
+        "previous": decree.previous.number if decree.previous else None,
+        "generated_at": _wita(decree.generated_at),
+        "signed_at": _wita(decree.signed_at),
+        "totals": {key: int(totals.get(key, 0)) for key in ("participants", "new", "continuing", "dropped")},
+        "digest": decree.digest,
+    }
+
+
+def _decrees(token: ApiToken) -> Any:
+    return Decree.objects.filter(programme__funder_id=token.funder_id).select_related("programme", "previous")
+
+
+def _decree_of(token: ApiToken, pk: int) -> Decree:
+    decree = _decrees(token).select_related("programme__funder").filter(pk=pk).first()
+    if decree is None:
+        # Another funder's decree answers as one that does not exist: ids cannot be probed.
+        raise NotFound(_("SK tidak ditemukan."), field="id")
+    return decree
+
+
+def _log(request: HttpRequest, token: ApiToken, decree: Decree, what: str) -> None:
+    access_log_write(
+        actor=_actor(token),
+        person_ref=f"decree:{decree.pk}",
+        person_label=f"SK {decree.number} ({decree.programme.code})",
+        what=what,
+        path=request.path,
+        ip_address=client_ip(request),
+        funder=token.funder,
+    )
+
+
+@router.get(
+    "",
+    response=LIST,
+    summary="SK peserta / Decree lists",
+    description=(
+        "SK peserta pemberi dana token ini, terbaru dahulu; `programme` menyaring satu program. Cakupan: "
+        "`reports`.\n\nThe decree lists of the token's funder, newest first; `programme` filters one programme. "
+        "Scope: `reports`."
+    ),
+    openapi_extra=openapi(
+        LIST,
+        texts={
+            403: "Token tanpa cakupan `reports`, atau program milik pemberi dana lain. / Token without the "
+            "`reports` scope, or a programme of another funder.",
+            404: "Program tidak ditemukan. / Unknown programme.",
+        },
+    ),
+)
+@decorate_view(never_cache)
+def decree_list(request: HttpRequest, programme: str = Query("", max_length=40)) -> list[dict[str, Any]]:
+    token = require_scope(request, ApiScope.REPORTS)
+    decrees = _decrees(token)
+    if programme.strip():
+        decrees = decrees.filter(programme=programme_for_partner(token, code=programme))
+    return [_decree_out(d) for d in decrees.order_by("-decree_date", "-id")]
+
+
+@router.get(
+    "/{decree_id}",
+    response=DETAIL,
+    summary="Satu SK dengan daftarnya / One decree with its list",
+    description=(
+        "SK dengan seluruh barisnya: peserta menurut nomor urut, lalu yang tidak dilanjutkan (nomor 0) dengan "
+        "alasannya. NIK disamarkan kecuali token juga memiliki cakupan `membership`. Cakupan: `reports`.\n\n"
+        "The decree with all its entries: participants by number, then the dropped ones (position 0) with their "
+        "reason. NIKs are masked unless the token also holds `membership`. Scope: `reports`."
+    ),
+    openapi_extra=openapi(DETAIL, texts={404: NOT_FOUND_TEXT}),
+)
+@decorate_view(never_cache)
+def decree_detail(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX)) -> dict[str, Any]:
+    token = require_scope(request, ApiScope.REPORTS)
+    decree = _decree_of(token, decree_id)
+    masked = not token.has_scope(ApiScope.MEMBERSHIP)
+    entries = list(decree.entries.exclude(position=0).order_by("position")) + list(
+        decree.entries.filter(position=0).order_by("name", "nik")
+    )
+    _log(request, token, decree, "api_decree_detail")
+    body = _decree_out(decree)
+    body["nik_masked"] = masked
+    body["entries"] = [_entry_out(entry, masked) for entry in entries]
+    return body
+
+
+def _entry_out(entry: DecreeEntry, masked: bool) -> dict[str, Any]:
+    return {
+        "position": entry.position,
+        "category": entry.category,
+        "nik": mask_nik(entry.nik) if masked else entry.nik,
+        "name": entry.name,
+        "birth_date": entry.birth_date,
+        "sex": entry.sex,
+        "kelurahan": entry.kelurahan,
+        "kecamatan": entry.kecamatan,
+        "sector": entry.sector,
+        "application_number": entry.application_number,
+        "starts": entry.starts,
+        "ends": entry.ends,
+        "reason": entry.reason,
+    }
+
+
+@router.get(
+    "/{decree_id}/xlsx",
+    response=FILE,
+    summary="SK sebagai XLSX / The decree as XLSX",
+    description=(
+        "Lembar “Lampiran SK” (daftar bernomor) dan “Perbandingan” (baru, lanjutan, tidak dilanjutkan dengan "
+        "alasannya). NIK disamarkan kecuali token juga memiliki cakupan `membership`. Cakupan: `reports`.\n\n"
+        "Sheets “Lampiran SK” (the numbered list) and “Perbandingan” (new, continuing, dropped with reasons). "
+        "NIKs are masked unless the token also holds `membership`. Scope: `reports`."
+    ),
+    openapi_extra={
+        **openapi(FILE, texts={404: NOT_FOUND_TEXT}),
+        "responses": {
+            **openapi(FILE, texts={404: NOT_FOUND_TEXT})["responses"],
+            200: {"description": "Berkas XLSX. / The XLSX file.", "content": {XLSX_MIME: {}}},
+        },
+    },
+)
+@decorate_view(never_cache)
+def decree_file(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX)) -> HttpResponse:
+    token = require_scope(request, ApiScope.REPORTS)
+    decree = _decree_of(token, decree_id)
+    content = decree_xlsx(decree, masked=not token.has_scope(ApiScope.MEMBERSHIP))
+    _log(request, token, decree, "api_decree_xlsx")
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(decree)}.xlsx"'
+    return response
