@@ -238,15 +238,17 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
 
 def _membership_open(member: BatchMember, *, kpj: str, starts: date | None, actor: User | str | None) -> Membership:
     place = member.place
+    # Cover starts when BPJS says, but never before the place nor after it ends.
+    begins = min(max(starts or place.starts, place.starts), place.ends)
     membership = Membership.objects.create(
         programme_id=place.programme_id,
         person_id=member.person_id,
         application=member.application,
         place=place,
         kpj=kpj,
-        starts=max(starts or place.starts, place.starts),
+        starts=begins,
         ends=place.ends,
-        status_since=starts or place.starts,
+        status_since=begins,
     )
     MembershipEvent.objects.create(
         membership=membership,
