@@ -6,6 +6,10 @@ Prints rows per second, the seconds of each phase, the peak memory of the proces
 COPY of the same rows into a bare table, with our time as a multiple of it. Target (2-core machine):
 100,000 rows in at most 20 s with at most 500 MB. The list is generated in a child process (so its memory
 does not count) and cached in the temporary directory; the database must be empty (a throwaway cluster).
+
+Parsing runs in a reader thread and, on PostgreSQL, storing in a thread of its own, alongside judging: the
+phases' wall times overlap and add up to more than the total. Their CPU times are each thread's own. The
+PostgreSQL CPU counts every `postgres` process of the machine: run it with no other cluster busy.
 """
 
 from __future__ import annotations

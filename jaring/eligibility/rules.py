@@ -154,6 +154,67 @@ def evaluate(facts: Facts, rules: RuleSet) -> Assessment:
     )
 
 
+class Evaluator:
+    """`evaluate` for many facts under one RuleSet, each rule's outcome remembered by the facts it reads.
+
+    For a bulk import: 100,000 rows share a few thousand incomes, birth dates and domicile dates, so almost
+    every outcome (and its translated reason) is built once and shared by the rows it applies to. The results
+    equal `evaluate`'s. Reasons are translated in the language active when an outcome is first
+    built: use one Evaluator per run and language.
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._outcomes: dict[tuple[object, ...], RuleOutcome] = {}
+
+    def _build(self, rule: object, facts: Facts) -> RuleOutcome:
+        rules = self.rules
+        if rule == RULE_REGION:
+            return check_region(facts, rules)
+        if rule == RULE_DOMICILE_MONTHS:
+            assert rules.min_domicile_months is not None
+            return check_domicile_months(facts, rules, rules.min_domicile_months)
+        if rule == RULE_INCOME_CEILING:
+            assert rules.income_ceiling is not None
+            return check_income_ceiling(facts, rules, rules.income_ceiling)
+        if rule == RULE_AGE:
+            return check_age(facts, rules)
+        if rule == RULE_SECTOR:
+            return check_sector(facts, rules)
+        if rule == RULE_DOCUMENTS:
+            return check_documents(facts, rules)
+        return check_not_covered(facts)
+
+    def __call__(self, facts: Facts) -> Assessment:
+        rules = self.rules
+        cache = self._outcomes
+        on = facts.application_date
+        keys: list[tuple[object, ...]] = [(RULE_REGION, facts.kelurahan_code)]
+        if rules.min_domicile_months is not None:
+            keys.append((RULE_DOMICILE_MONTHS, facts.domicile_since, on))
+        if rules.income_ceiling is not None:
+            keys.append((RULE_INCOME_CEILING, facts.monthly_income))
+        if rules.min_age is not None or rules.max_age is not None:
+            keys.append((RULE_AGE, facts.birth_date, on))
+        keys.append((RULE_SECTOR, facts.sector_code))
+        keys.append((RULE_DOCUMENTS, facts.sector_code, facts.document_kinds))
+        if rules.check_not_covered:
+            keys.append((RULE_NOT_COVERED, facts.covered_elsewhere))
+        outcomes = []
+        for key in keys:
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = self._build(key[0], facts)
+            outcomes.append(found)
+        result = tuple(outcomes)
+        return Assessment(
+            outcomes=result,
+            eligible=_all_passed(result, ELIGIBILITY),
+            complete=_all_passed(result, COMPLETENESS),
+            ruleset_version=rules.version,
+        )
+
+
 # -- the rules ------------------------------------------------------------------------------------
 
 

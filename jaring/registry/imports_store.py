@@ -9,6 +9,7 @@ records every row's ImportRow, so a killed import leaves whole chunks only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,8 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaring.core.bulk import bulk_insert, rows_insert
-from jaring.core.models import Agency, User
+from jaring.core.bulk import JsonText, rows_insert
+from jaring.core.models import Agency, Funder, User
 from jaring.core.services import audit_records_many
 from jaring.core.validation import FieldError
 from jaring.eligibility import rules
@@ -33,7 +34,7 @@ from jaring.registry.assessment import (
     reason_text,
     routing_for,
     status_after,
-    stored_outcomes,
+    stored_outcome,
 )
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Channel, ImportBatch, ImportRow, Person
@@ -66,9 +67,35 @@ PERSON_FIELDS = (
     "aplikator",
 )
 IMPORT_ROW_FIELDS = ("batch_id", "row_number", "status", "nik", "application_id", "number", "reasons")
-# Applications are built positionally (Model(*values) is twice as fast as keywords), in the model's own order.
-APPLICATION_ATTNAMES = tuple(f.attname for f in Application._meta.concrete_fields)
-_new_application: Any = Application
+# Applications are written as plain rows (rows_insert): the fields _store_applications gives, in its order;
+# every other field gets its default.
+APPLICATION_FIELDS = (
+    "number",
+    "person_id",
+    "status",
+    "kelurahan_id",
+    "sector_id",
+    "verifying_agency_id",
+    "queued_at",
+    "verification_due",
+    "status_reason",
+    "note",
+    "eligible",
+    "complete",
+    "eligibility",
+    "warnings",
+    # the same for the whole chunk
+    "programme_id",
+    "channel",
+    "created_by_id",
+    "submitted_at",
+    "status_changed_at",
+    "rule_version_id",
+    "assessed_at",
+    "documents_attestation",
+    "api_token_id",
+)
+NO_WARNINGS = JsonText("[]")
 
 
 @dataclass(frozen=True)
@@ -94,6 +121,13 @@ class RunContext:
     seen: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     # Texts repeated on many rows, translated once per run.
     texts: dict[Any, str] = field(default_factory=dict)
+    # (sector code, ids of the failed outcomes) -> their Route; outcome id -> its JSON. The evaluator keeps
+    # the outcomes alive, so their ids stay theirs.
+    routes: dict[tuple[object, ...], Route] = field(default_factory=dict)
+    outcome_json: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.evaluator = rules.Evaluator(self.ruleset)
 
     @property
     def attestation(self) -> str:
@@ -107,17 +141,26 @@ class RunContext:
 
 
 @dataclass(frozen=True)
+class Route:
+    """Where an assessment sends a new application, and what the rows it applies to share: worked out once per
+    sector and set of failed outcomes (rules.Evaluator shares outcomes between rows)."""
+
+    status: str
+    transitions: tuple[str, ...]
+    reason: str
+    agency: Agency | None
+    outcome: str  # what the result file says
+    audit: JsonText  # the data of the audit record of where the application went
+
+
+@dataclass(frozen=True)
 class Judged:
     """A valid row's assessment and where it would go if it is created."""
 
     row: ParsedRow
     data: ApplicantData
     assessment: rules.Assessment
-    status: str
-    transitions: tuple[str, ...]
-    reason: str
-    agency: Agency | None
-    outcome: str  # what the result file says
+    route: Route
 
 
 @dataclass
@@ -143,29 +186,61 @@ def chunk_prepare(ctx: RunContext, rows: list[ParsedRow], *, position: int) -> P
     valid = [row for row in rows if row.data is not None]
     covered = coverage_elsewhere(niks=[row.data.nik for row in valid if row.data], programme=ctx.programme)
     documents = ALL_DOCUMENTS if ctx.attestation else frozenset()
+    evaluate = ctx.evaluator
+    routes = ctx.routes
     judged: dict[int, Judged] = {}
     for row in valid:
         data = row.data
         assert data is not None
         facts = facts_from_data(
-            data, application_date=ctx.application_date, documents=documents, covered=covered.get(data.nik, [])
+            data, application_date=ctx.application_date, documents=documents, covered=covered.get(data.nik, ())
         )
-        assessment = rules.evaluate(facts, ctx.ruleset)
-        routing = routing_for(S.SUBMITTED, assessment)
-        agency = ctx.agencies[ctx.sector_ids[data.sector_code]] if routing.to_verification else None
-        status = status_after(S.SUBMITTED, routing)
-        reason = reason_text(routing)
-        judged[row.row_number] = Judged(
-            row=row,
-            data=data,
-            assessment=assessment,
-            status=status,
-            transitions=(Transition.SUBMIT, *routing.transitions),
-            reason=reason,
-            agency=agency,
-            outcome=_outcome_text(ctx, status, reason, agency),
-        )
+        assessment = evaluate(facts)
+        key = (data.sector_code, *(id(o) for o in assessment.outcomes if not o.passed))
+        route = routes.get(key)
+        if route is None:
+            route = routes[key] = _route(ctx, assessment, data.sector_code)
+        judged[row.row_number] = Judged(row=row, data=data, assessment=assessment, route=route)
     return PreparedChunk(rows=rows, judged=judged, position=position)
+
+
+def _route(ctx: RunContext, assessment: rules.Assessment, sector_code: str) -> Route:
+    routing = routing_for(S.SUBMITTED, assessment)
+    agency = ctx.agencies[ctx.sector_ids[sector_code]] if routing.to_verification else None
+    status = status_after(S.SUBMITTED, routing)
+    reason = reason_text(routing)
+    transitions = (Transition.SUBMIT, *routing.transitions)
+    audit = {
+        "from": S.DRAFT.value,
+        "to": str(status),
+        "transitions": [str(t) for t in transitions],
+        "reason": reason,
+        "automatic": True,
+        "rule_version": ctx.version.version,
+        "eligible": assessment.eligible,
+        "complete": assessment.complete,
+        "failed": [o.rule for o in assessment.failed()],
+    }
+    return Route(
+        status=status,
+        transitions=transitions,
+        reason=reason,
+        agency=agency,
+        outcome=_outcome_text(ctx, status, reason, agency),
+        audit=JsonText(json.dumps(audit)),
+    )
+
+
+def _eligibility_json(ctx: RunContext, assessment: rules.Assessment) -> JsonText:
+    """json.dumps(stored_outcomes(assessment)), from each shared outcome's JSON encoded once."""
+    cache = ctx.outcome_json
+    parts = []
+    for outcome in assessment.outcomes:
+        part = cache.get(id(outcome))
+        if part is None:
+            part = cache[id(outcome)] = json.dumps(stored_outcome(outcome))
+        parts.append(part)
+    return JsonText("[" + ", ".join(parts) + "]")
 
 
 def _outcome_text(ctx: RunContext, status: str, reason: str, agency: Agency | None) -> str:
@@ -258,7 +333,7 @@ def chunk_store(ctx: RunContext, chunk: PreparedChunk) -> ChunkResult:
     applications = _store_applications(ctx, to_create, persons)
     warning = ctx.text("warning", lambda: _("Peringatan: %(message)s"))
     for plan, application in zip(to_create, applications, strict=True):
-        reasons = [plan.outcome, *(warning % {"message": w.message} for w in plan.data.warnings)]
+        reasons = [plan.route.outcome, *(warning % {"message": w.message} for w in plan.data.warnings)]
         number = application.number
         outcomes.append([batch.pk, plan.row.row_number, R.CREATED, plan.data.nik, application.pk, number, reasons])
         result.seen[plan.data.nik] = (plan.row.row_number, number, application.pk)
@@ -306,7 +381,10 @@ def _person_values(ctx: RunContext, data: ApplicantData) -> tuple[Any, ...]:
 
 
 def _store_persons(
-    ctx: RunContext, planned: list[Judged], known: dict[str, Person], records: list[tuple[str, Any, dict[str, Any]]]
+    ctx: RunContext,
+    planned: list[Judged],
+    known: dict[str, Person],
+    records: list[tuple[str, Any, dict[str, Any] | JsonText]],
 ) -> dict[str, tuple[int, str]]:
     """Create the new persons and bring known ones up to date (as person_upsert does).
     NIK -> (person id, "created", "updated" or "unchanged")."""
@@ -344,90 +422,86 @@ def _store_persons(
     return found
 
 
-def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str, Person]) -> list[Application]:
+class _Created:
+    """A created application as the audit trail reads it (`audit_records_many` takes its type, id, label and
+    funder): building a hundred thousand model instances only to audit them cost seconds."""
+
+    __slots__ = ("funder", "number", "pk")
+    _meta = Application._meta
+
+    def __init__(self, pk: int, number: str, funder: Funder) -> None:
+        self.pk, self.number, self.funder = pk, number, funder
+
+    def __str__(self) -> str:
+        return self.number  # as Application.__str__
+
+
+def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str, Person]) -> list[_Created]:
     if not planned:
         return []
-    records: list[tuple[str, Any, dict[str, Any]]] = []
+    records: list[tuple[str, Any, dict[str, Any] | JsonText]] = []
     persons = _store_persons(ctx, planned, known, records)
     now: datetime = timezone.now()
     user_id = ctx.actor.pk if isinstance(ctx.actor, User) else None
     version = ctx.version
     batch = ctx.batch
     programme = ctx.programme
-    base = {
-        "id": None,
-        "programme_id": programme.pk,
-        "channel": Channel.IMPORT.value,
-        "note": "",
-        "created_by_id": user_id,
-        "created_at": None,
-        "submitted_at": now,
-        "status_changed_at": now,
-        "rule_version_id": version.pk,
-        "assessed_at": now,
-        "documents_attestation": ctx.attestation,
-        "api_token_id": batch.api_token_id,
-    }
+    shared = (
+        programme.pk,
+        Channel.IMPORT.value,
+        user_id,
+        now,
+        now,
+        version.pk,
+        now,
+        ctx.attestation,
+        batch.api_token_id,
+    )
     due = queue_due(programme, now)  # one per chunk: the whole chunk enters the queues at `now`
+    sector_ids = ctx.sector_ids
+    rows = []
+    for plan in planned:
+        data = plan.data
+        route = plan.route
+        agency = route.agency
+        assessment = plan.assessment
+        rows.append(
+            [
+                None,  # the number, reserved below
+                persons[data.nik][0],
+                route.status,
+                data.kelurahan_code,
+                sector_ids[data.sector_code],
+                agency.pk if agency is not None else None,
+                now if agency is not None else None,
+                due if agency is not None else None,
+                route.reason,
+                data.note,
+                assessment.eligible,
+                assessment.complete,
+                _eligibility_json(ctx, assessment),
+                [{"field": w.field, "message": w.message} for w in data.warnings] if data.warnings else NO_WARNINGS,
+                *shared,
+            ]
+        )
     # Reserved last: the programme row stays locked from here to the commit, so keep that short.
     numbers = application_numbers_reserve(programme=programme, count=len(planned))
-    applications = []
-    for plan, number in zip(planned, numbers, strict=True):
-        data = plan.data
-        values: dict[str, Any] = {
-            **base,
-            "number": number,
-            "person_id": persons[data.nik][0],
-            "status": plan.status,
-            "kelurahan_id": data.kelurahan_code,
-            "sector_id": ctx.sector_ids[data.sector_code],
-            "verifying_agency_id": plan.agency.pk if plan.agency is not None else None,
-            "queued_at": now if plan.agency is not None else None,
-            "verification_due": due if plan.agency is not None else None,
-            "status_reason": plan.reason,
-            "note": data.note,
-            "eligible": plan.assessment.eligible,
-            "complete": plan.assessment.complete,
-            "eligibility": stored_outcomes(plan.assessment),
-            "warnings": [{"field": w.field, "message": w.message} for w in data.warnings],
-        }
-        application = _new_application(*[values[name] for name in APPLICATION_ATTNAMES])
-        application.programme = programme  # cached: the audit reads the funder through it
-        applications.append(application)
-    bulk_insert(applications)
-    for plan, application in zip(planned, applications, strict=True):
+    for row, number in zip(rows, numbers, strict=True):
+        row[0] = number
+    ids = rows_insert(Application, APPLICATION_FIELDS, rows)
+    funder = programme.funder
+    created = [_Created(pk, number, funder) for pk, number in zip(ids, numbers, strict=True)]
+    # One record for the application and one for where it went (a single registration writes one per step);
+    # the person's creation is told here rather than in a record of its own.
+    create = "application.create"
+    channel = Channel.IMPORT.value
+    for plan, application in zip(planned, created, strict=True):
         person_id, person_record = persons[plan.data.nik]
-        # One record for the application and one for where it went (a single registration writes one per
-        # step); the person's creation is told here rather than in a record of its own.
-        records.append(
-            (
-                "application.create",
-                application,
-                {
-                    "channel": Channel.IMPORT.value,
-                    "batch": batch.pk,
-                    "row": plan.row.row_number,
-                    "person": person_id,
-                    "person_record": person_record,
-                },
-            )
+        audit = JsonText(
+            f'{{"channel": "{channel}", "batch": {batch.pk}, "row": {plan.row.row_number}, '
+            f'"person": {person_id}, "person_record": "{person_record}"}}'
         )
-        records.append(
-            (
-                f"application.{plan.transitions[-1]}",
-                application,
-                {
-                    "from": S.DRAFT.value,
-                    "to": plan.status,
-                    "transitions": [str(t) for t in plan.transitions],
-                    "reason": plan.reason,
-                    "automatic": True,
-                    "rule_version": version.version,
-                    "eligible": plan.assessment.eligible,
-                    "complete": plan.assessment.complete,
-                    "failed": [o.rule for o in plan.assessment.failed()],
-                },
-            )
-        )
+        records.append((create, application, audit))
+        records.append((f"application.{plan.route.transitions[-1]}", application, plan.route.audit))
     audit_records_many(actor=ctx.actor, records=records)
-    return applications
+    return created

@@ -137,18 +137,23 @@ class SheetWriter:
         append = parts.append
         text_columns = self._text_columns
         string_style = f' s="{style}"' if style else ""
+        plain = style != HEADER
+        special = _SPECIAL.search
         for position, value in enumerate(cells):
             if value is None or value == "":
                 continue
-            if style == HEADER or position in text_columns:
+            if type(value) is str and plain and position not in text_columns:
+                # Most cells: inline text needing no escape (checked inline: a call per cell was a tenth of it).
+                if len(value) > _MAX_CELL_TEXT or special(value) is not None:
+                    value = _text(value)
+                append(
+                    f'<c r="{letters[position]}{number}" t="inlineStr"{string_style}><is><t xml:space="preserve">'
+                    f"{value}</t></is></c>"
+                )
+            elif not plain or position in text_columns:
                 text = value if type(value) is str else as_text(value)
                 ref = f"{letters[position]}{number}"
                 append(f'<c r="{ref}" t="inlineStr" s="{style or TEXT}"><is><t>{_text(text)}</t></is></c>')
-            elif type(value) is str:
-                append(
-                    f'<c r="{letters[position]}{number}" t="inlineStr"{string_style}><is><t xml:space="preserve">'
-                    f"{_text(value)}</t></is></c>"
-                )
             elif isinstance(value, bool):
                 append(f'<c r="{letters[position]}{number}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):

@@ -221,13 +221,42 @@ def _parsed(errors: list[FieldError], parse: Any, value: object, **kwargs: Any) 
         return None
 
 
+def _remembered(
+    memo: dict[tuple[Any, ...], Any] | None, errors: list[FieldError], parse: Any, value: object, field: str
+) -> Any:
+    """`_parsed` for a cell whose values repeat from row to row (dates, RT, income...): with a memo, each
+    distinct value is parsed once. The key holds the value's type: 1, 1.0 and True are equal but parse apart."""
+    if memo is None:
+        return _parsed(errors, parse, value, field=field)
+    key = (parse, field, type(value), value)
+    try:
+        found = memo[key]
+    except KeyError:
+        try:
+            found = memo[key] = (True, parse(value, field=field))
+        except Invalid as exc:
+            found = memo[key] = (False, exc.error)
+    except TypeError:  # an unhashable value: not remembered
+        return _parsed(errors, parse, value, field=field)
+    if found[0]:
+        return found[1]
+    errors.append(found[1])
+    return None
+
+
 def parse_applicant(
-    values: Mapping[str, object], *, index: ReferenceIndex, region_code: str, today: date
+    values: Mapping[str, object],
+    *,
+    index: ReferenceIndex,
+    region_code: str,
+    today: date,
+    memo: dict[tuple[Any, ...], Any] | None = None,
 ) -> ParseResult:
     """Every problem of one applicant's fields at once (a person fixes them in one go), or the clean data.
 
     `values` is keyed by the spec's column names; `region_code` is the programme's funder region, where
-    kelurahan names are looked up; `today` refuses dates in the future.
+    kelurahan names are looked up; `today` refuses dates in the future. A bulk import passes one `memo` (a
+    dict) for all its rows, in one language, so that cell values repeated on many rows are parsed once.
     """
     errors: list[FieldError] = []
     nik = _parsed(errors, parse_nik, values.get("nik"))
@@ -235,9 +264,9 @@ def parse_applicant(
     name = _parsed(errors, parse_name, values.get("nama"))
     if name is not None and len(name) > TEXT_LIMITS["nama"]:
         errors.append(FieldError("nama", _column_message("nama", _("terlalu panjang."))))
-    birth_date = _parsed(errors, parse_date, values.get("tanggal_lahir"), field="tanggal_lahir")
-    sex = _parsed(errors, parse_sex, values.get("jenis_kelamin"))
-    domicile_since = _parsed(errors, parse_date, values.get("domisili_sejak"), field="domisili_sejak")
+    birth_date = _remembered(memo, errors, parse_date, values.get("tanggal_lahir"), "tanggal_lahir")
+    sex = _remembered(memo, errors, parse_sex, values.get("jenis_kelamin"), "jenis_kelamin")
+    domicile_since = _remembered(memo, errors, parse_date, values.get("domisili_sejak"), "domisili_sejak")
     for column, value in (("tanggal_lahir", birth_date), ("domisili_sejak", domicile_since)):
         if value is not None and value > today:
             problem = _("tanggal %(value)s belum terjadi; periksa kembali.") % {"value": value.strftime("%d-%m-%Y")}
@@ -245,9 +274,9 @@ def parse_applicant(
     if birth_date is not None and birth_date.year < 1900:
         errors.append(FieldError("tanggal_lahir", _column_message("tanggal_lahir", _("tahun lahir tidak masuk akal."))))
     phone = _parsed(errors, parse_phone, values.get("no_hp"))
-    rt = _parsed(errors, parse_rt_rw, values.get("rt"), field="rt")
-    rw = _parsed(errors, parse_rt_rw, values.get("rw"), field="rw")
-    income = _parsed(errors, parse_rupiah, values.get("penghasilan_bulanan"))
+    rt = _remembered(memo, errors, parse_rt_rw, values.get("rt"), "rt")
+    rw = _remembered(memo, errors, parse_rt_rw, values.get("rw"), "rw")
+    income = _remembered(memo, errors, parse_rupiah, values.get("penghasilan_bulanan"), "penghasilan_bulanan")
     birth_place = _text(values, "tempat_lahir", required=False, errors=errors)
     mother_name = _text(values, "nama_ibu_kandung", required=False, errors=errors)
     address = _text(values, "alamat", required=True, errors=errors)
