@@ -15,6 +15,8 @@ Variables (all optional on a developer machine):
   JARING_STATUS_CHECKS_PER_HOUR       public status look-ups per address per hour, default 60
   JARING_IMPORT_MAX_ROWS  largest applicant list accepted by the bulk import, in rows, default 200000
   JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
+  JARING_PUBLIC_BASE_URL  public address printed in card QR codes, default http://127.0.0.1:8000
+  JARING_CARD_CHECKS_PER_HOUR  public card checks per client address per hour, default 600
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
@@ -55,6 +57,9 @@ try:
     IMPORT_MAX_MB = env.int("JARING_IMPORT_MAX_MB", 50, minimum=1, maximum=500)
     # Messages to applicants: channel=dotted.path.SenderClass pairs. Channels left out use the log-and-outbox
     # sender, so the system works with no SMS, WhatsApp or e-mail provider (docs/verification.md).
+    # The address printed in card QR codes: the public card check page must open from any phone.
+    PUBLIC_BASE_URL = env.string("JARING_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    PUBLIC_CARD_CHECKS_PER_HOUR = env.int("JARING_CARD_CHECKS_PER_HOUR", 600, minimum=1, maximum=100_000)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
     try:

@@ -20,12 +20,15 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen import canvas
 
+from jaring.allocation.decrees import decree_generate
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
 from jaring.eligibility.models import DocumentKind
 from jaring.eligibility.participants import participant_list_import
 from jaring.eligibility.services import rule_version_create, rule_version_ensure
+from jaring.enrolment.models import Membership
+from jaring.enrolment.services import Answer, batch_answers_apply, batch_create, cards_issue, places_ready_for_batch
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import rejection_reasons_of, verification_due
 from jaring.programmes.services import rejection_reasons_seed
@@ -315,7 +318,7 @@ AFTER_VERIFICATION: dict[str, list[str]] = {
     ApplicationStatus.REJECTED: [Transition.REJECT],
     ApplicationStatus.APPROVED: [Transition.APPROVE],
     ApplicationStatus.WAITLISTED: [Transition.WAITLIST],
-    ApplicationStatus.ENROLLED: [Transition.APPROVE, Transition.ENROL],
+    ApplicationStatus.ENROLLED: [Transition.APPROVE],  # then enrolled through a BPJS batch (seed_enrolment)
     ApplicationStatus.WITHDRAWN: [Transition.WITHDRAW],
 }
 
@@ -482,6 +485,38 @@ def seed_cover_elsewhere(programmes: dict[str, Programme]) -> int:
     return made
 
 
+def seed_enrolment(programmes: dict[str, Programme]) -> int:
+    """Balikpapan's approved places sent to BPJS in one batch; the branch accepts most (KPJ numbers), rejects
+    one for a Dukcapil mismatch and has not yet answered the last. Members get cards; the year's SK is drafted."""
+    programme = programmes["BPN-2026"]
+    manager = User.objects.filter(role=Role.PROGRAMME_MANAGER, funder=programme.funder).first()
+    if manager is None or not places_ready_for_batch(programme).exists():
+        return 0
+    batch = batch_create(programme=programme, actor=manager)
+    members = list(batch.members.order_by("position"))
+    answers = [
+        Answer(
+            row_number=i,
+            nik=member.nik,
+            accepted=i != 3,
+            kpj=f"{26071000000 + i:011d}" if i != 3 else "",
+            reason="" if i != 3 else "NIK tidak padan dengan data Dukcapil",
+            starts=programme.cover_start,
+        )
+        for i, member in enumerate(members[:-1] if len(members) > 2 else members, start=2)
+    ]
+    result = batch_answers_apply(programme=programme, answers=answers, actor=manager)
+    cards_issue(memberships=list(Membership.objects.filter(programme=programme)), actor=manager)
+    decree_generate(
+        programme=programme,
+        number="100.3.3.2/071/HK/2026",
+        decree_date=timezone.localdate(),
+        title="Penetapan Peserta Jaminan Sosial Pekerja Rentan Kota Balikpapan Tahun 2026",
+        actor=manager,
+    )
+    return result.accepted
+
+
 def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
     with transaction.atomic():
         reference = seed_reference()
@@ -493,4 +528,5 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             seed_rules(programmes)
             applicants = seed_applicants(programmes, per_programme=per_programme)
             applicants += seed_cover_elsewhere(programmes)
+            seed_enrolment(programmes)
     return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}

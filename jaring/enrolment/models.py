@@ -221,7 +221,7 @@ class CardPrint(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("program"))
     job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="+")
-    selection = models.JSONField(_("pilihan"), default=dict)  # {"batch": id} | {"kelurahan": code} | {"ids": [...]}
+    selection = models.JSONField(_("pilihan"), default=dict)  # {"batch": number} | {"kelurahan": code} | {"ids": [...]}
     cards = models.ManyToManyField(Card, related_name="prints", blank=True)
     file = models.CharField(max_length=200, blank=True)  # relative to MEDIA_ROOT, never served directly
 

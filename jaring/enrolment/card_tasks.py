@@ -1,0 +1,381 @@
+"""Printing membership cards in the worker, and the reads the card pages need.
+
+`card_print_start` issues one new card per active member of the selection (a batch, a kelurahan or chosen
+members), records a CardPrint with a core Job and queues `card_print_render`, which draws the PDF
+(enrolment/cards.py) with progress and keeps it under MEDIA_ROOT/cards/<id>.pdf. The file holds names and
+masked NIKs: it is never served directly, only through the logged download of the card pages.
+
+Who: officers who exchange data with BPJS or manage programmes (Capability.EXCHANGE_WITH_BPJS or
+MANAGE_PROGRAMMES), for their own funder's programmes; another funder's programme is answered as not found.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from jaring.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from jaring.core.models import Job, Region, User
+from jaring.core.permissions import Capability, user_can
+from jaring.core.selectors import Scope, filter_by_funder, scope_of
+from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
+from jaring.enrolment.cards import cards_pdf, pages_for, public_base_url
+from jaring.enrolment.models import Batch, BatchMember, Card, CardPrint, Membership
+from jaring.enrolment.services import cards_issue
+from jaring.programmes.models import Programme
+
+CARD_DIR = "cards"
+PROGRESS_EVERY = 50
+MAX_SELECTED = 5000  # ids chosen by hand; a whole kelurahan or batch has no such limit
+CARD_OFFICERS = (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
+SELECTION_KINDS = ("batch", "kelurahan", "ids")
+
+
+# -- who may -----------------------------------------------------------------------------------------------
+
+
+def card_scope(user: User | object) -> Scope:
+    """The scope of an officer who may print cards and record their hand-over."""
+    scope = scope_of(user)
+    if not any(user_can(user, capability) for capability in CARD_OFFICERS):
+        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
+    return scope
+
+
+def card_programme_of(user: User, code: str) -> Programme:
+    scope = card_scope(user)
+    qs = filter_by_funder(Programme.objects.select_related("funder"), scope)
+    programme = qs.filter(code=code[:30]).first()
+    if programme is None:
+        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
+    return programme
+
+
+def _check(actor: User | str | None, programme: Programme) -> None:
+    if not isinstance(actor, User):
+        return  # the system, a command run by the operator
+    scope = card_scope(actor)
+    if not scope.everything and scope.funder != programme.funder_id:
+        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
+
+
+# -- what to print -----------------------------------------------------------------------------------------
+
+
+def selection_clean(selection: dict[str, Any]) -> dict[str, Any]:
+    """One kind of selection with a value of the right type, or DomainError (field = the kind)."""
+    kinds = [kind for kind in SELECTION_KINDS if selection.get(kind) not in (None, "", [])]
+    if len(kinds) != 1:
+        raise DomainError(_("Pilih batch, kelurahan, atau peserta yang kartunya dicetak."), field="by")
+    kind = kinds[0]
+    value = selection[kind]
+    if kind == "ids":
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise DomainError(_("Pilihan peserta tidak sah."), field="ids")
+        if len(value) > MAX_SELECTED:
+            raise DomainError(
+                _("Paling banyak %(max)s peserta sekali pilih; cetak per kelurahan atau per batch.")
+                % {"max": MAX_SELECTED},
+                field="ids",
+            )
+        return {"ids": sorted(set(value))}
+    if not isinstance(value, str) or len(value) > 40:
+        raise DomainError(_("Pilihan tidak sah."), field=kind)
+    return {kind: value.strip()}
+
+
+def selection_memberships(programme: Programme, selection: dict[str, Any]) -> QuerySet[Membership]:
+    """The active memberships of the programme that a (clean) selection names, in print order: by kelurahan,
+    then by name, so the sheets can be handed to each kelurahan as they come off the printer."""
+    qs = Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE)
+    if "batch" in selection:
+        qs = qs.filter(
+            application__batch_members__batch__programme=programme,
+            application__batch_members__batch__number=selection["batch"],
+            application__batch_members__outcome=BatchMember.Outcome.ACCEPTED,
+        )
+    elif "kelurahan" in selection:
+        qs = qs.filter(person__kelurahan_id=selection["kelurahan"])
+    else:
+        qs = qs.filter(pk__in=selection["ids"])
+    return qs.select_related("person", "programme__funder").order_by("person__kelurahan_id", "person__name", "pk")
+
+
+def selection_label(selection: dict[str, Any], *, regions: dict[str, str] | None = None) -> str:
+    if "batch" in selection:
+        return _("Batch %(number)s") % {"number": selection["batch"]}
+    if "kelurahan" in selection:
+        code = selection["kelurahan"]
+        name = (regions or {}).get(code) or Region.objects.filter(code=code).values_list("name", flat=True).first()
+        return _("Kelurahan %(name)s") % {"name": name or code}
+    return _("%(count)s peserta pilihan") % {"count": len(selection.get("ids", []))}
+
+
+# -- printing ----------------------------------------------------------------------------------------------
+
+
+class PrintRunning(Conflict):
+    """The same selection is already being printed (a double submission): the print to follow instead."""
+
+    def __init__(self, card_print: CardPrint) -> None:
+        super().__init__(_("Kartu untuk pilihan yang sama sedang dicetak."))
+        self.card_print = card_print
+
+
+def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: User) -> CardPrint:
+    """Issue a new card for every active member of the selection and queue their PDF."""
+    _check(actor, programme)
+    selection = selection_clean(selection)
+    if "batch" in selection and not Batch.objects.filter(programme=programme, number=selection["batch"]).exists():
+        message = _("Batch %(number)s tidak ada di program ini.") % {"number": selection["batch"]}
+        raise DomainError(message, field="batch")
+    with transaction.atomic():
+        # One print at a time per programme and selection: a double submission follows the first print.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        running = (
+            CardPrint.objects.filter(programme=programme, job__status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
+            .select_related("job")
+            .order_by("-id")
+        )
+        for earlier in running:
+            if earlier.selection == selection:
+                raise PrintRunning(earlier)
+        memberships = list(selection_memberships(programme, selection))
+        if not memberships:
+            raise DomainError(_("Tidak ada peserta aktif pada pilihan ini."), field=next(iter(selection)))
+        cards = cards_issue(memberships=memberships, actor=actor)
+        label = selection_label(selection)
+        job = job_create(
+            kind="card_print",
+            label=_("Cetak kartu %(programme)s: %(selection)s") % {"programme": programme.code, "selection": label},
+            actor=actor,
+            total=len(cards),
+            params={"programme": programme.code, **selection},
+        )
+        card_print = CardPrint.objects.create(programme=programme, job=job, selection=selection)
+        card_print.cards.set(cards)
+        audit_record(
+            actor=actor,
+            action="programme.card_print",
+            target=programme,
+            data={"print": card_print.pk, "cards": len(cards), **selection},
+        )
+        # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
+        transaction.on_commit(lambda: _enqueue(job))
+    return card_print
+
+
+def _enqueue(job: Job) -> None:
+    result = card_print_render.enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+
+@task()
+def card_print_render(job_id: int) -> None:
+    card_print = CardPrint.objects.select_related("job", "programme").get(job_id=job_id)
+    try:
+        card_print_run(card_print)
+    except Exception as exc:
+        job_fail(job=card_print.job, message=str(exc)[:500])
+        raise
+
+
+def card_print_run(card_print: CardPrint) -> Path:
+    """Draw the PDF of a print's cards and keep it; safe to run again (the file is simply redrawn)."""
+    job = card_print.job
+    cards = list(
+        card_print.cards.select_related("membership__person", "membership__programme__funder").order_by(
+            "membership__person__kelurahan_id", "membership__person__name", "pk"
+        )
+    )
+    job_start(job=job, total=len(cards))
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0:
+            job_progress(job=job, done=done)
+
+    pdf = cards_pdf(cards, base_url=public_base_url(), on_progress=progress)
+    relative = f"{CARD_DIR}/{card_print.pk}.pdf"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(pdf)
+    os.replace(partial, path)  # a download never sees half a file
+    card_print.file = relative
+    card_print.save(update_fields=["file"])
+    pages = pages_for(len(cards))
+    # No "file" key: the core job download is not logged, and this PDF holds names (see card_print_path).
+    job_finish(
+        job=job,
+        result={"cards": len(cards), "pages": pages, "print": card_print.pk},
+        message=_("%(cards)s kartu pada %(pages)s halaman A4.") % {"cards": len(cards), "pages": pages},
+    )
+    return path
+
+
+def card_print_path(card_print: CardPrint) -> Path | None:
+    """The PDF of a finished print, or None."""
+    if not card_print.file:
+        return None
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / card_print.file).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def card_prints_of(programme: Programme) -> QuerySet[CardPrint]:
+    return (
+        CardPrint.objects.filter(programme=programme)
+        .select_related("job", "job__created_by")
+        .annotate(card_count=Count("cards"))
+        .order_by("-id")
+    )
+
+
+def card_print_of(programme: Programme, pk: int) -> CardPrint:
+    card_print = card_prints_of(programme).filter(pk=pk).first()
+    if card_print is None:
+        raise NotFound(_("Cetak kartu ini tidak ditemukan."))
+    return card_print
+
+
+# -- choices for the pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KelurahanChoice:
+    code: str
+    name: str
+    kecamatan: str
+    count: int
+
+
+def _kelurahan_choices(rows: Iterable[dict[str, Any]], key: str) -> list[KelurahanChoice]:
+    counts = {row[key]: row["n"] for row in rows}
+    regions = Region.objects.filter(code__in=counts).select_related("parent")
+    return sorted(
+        (KelurahanChoice(r.code, r.name, r.parent.name if r.parent else "", counts[r.code]) for r in regions),
+        key=lambda k: (k.kecamatan, k.name),
+    )
+
+
+def member_kelurahans(programme: Programme) -> list[KelurahanChoice]:
+    """Kelurahan with active members of the programme, and how many."""
+    rows = (
+        Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE)
+        .values("person__kelurahan_id")
+        .annotate(n=Count("id"))
+    )
+    return _kelurahan_choices(rows, "person__kelurahan_id")
+
+
+def card_kelurahans(programme: Programme) -> list[KelurahanChoice]:
+    """Kelurahan with printed cards of the programme, and how many."""
+    rows = (
+        Card.objects.filter(membership__programme=programme)
+        .values("membership__person__kelurahan_id")
+        .annotate(n=Count("id"))
+    )
+    return _kelurahan_choices(rows, "membership__person__kelurahan_id")
+
+
+def member_batches(programme: Programme) -> list[tuple[str, int]]:
+    """Batches of the programme with members BPJS accepted that are still active: (number, active members)."""
+    rows = (
+        BatchMember.objects.filter(
+            batch__programme=programme,
+            outcome=BatchMember.Outcome.ACCEPTED,
+            application__membership__status=Membership.Status.ACTIVE,
+        )
+        .values("batch__number")
+        .annotate(n=Count("id"))
+        .order_by("batch__number")
+    )
+    return [(row["batch__number"], row["n"]) for row in rows]
+
+
+def memberships_by_kpj(programme: Programme, kpjs: Iterable[str]) -> tuple[list[int], list[str]]:
+    """Membership ids of the programme for KPJ numbers typed by an officer, and the numbers not found."""
+    wanted = list(dict.fromkeys(k for k in kpjs if k))
+    found = dict(Membership.objects.filter(programme=programme, kpj__in=wanted).values_list("kpj", "pk"))
+    return [found[k] for k in wanted if k in found], [k for k in wanted if k not in found]
+
+
+# -- hand-over and its report ------------------------------------------------------------------------------
+
+
+def cards_to_hand_over(
+    programme: Programme, *, kelurahan: str | None = None, ids: Iterable[int] = ()
+) -> tuple[list[Card], list[int]]:
+    """The cards a ceremony hands over: of a kelurahan, each member's newest card (a reprint replaces a lost
+    one); or the cards named by number. Returns the cards and the numbers that are not cards of the
+    programme."""
+    qs = Card.objects.filter(membership__programme=programme).select_related("membership")
+    if kelurahan is not None:
+        newest: dict[int, Card] = {}
+        for card in qs.filter(membership__person__kelurahan_id=kelurahan).order_by("-issued_at", "-id"):
+            newest.setdefault(card.membership_id, card)
+        return list(newest.values()), []
+    wanted = sorted(set(ids))
+    cards = list(qs.filter(pk__in=wanted))
+    known = {card.pk for card in cards}
+    return cards, [pk for pk in wanted if pk not in known]
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    code: str
+    kelurahan: str
+    kecamatan: str
+    members: int  # active members today
+    printed: int
+    handed: int
+
+    @property
+    def waiting(self) -> int:
+        return self.printed - self.handed
+
+
+def handover_report(programme: Programme) -> list[HandoverRow]:
+    """Per kelurahan: active members, cards printed, handed over and not yet handed over."""
+    cards = {
+        row["membership__person__kelurahan_id"]: row
+        for row in Card.objects.filter(membership__programme=programme)
+        .values("membership__person__kelurahan_id")
+        .annotate(printed=Count("id"), handed=Count("id", filter=Q(handed_on__isnull=False)))
+    }
+    members = dict(
+        Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE)
+        .values("person__kelurahan_id")
+        .annotate(n=Count("id"))
+        .values_list("person__kelurahan_id", "n")
+    )
+    codes = set(cards) | set(members)
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes).select_related("parent")}
+    rows = []
+    for code in codes:
+        region = regions.get(code)
+        row = cards.get(code, {})
+        rows.append(
+            HandoverRow(
+                code=code,
+                kelurahan=region.name if region else code,
+                kecamatan=region.parent.name if region and region.parent else "",
+                members=members.get(code, 0),
+                printed=row.get("printed", 0),
+                handed=row.get("handed", 0),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.kecamatan, r.kelurahan))
