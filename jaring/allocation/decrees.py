@@ -256,18 +256,17 @@ def _elsewhere_text(place: Place) -> str:
     }
 
 
-def _reason_of(application: Application | None, place: Place | None, elsewhere: list[Place]) -> str:
+def _reason_of(
+    application: Application | None, place: Place | None, elsewhere: list[Place], earlier: Place | None = None
+) -> str:
     if application is None:
+        if earlier is not None:  # last year's place ended (died, moved away...): that is why they are not back
+            return _ended_text(earlier, elsewhere)
         if elsewhere:
             return _("Dibiayai pemberi dana lain: %(where)s") % {"where": _elsewhere_text(elsewhere[0])}
         return _("Tidak mendaftar ulang")
     if place is not None and place.status == Place.Status.ENDED:
-        if place.end_reason == EndReason.HANDED_OVER:
-            later = [p for p in elsewhere if p.starts > place.starts]
-            if later:
-                return _("Dialihkan ke pemberi dana lain: %(where)s") % {"where": _elsewhere_text(later[0])}
-        label = str(EndReason(place.end_reason).label) if place.end_reason in EndReason.values else _("Berakhir")
-        return f"{label}: {place.end_note}" if place.end_note else label
+        return _ended_text(place, elsewhere)
     status = application.status
     if status == S.REJECTED:
         why = _lines(application.status_reason)
@@ -285,7 +284,18 @@ def _reason_of(application: Application | None, place: Place | None, elsewhere: 
     return _("Belum mendapat tempat kuota")
 
 
-def _whereabouts(programme: Programme, niks: Sequence[str]) -> dict[str, Whereabouts]:
+def _ended_text(place: Place, elsewhere: list[Place]) -> str:
+    if place.end_reason == EndReason.HANDED_OVER:
+        later = [p for p in elsewhere if p.starts > place.starts]
+        if later:
+            return _("Dialihkan ke pemberi dana lain: %(where)s") % {"where": _elsewhere_text(later[0])}
+    label = str(EndReason(place.end_reason).label) if place.end_reason in EndReason.values else _("Berakhir")
+    return f"{label}: {place.end_note}" if place.end_note else label
+
+
+def _whereabouts(
+    programme: Programme, niks: Sequence[str], previous_programme: Programme | None = None
+) -> dict[str, Whereabouts]:
     """Why each of these people (by NIK) is not on this year's list, from their latest application in the
     programme, its place, and places held with other funders during the programme's cover."""
     persons = {p.pk: p.nik for p in Person.objects.filter(nik__in=list(niks)).only("pk", "nik")}
@@ -298,6 +308,12 @@ def _whereabouts(programme: Programme, niks: Sequence[str]) -> dict[str, Whereab
         place.application_id: place
         for place in Place.objects.filter(application_id__in=[a.pk for a in latest.values()])
     }
+    earlier: dict[int, Place] = {}
+    if previous_programme is not None:
+        for place in Place.objects.filter(
+            programme=previous_programme, person_id__in=list(persons), status=Place.Status.ENDED
+        ).order_by("ended_at", "id"):
+            earlier[place.person_id] = place
     elsewhere: dict[int, list[Place]] = {}
     for place in (
         Place.objects.filter(
@@ -314,7 +330,7 @@ def _whereabouts(programme: Programme, niks: Sequence[str]) -> dict[str, Whereab
             mine = latest.get(person_id)
             held = places.get(mine.pk) if mine is not None else None
             found[nik] = Whereabouts(
-                reason=_cut(_reason_of(mine, held, elsewhere.get(person_id, [])), REASON_MAX),
+                reason=_cut(_reason_of(mine, held, elsewhere.get(person_id, []), earlier.get(person_id)), REASON_MAX),
                 application_number=mine.number if mine is not None else "",
                 starts=held.starts if held is not None else None,
                 ends=held.ends if held is not None else None,
@@ -330,7 +346,7 @@ def _dropped(programme: Programme, previous: Decree | None, listed: set[str]) ->
         return []
     gone = [e for e in previous.entries.exclude(category=Category.DROPPED) if e.nik not in listed]
     gone.sort(key=lambda e: (_sort_text(e.name), e.nik))
-    where = _whereabouts(programme, [e.nik for e in gone])
+    where = _whereabouts(programme, [e.nik for e in gone], previous.programme)
     return [
         DecreeEntry(
             position=0,

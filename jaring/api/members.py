@@ -1,7 +1,171 @@
-"""Partner API: members by NIK or KPJ (issue 6)."""
+"""Partner API: a person's membership status in the token's funder's programmes, asked by NIK or by KPJ.
+
+A NIK never travels in a URL (api-core.md), so the look-up is a POST with the NIK or the KPJ in the body. Only
+the token's own funder's memberships are looked at: a person known only to another funder is the same 404 as a
+person unknown everywhere. Every answer that names a person is recorded in the access log (UU PDP).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import re
+from datetime import date
+from typing import Any
 
-router = Router()
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
+
+from jaring.allocation.models import EndReason
+from jaring.api.auth import require_scope
+from jaring.api.docs import openapi
+from jaring.api.errors import Unprocessable
+from jaring.api.schemas import ErrorOut
+from jaring.core.errors import NotFound
+from jaring.core.http import client_ip
+from jaring.core.models import ApiScope, ApiToken
+from jaring.core.services import access_log_write
+from jaring.core.validation import Invalid, parse_nik
+from jaring.enrolment.models import Membership
+from jaring.enrolment.selectors import memberships_of_person_at_funder
+from jaring.registry.models import mask_nik
+
+router = Router(tags=["members"])
+
+KPJ = re.compile(r"\d{11}")
+
+
+class LookupIn(Schema):
+    nik: str | None = Field(
+        None, max_length=40, description="NIK 16 angka sebagai teks / 16-digit NIK", examples=["6471011508900001"]
+    )
+    kpj: str | None = Field(
+        None,
+        max_length=40,
+        description="Nomor KPJ 11 angka / 11-digit BPJS membership number",
+        examples=["12345678901"],
+    )
+
+
+class MembershipOut(Schema):
+    programme: str = Field(examples=["BPN-2026"])
+    funder: str = Field(examples=["balikpapan"])
+    kpj: str = Field(examples=["12345678901"])
+    status: Membership.Status = Field(description="active, non_active, ended")
+    status_since: date
+    cover_start: date = Field(description="Awal perlindungan / cover starts")
+    cover_end: date = Field(description="Akhir perlindungan / cover ends")
+    end_reason: EndReason | None = Field(
+        description="Alasan berakhir (kode stabil) / why it ended: died, moved_out, wage_earner, age_limit, "
+        "failed_reverification, withdrew, handed_over, other"
+    )
+    end_reason_text: str | None = Field(description="Alasan berakhir untuk dibaca / the reason in words")
+
+
+class MemberOut(MembershipOut):
+    """The current membership (active first, then non-active, then the latest ended) at the top level, as
+    api-core.md lists it, and every membership of the person in the token's funder's programmes."""
+
+    nik_masked: str = Field(examples=["647101********01"])
+    memberships: list[MembershipOut]
+
+
+LOOKUP = {200: MemberOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _membership_out(membership: Membership) -> dict[str, Any]:
+    reason = membership.end_reason or None
+    return {
+        "programme": membership.programme.code,
+        "funder": membership.programme.funder.code,
+        "kpj": membership.kpj,
+        "status": membership.status,
+        "status_since": membership.status_since,
+        "cover_start": membership.starts,
+        "cover_end": membership.ends,
+        "end_reason": reason,
+        "end_reason_text": str(EndReason(reason).label) if reason in EndReason.values else None,
+    }
+
+
+def _refuse(errors: dict[str, list[str]]) -> Unprocessable:
+    return Unprocessable(_("Data tidak valid."), errors=errors)
+
+
+def _criteria(payload: LookupIn) -> tuple[str, str]:
+    """The NIK or the KPJ asked for, exactly one of them, checked; 422 naming the field otherwise."""
+    nik = (payload.nik or "").strip()
+    kpj = "".join((payload.kpj or "").split())
+    if nik and kpj:
+        message = _("Kirim salah satu saja: nik atau kpj.")
+        raise _refuse({"nik": [message], "kpj": [message]})
+    if not nik and not kpj:
+        message = _("Isi nik (16 angka) atau kpj (11 angka).")
+        raise _refuse({"nik": [message], "kpj": [message]})
+    if nik:
+        try:
+            return parse_nik(nik), ""
+        except Invalid as exc:
+            raise _refuse({"nik": [exc.error.problem]}) from None
+    if not KPJ.fullmatch(kpj):
+        raise _refuse({"kpj": [_("KPJ harus 11 angka nomor peserta BPJS Ketenagakerjaan.")]})
+    return "", kpj
+
+
+def _actor(token: ApiToken) -> str:
+    return f"api:{token.name}"
+
+
+@router.post(
+    "/lookup",
+    response=LOOKUP,
+    summary="Status kepesertaan / Membership status",
+    description=(
+        "Kirim `nik` atau `kpj` (salah satu) di isi permintaan, bukan di alamat. Jawabannya kepesertaan orang itu "
+        "pada program pemberi dana token ini saja: yang berlaku di tingkat atas (aktif dahulu), semuanya di "
+        "`memberships`. Tidak ada kepesertaan di pemberi dana ini: 404, juga bila orangnya dikenal pemberi dana "
+        "lain. Setiap jawaban dicatat di log akses data pribadi. Cakupan: `membership`.\n\n"
+        "Send `nik` or `kpj` (exactly one) in the body, never in the URL. The answer covers the person's "
+        "memberships in the token's funder's programmes only: the current one at the top level (active first), "
+        "all of them in `memberships`. No membership at this funder: 404, also when another funder knows the "
+        "person. Every answer is recorded in the personal-data access log. Scope: `membership`."
+    ),
+    openapi_extra=openapi(
+        LOOKUP,
+        texts={
+            403: "Token tanpa cakupan `membership`. / Token without the `membership` scope.",
+            404: "Tidak ada kepesertaan dengan NIK atau KPJ ini di pemberi dana token. / No membership with this "
+            "NIK or KPJ at the token's funder.",
+            422: "NIK atau KPJ tidak valid, keduanya dikirim, atau tidak satu pun. / Invalid NIK or KPJ, both sent, "
+            "or neither.",
+        },
+    ),
+)
+@decorate_view(never_cache)
+def member_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
+    token = require_scope(request, ApiScope.MEMBERSHIP)
+    nik, kpj = _criteria(payload)
+    memberships = memberships_of_person_at_funder(funder_id=token.funder_id, nik=nik, kpj=kpj)
+    if not memberships:
+        raise NotFound(
+            _("Tidak ada kepesertaan dengan %(what)s ini di program %(funder)s.")
+            % {"what": "NIK" if nik else "KPJ", "funder": token.funder.name},
+            field="nik" if nik else "kpj",
+        )
+    current = memberships[0]
+    person = current.person
+    access_log_write(
+        actor=_actor(token),
+        person_ref=str(person.pk),
+        person_label=person.name,
+        what="api_member_lookup",
+        path=request.path,
+        ip_address=client_ip(request),
+        funder=token.funder,
+    )
+    return {
+        **_membership_out(current),
+        "nik_masked": mask_nik(person.nik),
+        "memberships": [_membership_out(m) for m in memberships],
+    }

@@ -47,6 +47,16 @@ MENU: list[MenuItem] = [
     MenuItem(_("Aturan program"), "eligibility:programmes", Capability.MANAGE_PROGRAMMES),
     MenuItem(_("SK peserta"), "decrees:index", Capability.MANAGE_PROGRAMMES),
     MenuItem(
+        _("Kepesertaan BPJS"),
+        "enrolment:programmes",
+        (
+            Capability.EXCHANGE_WITH_BPJS,
+            Capability.MANAGE_PROGRAMMES,
+            Capability.REGISTER_APPLICANTS,
+            Capability.VIEW_AUDIT,
+        ),
+    ),
+    MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
     ),
     MenuItem(_("Data rujukan"), "core:reference", Capability.VIEW_REFERENCE),
