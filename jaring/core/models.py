@@ -210,14 +210,20 @@ class AuditRecord(models.Model):
     # non-user actors ("api:gojek", "system", "applicant").
     actor_label = models.CharField(_("pelaku (teks)"), max_length=150)
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    action = models.CharField(_("tindakan"), max_length=80, db_index=True)
-    target_type = models.CharField(_("jenis objek"), max_length=80, db_index=True)
-    target_id = models.CharField(_("id objek"), max_length=64, db_index=True)
+    action = models.CharField(_("tindakan"), max_length=80)
+    target_type = models.CharField(_("jenis objek"), max_length=80)
+    target_id = models.CharField(_("id objek"), max_length=64)
     target_label = models.CharField(_("objek"), max_length=200, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Few indexes on purpose: a bulk import writes a record per application, and every index costs each one.
+        # Queries are by action, or by target (type and id together); plain btrees, no LIKE-pattern twins.
+        indexes = [
+            models.Index(fields=["action"], name="audit_action"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+        ]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
 

@@ -30,7 +30,7 @@ class Channel(models.TextChoices):
 class Person(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
-    name = models.CharField(_("nama"), max_length=150, db_index=True)
+    name = models.CharField(_("nama"), max_length=150)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
@@ -39,7 +39,9 @@ class Person(models.Model):
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     # The KTP address decides residence, not the NIK prefix (which is where the NIK was issued).
-    kelurahan = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"))
+    kelurahan = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"), db_index=False
+    )
     domicile_since = models.DateField(_("berdomisili sejak"))
     phone = models.CharField(_("nomor HP"), max_length=16, blank=True)  # E.164: +628…
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("sektor"))
@@ -51,6 +53,11 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # Plain btrees (no LIKE-pattern twins): bulk imports write thousands of persons a second.
+        indexes = [
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["kelurahan"], name="person_kelurahan"),
+        ]
         verbose_name = _("orang")
         verbose_name_plural = _("orang")
 
@@ -77,21 +84,31 @@ class Application(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications", verbose_name=_("orang"))
     channel = models.CharField(_("jalur"), max_length=12, choices=Channel.choices)
     status = models.CharField(
-        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     # Copied from the person when submitted, so scoping and queues do not move if the person moves later.
-    kelurahan = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"))
+    kelurahan = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"), db_index=False
+    )
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("sektor"))
+    # Indexed by the queue index below (it leads with this column).
     verifying_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("instansi verifikasi")
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instansi verifikasi"),
+        db_index=False,
     )
     # When it entered its verifying agency's queue, and the last working day the agency has to decide.
     queued_at = models.DateTimeField(_("masuk antrean verifikasi"), null=True, blank=True)
     verification_due = models.DateField(_("batas verifikasi"), null=True, blank=True)
     status_reason = models.TextField(_("alasan status"), blank=True)
     note = models.TextField(_("keterangan"), blank=True)
+    # Not indexed (no query starts from the officer or the rule version); every index costs each bulk insert.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
@@ -102,7 +119,13 @@ class Application(models.Model):
     complete = models.BooleanField(_("dokumen lengkap"), null=True)
     eligibility = models.JSONField(_("hasil penilaian syarat"), default=list, blank=True)
     rule_version = models.ForeignKey(
-        RuleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("versi aturan")
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("versi aturan"),
+        db_index=False,
     )
     assessed_at = models.DateTimeField(_("dinilai"), null=True, blank=True)
     # Doubts that do not refuse (the NIK's birth date or sex disagrees with the stated ones): [{field, message}].
@@ -125,6 +148,7 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["programme", "status"]),
+            models.Index(fields=["kelurahan"], name="application_kelurahan"),
             # An agency's queue: its open work, oldest due first.
             models.Index(fields=["verifying_agency", "status", "verification_due"], name="application_queue"),
         ]
