@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_verifying_agency
 from jaring.programmes.services import rejection_reasons_seed
-from jaring.registry.models import Application, Channel, Sex
+from jaring.registry.models import Application, Channel, Person, Sex
 from jaring.registry.services import application_create, application_transition, person_upsert
-from jaring.registry.states import Transition
+from jaring.registry.states import ApplicationStatus, Transition
 
 PASSWORD = "a-long-test-password-2026"
 MANGGAR = "64.71.01.1001"  # Balikpapan Timur
@@ -231,3 +232,47 @@ def on_postgres() -> bool:
 
 def expect_postgres() -> bool:
     return os.environ.get("JARING_EXPECT_POSTGRES") == "1"
+
+
+def queued_applications(
+    programme: Programme, count: int, *, start: int = 0, incomes=None, dtks=()
+) -> list[Application]:  # type: ignore[no-untyped-def]
+    """`count` applications of `programme` waiting at its funder's DPPP, inserted set-based: for tests whose
+    subject is deciding, not registering. People are numbered from `start` (NIKs stay unique across calls)."""
+    kelurahan = Region.objects.get(code="64.71.01.1001")
+    sector = Sector.objects.get(code="nelayan")
+    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
+    people = Person.objects.bulk_create(
+        Person(
+            nik=f"6471011508{n:06d}",
+            name=f"Nelayan {n:05d}",
+            birth_date=date(1990, 8, 15),
+            sex=Sex.MALE,
+            address="Jl. Pantai",
+            kelurahan=kelurahan,
+            domicile_since=date(2015, 1, 1),
+            sector=sector,
+            monthly_income=(incomes or {}).get(n, 2_000_000),
+            dtks_listed=n in dtks,
+            phone=f"+6281234{n:06d}",
+        )
+        for n in range(start, start + count)
+    )
+    now = timezone.now()
+    return Application.objects.bulk_create(
+        Application(
+            number=f"{programme.code}-{n:06d}",
+            programme=programme,
+            person=person,
+            channel=Channel.IMPORT,
+            status=ApplicationStatus.AWAITING_VERIFICATION,
+            kelurahan=kelurahan,
+            sector=sector,
+            verifying_agency=agency,
+            # One second apart: submission order is the last tie-breaker.
+            submitted_at=now - timedelta(days=30) + timedelta(seconds=n),
+            queued_at=now,
+            verification_due=now.date() + timedelta(days=7),
+        )
+        for n, person in zip(range(start, start + count), people, strict=True)
+    )

@@ -20,7 +20,7 @@ from jaring.allocation.services import (
     waitlist_of,
 )
 from jaring.core.errors import DomainError
-from jaring.core.models import Agency, AgencyKind, AuditRecord, Funder, Region, Role, Sector, User
+from jaring.core.models import Agency, AgencyKind, AuditRecord, Funder, Role, User
 from jaring.programmes.models import Programme, WaitlistKey
 from jaring.programmes.money import (
     Bracket,
@@ -32,11 +32,11 @@ from jaring.programmes.money import (
     people_covered,
 )
 from jaring.programmes.selectors import programme_monthly_contribution
-from jaring.registry.models import Application, Channel, Person, Sex
+from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide, applications_approve
-from tests.conftest import programme_for
+from tests.conftest import programme_for, queued_applications
 
 S = ApplicationStatus
 D = Decimal
@@ -135,47 +135,6 @@ def test_the_seeded_table_gives_16800_for_every_kaltim_programme(bpn_2026):  # t
 # -- quota and waitlist ------------------------------------------------------------------------------------
 
 
-def _waiting(programme: Programme, count: int, *, start: int = 0, incomes=None, dtks=()) -> list[Application]:  # type: ignore[no-untyped-def]
-    """`count` applications of `programme` waiting at DPPP, inserted set-based (the subject is deciding)."""
-    kelurahan = Region.objects.get(code="64.71.01.1001")
-    sector = Sector.objects.get(code="nelayan")
-    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
-    people = Person.objects.bulk_create(
-        Person(
-            nik=f"6471011508{n:06d}",
-            name=f"Nelayan {n:05d}",
-            birth_date=date(1990, 8, 15),
-            sex=Sex.MALE,
-            address="Jl. Pantai",
-            kelurahan=kelurahan,
-            domicile_since=date(2015, 1, 1),
-            sector=sector,
-            monthly_income=(incomes or {}).get(n, 2_000_000),
-            dtks_listed=n in dtks,
-            phone=f"+6281234{n:06d}",
-        )
-        for n in range(start, start + count)
-    )
-    now = timezone.now()
-    return Application.objects.bulk_create(
-        Application(
-            number=f"{programme.code}-{n:06d}",
-            programme=programme,
-            person=person,
-            channel=Channel.IMPORT,
-            status=S.AWAITING_VERIFICATION,
-            kelurahan=kelurahan,
-            sector=sector,
-            verifying_agency=agency,
-            # One second apart: submission order is the last tie-breaker.
-            submitted_at=now - timedelta(days=30) + timedelta(seconds=n),
-            queued_at=now,
-            verification_due=now.date() + timedelta(days=7),
-        )
-        for n, person in zip(range(start, start + count), people, strict=True)
-    )
-
-
 def _approve_all(applications, verifier) -> None:  # type: ignore[no-untyped-def]
     ids = [a.pk for a in applications]
     for i in range(0, len(ids), 1000):
@@ -187,7 +146,7 @@ def test_quota_7100_with_7200_approved_then_raised_to_7150(bpn_2026, dppp_verifi
     assert bpn_2026.waitlist_order == [WaitlistKey.DTKS, WaitlistKey.INCOME, WaitlistKey.SUBMITTED]
     incomes = {n: 1_500_000 for n in range(7150, 7200, 2)}  # every other late applicant earns less
     dtks = {7199, 7180}
-    applications = _waiting(bpn_2026, 7200, incomes=incomes, dtks=dtks)
+    applications = queued_applications(bpn_2026, 7200, incomes=incomes, dtks=dtks)
 
     _approve_all(applications, dppp_verifier)
 
@@ -212,7 +171,7 @@ def test_quota_7100_with_7200_approved_then_raised_to_7150(bpn_2026, dppp_verifi
 
 
 def test_the_quota_cannot_go_below_the_places_given(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
-    _approve_all(_waiting(bpn_2026, 3), dppp_verifier)
+    _approve_all(queued_applications(bpn_2026, 3), dppp_verifier)
     with pytest.raises(DomainError) as caught:
         programme_quota_set(programme=bpn_2026, quota=2, actor=programme_manager)
     assert caught.value.field == "quota"
@@ -220,7 +179,7 @@ def test_the_quota_cannot_go_below_the_places_given(bpn_2026, dppp_verifier, pro
 
 def test_a_death_frees_the_place_and_admits_the_next(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
     programme_quota_set(programme=bpn_2026, quota=2, actor=programme_manager)
-    applications = _waiting(bpn_2026, 4)
+    applications = queued_applications(bpn_2026, 4)
     _approve_all(applications, dppp_verifier)
     first = Place.objects.get(application=applications[0])
     assert [a.number for a in waitlist_of(bpn_2026)] == [applications[2].number, applications[3].number]
@@ -276,7 +235,7 @@ def _verifier_of(programme: Programme) -> User:
 def test_a_person_with_a_city_place_cannot_get_a_province_place_and_the_conflict_names_both(  # type: ignore[no-untyped-def]
     bpn_2026, kaltim_2026, dppp_verifier
 ):
-    city = _waiting(bpn_2026, 1)[0]
+    city = queued_applications(bpn_2026, 1)[0]
     application_decide(application=city, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     province = _twin(city, kaltim_2026)
 
@@ -295,7 +254,7 @@ def test_a_person_with_a_city_place_cannot_get_a_province_place_and_the_conflict
 
 
 def test_hand_over_from_city_to_province_from_a_month(bpn_2026, kaltim_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
-    city = _waiting(bpn_2026, 1)[0]
+    city = queued_applications(bpn_2026, 1)[0]
     application_decide(application=city, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     place = Place.objects.get(application=city)
     Place.objects.filter(pk=place.pk).update(starts=date(2026, 1, 1))  # as if approved for the whole year
@@ -317,7 +276,7 @@ def test_hand_over_from_city_to_province_from_a_month(bpn_2026, kaltim_2026, dpp
 
 
 def test_hand_over_refuses_a_month_outside_the_place(bpn_2026, kaltim_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
-    city = _waiting(bpn_2026, 1)[0]
+    city = queued_applications(bpn_2026, 1)[0]
     application_decide(application=city, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     place = Place.objects.get(application=city)
     with pytest.raises(DomainError) as caught:
@@ -359,8 +318,8 @@ def _race(calls) -> list[BaseException]:  # type: ignore[no-untyped-def]
 @pytest.mark.django_db(transaction=True)
 def test_24_approvers_racing_for_the_last_10_places(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
     programme_quota_set(programme=bpn_2026, quota=40, actor=programme_manager)
-    _approve_all(_waiting(bpn_2026, 30), dppp_verifier)  # 30 of 40 places taken
-    racers = _waiting(bpn_2026, 24, start=1000)
+    _approve_all(queued_applications(bpn_2026, 30), dppp_verifier)  # 30 of 40 places taken
+    racers = queued_applications(bpn_2026, 24, start=1000)
 
     errors = _race(
         [
@@ -386,7 +345,7 @@ def test_city_and_province_approving_the_same_nik_at_once_end_with_one_place(  #
     bpn_2026, kaltim_2026, dppp_verifier
 ):
     rounds = 5
-    cities = _waiting(bpn_2026, rounds)
+    cities = queued_applications(bpn_2026, rounds)
     provinces = [_twin(city, kaltim_2026) for city in cities]
     province_verifier = _verifier_of(kaltim_2026)
     calls = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +31,7 @@ from jaring.verification.services import (
     programme_owning_agency_change,
     programme_route_set,
 )
+from tests.conftest import queued_applications
 
 S = ApplicationStatus
 WITA = ZoneInfo("Asia/Makassar")
@@ -441,45 +442,8 @@ def test_bulk_approval_input_limits(bpn_2026, dppp_verifier):  # type: ignore[no
 
 
 def _awaiting_at(programme, agency, count: int, *, start: int = 0) -> list[int]:  # type: ignore[no-untyped-def]
-    """`count` applications waiting at `agency`, inserted directly: this test is about deciding them."""
-    from jaring.core.models import Region
-    from jaring.registry.models import Person, Sex
-
-    kelurahan = Region.objects.get(code="64.71.01.1001")
-    sector = Sector.objects.get(code="nelayan")
-    people = Person.objects.bulk_create(
-        Person(
-            nik=f"6471011508{n:06d}",
-            name=f"Nelayan {n}",
-            birth_date=date(1990, 8, 15),
-            sex=Sex.MALE,
-            address="Jl. Pantai",
-            kelurahan=kelurahan,
-            domicile_since=date(2015, 1, 1),
-            sector=sector,
-            monthly_income=2_000_000,
-            phone=f"+6281234{n:06d}",
-        )
-        for n in range(start, start + count)
-    )
-    now = timezone.now()
-    applications = Application.objects.bulk_create(
-        Application(
-            number=f"BPN-2026-{n:06d}",
-            programme=programme,
-            person=person,
-            channel=Channel.IMPORT,
-            status=S.AWAITING_VERIFICATION,
-            kelurahan=kelurahan,
-            sector=sector,
-            verifying_agency=agency,
-            submitted_at=now,
-            queued_at=now,
-            verification_due=now.date() + timedelta(days=7),
-        )
-        for n, person in enumerate(people, start=start)
-    )
-    return [a.pk for a in applications]
+    assert agency.code == "dppp"
+    return [a.pk for a in queued_applications(programme, count, start=start)]
 
 
 @pytest.mark.postgres
