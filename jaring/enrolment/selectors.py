@@ -355,7 +355,9 @@ def _membership_steps(membership: Membership) -> list[Step]:
             received = card.received_by
             steps.append(
                 Step(
-                    at=max(card.issued_at, _at(card.handed_on)),
+                    # The day starts the hand-over (its hour is not recorded): a card handed over this morning
+                    # must not sort after what happened since.
+                    at=max(card.issued_at, timezone.make_aware(datetime.combine(card.handed_on, time(0, 0)))),
                     kind="card",
                     title=_("Kartu diserahkan di %(place)s pada %(day)s")
                     % {"place": card.handed_at_place, "day": card.handed_on.strftime("%d-%m-%Y")},
