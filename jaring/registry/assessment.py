@@ -24,7 +24,7 @@ from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.eligibility.selectors import bpjs_coverage, ruleset_of
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_routes, verification_due
+from jaring.programmes.selectors import verification_due
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Document
 from jaring.registry.states import ApplicationStatus, Transition, next_status
@@ -160,11 +160,6 @@ def status_after(status: str, routing: Routing) -> str:
     for transition in routing.transitions:
         status = next_status(status, transition)
     return status
-
-
-def verifying_agencies(programme: Programme) -> dict[int, Agency]:
-    """Sector id -> the agency that verifies it in this programme (a handful of rows, read once)."""
-    return programme_routes(programme)
 
 
 def enter_queue(application: Application, *, agency: Agency, at: datetime, due: date) -> None:

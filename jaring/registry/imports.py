@@ -31,7 +31,7 @@ from jaring.core.services import audit_record, job_create, job_fail, job_finish,
 from jaring.eligibility.selectors import ruleset_of
 from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
-from jaring.registry.assessment import verifying_agencies
+from jaring.programmes.selectors import programme_routes
 from jaring.registry.imports_pipeline import chunks_run
 from jaring.registry.imports_read import CheckedFile, file_check
 from jaring.registry.imports_result import result_write
@@ -237,7 +237,7 @@ def _context(batch: ImportBatch) -> RunContext:
         programme=programme,
         version=version,
         ruleset=ruleset_of(version=version),
-        agencies=verifying_agencies(programme),
+        agencies=programme_routes(programme),
         sector_ids=dict(Sector.objects.values_list("code", "pk")),
         actor=batch.created_by or batch.actor_label,
         application_date=timezone.localdate(),

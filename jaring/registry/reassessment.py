@@ -12,6 +12,7 @@ from jaring.core.models import Job, User
 from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
 from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_routes
 from jaring.registry.assessment import (
     REASSESSABLE,
     Routing,
@@ -21,7 +22,6 @@ from jaring.registry.assessment import (
     reason_text,
     routing_for,
     stored_outcomes,
-    verifying_agencies,
 )
 from jaring.registry.models import Application
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, next_status
@@ -37,7 +37,7 @@ def applications_reassess(
     moved (state changed), became_eligible, became_not_eligible, skipped (a newer open application of the
     same person blocks reopening)."""
     version = rule_version_ensure(programme=programme)
-    agencies = verifying_agencies(programme)
+    agencies = programme_routes(programme)
     ids = list(
         Application.objects.filter(programme=programme, status__in=REASSESSABLE)
         .order_by("pk")
@@ -58,6 +58,7 @@ def applications_reassess(
             assessments = assess_many(chunk, version=version)
             blocked = _persons_with_other_open(chunk, programme=programme)
             now = timezone.now()
+            due = queue_due(programme, now)  # once per chunk: every application routed here enters at `now`
             records: list[tuple[str, Application, dict[str, object]]] = []
             changed: list[Application] = []
             for application in chunk:
@@ -100,9 +101,7 @@ def applications_reassess(
                     application.status_reason = reason_text(routing)
                     application.status_changed_at = now
                     if routing.to_verification:
-                        enter_queue(
-                            application, agency=agencies[application.sector_id], at=now, due=queue_due(programme, now)
-                        )
+                        enter_queue(application, agency=agencies[application.sector_id], at=now, due=due)
                     counts["moved"] += 1
                 if was_eligible is not True and assessment.eligible:
                     counts["became_eligible"] += 1

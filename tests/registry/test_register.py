@@ -131,3 +131,34 @@ def _reassess_queries(programme, make_application, count: int) -> int:  # type: 
 
 def test_reassessment_costs_the_same_queries_for_3_or_12_applications(make_application, bpn_2026, smd_2026):  # type: ignore[no-untyped-def]
     assert _reassess_queries(bpn_2026, make_application, 3) == _reassess_queries(smd_2026, make_application, 12)
+
+
+def _readmit_queries(programme, make_application, count: int) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jaring.eligibility.services import rule_version_create
+    from jaring.registry.reassessment import applications_reassess
+
+    from jaring.core.models import Region
+
+    village = Region.objects.filter(code__startswith=programme.funder.region.code + ".", level=Region.Level.VILLAGE)
+    for _ in range(count):
+        make_application(programme, status="awaiting_verification", kelurahan=village.order_by("code")[0].code)
+    rule_version_create(programme=programme, actor="test", note="lower age limit", max_age=30)
+    applications_reassess(programme=programme, actor="test")
+    # The limit is raised again and documents are no longer asked: everyone goes back to an agency queue.
+    rule_version_create(programme=programme, actor="test", note="back", max_age=64, required_documents={})
+    with CaptureQueriesContext(connection) as queries:
+        counts = applications_reassess(programme=programme, actor="test")
+    assert counts["became_eligible"] == count
+    assert (
+        programme.applications.filter(status="awaiting_verification", verification_due__isnull=False).count() == count
+    )
+    return len(queries)
+
+
+def test_readmitting_to_the_queues_costs_the_same_queries_for_3_or_12_applications(
+    make_application, bpn_2026, smd_2026
+):  # type: ignore[no-untyped-def]
+    assert _readmit_queries(bpn_2026, make_application, 3) == _readmit_queries(smd_2026, make_application, 12)
