@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,7 +46,7 @@ from jaring.verification.overview import (
     programmes_overview,
     verification_overview,
 )
-from jaring.verification.services import programme_owning_agency_change, programme_route_set
+from jaring.verification.services import programme_owning_agency_change, programme_routes_set
 
 # The POST field that says which of a page's forms was sent.
 ACTION = "aksi"
@@ -103,15 +102,15 @@ def _routes_save(request: HttpRequest, user: User, programme: Programme, form: R
     if not changes:
         messages.info(request, _("Tidak ada rute yang berubah."))
         return _routes_page(programme)
-    moved, field = 0, None
     try:
-        # All the sectors of one submission, or none of them.
-        with transaction.atomic():
-            for name, sector, agency in changes:
-                field = name  # the select to show a refusal next to
-                moved += programme_route_set(programme=programme, sector=sector, agency=agency, actor=user)
+        # All the sectors of one submission, or none of them; the open work is moved once.
+        moved = programme_routes_set(
+            programme=programme, routes=[(sector, agency) for _name, sector, agency in changes], actor=user
+        )
     except DomainError as exc:
-        form.add_error(field if exc.field == "agency" else None, exc.message)
+        fields = {sector.code: name for name, sector, _agency in changes}  # the select to show a refusal next to
+        field = next((fields[code] for code in exc.errors if code in fields), None)
+        form.add_error(field, exc.message)
         return exc.status_code
     messages.success(
         request,

@@ -24,7 +24,7 @@ from jaring.core.services import audit_record, audit_records_many
 from jaring.core.workdays import working_days_between
 from jaring.programmes.models import Programme, RejectionReason, SectorRoute
 from jaring.programmes.selectors import programme_routes, verification_due
-from jaring.registry.models import Application
+from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus, Transition, next_status
 from jaring.verification.models import Decision, Fix, Outcome
 
@@ -40,7 +40,7 @@ TRANSITION_OF: dict[str, str] = {
 
 # Channels whose applicant corrects the application themselves on the status page; the others go back to
 # the officer (counter, kelurahan, import) who entered it.
-SELF_SERVICE_CHANNELS = frozenset({"online", "api"})
+SELF_SERVICE_CHANNELS = frozenset({Channel.ONLINE, Channel.API})
 
 Actor = User | ApiToken
 
@@ -411,30 +411,47 @@ def open_work_reroute(*, programme: Programme, actor: User | str | None, cause: 
     return len(moved)
 
 
+def programme_routes_set(
+    *, programme: Programme, routes: Sequence[tuple[Sector, Agency | None]], actor: User | str | None
+) -> int:
+    """Route each sector of `programme` to its agency (None: the owning office), all or none, then move the
+    open work once (a scan of the programme's open applications, not one per sector). Returns how many moved.
+    A foreign agency is refused with the sector's code as the error key."""
+    for sector, agency in routes:
+        if agency is not None and agency.funder_id != programme.funder_id:
+            message = _("Instansi verifikasi harus milik pemberi dana program ini.")
+            raise DomainError(message, field="agency", errors={sector.code: [str(message)]})
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        existing = {
+            r.sector_id: r
+            for r in SectorRoute.objects.filter(programme=programme, sector__in=[s for s, _a in routes]).select_related(
+                "agency"
+            )
+        }
+        changes = []
+        for sector, agency in routes:
+            route = existing.get(sector.pk)
+            before = (route.agency.name if route.agency else _("instansi pengelola")) if route else _("bawaan")
+            SectorRoute.objects.update_or_create(programme=programme, sector=sector, defaults={"agency": agency})
+            changes.append((sector, str(before), agency.name if agency else str(_("instansi pengelola"))))
+        cause = "route:" + ",".join(sector.code for sector, _b, _t in changes)
+        moved = open_work_reroute(programme=programme, actor=actor, cause=cause)
+        audit_records_many(
+            actor=actor,
+            records=[
+                ("programme.route_set", programme, {"sector": sector.code, "from": before, "to": to, "moved": moved})
+                for sector, before, to in changes
+            ],
+        )
+    return moved
+
+
 def programme_route_set(
     *, programme: Programme, sector: Sector, agency: Agency | None, actor: User | str | None
 ) -> int:
-    """Route `sector` of `programme` to `agency` (None: the owning office) and move its open work there."""
-    if agency is not None and agency.funder_id != programme.funder_id:
-        raise DomainError(_("Instansi verifikasi harus milik pemberi dana program ini."), field="agency")
-    with transaction.atomic():
-        Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        route = SectorRoute.objects.filter(programme=programme, sector=sector).select_related("agency").first()
-        before = (route.agency.name if route.agency else _("instansi pengelola")) if route else _("bawaan")
-        SectorRoute.objects.update_or_create(programme=programme, sector=sector, defaults={"agency": agency})
-        moved = open_work_reroute(programme=programme, actor=actor, cause=f"route:{sector.code}")
-        audit_record(
-            actor=actor,
-            action="programme.route_set",
-            target=programme,
-            data={
-                "sector": sector.code,
-                "from": str(before),
-                "to": agency.name if agency else str(_("instansi pengelola")),
-                "moved": moved,
-            },
-        )
-    return moved
+    """Route one sector (see programme_routes_set)."""
+    return programme_routes_set(programme=programme, routes=[(sector, agency)], actor=actor)
 
 
 def programme_owning_agency_change(*, programme: Programme, agency: Agency, actor: User | str | None) -> int:
