@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -91,16 +91,24 @@ def _category_label(category: str) -> str:
 
 
 class _Sheet:
-    """Rows of a write-only sheet with a few cell styles, created once per sheet."""
+    """Rows of a write-only sheet with a few cell styles, created once per sheet.
+
+    Every string goes out as a literal string cell: openpyxl would store text starting with "=" (a name, an
+    address typed by an applicant) as a formula, which Excel runs when the file is opened.
+
+    openpyxl writes the sheet's view, frozen panes included, before its first row, so the rows above the table
+    are held back until `header` knows which row the table starts on."""
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         self.sheet = sheet
         self.bold = Font(bold=True)
         self.title_font = Font(bold=True, size=13)
-        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self._above: list[list[Any]] | None = []
 
     def cell(self, value: Any, *, text: bool = False, bold: bool = False, fmt: str = "") -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the value starts with
         if text:
             cell.number_format = "@"
         if fmt:
@@ -109,19 +117,32 @@ class _Sheet:
             cell.font = self.bold
         return cell
 
+    def append(self, values: Iterable[Any]) -> None:
+        row = [self.cell(value) if isinstance(value, str) else value for value in values]
+        if self._above is not None:
+            self._above.append(row)
+        else:
+            self.sheet.append(row)
+
     def title(self, value: str) -> None:
-        cell = WriteOnlyCell(self.sheet, value=value)
+        cell = self.cell(value)
         cell.font = self.title_font
-        self.sheet.append([cell])
+        self.append([cell])
 
     def pair(self, label: str, value: Any) -> None:
-        self.sheet.append([self.cell(label, bold=True), "", self.cell(value, text=True)])
+        self.append([self.cell(label, bold=True), "", self.cell(value, text=True)])
 
-    def header(self, labels: Iterable[str]) -> None:
+    def header(self, labels: Iterable[str], *, freeze_column: str) -> None:
+        """The table's header row, with the panes frozen below it (and left of `freeze_column`)."""
+        above = self._above or []
+        self.sheet.freeze_panes = f"{freeze_column}{len(above) + 2}"
+        for row in above:
+            self.sheet.append(row)
+        self._above = None
         self.sheet.append([self.cell(label, bold=True) for label in labels])
 
     def blank(self) -> None:
-        self.sheet.append([])
+        self.append([])
 
 
 def _widths(sheet: WriteOnlyWorksheet, widths: Iterable[float]) -> None:
@@ -131,8 +152,8 @@ def _widths(sheet: WriteOnlyWorksheet, widths: Iterable[float]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def _heading_rows(out: _Sheet, decree: Decree) -> int:
-    """The decree's header at the top of a sheet; returns how many rows it took."""
+def _heading(out: _Sheet, decree: Decree) -> None:
+    """The decree's header at the top of a sheet."""
     programme = decree.programme
     out.title(_("LAMPIRAN KEPUTUSAN %(who)s") % {"who": signatory_of(programme.funder).upper()})
     out.pair(_("Nomor"), decree.number)
@@ -144,7 +165,6 @@ def _heading_rows(out: _Sheet, decree: Decree) -> int:
     out.pair(_("Status"), status)
     out.pair(_("Sidik SHA-256"), decree.digest)
     out.blank()
-    return 9
 
 
 # Column widths (characters): No, NIK, Nama, Tanggal lahir, L/P, Alamat, Kelurahan, Kecamatan, Sektor,
@@ -156,8 +176,7 @@ def _list_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[str], st
     sheet = workbook.create_sheet(_("Lampiran SK"))
     _widths(sheet, LIST_WIDTHS)
     out = _Sheet(sheet)
-    top = _heading_rows(out, decree)
-    sheet.freeze_panes = f"C{top + 2}"
+    _heading(out, decree)
     out.header(
         [
             _number_label(),
@@ -171,12 +190,13 @@ def _list_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[str], st
             _("Sektor"),
             _("Nomor pendaftaran"),
             _("Keterangan"),
-        ]
+        ],
+        freeze_column="C",
     )
     labels: dict[str, str] = {c: _category_label(c) for c in (Category.NEW, Category.CONTINUING)}
     cell = out.cell
     for entry in _entries(decree, Category.NEW, Category.CONTINUING):
-        sheet.append(
+        out.append(
             [
                 entry.position,
                 cell(show_nik(entry.nik), text=True),
@@ -193,7 +213,7 @@ def _list_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[str], st
         )
     totals = decree.totals or {}
     out.blank()
-    sheet.append(
+    out.append(
         [
             out.cell(_("Jumlah"), bold=True),
             "",
@@ -218,7 +238,7 @@ def _comparison_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[st
     sheet = workbook.create_sheet(_("Perbandingan"))
     _widths(sheet, COMPARISON_WIDTHS)
     out = _Sheet(sheet)
-    top = _heading_rows(out, decree)
+    _heading(out, decree)
     previous = decree.previous
     if previous is not None:
         out.pair(
@@ -237,7 +257,6 @@ def _comparison_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[st
     out.pair(_("Tidak dilanjutkan"), totals.get("dropped", 0))
     out.pair(_("Jumlah peserta"), totals.get("participants", 0))
     out.blank()
-    sheet.freeze_panes = f"A{top + 8}"
     out.header(
         [
             _("Kategori"),
@@ -248,13 +267,14 @@ def _comparison_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[st
             _("Kecamatan"),
             _("Nomor pendaftaran"),
             _("Alasan"),
-        ]
+        ],
+        freeze_column="A",
     )
     cell = out.cell
     for category in (Category.NEW, Category.CONTINUING, Category.DROPPED):
         label = _category_label(category)
         for entry in _entries(decree, category):
-            sheet.append(
+            out.append(
                 [
                     label,
                     entry.position or "",

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import Decree, DecreeEntry, EndReason, Place
+from jaring.allocation.services import _lock_programme
 from jaring.core.bulk import bulk_insert
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import User
@@ -32,6 +33,7 @@ from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
+from jaring.registry.selectors import public_reasons
 from jaring.registry.states import ApplicationStatus
 
 S = ApplicationStatus
@@ -128,30 +130,49 @@ def _canonical_key(entry: DecreeEntry) -> tuple[int, int, str]:
     return (0 if entry.position else 1, entry.position, entry.nik)
 
 
-def digest_of(
-    *, programme_code: str, number: str, decree_date: date, title: str, entries: Iterable[DecreeEntry]
+def _digest(
+    *, programme_code: str, number: str, decree_date: date, title: str, rows: Iterable[Sequence[object]]
 ) -> str:
-    """SHA-256 over the header and one JSON line per entry, in canonical order."""
+    """SHA-256 over the header and one JSON line per entry; `rows` hold the DIGEST_FIELDS in canonical order."""
     digest = hashlib.sha256()
     header = ["jaring-sk-1", programme_code, number, decree_date.isoformat(), title]
     digest.update(json.dumps(header, ensure_ascii=False).encode() + b"\n")
-    for entry in sorted(entries, key=_canonical_key):
-        line = [_plain(getattr(entry, name)) for name in DIGEST_FIELDS]
+    for row in rows:
+        line = [_plain(value) for value in row]
         digest.update(json.dumps(line, ensure_ascii=False).encode() + b"\n")
     return digest.hexdigest()
 
 
+def digest_of(
+    *, programme_code: str, number: str, decree_date: date, title: str, entries: Iterable[DecreeEntry]
+) -> str:
+    """SHA-256 over the header and one JSON line per entry, in canonical order."""
+    rows = ([getattr(entry, name) for name in DIGEST_FIELDS] for entry in sorted(entries, key=_canonical_key))
+    return _digest(programme_code=programme_code, number=number, decree_date=decree_date, title=title, rows=rows)
+
+
+def _stored_rows(decree: Decree) -> Iterable[Sequence[object]]:
+    """The stored entries' DIGEST_FIELDS in canonical order, as plain tuples streamed from the database: a
+    7,100-row list hashes without building a model per entry."""
+    entries = DecreeEntry.objects.filter(decree_id=decree.pk)
+    yield from entries.exclude(position=0).order_by("position", "nik").values_list(*DIGEST_FIELDS).iterator(2000)
+    # The dropped ones (position 0) sorted here by NIK, as digest_of does, not by the database's collation.
+    nik = DIGEST_FIELDS.index("nik")
+    yield from sorted(entries.filter(position=0).values_list(*DIGEST_FIELDS).iterator(2000), key=lambda r: r[nik])
+
+
 def decree_verify(decree: Decree) -> bool:
     """Whether the stored entries and header are still the ones the digest was computed over."""
-    entries = list(DecreeEntry.objects.filter(decree_id=decree.pk))
-    current = digest_of(
+    if not decree.digest:
+        return False
+    current = _digest(
         programme_code=decree.programme.code,
         number=decree.number,
         decree_date=decree.decree_date,
         title=decree.title,
-        entries=entries,
+        rows=_stored_rows(decree),
     )
-    return bool(decree.digest) and current == decree.digest
+    return current == decree.digest
 
 
 # -- building the list ----------------------------------------------------------------------------------------
@@ -234,18 +255,9 @@ class Whereabouts:
     ends: date | None = None
 
 
-def _failed_rules(application: Application) -> str:
-    reasons = [
-        str(outcome.get("reason", "")).strip()
-        for outcome in application.eligibility or []
-        if isinstance(outcome, dict) and not outcome.get("passed", True)
-    ]
-    reasons = [r for r in reasons if r]
-    return "; ".join(reasons) if reasons else application.status_reason
-
-
-def _lines(text: str) -> str:
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+def _joined(texts: Iterable[str]) -> str:
+    """Reasons on one line of the annex: "a; b; c"."""
+    return "; ".join(line.strip() for text in texts for line in text.splitlines() if line.strip())
 
 
 def _elsewhere_text(place: Place) -> str:
@@ -269,13 +281,13 @@ def _reason_of(
         return _ended_text(place, elsewhere)
     status = application.status
     if status == S.REJECTED:
-        why = _lines(application.status_reason)
+        why = _joined(public_reasons(application))
         return _("Ditolak: %(why)s") % {"why": why} if why else _("Ditolak verifikator")
     if status == S.NOT_ELIGIBLE:
-        why = _lines(_failed_rules(application))
+        why = _joined(public_reasons(application))
         return _("Tidak memenuhi syarat: %(why)s") % {"why": why} if why else _("Tidak memenuhi syarat")
     if status == S.WITHDRAWN:
-        why = _lines(application.status_reason)
+        why = _joined([application.status_reason])
         return _("Pendaftaran dibatalkan: %(why)s") % {"why": why} if why else _("Pendaftaran dibatalkan")
     if status == S.WAITLISTED:
         return _("Masuk daftar tunggu: kuota penuh")
@@ -445,17 +457,13 @@ def _clean_header(
     return number_text, decree_date, title_text
 
 
-def _lock_programme(programme: Programme) -> Programme:
-    # Generations of one programme take turns, so two drafts cannot both claim the same number.
-    return Programme.objects.select_for_update().select_related("funder").get(pk=programme.pk)
-
-
 def decree_generate(
     *, programme: Programme, number: str, decree_date: date | None, title: str = "", actor: Actor
 ) -> Decree:
     """A draft SK listing every active place of the programme, compared with last year's signed SK."""
     check_may_manage(actor, programme)
     with transaction.atomic():
+        # Generations of one programme take turns, so two drafts cannot both claim the same number.
         locked = _lock_programme(programme)
         number_text, day, title_text = _clean_header(
             programme=locked, number=number, decree_date=decree_date, title=title
@@ -553,9 +561,3 @@ def decree_sign(*, decree: Decree, actor: Actor, digest: str | None = None) -> D
         )
     decree.refresh_from_db()
     return decree
-
-
-def decree_check_changeable(decree: Decree) -> None:
-    """For any other code that would change a decree: a signed one raises DecreeSigned."""
-    if Decree.objects.filter(pk=decree.pk, status=Decree.Status.SIGNED).exists():
-        raise DecreeSigned()

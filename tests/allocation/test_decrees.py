@@ -301,15 +301,25 @@ def test_a_signed_list_cannot_be_changed_and_later_events_do_not_alter_it(  # ty
     assert AuditRecord.objects.filter(action="decree.sign", target_id=str(decree.pk)).count() == 1
 
 
-def test_the_digest_shows_a_tampered_list(bpn_2026, year_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_digest_shows_a_tampered_list(  # type: ignore[no-untyped-def]
+    bpn_2026, year_2026, programme_manager, client_for: Callable[[User], Client]
+):
     decree = decree_sign(
         decree=decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test"),
         actor="test",
     )
     assert decree_verify(decree)
+    client = client_for(programme_manager)
+    assert "decree-intact" in client.get(_detail_url(decree)).content.decode()
     DecreeEntry.objects.filter(decree=decree, nik=nik(EKO)).update(name="Orang Lain")
     assert not decree_verify(decree)
+    assert "decree-not-intact" in client.get(_detail_url(decree)).content.decode()
     DecreeEntry.objects.filter(decree=decree, nik=nik(EKO)).update(name="Eko")
+    assert decree_verify(decree)
+    DecreeEntry.objects.filter(decree=decree, nik=nik(DEWI), category=C.DROPPED).update(reason="Lain")
+    assert not decree_verify(decree)
+    DecreeEntry.objects.filter(decree=decree, nik=nik(DEWI), category=C.DROPPED).update(reason="Tidak mendaftar ulang")
+    assert decree_verify(decree)
     Decree.objects.filter(pk=decree.pk).update(decree_date=date(2026, 12, 2))
     decree.refresh_from_db()
     assert not decree_verify(decree)
@@ -499,6 +509,27 @@ def test_xlsx_has_the_list_with_nik_as_text_and_the_comparison(bpn_2026, year_20
 
     masked = load_workbook(io.BytesIO(decree_xlsx(decree, masked=True)))["Lampiran SK"]
     assert "6471**********12" in [c.value for r in masked.iter_rows() for c in r]
+
+
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text(bpn_2026, year_2026):  # type: ignore[no-untyped-def]
+    """A name or address typed by an applicant that starts with "=" must not become a formula Excel would run."""
+    formula = '=HYPERLINK("http://x","Klik")'
+    # Set on the person directly: the intake's name parser would refuse such a name, other channels may not.
+    Person.objects.filter(nik=nik(EKO)).update(name=formula, address="=1+1")
+    decree = decree_generate(
+        programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor="test"
+    )
+    assert DecreeEntry.objects.get(decree=decree, nik=nik(EKO)).name == formula
+
+    workbook = load_workbook(io.BytesIO(decree_xlsx(decree)))
+
+    cells = [c for sheet in workbook.worksheets for r in sheet.iter_rows() for c in r]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    named = [c for c in cells if c.value == formula]
+    assert {c.parent.title for c in named} == {"Lampiran SK", "Perbandingan"}
+    assert all(c.data_type == "s" for c in named)
+    addresses = [c for c in workbook["Lampiran SK"]["F"] if str(c.value or "").startswith("=1+1")]
+    assert [(c.value, c.data_type) for c in addresses] == [("=1+1 RT 005/RW 002", "s")]
 
 
 def _pdf_pages(content: bytes) -> int:
