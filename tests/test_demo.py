@@ -63,3 +63,14 @@ def test_the_demo_queues_have_decisions_deadlines_and_overdue_work() -> None:
     assert Decision.objects.filter(outcome="approve").exists() and Decision.objects.filter(outcome="reject").exists()
     assert Decision.objects.filter(decided_by__role="verifier").count() == Decision.objects.count()
     assert Notification.objects.count() >= Decision.objects.count()
+
+
+@pytest.mark.django_db
+def test_every_approved_or_enrolled_demo_applicant_holds_a_place() -> None:
+    from jaring.allocation.models import Place
+
+    demo_seed(per_programme=10)
+    funded = Application.objects.filter(status__in=(ApplicationStatus.APPROVED, ApplicationStatus.ENROLLED))
+    assert funded.exists()
+    placed = set(Place.objects.filter(status=Place.Status.ACTIVE).values_list("application_id", flat=True))
+    assert set(funded.values_list("pk", flat=True)) <= placed

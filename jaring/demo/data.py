@@ -313,25 +313,22 @@ def _demo_uploads(sector: Sector, *, leave_out: str = "") -> list[Upload]:
     return [upload for upload in uploads if upload.kind != leave_out]
 
 
-# After assessment (submit), the transitions that take an awaiting application to its demo state.
+# After assessment (submit), what the owning office does to an awaiting application to reach its demo state.
 AFTER_VERIFICATION: dict[str, list[str]] = {
-    ApplicationStatus.REJECTED: [Transition.REJECT],
-    ApplicationStatus.APPROVED: [Transition.APPROVE],
     ApplicationStatus.WAITLISTED: [Transition.WAITLIST],
-    ApplicationStatus.ENROLLED: [Transition.APPROVE],  # then enrolled through a BPJS batch (seed_enrolment)
     ApplicationStatus.WITHDRAWN: [Transition.WITHDRAW],
 }
 
 
-# The states a verifier reaches by deciding; the rest are moved on by the owning office.
+# The states a verifier reaches by deciding (approval takes a place); enrolled ones are then sent to BPJS in
+# a batch (seed_enrolment).
 VERIFIER_DECIDES = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.ENROLLED, ApplicationStatus.REJECTED})
 
 
 def _verifier_decides(application: Application, status: str, rng: random.Random) -> None:
-    """The agency's verifier decides, some of them after the deadline, so the overview has figures."""
-    verifier = User.objects.filter(role=Role.VERIFIER, agency=application.verifying_agency).first()
-    if verifier is None:  # an agency without a demo verifier: its decision is taken by the office instead
-        return
+    """The agency's verifier decides, some of them after the deadline, so the overview has figures. Every demo
+    agency that verifies has a demo verifier (seed_users), so nothing is approved without its place."""
+    verifier = User.objects.get(role=Role.VERIFIER, agency=application.verifying_agency)
     if rng.random() < 0.4:
         _make_overdue(application, rng)
     if status == ApplicationStatus.REJECTED:
@@ -417,8 +414,6 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
             elif status == ApplicationStatus.AWAITING_VERIFICATION and i % 3 == 0:
                 _make_overdue(application, rng)
             for transition in AFTER_VERIFICATION.get(status, []):
-                if transition in (Transition.APPROVE, Transition.REJECT) and application.status in VERIFIER_DECIDES:
-                    continue  # the verifier has decided already
                 application = application_transition(
                     application=application,
                     transition=transition,
@@ -476,7 +471,7 @@ def seed_cover_elsewhere(programmes: dict[str, Programme]) -> int:
                 actor=province_officer or "demo",
                 uploads=_demo_uploads(ojol),
             )
-            application_transition(application=funded, transition=Transition.APPROVE, actor=province_officer or "demo")
+            _verifier_decides(funded, ApplicationStatus.APPROVED, random.Random(0))  # takes a province place
             made += 1
         applicant_register(
             data=data, programme=balikpapan, channel=Channel.ONLINE, actor="demo:online", uploads=_demo_uploads(ojol)
