@@ -17,11 +17,9 @@ import enum
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -37,19 +35,19 @@ from jaring.api.selectors import programme_for_partner
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken, Region, Sector
-from jaring.core.selectors import region_by_code
-from jaring.core.services import access_log_write
+from jaring.core.selectors import Scope, region_by_code
+from jaring.core.services import access_log_write, access_logs_write
 from jaring.programmes.models import Programme, RejectionReason
 from jaring.programmes.selectors import rejection_reasons_of
 from jaring.registry.models import Application, Document
 from jaring.registry.selectors import public_reasons
 from jaring.registry.states import ApplicationStatus
+from jaring.verification import selectors as queues
 from jaring.verification.models import Decision, Fix, Outcome
 from jaring.verification.services import BULK_MAX, NOTE_MAX, DecisionInput, application_decide, applications_approve
 
 router = Router(tags=["verification"])
 
-S = ApplicationStatus
 # Primary keys are bigints: a larger number cannot name a row, and the database would refuse it as a parameter.
 ID_MAX = 2**63 - 1
 NUMBER_MAX = 40
@@ -70,10 +68,11 @@ NOT_IN_QUEUE_TEXT = (
 
 
 class QueueStatus(enum.StrEnum):
-    WAITING = "waiting"
-    OVERDUE = "overdue"
-    RETURNED = "returned"
-    ALL = "all"
+    # The verifiers' queue statuses (verification.selectors) the API offers.
+    WAITING = queues.WAITING
+    OVERDUE = queues.OVERDUE
+    RETURNED = queues.RETURNED
+    ALL = queues.ALL
 
 
 class KelurahanOut(Schema):
@@ -167,7 +166,13 @@ class SkippedOut(Schema):
 
 
 class ApproveOut(Schema):
-    approved: list[str]
+    approved: list[str] = Field(description="Disetujui dan mendapat tempat / approved, with a place")
+    waitlisted: list[str] = Field(
+        description=(
+            "Disetujui, tetapi kuota program penuh: masuk daftar tunggu / approved, but the programme's quota is "
+            "full: on the waiting list"
+        )
+    )
     skipped: list[SkippedOut]
 
 
@@ -201,13 +206,13 @@ def _text(value: str, limit: int = NUMBER_MAX) -> str:
     return value.replace("\x00", "").strip()[:limit]
 
 
-def _queue(token: ApiToken) -> QuerySet[Application]:
-    """Every application routed to the token's agency in its funder's programmes, whatever its status."""
+def _queue(token: ApiToken, *, status: str = queues.ALL, **filters: str) -> QuerySet[Application]:
+    """The token's agency queue, as the verifiers' pages have it (`queue_in_scope`), with each application's
+    current documents. By default every status: routed to the agency, or decided by it."""
+    scope = Scope(everything=False, funder_id=token.funder_id, agency_id=token.agency_id)
     current = Document.objects.filter(superseded_at__isnull=True).order_by("kind", "-uploaded_at", "-id")
-    return (
-        Application.objects.filter(programme__funder_id=token.funder_id, verifying_agency_id=token.agency_id)
-        .select_related("programme", "person", "kelurahan", "sector")
-        .prefetch_related(Prefetch("documents", queryset=current, to_attr="current_documents"))
+    return queues.queue_in_scope(scope, status=status, **filters).prefetch_related(
+        Prefetch("documents", queryset=current, to_attr="current_documents")
     )
 
 
@@ -219,11 +224,6 @@ def _in_queue(token: ApiToken, number: str) -> Application:
             _("Pendaftaran %(number)s tidak ditemukan di antrean instansi ini.") % {"number": number}, field="number"
         )
     return application
-
-
-def _overdue(application: Application, today: date) -> bool:
-    due = application.verification_due
-    return application.status == S.AWAITING_VERIFICATION and due is not None and due < today
 
 
 def _document_out(request: HttpRequest, application: Application, document: Document) -> dict[str, Any]:
@@ -238,11 +238,10 @@ def _document_out(request: HttpRequest, application: Application, document: Docu
     }
 
 
-def item_out(request: HttpRequest, application: Application, *, today: date) -> dict[str, Any]:
+def item_out(request: HttpRequest, application: Application) -> dict[str, Any]:
+    """An application of `_queue`: it carries `is_overdue` and its prefetched `current_documents`."""
     person = application.person
-    documents = getattr(application, "current_documents", None)
-    if documents is None:
-        documents = list(application.documents.filter(superseded_at__isnull=True))
+    documents: list[Document] = application.current_documents  # type: ignore[attr-defined]
     return {
         "number": application.number,
         "programme": application.programme.code,
@@ -258,7 +257,7 @@ def item_out(request: HttpRequest, application: Application, *, today: date) -> 
         "submitted_at": _wita(application.submitted_at),
         "queued_at": _wita(application.queued_at),
         "verification_due": application.verification_due,
-        "overdue": _overdue(application, today),
+        "overdue": bool(application.is_overdue),  # type: ignore[attr-defined]
         "eligibility": [
             {"rule": str(o.get("rule", "")), "passed": bool(o.get("passed")), "reason": str(o.get("reason", ""))}
             for o in application.eligibility
@@ -284,36 +283,42 @@ def decision_out(decision: Decision, application: Application) -> dict[str, Any]
     }
 
 
+def _log_entry(request: HttpRequest, token: ApiToken, application: Application, what: str) -> dict[str, Any]:
+    """The access log entry (keyword arguments of `access_log_write`) for a person shown with an application."""
+    return {
+        "actor": _actor(token),
+        "person_ref": str(application.person_id),
+        "person_label": application.person.name,
+        "what": what[:120],
+        "path": request.path,
+        "ip_address": client_ip(request),
+        "funder": token.funder,
+    }
+
+
 def _log(request: HttpRequest, token: ApiToken, application: Application, what: str) -> None:
-    access_log_write(
-        actor=_actor(token),
-        person_ref=str(application.person_id),
-        person_label=application.person.name,
-        what=what[:120],
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+    access_log_write(**_log_entry(request, token, application, what))
 
 
 def _filters(
     token: ApiToken, *, kelurahan: str, sector: str, programme: str
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The queue filters named in the query string, or a message per filter that names nothing."""
-    lookups: dict[str, Any] = {}
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The queue filters named in the query string as the codes `queue_in_scope` takes, or a message per filter
+    that names nothing."""
+    lookups: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     if kelurahan:
         region: Region | None = region_by_code(kelurahan)
         if region is None or region.level != Region.Level.VILLAGE:
             errors["kelurahan"] = [_("Kode kelurahan tidak dikenal; contoh 64.71.01.1001.")]
         else:
-            lookups["kelurahan_id"] = region.code
+            lookups["kelurahan"] = region.code
     if sector:
         found = Sector.objects.filter(code=sector.lower()).first()
         if found is None:
             errors["sector"] = [_("Kode sektor tidak dikenal; lihat GET /api/v1/sectors.")]
         else:
-            lookups["sector_id"] = found.pk
+            lookups["sector"] = found.code
     if programme:
         chosen = Programme.objects.filter(code__iexact=programme, funder_id=token.funder_id).first()
         if chosen is None:
@@ -321,7 +326,7 @@ def _filters(
                 _("Program tidak dikenal untuk pemberi dana token ini; lihat GET /api/v1/programmes.")
             ]
         else:
-            lookups["programme_id"] = chosen.pk
+            lookups["programme_code"] = chosen.code
     return lookups, errors
 
 
@@ -358,15 +363,7 @@ def queue(
     lookups, errors = _filters(token, kelurahan=_text(kelurahan), sector=_text(sector), programme=_text(programme))
     if errors:
         return Status(422, invalid_body(errors))
-    today = timezone.localdate()
-    applications = _queue(token).filter(**lookups)
-    if status == QueueStatus.WAITING:
-        applications = applications.filter(status=S.AWAITING_VERIFICATION)
-    elif status == QueueStatus.OVERDUE:
-        applications = applications.filter(status=S.AWAITING_VERIFICATION, verification_due__lt=today)
-    elif status == QueueStatus.RETURNED:
-        applications = applications.filter(status=S.RETURNED)
-    applications = applications.order_by(F("verification_due").asc(nulls_last=True), "queued_at", "id")
+    applications = _queue(token, status=QueueStatus(status).value, **lookups)
     count = applications.count()
     offset = (page - 1) * page_size
     rows = list(applications[offset : offset + page_size]) if offset < count else []
@@ -377,13 +374,9 @@ def queue(
         query["page_size"] = str(page_size)
         following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     # UU PDP: who saw whose data. One entry per person shown, so the log answers "who saw this person"; the
-    # entry names the application it was shown with.
-    with transaction.atomic():
-        for application in rows:
-            _log(request, token, application, f"api_verification_queue:{application.number}")
-    return Status(
-        200, {"count": count, "next": following, "results": [item_out(request, a, today=today) for a in rows]}
-    )
+    # entry names the application it was shown with. One INSERT for the page.
+    access_logs_write([_log_entry(request, token, a, f"api_verification_queue:{a.number}") for a in rows])
+    return Status(200, {"count": count, "next": following, "results": [item_out(request, a) for a in rows]})
 
 
 @router.get(
@@ -404,7 +397,7 @@ def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     token = _verifier(request)
     application = _in_queue(token, number)
     _log(request, token, application, f"api_verification_detail:{application.number}")
-    answer = item_out(request, application, today=timezone.localdate())
+    answer = item_out(request, application)
     decisions = Decision.objects.filter(application=application, agency=token.agency).select_related("reason")
     answer["decisions"] = [decision_out(d, application) for d in decisions]
     return answer
@@ -537,11 +530,15 @@ DECIDE = {201: DecisionOut, **AUTH, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     description=(
         "`outcome`: `approve` (setujui), `return` (kembalikan: isi `fixes` dan/atau `note` yang dibaca pemohon) "
         "atau `reject` (tolak: `reason_id` dari daftar alasan program, ditambah `note`). Keputusan dicatat, "
-        "diaudit, dan pemohon diberi tahu. Pendaftaran yang sudah diputuskan dijawab 409. Cakupan: "
+        "diaudit, dan pemohon diberi tahu. Persetujuan mengambil tempat dalam kuota program; bila kuota penuh, "
+        "pendaftaran masuk daftar tunggu (`status`: `waitlisted`). Pendaftaran yang sudah diputuskan, atau yang "
+        "orangnya sudah punya tempat di program lain pada bulan yang sama, dijawab 409. Cakupan: "
         "`verification`.\n\n"
         "`outcome`: `approve`, `return` (with `fixes` and/or a `note` the applicant reads) or `reject` (with a "
         "`reason_id` from the programme's list, plus a `note`). The decision is recorded, audited and the "
-        "applicant is told. An application already decided answers 409. Scope: `verification`."
+        "applicant is told. Approval takes a place in the programme's quota; when the quota is full the "
+        "application goes to the waiting list (`status`: `waitlisted`). An application already decided, or whose "
+        "person already has a place in another programme for the same months, answers 409. Scope: `verification`."
     ),
     openapi_extra=openapi(
         DECIDE,
@@ -549,8 +546,9 @@ DECIDE = {201: DecisionOut, **AUTH, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
             201: "Keputusan dicatat. / Decision recorded.",
             403: FORBIDDEN_TEXT,
             404: NOT_IN_QUEUE_TEXT,
-            409: "Pendaftaran tidak lagi menunggu verifikasi, atau Idempotency-Key dipakai untuk isi lain. / The "
-            "application no longer awaits verification, or the Idempotency-Key was used with another body.",
+            409: "Pendaftaran tidak lagi menunggu verifikasi, orangnya sudah punya tempat di program lain, atau "
+            "Idempotency-Key dipakai untuk isi lain. / The application no longer awaits verification, its person "
+            "already has a place in another programme, or the Idempotency-Key was used with another body.",
         },
         parameters=[HEADER_DOC],
         request_body={"required": True, "content": {"application/json": {"schema": DecisionIn.model_json_schema()}}},
@@ -620,16 +618,22 @@ def _numbers(body: Any) -> tuple[list[str], str, dict[str, list[str]]]:
     summary="Setujui banyak pendaftaran / Approve many applications",
     description=(
         "`numbers`: 1 sampai 1000 nomor pendaftaran di antrean instansi ini; masing-masing dicatat sebagai "
-        "keputusan sendiri, diaudit, dan pemohonnya diberi tahu. Nomor yang tidak ada di antrean atau tidak lagi "
-        "menunggu verifikasi dilewati (`skipped`, dengan alasannya). Cakupan: `verification`.\n\n"
+        "keputusan sendiri, diaudit, dan pemohonnya diberi tahu. Persetujuan mengambil tempat dalam kuota program: "
+        "yang mendapat tempat ada di `approved`, yang disetujui ketika kuota sudah penuh masuk daftar tunggu "
+        "(`waitlisted`, status `waitlisted`; pengajuan terlama lebih dahulu mendapat tempat). Nomor yang tidak ada "
+        "di antrean, tidak lagi menunggu verifikasi, atau yang orangnya sudah punya tempat di program lain pada "
+        "bulan yang sama dilewati (`skipped`, dengan alasannya). Cakupan: `verification`.\n\n"
         "`numbers`: 1 to 1000 application numbers of this agency's queue; each is recorded as its own decision, "
-        "audited, and its applicant told. Numbers not in the queue or no longer awaiting verification are skipped "
+        "audited, and its applicant told. Approval takes a place in the programme's quota: those placed are in "
+        "`approved`, those approved once the quota is full go to the waiting list (`waitlisted`, status "
+        "`waitlisted`; the oldest submission is placed first). Numbers not in the queue, no longer awaiting "
+        "verification, or whose person already has a place in another programme for the same months are skipped "
         "(`skipped`, with why). Scope: `verification`."
     ),
     openapi_extra=openapi(
         APPROVE,
         texts={
-            200: "Disetujui dan dilewati. / Approved and skipped.",
+            200: "Disetujui, masuk daftar tunggu, dan dilewati. / Approved, waitlisted and skipped.",
             403: FORBIDDEN_TEXT,
             409: "Idempotency-Key dipakai untuk isi lain. / The Idempotency-Key was used with another body.",
         },
@@ -654,6 +658,7 @@ def approve_many(request: HttpRequest) -> Any:
         absent = _("tidak ada di antrean instansi ini")
         skipped = [{"number": n, "reason": absent} for n in numbers if n not in found]
         approved: list[str] = []
+        waitlisted: list[str] = []
         if found:
             try:
                 result = applications_approve(ids=list(found.values()), actor=token, note=note)
@@ -662,9 +667,9 @@ def approve_many(request: HttpRequest) -> Any:
                     raise
                 return 422, invalid_body(_field_errors(exc))
             number_of = {str(pk): n for n, pk in found.items()}
-            approved = result.approved
+            approved, waitlisted = result.approved, result.waitlisted
             skipped += [{"number": number_of.get(n, n), "reason": why} for n, why in result.skipped]
-        return 200, {"approved": approved, "skipped": skipped}
+        return 200, {"approved": approved, "waitlisted": waitlisted, "skipped": skipped}
 
     return run_once(request, token=token, fingerprint=request.body, handle=handle)
 

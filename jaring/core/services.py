@@ -74,13 +74,6 @@ def audit_record(
     )
 
 
-def audit_records_bulk(
-    *, actor: User | str | None, action: str, targets: list[models.Model], data: Mapping[str, Any] | None = None
-) -> int:
-    """One record per target, written in one statement: mass decisions stay fast but are recorded singly."""
-    return audit_records_many(actor=actor, records=[(action, target, data or {}) for target in targets])
-
-
 def audit_records_many(
     *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any] | JsonText]]
 ) -> int:
@@ -134,16 +127,39 @@ def access_log_write(
     funder: Funder | None = None,
 ) -> AccessLog:
     """Record that an officer (or a partner token) viewed a person's personal data."""
-    return AccessLog.objects.create(
-        actor=actor if isinstance(actor, User) else None,
-        actor_label=_actor_label(actor),
-        funder=funder if funder is not None else (actor.funder if isinstance(actor, User) else None),
-        person_ref=person_ref,
-        person_label=person_label[:200],
-        what=what,
-        path=path[:300],
-        ip_address=ip_address,
-    )
+    entry = {
+        "actor": actor,
+        "person_ref": person_ref,
+        "person_label": person_label,
+        "what": what,
+        "path": path,
+        "ip_address": ip_address,
+        "funder": funder,
+    }
+    return access_logs_write([entry])[0]
+
+
+def access_logs_write(entries: Sequence[Mapping[str, Any]]) -> list[AccessLog]:
+    """Record many views of personal data at once (a page of a list): one INSERT for all of them. Each entry
+    holds the keyword arguments of `access_log_write` (actor, person_ref, what; person_label, path,
+    ip_address, funder optional) and gets the same row it would."""
+    rows = []
+    for entry in entries:
+        actor: User | str = entry["actor"]
+        funder: Funder | None = entry.get("funder")
+        rows.append(
+            AccessLog(
+                actor=actor if isinstance(actor, User) else None,
+                actor_label=_actor_label(actor),
+                funder=funder if funder is not None else (actor.funder if isinstance(actor, User) else None),
+                person_ref=entry["person_ref"],
+                person_label=str(entry.get("person_label", ""))[:200],
+                what=entry["what"],
+                path=str(entry.get("path", ""))[:300],
+                ip_address=entry.get("ip_address"),
+            )
+        )
+    return AccessLog.objects.bulk_create(rows) if rows else []
 
 
 def token_hash(secret: str) -> str:

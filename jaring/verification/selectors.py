@@ -62,13 +62,13 @@ def _with_overdue(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
 
 
-def queue_for(
-    user: User, *, status: str = WAITING, kelurahan: str = "", sector: str = "", programme_code: str = ""
+def queue_in_scope(
+    scope: Scope, *, status: str = WAITING, kelurahan: str = "", sector: str = "", programme_code: str = ""
 ) -> QuerySet[Application]:
-    """The verifier's queue, oldest due first. `status`: waiting (default), overdue, returned, decided (by this
-    agency) or all (routed here or decided here, any status); an unknown value reads as waiting. Filters are
-    codes (kelurahan, sector, programme); empty means any. Each row carries `is_overdue`."""
-    scope = queue_scope(user)
+    """The queue of a scope (a verifier's, or an agency system's token), oldest due first. `status`: waiting
+    (default), overdue, returned, decided (by this agency) or all (routed here or decided here, any status); an
+    unknown value reads as waiting. Filters are codes (kelurahan, sector, programme); empty means any. Each row
+    carries `is_overdue`."""
     qs = _applications(scope)
     here = _routed_here(scope)
     decided_here = Q(pk__in=_decided_by(scope).values("application_id"))
@@ -91,6 +91,15 @@ def queue_for(
     # Work without a deadline (routed before deadlines existed) is listed after the dated work.
     return _with_overdue(qs).order_by(
         F("verification_due").asc(nulls_last=True), F("queued_at").asc(nulls_last=True), "pk"
+    )
+
+
+def queue_for(
+    user: User, *, status: str = WAITING, kelurahan: str = "", sector: str = "", programme_code: str = ""
+) -> QuerySet[Application]:
+    """The verifier's queue (`queue_in_scope` of their scope); PermissionDenied for anyone but a verifier."""
+    return queue_in_scope(
+        queue_scope(user), status=status, kelurahan=kelurahan, sector=sector, programme_code=programme_code
     )
 
 

@@ -28,7 +28,6 @@ from jaring.registry.models import Application
 from jaring.registry.officer_support import log_person_view, officer
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.forms import FILTER_FIELDS, DecisionForm, QueueFilterForm, selector_filters
-from jaring.verification.models import Outcome
 from jaring.verification.selectors import (
     ALL,
     OVERDUE,
@@ -41,6 +40,8 @@ from jaring.verification.selectors import (
     queue_scope,
 )
 from jaring.verification.services import BULK_MAX, DecisionInput, application_decide, applications_approve
+
+S = ApplicationStatus
 
 PAGE_SIZE = 50
 SKIPPED_SHOWN = 10  # a bulk approval lists this many skipped numbers, then "and N more"
@@ -132,7 +133,9 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
                 field = exc.field if exc.field in decision_form.fields else None
                 decision_form.add_error(field, exc.message)
             else:
-                messages.success(request, _decided_message(application, decision.outcome))
+                # The service reloaded the application: an approval may have ended on the waiting list.
+                placed = application.status != S.WAITLISTED
+                (messages.success if placed else messages.warning)(request, _decided_message(application))
                 following = queue_next(user, **selector_filters(filters))
                 if following is None:
                     return redirect(_queue_url(filters))
@@ -182,13 +185,17 @@ def _already_decided(application: Application) -> str:
     }
 
 
-def _decided_message(application: Application, outcome: str) -> str:
+def _decided_message(application: Application) -> str:
+    """What the decision led to, told by the application's status after it (an approval with the quota full
+    puts the application on the waiting list)."""
     texts = {
-        Outcome.APPROVE: _("Pendaftaran %(number)s disetujui."),
-        Outcome.RETURN: _("Pendaftaran %(number)s dikembalikan untuk perbaikan."),
-        Outcome.REJECT: _("Pendaftaran %(number)s ditolak."),
+        S.APPROVED: _("Pendaftaran %(number)s disetujui."),
+        S.WAITLISTED: _("Pendaftaran %(number)s disetujui dan masuk daftar tunggu (kuota penuh)."),
+        S.RETURNED: _("Pendaftaran %(number)s dikembalikan untuk perbaikan."),
+        S.REJECTED: _("Pendaftaran %(number)s ditolak."),
     }
-    return texts[Outcome(outcome)] % {"number": application.number}
+    text = texts.get(S(application.status), _("Pendaftaran %(number)s diputuskan (status: %(status)s)."))
+    return text % {"number": application.number, "status": S(application.status).label}
 
 
 # -- many at once ------------------------------------------------------------------------------------
@@ -233,26 +240,32 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     mine = set(queue_for(user, status=ALL).filter(pk__in=ids).values_list("pk", flat=True))
     unknown = len([pk for pk in ids if pk not in mine])
     skipped: list[str] = []
-    approved, skipped_count = 0, unknown
+    approved, waitlisted, skipped_count = 0, 0, unknown
     if mine:
         try:
             result = applications_approve(ids=[pk for pk in ids if pk in mine], actor=user)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back)
-        approved = len(result.approved)
+        approved, waitlisted = len(result.approved), len(result.waitlisted)
         skipped = [f"{number} ({why})" for number, why in result.skipped]
         skipped_count += len(result.skipped)
     if unknown:
         skipped.append(
             ngettext("%(n)d tidak ditemukan", "%(n)d tidak ditemukan", unknown) % {"n": unknown},
         )
-    _bulk_message(request, approved, skipped, skipped_count)
+    _bulk_message(request, approved, waitlisted, skipped, skipped_count)
     return redirect(back)
 
 
-def _bulk_message(request: HttpRequest, approved: int, skipped: list[str], count: int) -> None:
+def _bulk_message(request: HttpRequest, approved: int, waitlisted: int, skipped: list[str], count: int) -> None:
+    """Tells "N disetujui, W masuk daftar tunggu (kuota penuh), M dilewati: ..."; a success only when every
+    one selected got a place."""
     text = ngettext("%(n)d disetujui", "%(n)d disetujui", approved) % {"n": approved}
+    if waitlisted:
+        text += ", " + ngettext(
+            "%(n)d masuk daftar tunggu (kuota penuh)", "%(n)d masuk daftar tunggu (kuota penuh)", waitlisted
+        ) % {"n": waitlisted}
     if skipped:
         shown = skipped[:SKIPPED_SHOWN]
         rest = len(skipped) - len(shown)
@@ -263,4 +276,4 @@ def _bulk_message(request: HttpRequest, approved: int, skipped: list[str], count
             "m": count,
             "list": listing,
         }
-    (messages.success if approved and not skipped else messages.warning)(request, text + ".")
+    (messages.success if approved and not waitlisted and not skipped else messages.warning)(request, text + ".")

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jaring.allocation.services import programme_quota_set
 from jaring.core.models import AccessLog, Agency, ApiScope, ApiToken, AuditRecord, Funder, Notification, User
 from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme, RejectionReason
@@ -168,6 +171,24 @@ def test_every_person_shown_in_the_queue_is_in_the_access_log(
     AccessLog.objects.all().delete()
     assert dppp_system.get(QUEUE, {"status": "returned"}).json()["count"] == 0
     assert not AccessLog.objects.exists()
+
+
+def test_the_queue_costs_the_same_queries_for_one_or_four_applicants(
+    dppp_system: Partner, fisher: Application, register: Callable[..., Application], bpn_2026: Programme
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = dppp_system.get(QUEUE)
+        assert response.status_code == 200, response.content
+        return len(captured.captured_queries)
+
+    queries()  # the first call of a token also records when it was used
+    one = queries()
+    for i in range(3):
+        register(bpn_2026, "test", sector="nelayan", name=NAMES[i])
+    assert queries() == one
+    # Still one access log entry per person shown.
+    assert AccessLog.objects.filter(what__startswith="api_verification_queue:").count() == 1 + 1 + 4
 
 
 def test_the_queue_is_oldest_due_first_and_paginated(
@@ -437,7 +458,42 @@ def test_bulk_approval_replays_under_the_same_key(dppp_system: Partner, fisher: 
     body = {"numbers": [fisher.number]}
     first = dppp_system.post(f"{BASE}/approve", body, HTTP_IDEMPOTENCY_KEY="setuju-1")
     again = dppp_system.post(f"{BASE}/approve", body, HTTP_IDEMPOTENCY_KEY="setuju-1")
-    assert first.json() == again.json() == {"approved": [fisher.number], "skipped": []}
+    assert first.json() == again.json() == {"approved": [fisher.number], "waitlisted": [], "skipped": []}
+
+
+def test_approvals_beyond_the_quota_are_answered_as_waitlisted(
+    dppp_system: Partner,
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    programme_manager: User,
+) -> None:
+    programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
+    first, second = (register(bpn_2026, "test", sector="nelayan", name=NAMES[i]) for i in range(2))
+    response = dppp_system.post(f"{BASE}/approve", {"numbers": [second.number, first.number]})
+    assert response.status_code == 200, response.content
+    # The oldest submission takes the one place; the other is approved onto the waiting list.
+    assert response.json() == {"approved": [first.number], "waitlisted": [second.number], "skipped": []}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("approved", "waitlisted")
+    assert Decision.objects.filter(application=second, outcome="approve").count() == 1
+
+
+def test_a_single_approval_with_the_quota_full_answers_the_waitlisted_status(
+    dppp_system: Partner,
+    fisher: Application,
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    programme_manager: User,
+) -> None:
+    programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
+    placed = register(bpn_2026, "test", sector="nelayan", name="Budi Nelayan")
+    assert dppp_system.post(decision_url(placed), {"outcome": "approve"}).json()["status"] == "approved"
+    response = dppp_system.post(decision_url(fisher), {"outcome": "approve"})
+    assert response.status_code == 201, response.content
+    assert response.json()["outcome"] == "approve" and response.json()["status"] == "waitlisted"
+    fisher.refresh_from_db()
+    assert fisher.status == "waitlisted"
 
 
 # -- who may call ----------------------------------------------------------------------------------------

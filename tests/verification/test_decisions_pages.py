@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from jaring.allocation.services import programme_quota_set
 from jaring.core.models import AuditRecord, User
 from jaring.programmes.models import Programme, RejectionReason
 from jaring.programmes.selectors import rejection_reasons_of
@@ -89,6 +90,25 @@ def test_approving_records_the_decision_and_opens_the_next_waiting_application(
     response = decide(dppp, second, outcome="approve")
     assert response.status_code == 302 and response["Location"] == QUEUE
     assert 'id="empty"' in dppp.get(QUEUE).content.decode()
+
+
+def test_an_approval_with_the_quota_full_says_it_went_to_the_waiting_list(
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    registration_officer: User,
+    programme_manager: User,
+    dppp: Client,
+) -> None:
+    programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
+    first, second = (register(bpn_2026, registration_officer, sector="nelayan", name=f"Nelayan {c}") for c in "AB")
+    response = decide(dppp, first, outcome="approve")
+    assert f"Pendaftaran {first.number} disetujui." in messages_of(dppp, response["Location"])
+    response = decide(dppp, second, outcome="approve")
+    second.refresh_from_db()
+    assert second.status == S.WAITLISTED
+    text = messages_of(dppp, response["Location"])
+    assert f"Pendaftaran {second.number} disetujui dan masuk daftar tunggu (kuota penuh)." in text
+    assert f"Pendaftaran {second.number} disetujui." not in text
 
 
 def test_the_next_application_is_chosen_within_the_filters_the_verifier_came_with(
@@ -264,6 +284,26 @@ def test_approving_several_at_once_records_each_and_reports_what_was_skipped(
     assert decided.number in text and "Dikembalikan untuk perbaikan" in text
     assert "1 pilihan tidak dikenali" in text and "2 tidak ditemukan" in text
     assert ojek.number not in text  # another agency's number is not given away
+
+
+def test_a_bulk_approval_beyond_the_quota_says_how_many_went_to_the_waiting_list(
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    registration_officer: User,
+    programme_manager: User,
+    dppp: Client,
+) -> None:
+    programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
+    made = [register(bpn_2026, registration_officer, sector="nelayan", name=f"Nelayan {c}") for c in "AB"]
+    decided = register(bpn_2026, registration_officer, sector="nelayan", name="Sudah Nelayan")
+    assert decide(dppp, decided, outcome="return", fixes=[Fix.KK]).status_code == 302
+    dppp.get(QUEUE)  # the return's own message is read
+    assert dppp.post(BULK, {"ids": [a.pk for a in (*made, decided)]}).status_code == 302
+    statuses = [Application.objects.get(pk=a.pk).status for a in made]
+    assert statuses == [S.APPROVED, S.WAITLISTED]
+    text = messages_of(dppp)
+    assert "1 disetujui, 1 masuk daftar tunggu (kuota penuh), 1 dilewati" in text
+    assert 'class="flash flash-warning"' in text
 
 
 def test_approving_the_same_selection_twice_approves_once(

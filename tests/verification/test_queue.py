@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jaring.core.models import AccessLog, User
+from jaring.core.selectors import Scope
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 from jaring.verification import views
 from jaring.verification.models import Outcome
-from jaring.verification.selectors import queue_application_for, queue_counts, queue_for
+from jaring.verification.selectors import queue_application_for, queue_counts, queue_for, queue_in_scope
 from jaring.verification.services import DecisionInput, application_decide
 from tests.conftest import LAMARU
 
@@ -65,6 +66,26 @@ def test_a_fishers_application_lands_in_the_fishery_office_queue_and_not_in_tran
     assert "Agus Ojek" not in dppp_page and ojek.number not in dppp_page
     dishub_page = html_of(client_for(dishub_verifier), QUEUE)
     assert "Agus Ojek" in dishub_page and "Syamsul Nelayan" not in dishub_page
+
+
+def test_an_agency_scope_without_a_user_has_the_same_queue_as_its_verifiers(
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    registration_officer: User,
+    dppp_verifier: User,
+) -> None:
+    """The agency's own system (an API token) reads the queue through `queue_in_scope` with the agency's scope."""
+    fisher = register(bpn_2026, registration_officer, sector="nelayan", name="Syamsul Nelayan")
+    returned = register(bpn_2026, registration_officer, sector="nelayan", name="Kembali Nelayan")
+    register(bpn_2026, registration_officer, sector="ojek_pangkalan", name="Agus Ojek")
+    application_decide(
+        application=returned, decision=DecisionInput(outcome=Outcome.RETURN, note="KK buram"), actor=dppp_verifier
+    )
+    scope = Scope(everything=False, funder_id=dppp_verifier.funder_id, agency_id=dppp_verifier.agency_id)
+    for status in ("waiting", "overdue", "returned", "decided", "all"):
+        assert list(queue_in_scope(scope, status=status)) == list(queue_for(dppp_verifier, status=status))
+    assert list(queue_in_scope(scope)) == [fisher]
+    assert list(queue_in_scope(scope, status="returned")) == [returned]
 
 
 def test_the_transport_verifier_is_refused_the_fishers_page_and_documents_as_if_they_did_not_exist(
