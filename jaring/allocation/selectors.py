@@ -30,6 +30,7 @@ from jaring.programmes.money import (
     monthly_contribution,
     months_between,
     people_covered,
+    thousands,
 )
 from jaring.programmes.selectors import contribution_brackets
 from jaring.registry.models import Application
@@ -38,11 +39,6 @@ from jaring.registry.states import ApplicationStatus
 S = ApplicationStatus
 READERS = (Capability.MANAGE_PROGRAMMES, Capability.VIEW_DASHBOARD)
 WAITING = (S.AWAITING_VERIFICATION, S.WAITLISTED)
-
-
-def thousands(number: int) -> str:
-    """5000 -> 5.000: the Indonesian way of grouping digits."""
-    return f"{number:,}".replace(",", ".")
 
 
 def rupiah_text(amount: int | Decimal) -> str:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jaring.allocation import selectors
 from jaring.allocation.forms import HandOverForm, PlaceEndForm
 from jaring.allocation.models import EndReason, Place
-from jaring.allocation.selectors import rupiah_text, thousands
+from jaring.allocation.selectors import rupiah_text
 from jaring.allocation.services import conflicts_of, place_end, place_hand_over, programme_quota_set, waitlist_admit
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import client_ip, domain_errors_as_pages
@@ -31,13 +31,12 @@ from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import scope_of
 from jaring.core.services import access_log_write
+from jaring.programmes import money
 from jaring.programmes.forms import ContributionRateForm, PlannerForm, ProgrammeSettingsForm, QuotaForm
 from jaring.programmes.models import ContributionRate, Programme, WaitlistKey
-from jaring.programmes.money import NoRates, budget_needed, monthly_contribution, people_covered, rupiah
-from jaring.programmes.selectors import contribution_brackets
+from jaring.programmes.money import Bracket, NoRates, bracket_for, brackets_in_force, thousands
+from jaring.programmes.selectors import contribution_brackets, lowest_income_basis
 from jaring.programmes.services import contribution_rate_add, programme_settings_set
-from jaring.registry.models import Application
-from jaring.registry.states import ApplicationStatus
 
 PAGE_SIZE = 50
 
@@ -250,11 +249,8 @@ def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         form = PlaceEndForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            waiting_before = Application.objects.filter(
-                programme=programme, status=ApplicationStatus.WAITLISTED
-            ).count()
             try:
-                place_end(place=place, reason=data["reason"], on=data["on"], note=data["note"], actor=user)
+                ended = place_end(place=place, reason=data["reason"], on=data["on"], note=data["note"], actor=user)
             except Conflict as exc:
                 messages.warning(request, exc.message)
                 return redirect(back)
@@ -262,10 +258,6 @@ def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = exc.status_code
             else:
-                waiting_after = Application.objects.filter(
-                    programme=programme, status=ApplicationStatus.WAITLISTED
-                ).count()
-                admitted = max(waiting_before - waiting_after, 0)
                 messages.success(
                     request,
                     _(
@@ -277,7 +269,7 @@ def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                         "name": place.person.name,
                         "ends": place.ends.strftime("%d-%m-%Y"),
                         "reason": str(EndReason(place.end_reason).label).lower(),
-                        "admitted": thousands(admitted),
+                        "admitted": thousands(len(ended.admitted)),
                     },
                 )
                 return redirect(back)
@@ -368,35 +360,50 @@ def _require_any(user: User, capabilities: tuple[str, ...]) -> None:
         raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
 
 
-def plan(*, budget: int | None, people: int | None, months: int, income: int, on: date) -> dict[str, Any]:
-    """The planner's answers, with the sums written out the Indonesian way. Raises NoRates."""
-    contribution = monthly_contribution(Decimal(income), contribution_brackets(), on)
-    monthly = contribution.total
+def plan(*, budget: int | None, people: int | None, months: int, income: int | None, on: date) -> dict[str, Any]:
+    """The planner's answers, with the sums written out the Indonesian way. A blank income is the lowest basis
+    of the table in force on `on`. Raises NoRates."""
+    brackets = contribution_brackets()
+    basis = brackets_in_force(brackets, on)[0].income_basis if income is None else Decimal(income)
+    contribution = bracket_for(basis, brackets, on).contribution()
+    figures = money.plan(monthly=contribution.total, months=months, budget=budget, people=people)
     result: dict[str, Any] = {
         "contribution": contribution,
-        "monthly_text": rupiah_text(monthly),
+        "monthly_text": rupiah_text(figures.monthly),
         "jkk_text": rupiah_text(contribution.jkk),
         "jkm_text": rupiah_text(contribution.jkm),
         "basis_text": rupiah_text(contribution.income_basis),
         "months": months,
-        "yearly_text": rupiah_text(rupiah(monthly * months)),
+        "yearly_text": rupiah_text(figures.per_person),
     }
-    if budget is not None:
-        covered = people_covered(budget=Decimal(budget), months=months, monthly=monthly)
-        spent = budget_needed(people=covered, months=months, monthly=monthly)
+    if figures.budget is not None and figures.covered is not None:
+        assert figures.covered_cost is not None and figures.leftover is not None
         result.update(
             {
-                "covered": covered,
-                "covered_text": thousands(covered),
-                "budget_text": rupiah_text(budget),
-                "covered_cost_text": rupiah_text(spent),
-                "leftover_text": rupiah_text(Decimal(budget) - spent),
+                "covered": figures.covered,
+                "covered_text": thousands(figures.covered),
+                "budget_text": rupiah_text(figures.budget),
+                "covered_cost_text": rupiah_text(figures.covered_cost),
+                "leftover_text": rupiah_text(figures.leftover),
             }
         )
-    if people is not None:
-        needed = budget_needed(people=people, months=months, monthly=monthly)
-        result.update({"people_text": thousands(people), "needed": int(needed), "needed_text": rupiah_text(needed)})
+    if people is not None and figures.needed is not None:
+        result.update(
+            {
+                "people_text": thousands(people),
+                "needed": int(figures.needed),
+                "needed_text": rupiah_text(figures.needed),
+            }
+        )
     return result
+
+
+def _planner_initial(today: date) -> dict[str, str]:
+    try:
+        basis = thousands(lowest_income_basis(today))
+    except NoRates:
+        basis = ""  # the planner says there is no table once asked
+    return {"bulan": "12", "penghasilan": basis}
 
 
 @login_required
@@ -407,7 +414,7 @@ def planner(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_any(user, PLANNER_CAPABILITIES)
     asked = any(name in request.GET for name in PlannerForm.base_fields)
-    form = PlannerForm(request.GET if asked else None, initial={"bulan": "12", "penghasilan": "1.000.000"})
+    form = PlannerForm(request.GET) if asked else PlannerForm(initial=_planner_initial(timezone.localdate()))
     result: dict[str, Any] | None = None
     problem = ""
     status = 200
@@ -436,6 +443,20 @@ def planner(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _percent(rate: Decimal) -> str:
+    """0.0054 -> "0,54": a rate as the percentage people write."""
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _rate_initial(today: date) -> dict[str, str]:
+    """A new row starts from the lowest row of the table in force: a new regulation usually changes one figure."""
+    try:
+        lowest = brackets_in_force(contribution_brackets(), today)[0]
+    except NoRates:
+        return {}
+    return {"jkk_rate": _percent(lowest.jkk_rate), "jkm_amount": thousands(lowest.jkm_amount)}
+
+
 @login_required
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
@@ -446,7 +467,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     # The BPU table is national and shared by every funder: only the system operator edits it.
     can_add = user_can(user, Capability.ADMINISTER) and user.is_system_administrator
     status = 200
-    form = ContributionRateForm() if can_add else None
+    form = ContributionRateForm(initial=_rate_initial(timezone.localdate())) if can_add else None
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied(_("Hanya administrator yang dapat mengubah tabel iuran."))
@@ -469,16 +490,17 @@ def rates(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tables: dict[date, list[dict[str, Any]]] = {}
     for row in ContributionRate.objects.order_by("-effective_from", "lower_bound"):
-        jkk = rupiah(row.income_basis * row.jkk_rate)
+        bracket = Bracket(row.effective_from, row.lower_bound, row.income_basis, row.jkk_rate, row.jkm_amount)
+        paid = bracket.contribution()
         tables.setdefault(row.effective_from, []).append(
             {
                 "row": row,
                 "lower_bound": rupiah_text(row.lower_bound),
                 "income_basis": rupiah_text(row.income_basis),
-                "jkk_percent": f"{row.jkk_rate * 100:.2f}".rstrip("0").rstrip(".").replace(".", ","),
-                "jkk": rupiah_text(jkk),
-                "jkm": rupiah_text(row.jkm_amount),
-                "total": rupiah_text(jkk + row.jkm_amount),
+                "jkk_percent": _percent(row.jkk_rate),
+                "jkk": rupiah_text(paid.jkk),
+                "jkm": rupiah_text(paid.jkm),
+                "total": rupiah_text(paid.total),
             }
         )
     in_force = max((d for d in tables if d <= today), default=None)

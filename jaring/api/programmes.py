@@ -25,7 +25,7 @@ from jaring.core.errors import NotFound
 from jaring.core.models import ApiScope, ApiToken
 from jaring.core.validation import Invalid, parse_rupiah
 from jaring.programmes.models import Programme
-from jaring.programmes.money import Contribution, NoRates, bracket_for, budget_needed, people_covered, rupiah
+from jaring.programmes.money import Contribution, NoRates, bracket_for, brackets_in_force, plan, rupiah
 from jaring.programmes.selectors import contribution_brackets
 
 router = Router(tags=["programmes"])
@@ -195,13 +195,17 @@ def _programme(token: ApiToken, code: str) -> Programme:
     return programme
 
 
-def _rupiah(value: str | None, *, field: str, default: int | None = None) -> int | None:
+def _rupiah(value: str | None, *, field: str) -> int | None:
     if value is None or not value.strip():
-        return default
+        return None
     try:
         return parse_rupiah(value[:40], field=field)
     except Invalid as exc:
         raise Unprocessable(exc.error.problem or exc.error.message, field=field) from None
+
+
+def _no_rates(day: date) -> Unprocessable:
+    return Unprocessable(_("Tidak ada tabel iuran yang berlaku pada %(date)s.") % {"date": day.isoformat()}, field="on")
 
 
 def _wita(moment: datetime | None) -> str | None:
@@ -218,10 +222,12 @@ def _wita(moment: datetime | None) -> str | None:
     response=CONTRIBUTION,
     summary="Iuran BPU sebulan / Monthly BPU contribution",
     description=(
-        "Golongan tabel iuran BPU untuk penghasilan `income` (rupiah; boleh ditulis 1000000 atau Rp1.000.000) "
-        "yang berlaku pada `on` (YYYY-MM-DD, bawaan hari ini), dan iurannya: JKK = tarif × dasar penghasilan, JKM "
+        "Golongan tabel iuran BPU untuk penghasilan `income` (rupiah; boleh ditulis 1000000 atau Rp1.000.000; "
+        "bawaan: dasar penghasilan terendah tabel) yang berlaku pada `on` (YYYY-MM-DD, bawaan hari ini), dan "
+        "iurannya: JKK = tarif × dasar penghasilan, JKM "
         "jumlah tetap. Cakupan: `reports`.\n\n"
-        "The BPU bracket for monthly income `income` in force on `on` (default today), and its contribution. "
+        "The BPU bracket for monthly income `income` (default: the table's lowest income basis) in force on `on` "
+        "(default today), and its contribution. "
         "Scope: `reports`."
     ),
     openapi_extra=openapi(
@@ -235,16 +241,14 @@ def _wita(moment: datetime | None) -> str | None:
 @decorate_view(never_cache)
 def contribution(request: HttpRequest, income: str = "", on: date | None = None) -> dict[str, Any]:
     require_scope(request, ApiScope.REPORTS)
-    amount = _rupiah(income, field="income", default=1_000_000)
-    assert amount is not None
+    given = _rupiah(income, field="income")
     day = on or timezone.localdate()
+    brackets = contribution_brackets()
     try:
-        row = bracket_for(Decimal(amount), contribution_brackets(), day)
+        amount = _whole(brackets_in_force(brackets, day)[0].income_basis) if given is None else given
+        row = bracket_for(Decimal(amount), brackets, day)
     except NoRates:
-        raise Unprocessable(
-            _("Tidak ada tabel iuran yang berlaku pada %(date)s.") % {"date": day.isoformat()}, field="on"
-        ) from None
-    jkk = rupiah(row.income_basis * row.jkk_rate)
+        raise _no_rates(day) from None
     return {
         "income": amount,
         "on": day,
@@ -255,7 +259,7 @@ def contribution(request: HttpRequest, income: str = "", on: date | None = None)
             "jkk_rate": str(row.jkk_rate.normalize()),
             "jkm_amount": _whole(row.jkm_amount),
         },
-        "contribution": _contribution_out(Contribution(income_basis=row.income_basis, jkk=jkk, jkm=row.jkm_amount)),
+        "contribution": _contribution_out(row.contribution()),
     }
 
 
@@ -265,9 +269,9 @@ def contribution(request: HttpRequest, income: str = "", on: date | None = None)
     summary="Perencana anggaran / Budget planner",
     description=(
         "Dari `budget` (rupiah), berapa orang yang dibiayai selama `months` bulan (1-12, bawaan 12); dari `quota` "
-        "(orang), anggaran yang dibutuhkan. Iuran dari dasar penghasilan `income_basis` (bawaan 1000000 = "
-        "Rp16.800 sebulan) menurut tabel yang berlaku pada `on`. Contoh: 5000 orang × 12 bulan × Rp16.800 = "
-        "Rp1.008.000.000. Cakupan: `reports`.\n\n"
+        "(orang), anggaran yang dibutuhkan. Iuran dari dasar penghasilan `income_basis` (bawaan: dasar "
+        "terendah tabel) menurut tabel iuran yang berlaku pada `on`: anggaran = orang × bulan × iuran sebulan. "
+        "Cakupan: `reports`.\n\n"
         "From `budget`, the people it covers for `months` months; from `quota`, the budget needed. Scope: `reports`."
     ),
     openapi_extra=openapi(PLANNER),
@@ -283,33 +287,24 @@ def planner(
 ) -> dict[str, Any]:
     require_scope(request, ApiScope.REPORTS)
     amount = _rupiah(budget, field="budget")
-    income = _rupiah(income_basis, field="income_basis", default=1_000_000)
-    assert income is not None
+    given = _rupiah(income_basis, field="income_basis")
     day = on or timezone.localdate()
+    brackets = contribution_brackets()
     try:
-        row = bracket_for(Decimal(income), contribution_brackets(), day)
+        income = _whole(brackets_in_force(brackets, day)[0].income_basis) if given is None else given
+        monthly = bracket_for(Decimal(income), brackets, day).contribution()
     except NoRates:
-        raise Unprocessable(
-            _("Tidak ada tabel iuran yang berlaku pada %(date)s.") % {"date": day.isoformat()}, field="on"
-        ) from None
-    monthly = Contribution(
-        income_basis=row.income_basis, jkk=rupiah(row.income_basis * row.jkk_rate), jkm=row.jkm_amount
-    )
+        raise _no_rates(day) from None
+    figures = plan(monthly=monthly.total, months=months, budget=amount, people=quota)
     return {
         "on": day,
         "months": months,
         "income_basis": income,
         "contribution": _contribution_out(monthly),
         "budget": amount,
-        "people_covered": (
-            people_covered(budget=Decimal(amount), months=months, monthly=monthly.total)
-            if amount is not None and monthly.total > 0
-            else None
-        ),
+        "people_covered": figures.covered,
         "quota": quota,
-        "budget_needed": (
-            _whole(budget_needed(people=quota, months=months, monthly=monthly.total)) if quota is not None else None
-        ),
+        "budget_needed": _whole(figures.needed) if figures.needed is not None else None,
     }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from jaring.core.validation import Invalid, parse_rupiah
 from jaring.programmes.models import BudgetSource, Programme, WaitlistKey
+from jaring.programmes.money import thousands
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 PEOPLE_MAX = 10_000_000
@@ -50,7 +51,7 @@ def whole_number(value: object, *, maximum: int = PEOPLE_MAX) -> int:
     number = int(text)
     if number > maximum:
         raise forms.ValidationError(
-            _("Paling besar %(max)s.") % {"max": f"{maximum:,}".replace(",", ".")},
+            _("Paling besar %(max)s.") % {"max": thousands(maximum)},
         )
     return number
 
@@ -119,7 +120,7 @@ class ProgrammeSettingsForm(forms.Form):
             assert isinstance(field, forms.ChoiceField)
             field.choices = _waitlist_choices()
         self.fields["income_basis"].help_text = _lazy(
-            "Dasar penghasilan untuk menghitung iuran BPU, misalnya Rp1.000.000 (iuran Rp16.800 sebulan)."
+            "Dasar penghasilan untuk menghitung iuran BPU; iurannya menurut golongan tabel iuran yang berlaku."
         )
         self.fields["budget"].help_text = _lazy("Boleh ditulis 1.008.000.000, Rp1.008.000.000 atau 1,008 miliar.")
         self.fields["jht"].help_text = _lazy(
@@ -130,8 +131,8 @@ class ProgrammeSettingsForm(forms.Form):
     def initial_for(cls, programme: Programme) -> dict[str, Any]:
         initial: dict[str, Any] = {
             "jht": programme.jht,
-            "income_basis": f"{int(programme.income_basis):,}".replace(",", "."),
-            "budget": f"{programme.budget:,}".replace(",", ".") if programme.budget else "",
+            "income_basis": thousands(programme.income_basis),
+            "budget": thousands(programme.budget) if programme.budget else "",
             "budget_source": programme.budget_source,
             "budget_line": programme.budget_line,
         }
@@ -189,8 +190,8 @@ class ContributionRateForm(forms.Form):
     )
     lower_bound = RupiahField(label=_lazy("Penghasilan mulai"))
     income_basis = RupiahField(label=_lazy("Dasar penghasilan"))
-    jkk_rate = forms.CharField(label=_lazy("Tarif JKK (%)"), max_length=10, initial="1")
-    jkm_amount = RupiahField(label=_lazy("Iuran JKM sebulan"), initial="6.800")
+    jkk_rate = forms.CharField(label=_lazy("Tarif JKK (%)"), max_length=10)
+    jkm_amount = RupiahField(label=_lazy("Iuran JKM sebulan"))
     legal_basis = forms.CharField(label=_lazy("Dasar hukum"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -241,7 +242,9 @@ class PlannerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["anggaran"].help_text = _lazy("Misalnya 1.008.000.000, Rp1.008.000.000 atau 1,008 miliar.")
         self.fields["bulan"].help_text = _lazy("1 sampai 12; kosong berarti 12 bulan.")
-        self.fields["penghasilan"].help_text = _lazy("Kosong berarti Rp1.000.000, dasar terendah BPU.")
+        self.fields["penghasilan"].help_text = _lazy(
+            "Kosong berarti dasar penghasilan terendah dalam tabel iuran yang berlaku."
+        )
         self.fields["tanggal"].help_text = _lazy("Kosong berarti hari ini.")
 
     def clean_bulan(self) -> int:
@@ -252,9 +255,10 @@ class PlannerForm(forms.Form):
             raise forms.ValidationError(_("Lama perlindungan 1 sampai 12 bulan."))
         return int(months)
 
-    def clean_penghasilan(self) -> int:
+    def clean_penghasilan(self) -> int | None:
+        """None when left blank: the planner then takes the lowest basis of the table in force on the date."""
         income = self.cleaned_data.get("penghasilan")
-        return 1_000_000 if income is None else int(income)
+        return None if income is None else int(income)
 
     def clean_tanggal(self) -> date | None:
         on = self.cleaned_data.get("tanggal")

@@ -21,6 +21,12 @@ class Bracket:
     jkk_rate: Decimal
     jkm_amount: Decimal
 
+    def contribution(self) -> Contribution:
+        """What one person on this bracket pays a month: JKK a rate of the income basis, JKM a flat amount."""
+        return Contribution(
+            income_basis=self.income_basis, jkk=rupiah(self.income_basis * self.jkk_rate), jkm=self.jkm_amount
+        )
+
 
 @dataclass(frozen=True)
 class Contribution:
@@ -39,6 +45,12 @@ class NoRates(ValueError):
 
 def rupiah(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def thousands(number: int | Decimal) -> str:
+    """5000 -> 5.000: the Indonesian way of grouping digits (whole numbers; Decimals are rounded)."""
+    whole = int(rupiah(number)) if isinstance(number, Decimal) else number
+    return f"{whole:,}".replace(",", ".")
 
 
 def brackets_in_force(brackets: Sequence[Bracket], on: date) -> list[Bracket]:
@@ -62,8 +74,7 @@ def bracket_for(income: Decimal, brackets: Sequence[Bracket], on: date) -> Brack
 
 
 def monthly_contribution(income: Decimal, brackets: Sequence[Bracket], on: date) -> Contribution:
-    row = bracket_for(income, brackets, on)
-    return Contribution(income_basis=row.income_basis, jkk=rupiah(row.income_basis * row.jkk_rate), jkm=row.jkm_amount)
+    return bracket_for(income, brackets, on).contribution()
 
 
 def budget_needed(*, people: int, months: int, monthly: Decimal) -> Decimal:
@@ -87,3 +98,45 @@ def months_between(starts: date, ends: date) -> int:
     if ends < starts:
         return 0
     return (ends.year - starts.year) * 12 + ends.month - starts.month + 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The budget planner's figures for one monthly contribution. `covered` (with what they cost and what is
+    left of the budget) is None without a budget or when the contribution is zero; `needed` is None without a
+    number of people."""
+
+    monthly: Decimal
+    months: int
+    per_person: Decimal  # one person for `months` months
+    budget: Decimal | None = None
+    covered: int | None = None
+    covered_cost: Decimal | None = None
+    leftover: Decimal | None = None
+    people: int | None = None
+    needed: Decimal | None = None
+
+
+def plan(*, monthly: Decimal, months: int, budget: int | Decimal | None = None, people: int | None = None) -> Plan:
+    """From a budget, the people it covers for `months` months; from a number of people, the budget needed."""
+    if months <= 0:
+        raise ValueError("months must be positive")
+    covered = covered_cost = leftover = needed = None
+    amount = None if budget is None else Decimal(budget)
+    if amount is not None and monthly > 0:
+        covered = people_covered(budget=amount, months=months, monthly=monthly)
+        covered_cost = budget_needed(people=covered, months=months, monthly=monthly)
+        leftover = amount - covered_cost
+    if people is not None:
+        needed = budget_needed(people=people, months=months, monthly=monthly)
+    return Plan(
+        monthly=monthly,
+        months=months,
+        per_person=rupiah(monthly * months),
+        budget=amount,
+        covered=covered,
+        covered_cost=covered_cost,
+        leftover=leftover,
+        people=people,
+        needed=needed,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -11,7 +12,7 @@ from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, holidays_between, require
 from jaring.core.workdays import add_working_days
 from jaring.programmes.models import ContributionRate, Programme, RejectionReason, SectorRoute
-from jaring.programmes.money import Bracket, Contribution, monthly_contribution
+from jaring.programmes.money import Bracket, brackets_in_force
 
 
 def default_verifying_agency(*, programme: Programme, sector: Sector) -> Agency | None:
@@ -75,6 +76,7 @@ def contribution_brackets() -> list[Bracket]:
     ]
 
 
-def programme_monthly_contribution(programme: Programme) -> Contribution:
-    """The monthly contribution of one participant of `programme`, by its income basis, at its cover start."""
-    return monthly_contribution(programme.income_basis, contribution_brackets(), programme.cover_start)
+def lowest_income_basis(on: date) -> Decimal:
+    """The income basis of the lowest bracket of the contribution table in force on `on`: the smallest basis
+    BPJS accepts, and what the planner and the API assume when no income is given. Raises money.NoRates."""
+    return brackets_in_force(contribution_brackets(), on)[0].income_basis

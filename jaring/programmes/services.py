@@ -13,7 +13,7 @@ from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import User
 from jaring.core.services import audit_record
 from jaring.programmes.models import BudgetSource, ContributionRate, Programme, RejectionReason, WaitlistKey
-from jaring.programmes.money import NoRates, monthly_contribution
+from jaring.programmes.money import NoRates, monthly_contribution, thousands
 from jaring.programmes.selectors import contribution_brackets
 
 # Reasons agencies gave in the letters they sent back in 2024-2025; a programme edits its own copy.
@@ -218,7 +218,7 @@ def contribution_rate_add(
         if ContributionRate.objects.filter(effective_from=effective_from, lower_bound=lower_bound).exists():
             raise DomainError(
                 _("Tabel yang berlaku sejak %(date)s sudah punya baris untuk penghasilan mulai Rp%(bound)s.")
-                % {"date": effective_from.strftime("%d-%m-%Y"), "bound": f"{lower_bound:,.0f}".replace(",", ".")},
+                % {"date": effective_from.strftime("%d-%m-%Y"), "bound": thousands(lower_bound)},
                 field="lower_bound",
             )
         rate = ContributionRate.objects.create(

@@ -577,6 +577,31 @@ def test_the_planner_uses_the_bracket_of_the_income_basis(programme_manager: Use
     assert "10 orang × 12 bulan × Rp21.800 = Rp2.616.000" in page.content.decode()
 
 
+def test_a_blank_income_is_the_lowest_basis_of_the_table_in_force(
+    programme_manager: User, client_for: ClientFor
+) -> None:
+    client = client_for(programme_manager)
+    assert 'value="1.000.000"' in client.get("/program/perencana/").content.decode()  # the seeded lowest row
+    page = client.get("/program/perencana/", {"kuota": "10", "tanggal": "2026-06-01"})
+    assert "10 orang × 12 bulan × Rp16.800 = Rp2.016.000" in page.content.decode()
+    # A later table (hypothetical figures) moves the lowest basis; the planner follows the table, not a constant.
+    ContributionRate.objects.create(
+        effective_from=date(2027, 1, 1), lower_bound=0, income_basis=1_200_000, jkm_amount=7_000, legal_basis="PP x"
+    )
+    page = client.get("/program/perencana/", {"kuota": "10", "tanggal": "2027-02-01"})
+    assert "10 orang × 12 bulan × Rp19.000 = Rp2.280.000" in page.content.decode()
+
+
+def test_a_table_that_costs_nothing_is_not_a_500(programme_manager: User, client_for: ClientFor) -> None:
+    ContributionRate.objects.create(
+        effective_from=date(2027, 1, 1), lower_bound=0, income_basis=1, jkm_amount=0, legal_basis="PP x"
+    )
+    page = client_for(programme_manager).get(
+        "/program/perencana/", {"anggaran": "1000000", "kuota": "3", "tanggal": "2027-02-01"}
+    )
+    assert page.status_code == 200 and "planner-covered" not in page.content.decode()
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -621,6 +646,11 @@ def test_the_table_shows_the_seeded_lowest_bracket(programme_manager: User, clie
     page = client_for(programme_manager).get("/program/tarif-iuran/").content.decode()
     assert "Rp1.000.000" in page and "Rp16.800" in page and "berlaku sekarang" in page
     assert "rate-form" not in page  # only administrators add rows
+
+
+def test_a_new_row_starts_from_the_table_in_force(system_administrator: User, client_for: ClientFor) -> None:
+    page = client_for(system_administrator).get("/program/tarif-iuran/").content.decode()
+    assert 'name="jkk_rate" value="1"' in page and 'name="jkm_amount" value="6.800"' in page
 
 
 def test_a_funders_administrator_may_not_edit_the_national_table(administrator: User, client_for: ClientFor) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jaring.allocation.services import month_start
 from jaring.core.models import User
-from jaring.programmes.models import Programme
+from jaring.programmes.models import ContributionRate, Programme
 from jaring.programmes.money import months_between
 from jaring.registry.models import Application
 from jaring.verification.services import applications_approve
@@ -147,6 +147,28 @@ def test_the_planner_gives_penajams_figures(dashboard: Partner) -> None:
     body = dashboard.get("/api/v1/programmes/planner", {"budget": "Rp1.008.000.000"}).json()
     assert body["people_covered"] == 5000 and body["months"] == 12
     assert body["budget_needed"] is None
+
+
+def test_a_blank_income_is_the_lowest_basis_of_the_table_in_force(dashboard: Partner) -> None:
+    # A later table (hypothetical figures) moves the lowest basis: the default follows the table.
+    ContributionRate.objects.create(
+        effective_from=date(2027, 1, 1), lower_bound=0, income_basis=1_200_000, jkm_amount=7_000, legal_basis="PP x"
+    )
+    body = dashboard.get("/api/v1/programmes/contribution", {"on": "2027-02-01"}).json()
+    assert body["income"] == 1_200_000 and body["contribution"]["total"] == 19_000
+    body = dashboard.get("/api/v1/programmes/planner", {"quota": 10, "on": "2027-02-01"}).json()
+    assert body["income_basis"] == 1_200_000 and body["budget_needed"] == 2_280_000
+    body = dashboard.get("/api/v1/programmes/planner", {"quota": 10, "on": "2026-06-01"}).json()
+    assert body["income_basis"] == 1_000_000 and body["budget_needed"] == 2_016_000
+
+
+def test_a_table_that_costs_nothing_covers_no_one_rather_than_failing(dashboard: Partner) -> None:
+    ContributionRate.objects.create(
+        effective_from=date(2027, 1, 1), lower_bound=0, income_basis=1, jkm_amount=0, legal_basis="PP x"
+    )
+    response = dashboard.get("/api/v1/programmes/planner", {"budget": "1000000", "quota": 3, "on": "2027-02-01"})
+    assert response.status_code == 200
+    assert response.json()["people_covered"] is None and response.json()["budget_needed"] == 0
 
 
 @pytest.mark.parametrize(
