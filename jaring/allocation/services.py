@@ -257,9 +257,17 @@ def programme_quota_set(*, programme: Programme, quota: int, actor: User | str |
 # -- ending and handing over ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlaceEnded:
+    """The ended place and the applications the waitlist admitted into the place it freed (possibly none)."""
+
+    place: Place
+    admitted: list[Application]
+
+
 def place_end(
     *, place: Place, reason: str, on: date, actor: User | str | None, note: str = "", admit_next: bool = True
-) -> Place:
+) -> PlaceEnded:
     """End a place at the end of the month of `on` (withdrawal, death, moving away...): the application is
     closed with the reason, and the freed place goes to the next on the waitlist."""
     if reason not in EndReason.values:
@@ -284,10 +292,9 @@ def place_end(
         records = _move([application], Transition.WITHDRAW, reason=label if not note else f"{label}: {note}", now=now)
         records.append(("place.end", locked, {"reason": reason, "ends": ends.isoformat(), "note": note}))
         audit_records_many(actor=actor, records=records)
-        if admit_next:
-            waitlist_admit(programme=locked.programme, actor=actor)
+        admitted = waitlist_admit(programme=locked.programme, actor=actor) if admit_next else []
     place.refresh_from_db()
-    return place
+    return PlaceEnded(place=place, admitted=admitted)
 
 
 def place_hand_over(*, place: Place, to_application: Application, from_month: date, actor: User | str | None) -> Place:

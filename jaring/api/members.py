@@ -7,7 +7,6 @@ person unknown everywhere. Every answer that names a person is recorded in the a
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -26,14 +25,12 @@ from jaring.core.errors import NotFound
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
 from jaring.core.services import access_log_write
-from jaring.core.validation import Invalid, parse_nik
+from jaring.core.validation import Invalid, parse_kpj, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.enrolment.selectors import memberships_of_person_at_funder
 from jaring.registry.models import mask_nik
 
 router = Router(tags=["members"])
-
-KPJ = re.compile(r"\d{11}")
 
 
 class LookupIn(Schema):
@@ -96,7 +93,7 @@ def _refuse(errors: dict[str, list[str]]) -> Unprocessable:
 def _criteria(payload: LookupIn) -> tuple[str, str]:
     """The NIK or the KPJ asked for, exactly one of them, checked; 422 naming the field otherwise."""
     nik = (payload.nik or "").strip()
-    kpj = "".join((payload.kpj or "").split())
+    kpj = (payload.kpj or "").strip()
     if nik and kpj:
         message = _("Kirim salah satu saja: nik atau kpj.")
         raise _refuse({"nik": [message], "kpj": [message]})
@@ -108,9 +105,10 @@ def _criteria(payload: LookupIn) -> tuple[str, str]:
             return parse_nik(nik), ""
         except Invalid as exc:
             raise _refuse({"nik": [exc.error.problem]}) from None
-    if not KPJ.fullmatch(kpj):
-        raise _refuse({"kpj": [_("KPJ harus 11 angka nomor peserta BPJS Ketenagakerjaan.")]})
-    return "", kpj
+    try:
+        return "", parse_kpj(kpj)
+    except Invalid as exc:
+        raise _refuse({"kpj": [exc.error.problem]}) from None
 
 
 def _actor(token: ApiToken) -> str:

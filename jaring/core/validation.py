@@ -468,3 +468,26 @@ _HEADER_NOISE = re.compile(r"[\s._\-\ufeff]+")
 def normalise_header(name: str) -> str:
     """Header names compared as the spec says: `Tanggal Lahir`, `TANGGAL_LAHIR`, `tanggal-lahir` are one column."""
     return _HEADER_NOISE.sub("", name).lower()
+
+
+_KPJ_NOISE = re.compile(r"[\s.\-]+")
+
+
+def parse_kpj(value: object, *, field: str = "kpj") -> str:
+    """A BPJS Ketenagakerjaan membership number: 11 digits (spaces, dots and dashes removed; a spreadsheet
+    number is read exactly), or "" when empty (a list may carry NIKs only)."""
+    if _is_empty(value):
+        return ""
+    if _is_number(value):
+        # 11 digits fit a spreadsheet number exactly; only a fraction or a wrong length is refused.
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number) or not number.is_integer():
+            raise _refuse(field, _("KPJ harus 11 angka."))
+        text = str(int(number))
+    else:
+        text = _KPJ_NOISE.sub("", str(value))
+    if not text.isascii() or not text.isdigit():
+        raise _refuse(field, _("KPJ hanya boleh berisi angka; tulis 11 angka nomor peserta BPJS Ketenagakerjaan."))
+    if len(text) != 11:
+        raise _refuse(field, _("KPJ harus 11 angka; tertulis %(count)s angka.") % {"count": len(text)})
+    return text

@@ -15,8 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from numbers import Number
@@ -31,7 +29,7 @@ from jaring.core.models import Funder, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, filter_by_funder, scope_of
 from jaring.core.services import audit_record
-from jaring.core.validation import Invalid, normalise_header, parse_nik
+from jaring.core.validation import Invalid, normalise_header, parse_kpj, parse_nik
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 
 # A branch's list for a whole city is tens of thousands of rows, a few MB; anything far larger is a wrong file.
@@ -65,8 +63,6 @@ STATUS_VALUES: dict[str, str] = {
     "notactive": _I,
 }
 
-_KPJ_NOISE = re.compile(r"[\s.\-]+")
-_DIGITS = re.compile(r"[0-9]+")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An XLSX saved with a password is an OLE compound file holding an "EncryptedPackage" stream.
@@ -202,22 +198,11 @@ def _nik(value: object) -> str:
 
 
 def _kpj(value: object) -> str:
-    """11 digits, or "" when the cell is empty (a list may carry NIKs only)."""
-    if _is_empty(value):
-        return ""
-    if _is_number(value):
-        # 11 digits fit a spreadsheet number exactly; only a fraction or a wrong length is refused.
-        number = float(value)  # type: ignore[arg-type]
-        if not math.isfinite(number) or not number.is_integer():
-            raise ValueError(_("KPJ harus 11 angka."))
-        text = str(int(number))
-    else:
-        text = _KPJ_NOISE.sub("", str(value))
-    if not _DIGITS.fullmatch(text):
-        raise ValueError(_("KPJ hanya boleh berisi angka; tulis 11 angka nomor peserta BPJS Ketenagakerjaan."))
-    if len(text) != 11:
-        raise ValueError(_("KPJ harus 11 angka; tertulis %(count)s angka.") % {"count": len(text)})
-    return text
+    """11 digits, or "" when the cell is empty (a list may carry NIKs only); ValueError with the reason."""
+    try:
+        return parse_kpj(value)
+    except Invalid as exc:
+        raise ValueError(exc.error.problem) from None
 
 
 def _segment(value: object) -> str:

@@ -18,17 +18,14 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.errors import DomainError
 from jaring.core.models import User
-from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record
-from jaring.core.validation import Invalid, normalise_header, parse_date, parse_nik
+from jaring.core.validation import Invalid, normalise_header, parse_date, parse_kpj, parse_nik
 from jaring.eligibility.participants import COLUMNS as PARTICIPANT_COLUMNS
 from jaring.eligibility.participants import MAX_FILE_BYTES, Problem, read_table
-from jaring.eligibility.participants import _kpj as parse_kpj
 from jaring.enrolment.models import ResponseImport
-from jaring.enrolment.services import Answer, batch_answers_apply
+from jaring.enrolment.services import Answer, batch_answers_apply, check_may_exchange
 from jaring.programmes.models import Programme
 
 __all__ = ["MAX_FILE_BYTES", "ParsedAnswer", "Problem", "answer_import", "parse_answer"]
@@ -202,8 +199,8 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
         else:
             try:
                 row.kpj = parse_kpj(kpj_value)
-            except ValueError as exc:
-                problem("kpj", str(exc))
+            except Invalid as exc:
+                problem("kpj", exc.error.problem)
         reason = cell(cells, "reason")
         row.reason = "" if _is_empty(reason) else " ".join(str(reason).split())[:REASON_MAX]
         starts = cell(cells, "starts")
@@ -262,14 +259,6 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
 # -- applying it -----------------------------------------------------------------------------------------
 
 
-def _check_may_exchange(actor: User | str | None, programme: Programme) -> None:
-    if not isinstance(actor, User):
-        return  # the command line or the system
-    scope = require(actor, Capability.EXCHANGE_WITH_BPJS)
-    if not scope.everything and scope.funder != programme.funder_id:
-        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
-
-
 def _within_cover(parsed: ParsedAnswer, programme: Programme) -> ParsedAnswer:
     """A start date after the programme's cover ends is a typo (a wrong year): such rows become problems.
     A date before the cover starts is fine, the membership starts with the place."""
@@ -317,7 +306,7 @@ def answer_import(
     and the bad ones listed. Rows whose NIK waits in no open batch of the programme are listed too, never
     dropped silently; rows answered the same way before are counted as unchanged.
     """
-    _check_may_exchange(actor, programme)
+    check_may_exchange(actor, programme)
     parsed = _within_cover(parse_answer(file_name=file_name, content=content), programme)
     refused = bool(parsed.problems) and (not apply_sound_rows or not parsed.rows)
     problems: list[dict[str, object]] = [

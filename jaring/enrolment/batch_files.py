@@ -29,8 +29,13 @@ CSV_DELIMITER = ";"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def headers_for(columns: list[str]) -> list[str]:
+    """The file's header row for these column keys (what the branch reads, and what its answer echoes)."""
+    return [COLUMNS[key].header if key in COLUMNS else key.upper() for key in columns]
+
+
 def headers_of(batch: Batch) -> list[str]:
-    return [COLUMNS[key].header if key in COLUMNS else key.upper() for key in batch.columns]
+    return headers_for(batch.columns)
 
 
 def _text_positions(batch: Batch) -> set[int]:

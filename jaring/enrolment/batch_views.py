@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,11 +28,16 @@ from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, require
 from jaring.core.services import access_log_write
 from jaring.enrolment.answers import MAX_FILE_BYTES, answer_import
-from jaring.enrolment.batch_files import batch_download_log, batch_file
+from jaring.enrolment.batch_files import batch_download_log, batch_file, headers_for, headers_of
 from jaring.enrolment.batch_forms import AnswerUploadForm, BatchCreateForm, ColumnTemplateForm
-from jaring.enrolment.columns import COLUMNS
 from jaring.enrolment.models import Batch, BatchMember, ResponseImport
-from jaring.enrolment.services import batch_create, column_template_of, column_template_set, places_ready_for_batch
+from jaring.enrolment.services import (
+    BatchMadeMeanwhile,
+    batch_create,
+    column_template_of,
+    column_template_set,
+    places_ready_for_batch,
+)
 from jaring.programmes.models import Programme
 from jaring.registry.models import mask_nik
 
@@ -103,7 +107,7 @@ def _index_page(
         "ready": places_ready_for_batch(programme).count(),
         "create_form": BatchCreateForm(initial={"seen": len(batches)}),
         "columns_form": columns_form or ColumnTemplateForm(current=current),
-        "current_headers": [COLUMNS[key].header for key in current if key in COLUMNS],
+        "current_headers": headers_for(current),
         "current_tab": "batches",
     }
     return render(request, "enrolment/batch_index.html", context, status=status)
@@ -130,22 +134,17 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("batches:index", code=programme.code)
     seen = form.cleaned_data["seen"]
     try:
-        with transaction.atomic():
-            # The programme row is the lock: two clicks at once are decided one after the other.
-            Programme.objects.select_for_update().filter(pk=programme.pk).first()
-            made = Batch.objects.filter(programme=programme).order_by("-created_at", "-pk")
-            latest = made.first()
-            if made.count() != seen and latest is not None:
-                messages.warning(
-                    request,
-                    _(
-                        "Batch %(number)s baru saja dibuat (tombol mungkin ditekan dua kali); batch kedua tidak "
-                        "dibuat. Periksa batch ini, lalu buat batch baru dari halaman daftar bila masih perlu."
-                    )
-                    % {"number": latest.number},
-                )
-                return redirect("batches:detail", code=programme.code, number=latest.number)
-            batch = batch_create(programme=programme, actor=user)
+        batch = batch_create(programme=programme, actor=user, expected_batches=seen)
+    except BatchMadeMeanwhile as exc:
+        messages.warning(
+            request,
+            _(
+                "Batch %(number)s baru saja dibuat (tombol mungkin ditekan dua kali); batch kedua tidak "
+                "dibuat. Periksa batch ini, lalu buat batch baru dari halaman daftar bila masih perlu."
+            )
+            % {"number": exc.batch.number},
+        )
+        return redirect("batches:detail", code=programme.code, number=exc.batch.number)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("batches:index", code=programme.code)
@@ -210,7 +209,7 @@ def detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
         "page": page,
         "rows": rows,
         "counts": counts,
-        "headers": [COLUMNS[key].header if key in COLUMNS else key for key in batch.columns],
+        "headers": headers_of(batch),
         "current_tab": "batches",
     }
     return render(request, "enrolment/batch_detail.html", context)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from jaring.enrolment.card_tasks import (
     MAX_SELECTED,
-    KelurahanChoice,
+    active_member_kelurahans,
     card_kelurahans,
     member_batches,
-    member_kelurahans,
     memberships_by_kpj,
 )
+from jaring.enrolment.selectors import KelurahanChoice
 from jaring.programmes.models import Programme
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -59,7 +59,7 @@ class CardPrintForm(forms.Form):
         self.programme = programme
         kelurahan = self.fields["kelurahan"]
         assert isinstance(kelurahan, forms.ChoiceField)
-        kelurahan.choices = [("", "—")] + [(k.code, _kelurahan_label(k)) for k in member_kelurahans(programme)]
+        kelurahan.choices = [("", "—")] + [(k.code, _kelurahan_label(k)) for k in active_member_kelurahans(programme)]
         batch = self.fields["batch"]
         assert isinstance(batch, forms.ChoiceField)
         batch.choices = [("", "—")] + [

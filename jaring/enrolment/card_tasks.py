@@ -12,7 +12,7 @@ MANAGE_PROGRAMMES), for their own funder's programmes; another funder's programm
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ from jaring.core.selectors import Scope, filter_by_funder, scope_of
 from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
 from jaring.enrolment.cards import cards_pdf, pages_for, public_base_url
 from jaring.enrolment.models import Batch, BatchMember, Card, CardPrint, Membership
-from jaring.enrolment.services import cards_issue
+from jaring.enrolment.selectors import MEMBER_KELURAHAN, KelurahanChoice, kelurahans_with, member_kelurahans
+from jaring.enrolment.services import cards_issue, check_may_exchange
 from jaring.programmes.models import Programme
 
 CARD_DIR = "cards"
@@ -58,14 +59,6 @@ def card_programme_of(user: User, code: str) -> Programme:
     if programme is None:
         raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
     return programme
-
-
-def _check(actor: User | str | None, programme: Programme) -> None:
-    if not isinstance(actor, User):
-        return  # the system, a command run by the operator
-    scope = card_scope(actor)
-    if not scope.everything and scope.funder != programme.funder_id:
-        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
 
 
 # -- what to print -----------------------------------------------------------------------------------------
@@ -106,20 +99,30 @@ def selection_memberships(programme: Programme, selection: dict[str, Any]) -> Qu
             application__batch_members__outcome=BatchMember.Outcome.ACCEPTED,
         )
     elif "kelurahan" in selection:
-        qs = qs.filter(person__kelurahan_id=selection["kelurahan"])
+        qs = qs.filter(**{f"{MEMBER_KELURAHAN}_id": selection["kelurahan"]})
     else:
         qs = qs.filter(pk__in=selection["ids"])
-    return qs.select_related("person", "programme__funder").order_by("person__kelurahan_id", "person__name", "pk")
+    return qs.select_related("person", "programme__funder").order_by(f"{MEMBER_KELURAHAN}_id", "person__name", "pk")
 
 
-def selection_label(selection: dict[str, Any], *, regions: dict[str, str] | None = None) -> str:
-    if "batch" in selection:
-        return _("Batch %(number)s") % {"number": selection["batch"]}
-    if "kelurahan" in selection:
-        code = selection["kelurahan"]
-        name = (regions or {}).get(code) or Region.objects.filter(code=code).values_list("name", flat=True).first()
-        return _("Kelurahan %(name)s") % {"name": name or code}
-    return _("%(count)s peserta pilihan") % {"count": len(selection.get("ids", []))}
+def selection_labels(selections: Sequence[dict[str, Any]]) -> list[str]:
+    """What each selection printed, for the pages: one query for all the kelurahan names, whatever the count."""
+    codes = {s["kelurahan"] for s in selections if "kelurahan" in s}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    labels = []
+    for selection in selections:
+        if "batch" in selection:
+            labels.append(_("Batch %(number)s") % {"number": selection["batch"]})
+        elif "kelurahan" in selection:
+            code = selection["kelurahan"]
+            labels.append(_("Kelurahan %(name)s") % {"name": names.get(code) or code})
+        else:
+            labels.append(_("%(count)s peserta pilihan") % {"count": len(selection.get("ids", []))})
+    return labels
+
+
+def selection_label(selection: dict[str, Any]) -> str:
+    return selection_labels([selection])[0]
 
 
 # -- printing ----------------------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ class PrintRunning(Conflict):
 
 def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: User) -> CardPrint:
     """Issue a new card for every active member of the selection and queue their PDF."""
-    _check(actor, programme)
+    check_may_exchange(actor, programme)
     selection = selection_clean(selection)
     if "batch" in selection and not Batch.objects.filter(programme=programme, number=selection["batch"]).exists():
         message = _("Batch %(number)s tidak ada di program ini.") % {"number": selection["batch"]}
@@ -196,7 +199,7 @@ def card_print_run(card_print: CardPrint) -> Path:
     job = card_print.job
     cards = list(
         card_print.cards.select_related("membership__person", "membership__programme__funder").order_by(
-            "membership__person__kelurahan_id", "membership__person__name", "pk"
+            f"membership__{MEMBER_KELURAHAN}_id", "membership__person__name", "pk"
         )
     )
     job_start(job=job, total=len(cards))
@@ -254,41 +257,14 @@ def card_print_of(programme: Programme, pk: int) -> CardPrint:
 # -- choices for the pages ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KelurahanChoice:
-    code: str
-    name: str
-    kecamatan: str
-    count: int
-
-
-def _kelurahan_choices(rows: Iterable[dict[str, Any]], key: str) -> list[KelurahanChoice]:
-    counts = {row[key]: row["n"] for row in rows}
-    regions = Region.objects.filter(code__in=counts).select_related("parent")
-    return sorted(
-        (KelurahanChoice(r.code, r.name, r.parent.name if r.parent else "", counts[r.code]) for r in regions),
-        key=lambda k: (k.kecamatan, k.name),
-    )
-
-
-def member_kelurahans(programme: Programme) -> list[KelurahanChoice]:
+def active_member_kelurahans(programme: Programme) -> list[KelurahanChoice]:
     """Kelurahan with active members of the programme, and how many."""
-    rows = (
-        Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE)
-        .values("person__kelurahan_id")
-        .annotate(n=Count("id"))
-    )
-    return _kelurahan_choices(rows, "person__kelurahan_id")
+    return member_kelurahans(programme, active=True)
 
 
 def card_kelurahans(programme: Programme) -> list[KelurahanChoice]:
     """Kelurahan with printed cards of the programme, and how many."""
-    rows = (
-        Card.objects.filter(membership__programme=programme)
-        .values("membership__person__kelurahan_id")
-        .annotate(n=Count("id"))
-    )
-    return _kelurahan_choices(rows, "membership__person__kelurahan_id")
+    return kelurahans_with(Card.objects.filter(membership__programme=programme), f"membership__{MEMBER_KELURAHAN}")
 
 
 def member_batches(programme: Programme) -> list[tuple[str, int]]:
@@ -325,7 +301,7 @@ def cards_to_hand_over(
     qs = Card.objects.filter(membership__programme=programme).select_related("membership")
     if kelurahan is not None:
         newest: dict[int, Card] = {}
-        for card in qs.filter(membership__person__kelurahan_id=kelurahan).order_by("-issued_at", "-id"):
+        for card in qs.filter(**{f"membership__{MEMBER_KELURAHAN}_id": kelurahan}).order_by("-issued_at", "-id"):
             newest.setdefault(card.membership_id, card)
         return list(newest.values()), []
     wanted = sorted(set(ids))
@@ -350,18 +326,14 @@ class HandoverRow:
 
 def handover_report(programme: Programme) -> list[HandoverRow]:
     """Per kelurahan: active members, cards printed, handed over and not yet handed over."""
+    card_key = f"membership__{MEMBER_KELURAHAN}_id"
     cards = {
-        row["membership__person__kelurahan_id"]: row
+        row[card_key]: row
         for row in Card.objects.filter(membership__programme=programme)
-        .values("membership__person__kelurahan_id")
+        .values(card_key)
         .annotate(printed=Count("id"), handed=Count("id", filter=Q(handed_on__isnull=False)))
     }
-    members = dict(
-        Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE)
-        .values("person__kelurahan_id")
-        .annotate(n=Count("id"))
-        .values_list("person__kelurahan_id", "n")
-    )
+    members = {k.code: k.count for k in member_kelurahans(programme, active=True)}
     codes = set(cards) | set(members)
     regions = {r.code: r for r in Region.objects.filter(code__in=codes).select_related("parent")}
     rows = []

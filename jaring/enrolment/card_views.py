@@ -40,6 +40,7 @@ from jaring.enrolment.card_tasks import (
     cards_to_hand_over,
     handover_report,
     selection_label,
+    selection_labels,
 )
 from jaring.enrolment.models import CardPrint
 from jaring.enrolment.services import Handover, card_from_token, card_is_valid, cards_hand_over
@@ -55,9 +56,11 @@ def _officer(request: HttpRequest) -> User:
 
 
 def _print_rows(prints: Any) -> list[dict[str, Any]]:
+    prints = list(prints)
+    labels = selection_labels([p.selection for p in prints])
     return [
-        {"print": p, "label": selection_label(p.selection), "ready": p.job.status == Job.Status.DONE and bool(p.file)}
-        for p in prints
+        {"print": p, "label": label, "ready": p.job.status == Job.Status.DONE and bool(p.file)}
+        for p, label in zip(prints, labels, strict=True)
     ]
 
 
@@ -222,7 +225,7 @@ def _today() -> date:
 
 def _card_checks_per_hour() -> int:
     # A hand-over ceremony scans many cards from one village network: more than a status check allows.
-    return int(getattr(settings, "PUBLIC_CARD_CHECKS_PER_HOUR", 600))
+    return settings.PUBLIC_CARD_CHECKS_PER_HOUR
 
 
 def _public(request: HttpRequest, context: dict[str, Any], *, status: int) -> HttpResponse:

@@ -16,6 +16,7 @@ from datetime import date
 
 import segno
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4
@@ -52,11 +53,11 @@ BOLD, REGULAR = "Helvetica-Bold", "Helvetica"
 
 def public_base_url() -> str:
     """Where the public check page lives, as printed in every QR (no trailing slash)."""
-    return str(getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return settings.PUBLIC_BASE_URL.rstrip("/")
 
 
 def card_check_url(card: Card, *, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/kartu/{card_token(card)}/"
+    return base_url.rstrip("/") + reverse("card_check:check", kwargs={"token": card_token(card)})
 
 
 def pages_for(count: int) -> int:

@@ -25,8 +25,8 @@ class DateInput(forms.DateInput):
 
 
 def _clean_text(value: str) -> str:
-    # PostgreSQL refuses NUL in text; no note needs one.
-    return " ".join(value.replace("\x00", "").split())
+    # Whitespace runs collapse to one space (a NUL never arrives: RefuseNulCharacters answers 400 first).
+    return " ".join(value.split())
 
 
 class LifecycleForm(forms.Form):

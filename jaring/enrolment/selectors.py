@@ -7,17 +7,19 @@ applications for their agency; membership is none of their business, so they are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jaring.allocation.models import EndReason, Place
 from jaring.core.errors import NotFound, PermissionDenied
-from jaring.core.models import User
+from jaring.core.models import Region, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, scope_of
 from jaring.enrolment.models import BatchMember, Card, Membership, MembershipEvent, ReverificationCampaign
@@ -66,7 +68,7 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
 
 def programme_of(user: User, code: str) -> Programme:
     """A programme whose members the officer may read; NotFound otherwise, so codes cannot be probed."""
-    programme = programmes_visible_to(user).filter(code=code.replace("\x00", "")[:30]).first()
+    programme = programmes_visible_to(user).filter(code=code[:30]).first()
     if programme is None:
         raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
     return programme
@@ -120,7 +122,7 @@ def memberships_visible_to(
         qs = qs.filter(status=status)
     if kelurahan:
         qs = qs.filter(application__kelurahan_id=kelurahan)
-    query = query.replace("\x00", "").strip()[:QUERY_MAX]
+    query = query.strip()[:QUERY_MAX]
     if query:
         digits = "".join(query.split())
         if digits.isdigit():
@@ -134,7 +136,18 @@ def membership_for(user: User, pk: int) -> Membership:
     """One membership the officer may read; NotFound (not 403) outside their scope, so ids cannot be probed."""
     membership = (
         memberships_visible_to(user)
-        .select_related("place", "person__kelurahan", "person__sector", "application__sector")
+        .select_related(
+            "place__programme",
+            "person__kelurahan",
+            "person__sector",
+            "application__sector",
+            "application__rule_version",
+            "application__created_by",
+        )
+        .prefetch_related(
+            Prefetch("application__decisions", queryset=_DECISIONS),
+            Prefetch("cards", queryset=Card.objects.order_by("issued_at", "id")),
+        )
         .filter(pk=pk)
         .first()
     )
@@ -143,15 +156,44 @@ def membership_for(user: User, pk: int) -> Membership:
     return membership
 
 
+@dataclass(frozen=True)
+class KelurahanChoice:
+    code: str
+    name: str
+    kecamatan: str
+    count: int
+
+
+# A member's kelurahan is their application's: the one they were registered and judged in, which also decides
+# a kelurahan operator's scope. Lists, filters, card prints, hand-overs and the report all count by it.
+MEMBER_KELURAHAN = "application__kelurahan"
+
+
+def kelurahans_with(rows: QuerySet[Any], path: str = MEMBER_KELURAHAN) -> list[KelurahanChoice]:
+    """Kelurahan of `rows` (memberships, or anything reaching one through `path`) with how many rows each,
+    by kecamatan then name."""
+    counts = dict(rows.order_by().values(f"{path}_id").annotate(n=Count("id")).values_list(f"{path}_id", "n"))
+    regions = Region.objects.filter(code__in=[c for c in counts if c]).select_related("parent")
+    return sorted(
+        (KelurahanChoice(r.code, r.name, r.parent.name if r.parent else "", counts[r.code]) for r in regions),
+        key=lambda k: (k.kecamatan, k.name),
+    )
+
+
+def member_kelurahans(programme: Programme, *, user: User | None = None, active: bool = False) -> list[KelurahanChoice]:
+    """Kelurahan with members of the programme (only active ones with `active`; within the officer's scope
+    when `user` is given), and how many."""
+    qs = Membership.objects.filter(programme=programme)
+    if active:
+        qs = qs.filter(status=Membership.Status.ACTIVE)
+    if user is not None:
+        qs = _scoped(qs, members_scope(user))
+    return kelurahans_with(qs)
+
+
 def kelurahan_choices(programme: Programme, user: User) -> list[tuple[str, str]]:
     """Kelurahan that have members in the programme (within the officer's scope), for the list's filter."""
-    rows = (
-        _scoped(Membership.objects.filter(programme=programme), members_scope(user))
-        .values_list("application__kelurahan_id", "application__kelurahan__name")
-        .distinct()
-        .order_by("application__kelurahan__name")
-    )
-    return [(code, name) for code, name in rows]
+    return [(k.code, k.name) for k in member_kelurahans(programme, user=user)]
 
 
 def reverification_targets(programme: Programme) -> QuerySet[Programme]:
@@ -179,8 +221,11 @@ class Step:
     effective: date | None = None
 
 
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+_DECISIONS = Decision.objects.select_related("agency", "reason").order_by("decided_at", "id")
+
+
+def _prefetched(instance: Any, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
 
 
 def _application_steps(application: Application, *, renewal: bool = False) -> list[Step]:
@@ -229,7 +274,12 @@ def _application_steps(application: Application, *, renewal: bool = False) -> li
             )
         )
     decision: Decision
-    for decision in application.decisions.select_related("agency", "reason").order_by("decided_at", "id"):
+    decisions = (
+        application.decisions.all()
+        if _prefetched(application, "decisions")
+        else _DECISIONS.filter(application=application)
+    )
+    for decision in decisions:
         details = []
         if decision.reason:
             details.append(_("Alasan: %(reason)s") % {"reason": decision.reason.label})
@@ -342,7 +392,7 @@ def _membership_steps(membership: Membership) -> list[Step]:
             )
         )
     card: Card
-    for card in membership.cards.order_by("issued_at", "id"):
+    for card in cards_of(membership):
         steps.append(
             Step(
                 at=card.issued_at,
@@ -369,6 +419,13 @@ def _membership_steps(membership: Membership) -> list[Step]:
     return steps
 
 
+def cards_of(membership: Membership) -> list[Card]:
+    """The member's cards, oldest first (prefetched by membership_for)."""
+    if _prefetched(membership, "cards"):
+        return list(membership.cards.all())
+    return list(membership.cards.order_by("issued_at", "id"))
+
+
 def renewals_of(membership: Membership) -> QuerySet[Application]:
     """The member's applications to the same funder's later programmes made by a re-verification."""
     return (
@@ -379,23 +436,20 @@ def renewals_of(membership: Membership) -> QuerySet[Application]:
             channel=Channel.RENEWAL,
         )
         .select_related("programme", "rule_version", "created_by")
+        .prefetch_related(Prefetch("decisions", queryset=_DECISIONS))
         .order_by("programme__year", "created_at")
     )
 
 
-def member_history(membership: Membership) -> list[Step]:
+def member_history(membership: Membership, *, renewals: Sequence[Application] | None = None) -> list[Step]:
     """Everything that happened to the member, oldest first: the application and its automatic assessment, the
     agencies' decisions, the place, each batch sent to BPJS and the branch's answer, every membership change,
-    cards printed and handed over, and next year's renewal with its assessment and decisions."""
-    application = (
-        Application.objects.select_related("programme", "rule_version", "created_by")
-        .filter(pk=membership.application_id)
-        .get()
-    )
-    place = Place.objects.select_related("programme").get(pk=membership.place_id)
-    steps = _application_steps(application) + _place_steps(place) + _batch_steps(application)
+    cards printed and handed over, and next year's renewal with its assessment and decisions. Reads what
+    membership_for loaded; `renewals` are renewals_of(membership) when the caller has them already."""
+    application = membership.application
+    steps = _application_steps(application) + _place_steps(membership.place) + _batch_steps(application)
     steps += _membership_steps(membership)
-    for renewal in renewals_of(membership):
+    for renewal in renewals_of(membership) if renewals is None else renewals:
         steps += _application_steps(renewal, renewal=True)
         steps.append(
             Step(

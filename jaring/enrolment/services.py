@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import place_end
@@ -19,7 +21,7 @@ from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Job, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
-from jaring.core.services import audit_record, audit_records_many, job_finish, job_progress, job_start
+from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
 from jaring.eligibility.selectors import income_ceiling_of
 from jaring.eligibility.services import rule_version_ensure
 from jaring.enrolment.columns import DEFAULT_COLUMNS, row_of
@@ -34,8 +36,8 @@ from jaring.enrolment.models import (
 )
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
-from jaring.registry.services import application_assess, application_create, application_transition
-from jaring.registry.states import ApplicationStatus, Transition
+from jaring.registry.services import application_create, application_submit
+from jaring.registry.states import ApplicationStatus, Transition, next_status
 
 S = ApplicationStatus
 CARD_SALT = "jaring.enrolment.card"
@@ -47,6 +49,19 @@ def _check_manager(actor: User | str | None, programme: Programme, capability: s
     scope = require(actor, capability)
     if not scope.everything and scope.funder != programme.funder_id:
         raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
+
+
+def check_may_exchange(actor: User | str | None, programme: Programme) -> None:
+    """May `actor` exchange data with BPJS for `programme` (batches, answers, cards, the membership
+    lifecycle)? PermissionDenied otherwise; the system and the operator's commands always may."""
+    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+
+
+def _check_may_exchange_all(actor: User | str | None, programme_ids: set[int]) -> None:
+    if not isinstance(actor, User) or not programme_ids:
+        return
+    for programme in Programme.objects.filter(pk__in=programme_ids):
+        check_may_exchange(actor, programme)
 
 
 def _label(actor: User | str | None) -> str:
@@ -99,11 +114,33 @@ def places_ready_for_batch(programme: Programme) -> QuerySet[Place]:
     )
 
 
-def batch_create(*, programme: Programme, actor: User | str | None, place_ids: Sequence[int] | None = None) -> Batch:
-    """Freeze the ready places (all, or those chosen) into a numbered batch for the BPJS branch."""
+class BatchMadeMeanwhile(Conflict):
+    """The officer saw fewer batches than there are now (a double click, or a colleague): none is made."""
+
+    def __init__(self, batch: Batch) -> None:
+        super().__init__(_("Batch %(number)s baru saja dibuat; batch kedua tidak dibuat.") % {"number": batch.number})
+        self.batch = batch
+
+
+def batch_create(
+    *,
+    programme: Programme,
+    actor: User | str | None,
+    place_ids: Sequence[int] | None = None,
+    expected_batches: int | None = None,
+) -> Batch:
+    """Freeze the ready places (all, or those chosen) into a numbered batch for the BPJS branch. With
+    `expected_batches` (how many batches the officer's page showed), BatchMadeMeanwhile when there are more by
+    now: two clicks of one button make one batch."""
     _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
     with transaction.atomic():
+        # The programme row is the lock: two clicks at once are decided one after the other.
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        if expected_batches is not None:
+            made = Batch.objects.filter(programme=locked).order_by("-created_at", "-pk")
+            latest = made.first()
+            if latest is not None and made.count() != expected_batches:
+                raise BatchMadeMeanwhile(latest)
         ready = places_ready_for_batch(locked)
         if place_ids is not None:
             ready = ready.filter(pk__in=list(place_ids))
@@ -174,17 +211,20 @@ class AnswerResult:
 def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], actor: User | str | None) -> AnswerResult:
     """Apply the branch's answers (already checked row by row by the file reader). Accepted people become
     active members with their KPJ; rejected ones go back to the owning office with BPJS's reason; rows that
-    match no one waiting are reported, never dropped; a row answered the same way before changes nothing."""
+    match no one waiting are reported, never dropped; a row answered the same way before changes nothing.
+    Set-based: the number of statements does not grow with the number of rows."""
     _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
     result = AnswerResult()
     now = timezone.now()
+    user = actor if isinstance(actor, User) else None
+    label = _label(actor)
     with transaction.atomic():
         niks = [a.nik for a in answers]
         waiting = {
             m.nik: m
             for m in BatchMember.objects.select_for_update(of=("self",))
             .filter(batch__programme=programme, open=True, nik__in=niks)
-            .select_related("place", "application", "person", "batch", "application__programme__funder")
+            .select_related("place", "application", "batch", "application__programme__funder")
         }
         answered = {
             m.nik: m
@@ -192,8 +232,12 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
                 "answered_at"
             )
         }
-        records: list[tuple[str, object, dict[str, object]]] = []
+        records: list[tuple[str, Any, dict[str, object]]] = []
         batches: set[int] = set()
+        members: list[BatchMember] = []
+        memberships: list[Membership] = []
+        enrolled: list[Application] = []
+        rejected: list[Application] = []
         for answer in answers:
             member = waiting.pop(answer.nik, None)
             if member is None:
@@ -211,36 +255,71 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
             member.open = False
             member.answered_at = now
             member.reason = answer.reason[:300]
+            application = member.application
             if answer.accepted:
                 member.outcome = BatchMember.Outcome.ACCEPTED
                 member.kpj = answer.kpj
-                _membership_open(member, kpj=answer.kpj, starts=answer.starts, actor=actor)
+                memberships.append(_membership_of(member, kpj=answer.kpj, starts=answer.starts))
+                to = next_status(application.status, Transition.ENROL)  # InvalidTransition if not approved
+                records.append(
+                    (
+                        f"application.{Transition.ENROL}",
+                        application,
+                        {"from": application.status, "to": to, "reason": "", "kpj": answer.kpj},
+                    )
+                )
+                application.status = to
+                application.status_reason = ""
+                application.status_changed_at = now
+                enrolled.append(application)
                 result.accepted += 1
             else:
                 member.outcome = BatchMember.Outcome.REJECTED
-                application = member.application
                 application.status_reason = _("Ditolak BPJS: %(reason)s") % {"reason": answer.reason or "-"}
-                application.save(update_fields=["status_reason"])
+                rejected.append(application)
                 records.append(
                     ("application.bpjs_reject", application, {"reason": answer.reason, "batch": member.batch.number})
                 )
                 result.rejected += 1
-            member.save(update_fields=["open", "answered_at", "reason", "outcome", "kpj"])
-        audit_records_many(actor=actor, records=records)  # type: ignore[arg-type]
-        for batch in Batch.objects.filter(pk__in=batches, status=Batch.Status.OPEN):
-            if not batch.members.filter(open=True).exists():
-                batch.status = Batch.Status.CLOSED
-                batch.closed_at = now
-                batch.save(update_fields=["status", "closed_at"])
+            members.append(member)
+        if enrolled:
+            moved = Application.objects.filter(pk__in=[a.pk for a in enrolled], status=S.APPROVED).update(
+                status=S.ENROLLED, status_reason="", status_changed_at=now
+            )
+            if moved != len(enrolled):  # changed meanwhile by someone else: apply nothing
+                raise Conflict(_("Sebagian pendaftaran baru saja berubah status. Muat ulang lalu impor lagi."))
+            created = Membership.objects.bulk_create(memberships)
+            MembershipEvent.objects.bulk_create(
+                MembershipEvent(
+                    membership=membership,
+                    from_status="",
+                    to_status=Membership.Status.ACTIVE,
+                    effective=membership.starts,
+                    reason="bpjs_accepted",
+                    note=_("KPJ %(kpj)s") % {"kpj": membership.kpj},
+                    actor=user,
+                    actor_label=label,
+                )
+                for membership in created
+            )
+        if rejected:
+            Application.objects.bulk_update(rejected, ["status_reason"], batch_size=500)
+        BatchMember.objects.bulk_update(members, ["open", "answered_at", "reason", "outcome", "kpj"], batch_size=500)
+        audit_records_many(actor=actor, records=records)
+        if batches:
+            still_open = BatchMember.objects.filter(batch_id__in=batches, open=True).values("batch_id")
+            Batch.objects.filter(pk__in=batches, status=Batch.Status.OPEN).exclude(pk__in=still_open).update(
+                status=Batch.Status.CLOSED, closed_at=now
+            )
         audit_record(actor=actor, action="programme.bpjs_answer", target=programme, data=result.as_dict())
     return result
 
 
-def _membership_open(member: BatchMember, *, kpj: str, starts: date | None, actor: User | str | None) -> Membership:
+def _membership_of(member: BatchMember, *, kpj: str, starts: date | None) -> Membership:
     place = member.place
     # Cover starts when BPJS says, but never before the place nor after it ends.
     begins = min(max(starts or place.starts, place.starts), place.ends)
-    membership = Membership.objects.create(
+    return Membership(
         programme_id=place.programme_id,
         person_id=member.person_id,
         application=member.application,
@@ -250,18 +329,6 @@ def _membership_open(member: BatchMember, *, kpj: str, starts: date | None, acto
         ends=place.ends,
         status_since=begins,
     )
-    MembershipEvent.objects.create(
-        membership=membership,
-        from_status="",
-        to_status=Membership.Status.ACTIVE,
-        effective=membership.starts,
-        reason="bpjs_accepted",
-        note=_("KPJ %(kpj)s") % {"kpj": kpj},
-        actor=actor if isinstance(actor, User) else None,
-        actor_label=_label(actor),
-    )
-    application_transition(application=member.application, transition=Transition.ENROL, actor=actor, data={"kpj": kpj})
-    return membership
 
 
 # -- lifecycle ---------------------------------------------------------------------------------------------
@@ -342,7 +409,7 @@ def membership_end(
         if effective < locked.starts:
             raise DomainError(_("Tanggal berakhir tidak boleh sebelum awal perlindungan."), field="effective")
         _event(locked, to=Membership.Status.ENDED, effective=effective, reason=reason, note=note, actor=actor)
-        place = place_end(place=locked.place, reason=reason, on=effective, actor=actor, note=note)
+        place = place_end(place=locked.place, reason=reason, on=effective, actor=actor, note=note).place
         locked.status = Membership.Status.ENDED
         locked.status_since = effective
         locked.end_reason = reason
@@ -379,7 +446,9 @@ def card_is_valid(card: Card, *, on: date | None = None) -> bool:
 
 
 def cards_issue(*, memberships: Sequence[Membership], actor: User | str | None) -> list[Card]:
-    """One new card per membership (a reprint supersedes nothing: every printed card stays checkable)."""
+    """One new card per membership (a reprint supersedes nothing: every printed card stays checkable). The
+    actor must exchange data with BPJS for every programme of these memberships."""
+    _check_may_exchange_all(actor, {m.programme_id for m in memberships})
     cards = Card.objects.bulk_create(Card(membership=m, valid_until=m.ends) for m in memberships)
     audit_records_many(
         actor=actor, records=[("card.issue", card, {"membership": card.membership_id}) for card in cards]
@@ -410,6 +479,7 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | 
             .filter(pk__in=[c.pk for c in cards], handed_on__isnull=True)
             .select_related("membership__person", "membership__programme__funder")
         )
+        _check_may_exchange_all(actor, {card.membership.programme_id for card in pending})
         for card in pending:
             card.handed_on = handover.handed_on
             card.handed_at_place = handover.place.strip()[:200]
@@ -451,13 +521,30 @@ def reverification_start(*, source: Programme, target: Programme, actor: User | 
     return campaign
 
 
+REVERIFICATION_COUNTS = (
+    ("members", gettext_lazy("Peserta aktif")),
+    ("created", gettext_lazy("Pendaftaran ulang dibuat")),
+    ("to_verification", gettext_lazy("Masuk antrean verifikasi")),
+    ("not_eligible", gettext_lazy("Tidak memenuhi syarat")),
+    ("returned", gettext_lazy("Dikembalikan untuk perbaikan")),
+    ("skipped", gettext_lazy("Sudah terdaftar ulang sebelumnya")),
+)
+"""The counts a re-verification run returns, in the order pages show them, with their labels."""
+_OUTCOME_KEYS: dict[str, str] = {
+    S.AWAITING_VERIFICATION: "to_verification",
+    S.NOT_ELIGIBLE: "not_eligible",
+    S.RETURNED: "returned",
+}
+
+
 def reverification_run(
     *, campaign: ReverificationCampaign, actor: User | str | None, job: Job | None = None
 ) -> dict[str, int]:
     """Take every active member of the source programme into the target programme: a renewal application
     judged by the target's rules (age limit, residence, income, not covered elsewhere) and, when it passes,
     routed to the sector agency's queue with the same deadlines as a new application. Members already taken
-    in are skipped, so a run that stopped half-way is simply run again."""
+    in are skipped, so a run that stopped half-way is simply run again. With a `job`, progress is reported on
+    it; finishing the job (with its counts and sentence) is the caller's."""
     source, target = campaign.source, campaign.target
     members = list(
         Membership.objects.filter(programme=source, status=Membership.Status.ACTIVE)
@@ -469,14 +556,8 @@ def reverification_run(
             "person_id", flat=True
         )
     )
-    counts = {
-        "members": len(members),
-        "created": 0,
-        "skipped": 0,
-        "to_verification": 0,
-        "not_eligible": 0,
-        "returned": 0,
-    }
+    counts = dict.fromkeys((key for key, _label in REVERIFICATION_COUNTS), 0)
+    counts["members"] = len(members)
     if job is not None:
         job_start(job=job, total=len(members))
     for done, membership in enumerate(members, start=1):
@@ -485,24 +566,20 @@ def reverification_run(
         else:
             with transaction.atomic():
                 application = application_create(
-                    person=membership.person, programme=target, channel=Channel.RENEWAL, actor=actor
-                )
-                Application.objects.filter(pk=application.pk).update(
-                    documents_attestation=_("Dokumen kepesertaan %(number)s (%(code)s)")
-                    % {"number": membership.application.number, "code": source.code},
+                    person=membership.person,
+                    programme=target,
+                    channel=Channel.RENEWAL,
+                    actor=actor,
                     note=_("Verifikasi ulang peserta KPJ %(kpj)s") % {"kpj": membership.kpj},
                 )
-                application.refresh_from_db()
-                application_transition(application=application, transition=Transition.SUBMIT, actor=actor)
-                application_assess(application=application, actor=actor)
-                application.refresh_from_db()
+                # application_create takes no attestation; submitting reads the row afresh, so no refresh here.
+                Application.objects.filter(pk=application.pk).update(
+                    documents_attestation=_("Dokumen kepesertaan %(number)s (%(code)s)")
+                    % {"number": membership.application.number, "code": source.code}
+                )
+                application_submit(application=application, actor=actor)
             counts["created"] += 1
-            outcome_keys: dict[str, str] = {
-                S.AWAITING_VERIFICATION: "to_verification",
-                S.NOT_ELIGIBLE: "not_eligible",
-                S.RETURNED: "returned",
-            }
-            key = outcome_keys.get(application.status)
+            key = _OUTCOME_KEYS.get(application.status)
             if key:
                 counts[key] += 1
         if job is not None and (done % 100 == 0 or done == len(members)):
@@ -512,6 +589,4 @@ def reverification_run(
     audit_record(
         actor=actor, action="programme.reverification_run", target=source, data={"target": target.code, **counts}
     )
-    if job is not None:
-        job_finish(job=job, result=counts)
     return counts

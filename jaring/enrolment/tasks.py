@@ -8,18 +8,16 @@ half-way, or ran twice, is simply run again.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jaring.core.models import Job, User
-from jaring.core.services import job_create, job_fail
+from jaring.core.services import job_create, job_fail, job_finish
 from jaring.enrolment.models import ReverificationCampaign
-from jaring.enrolment.services import reverification_run
+from jaring.enrolment.services import REVERIFICATION_COUNTS, reverification_run
 
 KIND = "enrolment.reverification"
 UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
-COUNT_KEYS = ("members", "created", "to_verification", "not_eligible", "returned", "skipped")
 
 
 def reverification_job_start(*, campaign: ReverificationCampaign, actor: User) -> Job:
@@ -51,11 +49,6 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
 
-def reverification_job_latest(*, campaign: ReverificationCampaign, jobs: QuerySet[Job]) -> Job | None:
-    """The newest run of the campaign among `jobs` (those the officer may see)."""
-    return jobs.filter(kind=KIND, params__campaign_id=campaign.pk).order_by("-created_at", "-pk").first()
-
-
 @task()
 def reverification_campaign_run(job_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -67,8 +60,7 @@ def reverification_campaign_run(job_id: int) -> None:
     except Exception as exc:
         job_fail(job=job, message=str(exc)[:500])
         raise
-    # reverification_run finished the job with its counts; add the sentence the progress fragment shows.
-    Job.objects.filter(pk=job.pk).update(message=reverification_message(counts))
+    job_finish(job=job, result=counts, message=reverification_message(counts))
 
 
 def reverification_message(counts: dict[str, int]) -> str:
@@ -76,4 +68,4 @@ def reverification_message(counts: dict[str, int]) -> str:
         "%(members)s peserta aktif; %(created)s pendaftaran ulang dibuat: %(to_verification)s masuk antrean "
         "verifikasi, %(not_eligible)s tidak memenuhi syarat, %(returned)s dikembalikan; %(skipped)s sudah "
         "terdaftar ulang sebelumnya."
-    ) % {key: counts.get(key, 0) for key in COUNT_KEYS}
+    ) % {key: counts.get(key, 0) for key, _label in REVERIFICATION_COUNTS}

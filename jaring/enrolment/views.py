@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +25,7 @@ from jaring.enrolment.forms import DeactivateForm, EndForm, LifecycleForm, React
 from jaring.enrolment.models import Membership
 from jaring.enrolment.selectors import (
     campaigns_of,
+    cards_of,
     kelurahan_choices,
     may_change_memberships,
     may_reverify,
@@ -38,12 +38,13 @@ from jaring.enrolment.selectors import (
     reverification_targets,
 )
 from jaring.enrolment.services import (
+    REVERIFICATION_COUNTS,
     membership_deactivate,
     membership_end,
     membership_reactivate,
     reverification_start,
 )
-from jaring.enrolment.tasks import reverification_job_latest, reverification_job_start
+from jaring.enrolment.tasks import reverification_job_start
 from jaring.registry.officer_support import clean_text, log_person_view, officer, search_recall, search_remember
 
 PAGE_SIZE = 50
@@ -161,17 +162,18 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         forms = _forms_for(membership)
     person = membership.person
+    renewals = list(renewals_of(membership))
     # The full NIK and address are shown here, so the view is logged (UU PDP: who saw whose data).
     log_person_view(request, user=user, person=person, what="membership_detail", programme=membership.programme)
     context = {
         "membership": membership,
         "person": person,
-        "history": member_history(membership),
+        "history": member_history(membership, renewals=renewals),
         "forms": forms,
         "posted": posted,
         "may_change": may_change_memberships(user),
-        "renewals": list(renewals_of(membership)),
-        "cards": list(membership.cards.order_by("-issued_at", "-id")),
+        "renewals": renewals,
+        "cards": cards_of(membership)[::-1],  # newest first
     }
     return render(request, "enrolment/member_detail.html", context, status=status)
 
@@ -270,16 +272,20 @@ def reverification(request: HttpRequest, code: str) -> HttpResponse:
             status = 400
     else:
         form = ReverificationForm(targets=targets)
-    jobs = jobs_visible_to(user)
+    campaigns = list(campaigns_of(programme))
+    # Each campaign keeps its latest run; show it only when the officer may see that job.
+    visible_jobs = set(
+        jobs_visible_to(user).filter(pk__in=[c.job_id for c in campaigns if c.job_id]).values_list("pk", flat=True)
+    )
     campaign_rows = [
         {
             "campaign": campaign,
-            "job": reverification_job_latest(campaign=campaign, jobs=jobs),
-            "counts": [(key, label, campaign.counts.get(key, 0)) for key, label in COUNT_LABELS]
+            "job": campaign.job if campaign.job_id in visible_jobs else None,
+            "counts": [(key, label, campaign.counts.get(key, 0)) for key, label in REVERIFICATION_COUNTS]
             if campaign.counts
             else [],
         }
-        for campaign in campaigns_of(programme)
+        for campaign in campaigns
     ]
     active = memberships_visible_to(user, programme_code=programme.code, status=Membership.Status.ACTIVE).count()
     context = {
@@ -291,13 +297,3 @@ def reverification(request: HttpRequest, code: str) -> HttpResponse:
         "may_reverify": may_reverify(user),
     }
     return render(request, "enrolment/reverification_page.html", context, status=status)
-
-
-COUNT_LABELS = [
-    ("members", gettext_lazy("Peserta aktif")),
-    ("created", gettext_lazy("Pendaftaran ulang dibuat")),
-    ("to_verification", gettext_lazy("Masuk antrean verifikasi")),
-    ("not_eligible", gettext_lazy("Tidak memenuhi syarat")),
-    ("returned", gettext_lazy("Dikembalikan untuk perbaikan")),
-    ("skipped", gettext_lazy("Sudah terdaftar ulang sebelumnya")),
-]

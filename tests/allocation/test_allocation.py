@@ -30,8 +30,10 @@ from jaring.programmes.money import (
     monthly_contribution,
     months_between,
     people_covered,
+    plan,
+    thousands,
 )
-from jaring.programmes.selectors import programme_monthly_contribution
+from jaring.programmes.selectors import contribution_brackets, lowest_income_basis
 from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
@@ -129,7 +131,56 @@ def test_months_between(starts, ends, months):  # type: ignore[no-untyped-def]
 
 
 def test_the_seeded_table_gives_16800_for_every_kaltim_programme(bpn_2026):  # type: ignore[no-untyped-def]
-    assert programme_monthly_contribution(bpn_2026).total == D("16800")
+    seeded = monthly_contribution(bpn_2026.income_basis, contribution_brackets(), bpn_2026.cover_start)
+    assert seeded.total == D("16800")
+
+
+def test_the_lowest_income_basis_comes_from_the_table_in_force(db) -> None:  # type: ignore[no-untyped-def]
+    assert lowest_income_basis(date(2026, 1, 1)) == D("1000000")  # the seeded PP 44/2015 row
+    with pytest.raises(NoRates):
+        lowest_income_basis(date(2010, 1, 1))
+
+
+def test_a_bracket_computes_its_own_contribution() -> None:
+    paid = TABLE[1].contribution()
+    assert (paid.income_basis, paid.jkk, paid.jkm, paid.total) == (D("1500000"), D("15000"), D("6800"), D("21800"))
+
+
+@pytest.mark.parametrize(
+    ("monthly", "months", "budget", "people", "per_person", "covered", "cost", "leftover", "needed"),
+    [
+        # Penajam (DOMAIN): Rp1.008.000.000 pays 5.000 people for a year, and 5.000 people need exactly that.
+        (D("16800"), 12, 1_008_000_000, 5000, D("201600"), 5000, D("1008000000"), D("0"), D("1008000000")),
+        # Whole people only: what is left is less than one more person's year.
+        (D("16800"), 12, 1_007_999_999, None, D("201600"), 4999, D("1007798400"), D("201599"), None),
+        (D("16800"), 2, None, 7100, D("33600"), None, None, None, D("238560000")),
+        (D("16800"), 12, 0, 0, D("201600"), 0, D("0"), D("0"), D("0")),
+        (D("16800"), 12, None, None, D("201600"), None, None, None, None),
+        # A table whose contribution is zero covers no one rather than dividing by zero.
+        (D("0"), 12, 1_000_000, 10, D("0"), None, None, None, D("0")),
+    ],
+)
+def test_plan(monthly, months, budget, people, per_person, covered, cost, leftover, needed):  # type: ignore[no-untyped-def]
+    figures = plan(monthly=monthly, months=months, budget=budget, people=people)
+    assert figures.per_person == per_person
+    assert (figures.covered, figures.covered_cost, figures.leftover, figures.needed) == (
+        covered,
+        cost,
+        leftover,
+        needed,
+    )
+
+
+def test_plan_refuses_no_months() -> None:
+    with pytest.raises(ValueError):
+        plan(monthly=D("16800"), months=0, budget=1000)
+
+
+@pytest.mark.parametrize(
+    ("number", "text"), [(0, "0"), (5000, "5.000"), (1_008_000_000, "1.008.000.000"), (D("16800.40"), "16.800")]
+)
+def test_thousands(number, text):  # type: ignore[no-untyped-def]
+    assert thousands(number) == text
 
 
 # -- quota and waitlist ------------------------------------------------------------------------------------
@@ -184,8 +235,9 @@ def test_a_death_frees_the_place_and_admits_the_next(bpn_2026, dppp_verifier, pr
     first = Place.objects.get(application=applications[0])
     assert [a.number for a in waitlist_of(bpn_2026)] == [applications[2].number, applications[3].number]
 
-    place_end(place=first, reason=EndReason.DIED, on=date(2026, 11, 10), actor=programme_manager)
+    ended = place_end(place=first, reason=EndReason.DIED, on=date(2026, 11, 10), actor=programme_manager)
 
+    assert [a.pk for a in ended.admitted] == [applications[2].pk]
     first.refresh_from_db()
     assert first.status == Place.Status.ENDED and first.ends == date(2026, 11, 30)
     assert first.end_reason == EndReason.DIED
