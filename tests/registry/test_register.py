@@ -137,10 +137,9 @@ def _readmit_queries(programme, make_application, count: int) -> int:  # type: i
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from jaring.core.models import Region
     from jaring.eligibility.services import rule_version_create
     from jaring.registry.reassessment import applications_reassess
-
-    from jaring.core.models import Region
 
     village = Region.objects.filter(code__startswith=programme.funder.region.code + ".", level=Region.Level.VILLAGE)
     for _ in range(count):
