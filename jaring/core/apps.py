@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "jaring.core"
     label = "core"
     verbose_name = _("Inti")
+
+    def ready(self) -> None:
+        from jaring.core import lookups  # noqa: F401  (registers `__among`)

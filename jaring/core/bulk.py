@@ -70,15 +70,21 @@ def _decoded(value: Any) -> Any:
     return json.loads(value) if type(value) is JsonText else value
 
 
+_SEQUENCES: dict[tuple[str, str], str] = {}  # (database alias, table) -> its primary key's sequence
+
+
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     assert meta.pk is not None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, count],
-        )
+        key = (connection.alias, meta.db_table)
+        sequence = _SEQUENCES.get(key)
+        if sequence is None:
+            # Looked up once: evaluated per generated row, the catalogue look-up was most of the statement.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            sequence = _SEQUENCES[key] = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
         return [value for (value,) in cursor.fetchall()]
 
 

@@ -67,7 +67,7 @@ def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
 def bpjs_coverage(niks: Iterable[str]) -> dict[str, rules.Coverage]:
     """Active BPJS Ketenagakerjaan participants among these NIKs, from the branch's lists. One query."""
     found: dict[str, rules.Coverage] = {}
-    rows = ExistingParticipant.objects.filter(nik__in=set(niks), status=ExistingParticipant.Status.ACTIVE)
+    rows = ExistingParticipant.objects.filter(nik__among=set(niks), status=ExistingParticipant.Status.ACTIVE)
     for nik, kpj, segment in rows.values_list("nik", "kpj", "segment"):
         label = _("KPJ %(kpj)s") % {"kpj": kpj} if kpj else _("terdaftar")
         if segment:

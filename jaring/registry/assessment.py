@@ -57,7 +57,7 @@ def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str
     for nik, coverage in bpjs_coverage(wanted).items():
         found[nik].append(coverage)
     others = (
-        Application.objects.filter(person__nik__in=wanted, status__in=FUNDED_STATUSES)
+        Application.objects.filter(person__nik__among=wanted, status__in=FUNDED_STATUSES)
         .exclude(programme__funder_id=programme.funder_id)
         .filter(programme__cover_start__lte=programme.cover_end, programme__cover_end__gte=programme.cover_start)
         .values_list("person__nik", "programme__code", "programme__funder__name")

@@ -125,6 +125,7 @@ class RunContext:
     # the outcomes alive, so their ids stay theirs.
     routes: dict[tuple[object, ...], Route] = field(default_factory=dict)
     outcome_json: dict[int, str] = field(default_factory=dict)
+    due_dates: dict[date, date] = field(default_factory=dict)  # the day a chunk enters the queues -> due date
 
     def __post_init__(self) -> None:
         self.evaluator = rules.Evaluator(self.ruleset)
@@ -132,6 +133,14 @@ class RunContext:
     @property
     def attestation(self) -> str:
         return self.batch.documents_checked_by
+
+    def due(self, at: datetime) -> date:
+        """When work entering the queues at `at` is due (a query of the holidays once per day, not per chunk)."""
+        day = timezone.localdate(at)
+        found = self.due_dates.get(day)
+        if found is None:
+            found = self.due_dates[day] = queue_due(self.programme, at)
+        return found
 
     def text(self, key: Any, make: Callable[[], object]) -> str:
         found = self.texts.get(key)
@@ -265,7 +274,7 @@ def existing_applications(*, person_ids: Sequence[int], programme: Programme) ->
     if not person_ids:
         return found
     rows = (
-        Application.objects.filter(programme=programme, person_id__in=person_ids, status__in=DUPLICATE_STATUSES)
+        Application.objects.filter(programme=programme, person_id__among=person_ids, status__in=DUPLICATE_STATUSES)
         .order_by("pk")
         .values_list("person_id", "pk", "number", "status")
     )
@@ -276,22 +285,30 @@ def existing_applications(*, person_ids: Sequence[int], programme: Programme) ->
     return found
 
 
+def _lock_and_done(batch: ImportBatch, rows: list[ParsedRow]) -> set[int]:
+    """Lock the batch row, then find which of `rows` are already recorded.
+
+    The lock keeps one runner at a time per batch: a second one (a resume started while a stalled run woke
+    up) waits here and then finds these rows done. A chunk's rows are in file order, so the recorded ones lie
+    between its first and last row numbers (a range, not a list of two thousand numbers to send)."""
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True).first()
+    if not rows:
+        return set()
+    recorded = ImportRow.objects.filter(
+        batch=batch, row_number__gte=rows[0].row_number, row_number__lte=rows[-1].row_number
+    )
+    return set(recorded.values_list("row_number", flat=True))
+
+
 def chunk_store(ctx: RunContext, chunk: PreparedChunk) -> ChunkResult:
     """Store one chunk's outcomes. Must run inside a transaction; rows already recorded are skipped."""
     batch = ctx.batch
-    # One runner at a time per batch: a second one (a resume started while a stalled run woke up) waits here
-    # and then finds these rows done.
-    ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True).first()
-    done = set(
-        ImportRow.objects.filter(batch=batch, row_number__in=[r.row_number for r in chunk.rows]).values_list(
-            "row_number", flat=True
-        )
-    )
+    done = _lock_and_done(batch, chunk.rows)
     rows = [row for row in chunk.rows if row.row_number not in done]
     niks = {row.data.nik for row in rows if row.data is not None and row.data.nik not in ctx.seen}
     # Persons are looked up by NIK once (unique index), then everything else by their ids: a join on the NIK
     # list made PostgreSQL scan the programme's applications for every chunk.
-    persons = {person.nik: person for person in Person.objects.filter(nik__in=niks)} if niks else {}
+    persons = {person.nik: person for person in Person.objects.filter(nik__among=niks)} if niks else {}
     by_person = existing_applications(person_ids=[p.pk for p in persons.values()], programme=ctx.programme)
     existing = {nik: by_person[person.pk] for nik, person in persons.items() if person.pk in by_person}
 
@@ -457,7 +474,7 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
         ctx.attestation,
         batch.api_token_id,
     )
-    due = queue_due(programme, now)  # one per chunk: the whole chunk enters the queues at `now`
+    due = ctx.due(now)  # the whole chunk enters the queues at `now`
     sector_ids = ctx.sector_ids
     rows = []
     for plan in planned:

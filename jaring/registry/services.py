@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,8 +56,17 @@ def application_numbers_reserve(*, programme: Programme, count: int) -> list[str
     """
     if count <= 0:
         return []
-    Programme.objects.filter(pk=programme.pk).update(last_number=F("last_number") + count)
-    last = Programme.objects.values_list("last_number", flat=True).get(pk=programme.pk)
+    if connection.vendor == "postgresql":  # one statement instead of two: it runs once per imported chunk
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Programme._meta.db_table)
+            cursor.execute(
+                f"UPDATE {table} SET last_number = last_number + %s WHERE id = %s RETURNING last_number",  # noqa: S608
+                [count, programme.pk],
+            )
+            (last,) = cursor.fetchone()
+    else:
+        Programme.objects.filter(pk=programme.pk).update(last_number=F("last_number") + count)
+        last = Programme.objects.values_list("last_number", flat=True).get(pk=programme.pk)
     return [f"{programme.code}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
