@@ -1,14 +1,16 @@
 """The chunk loop of an import run: read, parse and judge a chunk of rows, then store it in its own
 transaction, in file order, so that duplicates inside the file resolve row after row.
 
-Three threads share the work (docs/import.md, Performance): one reads and parses rows ahead (no database), this
-one judges each chunk, and on PostgreSQL another stores the previous chunk on its own connection meanwhile, so
-that PostgreSQL's part of a chunk (taking the rows, checking foreign keys at commit) overlaps with Python's.
+Threads share the work (docs/import.md, Performance): one reads and parses rows ahead (no database), this one
+judges each chunk, and on PostgreSQL two more store the chunks before it, each on its own connection, taking
+turns (`_Relay`), so that PostgreSQL's part of a chunk (taking the rows, checking foreign keys at commit)
+overlaps with Python's and with the next chunk's.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -27,6 +29,7 @@ _T = TypeVar("_T")
 AHEAD = 2  # chunks read and parsed in advance (each about 2,000 rows)
 # The same chunk is tried again when a single registration of the same person raced it to the database.
 CHUNK_ATTEMPTS = 3
+RUN_LOCK_NAMESPACE = 7001  # pg_advisory_lock(namespace, batch id): one run at a time per import batch
 
 
 def chunk_commit(context: RunContext, chunk: PreparedChunk) -> None:
@@ -122,56 +125,127 @@ def _ahead(items: Iterator[_T], *, language: str | None) -> Iterator[Iterator[_T
         thread.join()
 
 
-class _Storer:
-    """Stores prepared chunks one after another, in order, on a thread with its own database connection, so that
-    PostgreSQL takes one chunk's rows and checks its foreign keys while this thread judges the next chunk.
+class _Abandoned(Exception):
+    """A chunk not stored because an earlier one failed; the earlier failure is the one reported."""
+
+
+class _Relay:
+    """Stores prepared chunks in file order on two threads, each with its own database connection, taking turns:
+    while one commits chunk N (PostgreSQL checks its foreign keys then, about a third of the storing time), the
+    other already looks up and writes chunk N+1. The run's thread meanwhile judges chunk N+2.
+
+    What keeps this the same as storing one chunk after the other:
+    - Turns are taken in file order, and chunk N+1 starts when chunk N has computed its outcomes (its rows are
+      written, not yet committed): a NIK created by chunk N is a duplicate in chunk N+1 (`context.seen`).
+    - Commits happen in file order: chunk N+1 reserves its numbers, and writes its progress, on the programme and
+      batch rows that chunk N's transaction holds, so it waits for that commit.
+    - A second runner of the same batch waits for this run's advisory lock (held by the run's own connection
+      for the whole run) instead of locking the batch row per chunk.
+    - A failure stops the relay: chunks after the failed one are rolled back (`_Abandoned`); the failure is raised
+      in the run's thread. A chunk that fails while committing after the next one started makes that one fail
+      too (it is checked again before its commit).
 
     Used on PostgreSQL outside a transaction only (a second connection could not see an open transaction's
-    rows, and SQLite allows one writer). A chunk handed over is always stored whole: when the run stops or
-    fails (a second SIGTERM included), the chunk being stored is finished, committed or rolled back, before
+    rows, and SQLite allows one writer). Every chunk handed over is finished, committed or rolled back, before
     `close` returns."""
+
+    LANES = 2
 
     def __init__(self, context: RunContext, *, language: str | None) -> None:
         self._context = context
         self._language = language
-        self._todo: Queue[PreparedChunk | None] = Queue()
-        self._done: Queue[BaseException | None] = Queue()
-        self._busy = False
-        self._thread = threading.Thread(target=self._run, name="import-store", daemon=True)
-        self._thread.start()
+        self._todo: list[Queue[tuple[int, PreparedChunk] | None]] = [Queue() for _ in range(self.LANES)]
+        self._done: list[Queue[BaseException | None]] = [Queue() for _ in range(self.LANES)]
+        self._baton = threading.Condition()
+        self._turn = 0  # the number of the chunk whose turn it is to be stored
+        self._failed = False
+        self._handed = 0
+        self._confirmed = 0
+        self._threads = [
+            threading.Thread(target=self._run, args=(lane,), name=f"import-store-{lane}", daemon=True)
+            for lane in range(self.LANES)
+        ]
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self) -> None:
-        if self._language:
-            translation.activate(self._language)
-        try:
-            while (chunk := self._todo.get()) is not None:
-                try:
-                    chunk_commit(self._context, chunk)
-                except BaseException as exc:  # handed to the run's thread, raised there
-                    self._done.put(exc)
-                    return
-                self._done.put(None)
-        finally:
-            translation.deactivate()
-            connection.close()  # this thread's own connection
+    @property
+    def in_flight(self) -> int:
+        return self._handed - self._confirmed
 
     def store(self, chunk: PreparedChunk) -> None:
-        assert not self._busy
-        self._todo.put(chunk)
-        self._busy = True
+        assert self.in_flight < self.LANES
+        self._todo[self._handed % self.LANES].put((self._handed, chunk))
+        self._handed += 1
 
     def wait(self) -> None:
-        """Until the chunk handed over last is committed; raises what storing it raised."""
-        if not self._busy:
-            return
-        failure = self._done.get()
-        self._busy = False
+        """Until the oldest chunk handed over is committed; raises what storing it raised."""
+        failure = self._done[self._confirmed % self.LANES].get()
+        self._confirmed += 1
         if failure is not None:
             raise failure
 
     def close(self) -> None:
-        self._todo.put(None)
-        self._thread.join()
+        for queue in self._todo:
+            queue.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _run(self, lane: int) -> None:
+        if self._language:
+            translation.activate(self._language)
+        try:
+            while (item := self._todo[lane].get()) is not None:
+                number, chunk = item
+                try:
+                    self._store(number, chunk)
+                except BaseException as exc:  # handed to the run's thread, raised there
+                    with self._baton:
+                        self._failed = True
+                        self._baton.notify_all()
+                    self._done[lane].put(exc)
+                    return
+                self._done[lane].put(None)
+        finally:
+            translation.deactivate()
+            connection.close()  # this thread's own connection
+
+    def _store(self, number: int, chunk: PreparedChunk) -> None:
+        with self._baton:
+            self._baton.wait_for(lambda: self._turn == number or self._failed)
+            if self._failed:
+                raise _Abandoned
+        context = self._context
+        for attempt in range(1, CHUNK_ATTEMPTS + 1):
+            passed = False
+            try:
+                with transaction.atomic():
+                    result = imports_store.chunk_store(context, chunk, lock_batch=False)
+                    with self._baton:
+                        if self._failed:  # the chunk before failed while committing: this one relied on it
+                            raise _Abandoned
+                        context.seen.update(result.seen)
+                        self._turn = number + 1
+                        self._baton.notify_all()
+                    passed = True
+                return
+            except IntegrityError:
+                # As in chunk_commit: a single registration of a person of this chunk got there first. Tried again
+                # only while the next chunk has not relied on this one's outcomes.
+                if passed or attempt == CHUNK_ATTEMPTS:
+                    raise
+                continue
+
+
+@contextmanager
+def _run_lock(batch_id: int) -> Iterator[None]:
+    """The batch's advisory lock on the run's own connection, for the whole run (see _Relay)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, batch_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, batch_id])
 
 
 def _storing_aside() -> bool:
@@ -205,29 +279,42 @@ def chunks_run(
                 chunk_commit(context, imports_store.chunk_prepare(context, rows, position=position))
                 on_committed(position)
             return True
-        storer = _Storer(context, language=language)
-        stored: int | None = None  # position of the chunk being stored
-        try:
-            for rows, position in chunks:
+        with _run_lock(context.batch.pk):
+            return _relayed(context, chunks, stop=stop, on_committed=on_committed, language=language)
+
+
+def _relayed(
+    context: RunContext,
+    chunks: Iterator[tuple[list[ParsedRow], int]],
+    *,
+    stop: Callable[[], bool] | None,
+    on_committed: Callable[[int], None],
+    language: str | None,
+) -> bool:
+    relay = _Relay(context, language=language)
+    in_flight: deque[int] = deque()  # positions of the chunks handed over, oldest first
+
+    def confirm() -> None:
+        relay.wait()
+        on_committed(in_flight.popleft())
+
+    try:
+        for rows, position in chunks:
+            if stop is not None and stop():
+                break
+            chunk = imports_store.chunk_prepare(context, rows, position=position)
+            if relay.in_flight == _Relay.LANES:
+                confirm()
                 if stop is not None and stop():
-                    break
-                chunk = imports_store.chunk_prepare(context, rows, position=position)
-                if stored is not None:
-                    storer.wait()
-                    on_committed(stored)
-                    stored = None
-                    if stop is not None and stop():
-                        break  # asked while the previous chunk was stored: this one is left for the next run
-                storer.store(chunk)
-                stored = position
-            else:
-                if stored is not None:
-                    storer.wait()
-                    on_committed(stored)
-                return True
-            if stored is not None:
-                storer.wait()
-                on_committed(stored)
-            return False
-        finally:
-            storer.close()
+                    break  # asked while earlier chunks were stored: this one is left for the next run
+            relay.store(chunk)
+            in_flight.append(position)
+        else:
+            while in_flight:
+                confirm()
+            return True
+        while in_flight:
+            confirm()
+        return False
+    finally:
+        relay.close()

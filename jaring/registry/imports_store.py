@@ -285,13 +285,14 @@ def existing_applications(*, person_ids: Sequence[int], programme: Programme) ->
     return found
 
 
-def _lock_and_done(batch: ImportBatch, rows: list[ParsedRow]) -> set[int]:
-    """Lock the batch row, then find which of `rows` are already recorded.
+def _lock_and_done(batch: ImportBatch, rows: list[ParsedRow], *, lock: bool) -> set[int]:
+    """Lock the batch row (unless the caller holds the run's lock), then find which of `rows` are recorded.
 
     The lock keeps one runner at a time per batch: a second one (a resume started while a stalled run woke
     up) waits here and then finds these rows done. A chunk's rows are in file order, so the recorded ones lie
     between its first and last row numbers (a range, not a list of two thousand numbers to send)."""
-    ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True).first()
+    if lock:
+        ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True).first()
     if not rows:
         return set()
     recorded = ImportRow.objects.filter(
@@ -300,10 +301,14 @@ def _lock_and_done(batch: ImportBatch, rows: list[ParsedRow]) -> set[int]:
     return set(recorded.values_list("row_number", flat=True))
 
 
-def chunk_store(ctx: RunContext, chunk: PreparedChunk) -> ChunkResult:
-    """Store one chunk's outcomes. Must run inside a transaction; rows already recorded are skipped."""
+def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = True) -> ChunkResult:
+    """Store one chunk's outcomes. Must run inside a transaction; rows already recorded are skipped.
+
+    `lock_batch=False` is for a run that holds the batch's advisory lock for its whole length
+    (imports_pipeline._Relay): its chunks then lock the batch row only with their last statement, so one chunk
+    can be stored while the one before it commits."""
     batch = ctx.batch
-    done = _lock_and_done(batch, chunk.rows)
+    done = _lock_and_done(batch, chunk.rows, lock=lock_batch)
     rows = [row for row in chunk.rows if row.row_number not in done]
     niks = {row.data.nik for row in rows if row.data is not None and row.data.nik not in ctx.seen}
     # Persons are looked up by NIK once (unique index), then everything else by their ids: a join on the NIK

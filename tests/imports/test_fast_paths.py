@@ -150,7 +150,7 @@ def test_on_postgresql_a_failure_while_storing_aside_leaves_whole_chunks_and_a_r
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_a_stop_finishes_the_chunk_being_stored_and_reports_its_progress(
+def test_on_postgresql_a_stop_finishes_the_chunks_being_stored_and_reports_their_progress(
     bpn_2026: Programme, registration_officer: User
 ) -> None:
     batch, checked = import_batch_start(
@@ -169,7 +169,9 @@ def test_on_postgresql_a_stop_finishes_the_chunk_being_stored_and_reports_its_pr
         on_progress=lambda b: progress.append(b.rows_done),
     )
     assert batch.status == ImportBatch.Status.INTERRUPTED
-    # The first chunk was committed and reported; the second, judged meanwhile, is left for the next run.
-    assert ImportRow.objects.filter(batch=batch).count() == 3 == batch.rows_done == progress[-1]
+    # Asked after the first chunk was committed: the second, handed over meanwhile, is finished and reported too;
+    # the third, judged meanwhile, is left for the next run.
+    assert progress == [3, 6]
+    assert ImportRow.objects.filter(batch=batch).count() == 6 == batch.rows_done
     batch = import_batch_run(batch=batch)
     assert batch.status == ImportBatch.Status.DONE and batch.created_count == 10
