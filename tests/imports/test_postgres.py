@@ -3,6 +3,7 @@ written with COPY."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.imports import import_batch_run, import_batch_start
 from jaring.registry.imports_result import result_path
 from jaring.registry.models import Application, ImportBatch, ImportRow, Person
+from tests.imports.conftest import csv_bytes, good
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -59,3 +61,57 @@ def test_a_2000_row_list_is_imported_end_to_end_on_postgresql(
     again = import_batch_run(batch=again, checked=checked, chunk_size=500)
     assert again.created_count == 0
     assert created.count() == batch.created_count
+
+
+def test_chunks_stored_by_two_connections_in_turn_resolve_duplicates_and_number_in_file_order(
+    bpn_2026: Programme, registration_officer: User
+) -> None:
+    # Chunks of two: each NIK repeats in the very next chunk, which is stored while the first commits.
+    rows = [good(1), good(2), good(2), good(3), good(3), good(4), good(4), good(1), good(5), good(6)]
+    batch, checked = import_batch_start(
+        programme=bpn_2026, actor=registration_officer, file_name="a.csv", content=csv_bytes(rows), enqueue=False
+    )
+    batch = import_batch_run(batch=batch, checked=checked, chunk_size=2)
+    assert batch.status == ImportBatch.Status.DONE, batch.error
+    assert (batch.created_count, batch.duplicate_count, batch.rejected_count) == (6, 4, 0)
+    outcomes = {
+        row.row_number: (row.status, row.number) for row in ImportRow.objects.filter(batch=batch).order_by("row_number")
+    }
+    numbered = [number for status, number in outcomes.values() if status == ImportRow.Status.CREATED]
+    assert numbered == [f"BPN-2026-{n:06d}" for n in range(1, 7)]  # consecutive, in the file's order
+    assert outcomes[4] == (ImportRow.Status.DUPLICATE, outcomes[3][1])  # row 4 repeats row 3, one chunk earlier
+    assert outcomes[9] == (ImportRow.Status.DUPLICATE, outcomes[2][1])
+    # Found as a repeat inside the file (the chunk before was not committed yet), not as an older application.
+    assert "baris 3 " in ImportRow.objects.get(batch=batch, row_number=4).reasons[0]
+    assert Application.objects.count() == 6
+
+
+def test_two_runs_of_one_batch_at_once_create_each_application_once(
+    bpn_2026: Programme, registration_officer: User
+) -> None:
+    rows = [good(n) for n in range(1, 41)]
+    batch, _checked = import_batch_start(
+        programme=bpn_2026, actor=registration_officer, file_name="a.csv", content=csv_bytes(rows), enqueue=False
+    )
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            import_batch_run(batch=batch, chunk_size=4)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.created_count, batch.duplicate_count, batch.rejected_count) == (40, 0, 0)
+    assert ImportRow.objects.filter(batch=batch).count() == 40
+    numbers = sorted(Application.objects.values_list("number", flat=True))
+    assert numbers == [f"BPN-2026-{n:06d}" for n in range(1, 41)]
