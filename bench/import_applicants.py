@@ -166,7 +166,7 @@ def main() -> None:
     from django.db import connection
 
     from jaring.core.models import AuditRecord
-    from jaring.registry import imports, imports_pipeline, imports_store
+    from jaring.registry import imports, imports_pipeline, imports_result, imports_store
     from jaring.registry.models import Application, ImportBatch
 
     if connection.vendor != "postgresql":
@@ -180,7 +180,18 @@ def main() -> None:
     imports_pipeline.parse_applicant = _timed(phases, "validate: parse_applicant", imports_pipeline.parse_applicant)
     imports_store.chunk_prepare = _timed(phases, "eligibility (judge each valid row)", imports_store.chunk_prepare)
     imports_store.chunk_store = _timed(phases, "store (one transaction per chunk)", imports_store.chunk_store)
-    imports.result_write = _timed(phases, "result file", imports.result_write)
+    imports.result_write = _timed(phases, "result file (written at the end)", imports.result_write)
+    # On PostgreSQL a fresh run's result file is written by a helper process meanwhile: its own figures.
+    helpers: list[tuple[float, float]] = []
+    finish = imports_result.ResultStream.finish
+
+    def finish_and_measure(stream: Any, batch: Any) -> Any:
+        relative = _timed(phases, "result file: helper's last part", finish)(stream, batch)
+        if stream.helper_usage is not None:
+            helpers.append(stream.helper_usage)
+        return relative
+
+    imports_result.ResultStream.finish = finish_and_measure  # type: ignore[method-assign]
 
     def run() -> ImportBatch:
         batch, checked = imports.import_batch_start(
@@ -228,7 +239,13 @@ def main() -> None:
     if server_before is not None and server_after is not None:
         print(f"server CPU     {server_after - server_before:.2f} s in PostgreSQL during the import")
     print(f"our CPU        {own_cpu:.2f} s in this process (all threads)")
+    helper_peak = 0.0
+    for helper_peak, helper_cpu in helpers:
+        print(f"helper process {helper_cpu:.2f} s CPU, {helper_peak:.0f} MB peak (the result file, written meanwhile)")
     print(f"peak memory    {peak:.0f} MB (ru_maxrss; {memory_before:.0f} MB before the import)")
+    if helper_peak:
+        print(f"  with helper  {peak + helper_peak:.0f} MB: this process's peak plus the helper's, as if both at once")
+        peak += helper_peak
     if copied:
         multiple = total / copy_seconds
         print(

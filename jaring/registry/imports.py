@@ -32,9 +32,9 @@ from jaring.eligibility.selectors import ruleset_of
 from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_routes
-from jaring.registry.imports_pipeline import chunks_run
+from jaring.registry.imports_pipeline import chunks_run, storing_aside
 from jaring.registry.imports_read import CheckedFile, file_check
-from jaring.registry.imports_result import result_write
+from jaring.registry.imports_result import ResultStream, result_write
 from jaring.registry.imports_store import RunContext
 from jaring.registry.models import ImportBatch, ImportRow
 from jaring.registry.services import programme_check_open
@@ -279,11 +279,23 @@ def import_batch_run(
                 checked = file_check(Path(settings.MEDIA_ROOT) / batch.stored_file)
             context = _context(batch)
             done = set(ImportRow.objects.filter(batch=batch).values_list("row_number", flat=True))
-            finished = chunks_run(
-                context=context, checked=checked, done=done, chunk_size=chunk_size, stop=stop, on_committed=committed
-            )
-            if finished:
-                return _finish(batch, checked, actor=actor)
+            # A fresh run on PostgreSQL writes its result file as it goes, in a helper process (imports_result).
+            stream = ResultStream(batch, checked) if not done and storing_aside() else None
+            try:
+                finished = chunks_run(
+                    context=context,
+                    checked=checked,
+                    done=done,
+                    chunk_size=chunk_size,
+                    stop=stop,
+                    on_committed=committed,
+                    on_stored=stream.add_chunk if stream is not None else None,
+                )
+                if finished:
+                    return _finish(batch, checked, actor=actor, stream=stream)
+            finally:
+                if stream is not None:
+                    stream.abort()  # after a stop or a failure; nothing left to do once finished
         ImportBatch.objects.filter(pk=batch.pk).update(status=B.INTERRUPTED)
         if batch.job is not None:
             job_progress(job=batch.job, done=batch.rows_done, message=_("Dihentikan; akan dilanjutkan."))
@@ -316,9 +328,9 @@ def _few_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _finish(batch: ImportBatch, checked: CheckedFile, *, actor: Actor) -> ImportBatch:
+def _finish(batch: ImportBatch, checked: CheckedFile, *, actor: Actor, stream: ResultStream | None) -> ImportBatch:
     batch.refresh_from_db()
-    relative = result_write(batch=batch, checked=checked)
+    relative = (stream.finish(batch) if stream is not None else None) or result_write(batch=batch, checked=checked)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=B.DONE, result_file=relative, rows_done=batch.rows_total, finished_at=timezone.now()
     )

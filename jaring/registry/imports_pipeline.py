@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from jaring.registry import imports_store
 from jaring.registry.imports_read import CheckedFile, is_empty_row
-from jaring.registry.imports_store import ParsedRow, PreparedChunk, RunContext
+from jaring.registry.imports_store import ChunkResult, ParsedRow, PreparedChunk, RunContext
 from jaring.registry.intake import ReferenceIndex, parse_applicant
 
 _T = TypeVar("_T")
@@ -47,31 +47,39 @@ def chunk_commit(context: RunContext, chunk: PreparedChunk) -> None:
         return
 
 
-def _pending(checked: CheckedFile, done: set[int], size: int) -> Iterator[tuple[list[tuple[int, list[object]]], int]]:
-    """Rows still to do, `size` at a time, each batch with the position (data rows read so far) it ends at."""
-    pending: list[tuple[int, list[object]]] = []
+Raw = list[tuple[int, list[object]]]  # rows as read, with their row numbers
+
+
+def _pending(checked: CheckedFile, done: set[int], size: int) -> Iterator[tuple[Raw, int, Raw]]:
+    """Rows still to do, `size` at a time, each batch with the position (data rows read so far) it ends at and
+    every row read for it, empty ones included (for a result file written as the run goes)."""
+    pending: Raw = []
+    read: Raw = []
     position = 0
     for position, (row_number, row) in enumerate(checked.source.rows(), start=1):
-        if row_number in done or is_empty_row(row):
+        if row_number in done:
+            continue
+        read.append((row_number, row))
+        if is_empty_row(row):
             continue
         pending.append((row_number, row))
         if len(pending) >= size:
-            yield pending, position
-            pending = []
-    yield pending, position
+            yield pending, position, read
+            pending, read = [], []
+    yield pending, position, read
 
 
 def _parsed(
     checked: CheckedFile, done: set[int], chunk_size: int, *, index: ReferenceIndex, region_code: str, today: date
-) -> Iterator[tuple[list[ParsedRow], int]]:
+) -> Iterator[tuple[list[ParsedRow], int, Raw]]:
     layout = checked.layout
     memo: dict[tuple[Any, ...], Any] = {}  # dates, incomes, RT/RW repeat: each distinct value is parsed once
-    for rows, position in _pending(checked, done, chunk_size):
+    for rows, position, read in _pending(checked, done, chunk_size):
         parsed = []
         for number, row in rows:
             result = parse_applicant(layout.values(row), index=index, region_code=region_code, today=today, memo=memo)
             parsed.append(ParsedRow(number, result.data, result.errors))
-        yield parsed, position
+        yield parsed, position, read
 
 
 @contextmanager
@@ -155,7 +163,7 @@ class _Relay:
         self._context = context
         self._language = language
         self._todo: list[Queue[tuple[int, PreparedChunk] | None]] = [Queue() for _ in range(self.LANES)]
-        self._done: list[Queue[BaseException | None]] = [Queue() for _ in range(self.LANES)]
+        self._done: list[Queue[ChunkResult | BaseException]] = [Queue() for _ in range(self.LANES)]
         self._baton = threading.Condition()
         self._turn = 0  # the number of the chunk whose turn it is to be stored
         self._failed = False
@@ -177,12 +185,13 @@ class _Relay:
         self._todo[self._handed % self.LANES].put((self._handed, chunk))
         self._handed += 1
 
-    def wait(self) -> None:
+    def wait(self) -> ChunkResult:
         """Until the oldest chunk handed over is committed; raises what storing it raised."""
-        failure = self._done[self._confirmed % self.LANES].get()
+        outcome = self._done[self._confirmed % self.LANES].get()
         self._confirmed += 1
-        if failure is not None:
-            raise failure
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def close(self) -> None:
         for queue in self._todo:
@@ -197,19 +206,19 @@ class _Relay:
             while (item := self._todo[lane].get()) is not None:
                 number, chunk = item
                 try:
-                    self._store(number, chunk)
+                    result = self._store(number, chunk)
                 except BaseException as exc:  # handed to the run's thread, raised there
                     with self._baton:
                         self._failed = True
                         self._baton.notify_all()
                     self._done[lane].put(exc)
                     return
-                self._done[lane].put(None)
+                self._done[lane].put(result)
         finally:
             translation.deactivate()
             connection.close()  # this thread's own connection
 
-    def _store(self, number: int, chunk: PreparedChunk) -> None:
+    def _store(self, number: int, chunk: PreparedChunk) -> ChunkResult:
         with self._baton:
             self._baton.wait_for(lambda: self._turn == number or self._failed)
             if self._failed:
@@ -227,13 +236,14 @@ class _Relay:
                         self._turn = number + 1
                         self._baton.notify_all()
                     passed = True
-                return
+                return result
             except IntegrityError:
                 # As in chunk_commit: a single registration of a person of this chunk got there first. Tried again
                 # only while the next chunk has not relied on this one's outcomes.
                 if passed or attempt == CHUNK_ATTEMPTS:
                     raise
                 continue
+        raise AssertionError  # every attempt returns or raises
 
 
 @contextmanager
@@ -248,7 +258,8 @@ def _run_lock(batch_id: int) -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, batch_id])
 
 
-def _storing_aside() -> bool:
+def storing_aside() -> bool:
+    """Whether chunks are stored by the relay (PostgreSQL, outside a transaction)."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
@@ -260,8 +271,12 @@ def chunks_run(
     chunk_size: int,
     stop: Callable[[], bool] | None,
     on_committed: Callable[[int], None],
+    on_stored: Callable[[Raw, ChunkResult], None] | None = None,
 ) -> bool:
-    """Import every row not in `done`; False when `stop` asked to stop (it is asked between two chunks)."""
+    """Import every row not in `done`; False when `stop` asked to stop (it is asked between two chunks).
+
+    `on_stored` is given, in file order, each committed chunk's rows as read and what storing them gave (when
+    the relay stores them, see `storing_aside`)."""
     language = translation.get_language()
     parsed = _parsed(
         checked,
@@ -272,34 +287,40 @@ def chunks_run(
         today=timezone.localdate(),
     )
     with _ahead(parsed, language=language) as chunks:
-        if not _storing_aside():
-            for rows, position in chunks:
+        if not storing_aside():
+            for rows, position, _read in chunks:
                 if stop is not None and stop():
                     return False
                 chunk_commit(context, imports_store.chunk_prepare(context, rows, position=position))
                 on_committed(position)
             return True
         with _run_lock(context.batch.pk):
-            return _relayed(context, chunks, stop=stop, on_committed=on_committed, language=language)
+            return _relayed(
+                context, chunks, stop=stop, on_committed=on_committed, on_stored=on_stored, language=language
+            )
 
 
 def _relayed(
     context: RunContext,
-    chunks: Iterator[tuple[list[ParsedRow], int]],
+    chunks: Iterator[tuple[list[ParsedRow], int, Raw]],
     *,
     stop: Callable[[], bool] | None,
     on_committed: Callable[[int], None],
+    on_stored: Callable[[Raw, ChunkResult], None] | None,
     language: str | None,
 ) -> bool:
     relay = _Relay(context, language=language)
-    in_flight: deque[int] = deque()  # positions of the chunks handed over, oldest first
+    in_flight: deque[tuple[int, Raw]] = deque()  # the chunks handed over, oldest first: position, rows as read
 
     def confirm() -> None:
-        relay.wait()
-        on_committed(in_flight.popleft())
+        result = relay.wait()
+        position, read = in_flight.popleft()
+        on_committed(position)
+        if on_stored is not None:
+            on_stored(read, result)
 
     try:
-        for rows, position in chunks:
+        for rows, position, read in chunks:
             if stop is not None and stop():
                 break
             chunk = imports_store.chunk_prepare(context, rows, position=position)
@@ -308,7 +329,7 @@ def _relayed(
                 if stop is not None and stop():
                     break  # asked while earlier chunks were stored: this one is left for the next run
             relay.store(chunk)
-            in_flight.append(position)
+            in_flight.append((position, read))
         else:
             while in_flight:
                 confirm()

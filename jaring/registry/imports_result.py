@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import logging
 import os
+import pickle
+import subprocess
+import sys
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -14,11 +21,16 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.styles import Alignment, Font
 
 from jaring.registry.imports_read import RESULT_COLUMNS, TEXT_COLUMNS, CheckedFile, is_empty_row
-from jaring.registry.imports_xlsx import WRAP, Workbook
+from jaring.registry.imports_result_writer import BLANK, Outcome, ResultSpec, result_workbook_write
+from jaring.registry.imports_store import ChunkResult
 from jaring.registry.intake import COLUMNS
 from jaring.registry.models import ImportBatch, ImportRow
 
+logger = logging.getLogger(__name__)
+
 RESULT_DIR = "imports/results"
+WRITER_MODULE = "jaring.registry.imports_result_writer"
+FINISH_SECONDS = 300  # for the helper to write what it was handed (about a second for 100,000 rows)
 # The values of the `status` column are part of the file format (the spec), not UI text: never translated.
 STATUS_VALUES: dict[str, str] = {
     ImportRow.Status.CREATED: "dibuat",
@@ -36,39 +48,137 @@ def result_download_name(batch: ImportBatch) -> str:
     return f"{stem}-hasil.xlsx"
 
 
+def result_spec(checked: CheckedFile, path: Path) -> ResultSpec:
+    layout = checked.layout
+    kept = [position for position in range(len(layout.headers)) if position not in layout.result_positions]
+    text_columns = {new for new, position in enumerate(kept) if layout.columns.get(position) in TEXT_COLUMNS}
+    return ResultSpec(
+        path=str(path),
+        header=[*(str(layout.headers[position]) for position in kept), *RESULT_COLUMNS],
+        kept=kept,
+        width=len(layout.headers),
+        text_columns=frozenset(text_columns),
+        widths=[18.0 if position in text_columns else 16.0 for position in range(len(kept))] + [10.0, 20.0, 80.0],
+    )
+
+
+def _result_folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _result_relative(batch: ImportBatch) -> str:
+    return f"{RESULT_DIR}/{batch.pk}-hasil.xlsx"
+
+
+def outcome_cells(status: str, number: str, reasons: list[str]) -> Outcome:
+    return STATUS_VALUES[status], number, "; ".join(reasons)
+
+
 def result_write(*, batch: ImportBatch, checked: CheckedFile) -> str:
     """Write the result file of a finished batch; returns its path relative to MEDIA_ROOT."""
     outcomes = {
-        row_number: (STATUS_VALUES[status], number, "; ".join(reasons))
+        row_number: outcome_cells(status, number, reasons)
         for row_number, status, number, reasons in ImportRow.objects.filter(batch=batch).values_list(
             "row_number", "status", "number", "reasons"
         )
     }
-    layout = checked.layout
-    kept = [position for position in range(len(layout.headers)) if position not in layout.result_positions]
-    width = len(layout.headers)
-    text_columns = {new for new, position in enumerate(kept) if layout.columns.get(position) in TEXT_COLUMNS}
-    widths = [18.0 if position in text_columns else 16.0 for position in range(len(kept))] + [10.0, 20.0, 80.0]
-    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    relative = f"{RESULT_DIR}/{batch.pk}-hasil.xlsx"
+    folder = _result_folder()
     # Written under a temporary name and moved in place: a reader never sees half a file.
     partial = folder / f".{batch.pk}-hasil.xlsx.part"
-    workbook = Workbook(partial)
-    with workbook.sheet("hasil", text_columns=text_columns, widths=widths) as sheet:
-        sheet.header([*(layout.headers[position] for position in kept), *RESULT_COLUMNS])
-        blank = ("", "", "")
-        for row_number, row in checked.source.rows():
-            cells = list(row) + [""] * (width - len(row)) if len(row) < width else row
-            original = [cells[position] for position in kept]
-            outcome = blank if is_empty_row(row) else outcomes.get(row_number, blank)
-            sheet.row([*original, *outcome])
-    with workbook.sheet("catatan", widths=[28.0, 90.0], freeze_header=False) as notes:
-        for line in _notes(batch):
-            notes.row(line, style=WRAP)
-    workbook.close()
+    rows = (
+        (row, None if is_empty_row(row) else outcomes.get(row_number, BLANK))
+        for row_number, row in checked.source.rows()
+    )
+    result_workbook_write(result_spec(checked, partial), rows, lambda: _notes(batch))
     os.replace(partial, folder / f"{batch.pk}-hasil.xlsx")
-    return relative
+    return _result_relative(batch)
+
+
+class ResultStream:
+    """The result file written by a helper process (imports_result_writer) while the chunks are stored: each
+    committed chunk's original rows and outcomes are handed to it in file order, and when the last chunk is
+    committed only the notes sheet is left to write. For a fresh run only (a resumed one writes the result from
+    the recorded outcomes, `result_write`). Anything going wrong with the helper only costs the time: `finish`
+    then returns None and the caller writes the file itself."""
+
+    def __init__(self, batch: ImportBatch, checked: CheckedFile) -> None:
+        self._batch = batch
+        self.helper_usage: tuple[float, float] | None = None  # the helper's peak memory (MB) and CPU seconds
+        self._partial = _result_folder() / f".{batch.pk}-hasil.{uuid.uuid4().hex}.stream"  # one per run
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{path}" if path else root}
+        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(  # noqa: S603 (our own module)
+            [sys.executable, "-m", WRITER_MODULE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self._send(("start", dataclasses.asdict(result_spec(checked, self._partial))))
+
+    def _send(self, message: tuple[str, object]) -> None:
+        process = self._process
+        if process is None or process.stdin is None:
+            return
+        try:
+            pickle.dump(message, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            process.stdin.flush()
+        except OSError:  # the helper is gone: the file is written at the end instead
+            logger.warning("import %s: the result writer stopped; the result is written at the end", self._batch.pk)
+            self.abort()
+
+    def add_chunk(self, raw: Sequence[tuple[int, list[object]]], result: ChunkResult) -> None:
+        """A committed chunk: its original rows (empty ones included) and what storing them gave."""
+        # ImportRow values in IMPORT_ROW_FIELDS order: batch, row_number, status, nik, application, number, reasons
+        if self._process is None:
+            return
+        outcomes = {values[1]: outcome_cells(values[2], values[5], values[6]) for values in result.outcomes}
+        rows = []
+        for number, row in raw:
+            outcome = outcomes.get(number)
+            if outcome is None and not is_empty_row(row):
+                # Recorded by another run of the batch meanwhile: its outcome is in the database only, so the
+                # file is written from there at the end.
+                self.abort()
+                return
+            rows.append((row, outcome))
+        self._send(("rows", rows))
+
+    def finish(self, batch: ImportBatch) -> str | None:
+        """Write the notes and close the file; its path relative to MEDIA_ROOT, or None if the helper failed."""
+        process = self._process
+        if process is None:
+            return None
+        self._send(("notes", _notes(batch)))
+        if self._process is None:
+            return None
+        try:
+            out, err = process.communicate(timeout=FINISH_SECONDS)
+        except subprocess.TimeoutExpired:
+            out, err = b"", b"timed out"
+        self._process = None
+        answer = out.split()
+        if process.returncode != 0 or answer[:1] != [b"ok"]:
+            logger.warning("import %s: the result writer failed: %s", batch.pk, err.decode(errors="replace")[-500:])
+            process.kill()
+            self._partial.unlink(missing_ok=True)
+            return None
+        if len(answer) == 3:
+            self.helper_usage = (int(answer[1]) / 1024, float(answer[2]))
+        os.replace(self._partial, _result_folder() / f"{batch.pk}-hasil.xlsx")
+        return _result_relative(batch)
+
+    def abort(self) -> None:
+        """Stop the helper and drop its half-written file (a stop, a failure, or a finished run: then a no-op)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.kill()
+        process.communicate()
+        self._partial.unlink(missing_ok=True)
 
 
 def _notes(batch: ImportBatch) -> list[list[object]]:

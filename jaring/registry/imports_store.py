@@ -185,6 +185,8 @@ class ChunkResult:
     duplicate: int = 0
     rejected: int = 0
     seen: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    # The ImportRow values written (IMPORT_ROW_FIELDS order), for a result file written as the run goes.
+    outcomes: list[list[Any]] = field(default_factory=list)
 
 
 # -- judging (reads only) --------------------------------------------------------------------------
@@ -364,6 +366,7 @@ def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = Tru
         first_row, number, application_id = result.seen[nik]
         values[4], values[5], values[6] = application_id, number, [_in_file_reason(first_row, number)]
     rows_insert(ImportRow, IMPORT_ROW_FIELDS, outcomes, ids=False)
+    result.outcomes = outcomes
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=chunk.position,
         created_count=F("created_count") + result.created,

@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 from bench.applicant_list import write_xlsx
 from jaring.core.models import AuditRecord, User
 from jaring.programmes.models import Programme
+from jaring.registry import imports, imports_result
 from jaring.registry.imports import import_batch_run, import_batch_start
-from jaring.registry.imports_result import result_path
+from jaring.registry.imports_result import result_path, result_write
 from jaring.registry.models import Application, ImportBatch, ImportRow, Person
-from tests.imports.conftest import csv_bytes, good
+from tests.imports.conftest import HEADER, csv_bytes, good, xlsx_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -115,3 +116,61 @@ def test_two_runs_of_one_batch_at_once_create_each_application_once(
     assert ImportRow.objects.filter(batch=batch).count() == 40
     numbers = sorted(Application.objects.values_list("number", flat=True))
     assert numbers == [f"BPN-2026-{n:06d}" for n in range(1, 41)]
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    workbook = load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
+def _mixed_list() -> bytes:
+    """Good rows, an empty row, bad rows, repeats across chunks, a number cell, an unknown column."""
+    empty = dict.fromkeys(good(1), "")
+    rows = [
+        good(1, catatan_lain="a"),
+        good(2),
+        empty,
+        good(3, nik="6471011508"),  # too short
+        good(2),  # repeats row 3
+        good(4, tanggal_lahir="31-02-1990"),
+        good(5, penghasilan_bulanan="2,5 jt"),
+        empty,
+        good(6, no_hp="+62 812-3456-7890"),
+        good(1),
+        good(7, nik=6471011508900007),  # typed as a number in Excel: its last digit is lost
+    ]
+    return xlsx_bytes(rows, header=[*HEADER, "catatan_lain"])
+
+
+def test_the_result_file_written_alongside_equals_the_one_written_from_the_recorded_outcomes(
+    bpn_2026: Programme, registration_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch, checked = import_batch_start(
+        programme=bpn_2026, actor=registration_officer, file_name="a.xlsx", content=_mixed_list(), enqueue=False
+    )
+    written_at_the_end: list[int] = []
+    monkeypatch.setattr(imports, "result_write", lambda **kw: written_at_the_end.append(1) or result_write(**kw))
+    batch = import_batch_run(batch=batch, checked=checked, chunk_size=2)
+    assert batch.status == ImportBatch.Status.DONE, batch.error
+    assert not written_at_the_end  # the helper process wrote it
+    streamed = _sheets(result_path(batch))
+    assert [row[-3] for row in streamed["hasil"][1:]] == [
+        "dibuat", "dibuat", None, "ditolak", "duplikat", "ditolak", "dibuat", None, "dibuat", "duplikat", "ditolak",
+    ]  # fmt: skip
+    assert result_write(batch=batch, checked=checked) == batch.result_file
+    assert _sheets(result_path(batch)) == streamed
+    assert not list(result_path(batch).parent.glob(".*"))  # no half-written file left behind
+
+
+def test_when_the_helper_process_fails_the_result_file_is_written_at_the_end(
+    bpn_2026: Programme, registration_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports_result, "WRITER_MODULE", "jaring.registry.no_such_module")
+    batch, checked = import_batch_start(
+        programme=bpn_2026, actor=registration_officer, file_name="a.xlsx", content=_mixed_list(), enqueue=False
+    )
+    batch = import_batch_run(batch=batch, checked=checked, chunk_size=2)
+    assert batch.status == ImportBatch.Status.DONE, batch.error
+    rows = _sheets(result_path(batch))["hasil"]
+    assert len(rows) == 12 and rows[1][-3] == "dibuat"
+    assert not list(result_path(batch).parent.glob(".*"))
