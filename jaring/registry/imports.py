@@ -280,7 +280,7 @@ def import_batch_run(
             context = _context(batch)
             done = set(ImportRow.objects.filter(batch=batch).values_list("row_number", flat=True))
             # A fresh run on PostgreSQL writes its result file as it goes, in a helper process (imports_result).
-            stream = ResultStream(batch, checked) if not done and storing_aside() else None
+            stream = ResultStream.start(batch, checked) if not done and storing_aside() else None
             try:
                 finished = chunks_run(
                     context=context,

@@ -10,6 +10,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,14 +111,25 @@ class ResultStream:
         root = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{path}" if path else root}
+        # Its complaints go to a file: a pipe nobody reads until the end could fill up and stop it.
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or abort)
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(  # noqa: S603 (our own module)
             [sys.executable, "-m", WRITER_MODULE],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._errors,
             env=env,
         )
         self._send(("start", dataclasses.asdict(result_spec(checked, self._partial))))
+
+    @classmethod
+    def start(cls, batch: ImportBatch, checked: CheckedFile) -> ResultStream | None:
+        """A stream, or None when the helper cannot be started (the file is then written at the end)."""
+        try:
+            return cls(batch, checked)
+        except OSError:
+            logger.warning("import %s: no result writer process; the result is written at the end", batch.pk)
+            return None
 
     def _send(self, message: tuple[str, object]) -> None:
         process = self._process
@@ -156,16 +168,20 @@ class ResultStream:
         if self._process is None:
             return None
         try:
-            out, err = process.communicate(timeout=FINISH_SECONDS)
+            out, _err = process.communicate(timeout=FINISH_SECONDS)
         except subprocess.TimeoutExpired:
-            out, err = b"", b"timed out"
+            process.kill()
+            out, _err = process.communicate()
         self._process = None
         answer = out.split()
         if process.returncode != 0 or answer[:1] != [b"ok"]:
-            logger.warning("import %s: the result writer failed: %s", batch.pk, err.decode(errors="replace")[-500:])
-            process.kill()
+            self._errors.seek(0)
+            complaint = self._errors.read()[-500:].decode(errors="replace")
+            logger.warning("import %s: the result writer failed (%s): %s", batch.pk, process.returncode, complaint)
             self._partial.unlink(missing_ok=True)
+            self._errors.close()
             return None
+        self._errors.close()
         if len(answer) == 3:
             self.helper_usage = (int(answer[1]) / 1024, float(answer[2]))
         os.replace(self._partial, _result_folder() / f"{batch.pk}-hasil.xlsx")
@@ -179,6 +195,7 @@ class ResultStream:
         process.kill()
         process.communicate()
         self._partial.unlink(missing_ok=True)
+        self._errors.close()
 
 
 def _notes(batch: ImportBatch) -> list[list[object]]:
