@@ -7,8 +7,10 @@ COPY of the same rows into a bare table, with our time as a multiple of it. Targ
 100,000 rows in at most 20 s with at most 500 MB. The list is generated in a child process (so its memory
 does not count) and cached in the temporary directory; the database must be empty (a throwaway cluster).
 
-Parsing runs in a reader thread and, on PostgreSQL, storing in a thread of its own, alongside judging: the
-phases' wall times overlap and add up to more than the total. Their CPU times are each thread's own. The
+Parsing runs in a reader thread and, on PostgreSQL, storing in two threads of their own taking turns, alongside
+judging, while a helper process writes the result file: the phases' wall times overlap and add up to more than
+the total. Their CPU times are each thread's own; the helper's CPU and peak memory are printed apart, and its
+peak is added to ours for the memory target (as if both peaked at once). The
 PostgreSQL CPU counts every `postgres` process of the machine: run it with no other cluster busy.
 """
 
