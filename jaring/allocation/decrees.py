@@ -310,27 +310,25 @@ def _whereabouts(
 ) -> dict[str, Whereabouts]:
     """Why each of these people (by NIK) is not on this year's list, from their latest application in the
     programme, its place, and places held with other funders during the programme's cover."""
-    persons = {p.pk: p.nik for p in Person.objects.filter(nik__in=list(niks)).only("pk", "nik")}
+    persons = {p.pk: p.nik for p in Person.objects.filter(nik__among=niks).only("pk", "nik")}
     latest: dict[int, Application] = {}
-    for application in Application.objects.filter(programme=programme, person_id__in=list(persons)).order_by(
+    for application in Application.objects.filter(programme=programme, person_id__among=persons).order_by(
         "created_at", "id"
     ):
         latest[application.person_id] = application
     places = {
         place.application_id: place
-        for place in Place.objects.filter(application_id__in=[a.pk for a in latest.values()])
+        for place in Place.objects.filter(application_id__among=[a.pk for a in latest.values()])
     }
     earlier: dict[int, Place] = {}
     if previous_programme is not None:
         for place in Place.objects.filter(
-            programme=previous_programme, person_id__in=list(persons), status=Place.Status.ENDED
+            programme=previous_programme, person_id__among=persons, status=Place.Status.ENDED
         ).order_by("ended_at", "id"):
             earlier[place.person_id] = place
     elsewhere: dict[int, list[Place]] = {}
     for place in (
-        Place.objects.filter(
-            person_id__in=list(persons), starts__lte=programme.cover_end, ends__gte=programme.cover_start
-        )
+        Place.objects.filter(person_id__among=persons, starts__lte=programme.cover_end, ends__gte=programme.cover_start)
         .exclude(programme=programme)
         .select_related("programme__funder")
         .order_by("starts", "id")

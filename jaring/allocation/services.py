@@ -79,7 +79,9 @@ def places_of_persons_overlapping(person_ids: Sequence[int], starts: date, ends:
     """Active places of these persons that share a month with [starts, ends], one per person."""
     found: dict[int, Place] = {}
     for place in (
-        Place.objects.filter(person_id__in=person_ids, status=Place.Status.ACTIVE, starts__lte=ends, ends__gte=starts)
+        Place.objects.filter(
+            person_id__among=person_ids, status=Place.Status.ACTIVE, starts__lte=ends, ends__gte=starts
+        )
         .select_related("programme", "programme__funder")
         .order_by("starts")
     ):

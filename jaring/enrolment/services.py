@@ -223,12 +223,12 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
         waiting = {
             m.nik: m
             for m in BatchMember.objects.select_for_update(of=("self",))
-            .filter(batch__programme=programme, open=True, nik__in=niks)
+            .filter(batch__programme=programme, open=True, nik__among=niks)
             .select_related("place", "application", "batch", "application__programme__funder")
         }
         answered = {
             m.nik: m
-            for m in BatchMember.objects.filter(batch__programme=programme, open=False, nik__in=niks).order_by(
+            for m in BatchMember.objects.filter(batch__programme=programme, open=False, nik__among=niks).order_by(
                 "answered_at"
             )
         }
@@ -552,7 +552,7 @@ def reverification_run(
         .order_by("pk")
     )
     taken = set(
-        Application.objects.filter(programme=target, person_id__in=[m.person_id for m in members]).values_list(
+        Application.objects.filter(programme=target, person_id__among=[m.person_id for m in members]).values_list(
             "person_id", flat=True
         )
     )

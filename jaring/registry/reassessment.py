@@ -140,7 +140,7 @@ def _persons_with_other_open(chunk: Sequence[Application], *, programme: Program
     if not person_ids:
         return set()
     return set(
-        Application.objects.filter(programme=programme, person_id__in=person_ids, status__in=OPEN_STATUSES).values_list(
-            "person_id", flat=True
-        )
+        Application.objects.filter(
+            programme=programme, person_id__among=person_ids, status__in=OPEN_STATUSES
+        ).values_list("person_id", flat=True)
     )
