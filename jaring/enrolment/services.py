@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import place_end
+from jaring.core.bulk import bulk_insert
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
-from jaring.core.models import Job, User
+from jaring.core.models import Agency, Job, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
 from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
+from jaring.eligibility.models import RuleVersion
 from jaring.eligibility.selectors import income_ceiling_of
 from jaring.eligibility.services import rule_version_ensure
 from jaring.enrolment.columns import DEFAULT_COLUMNS, row_of
@@ -35,8 +37,18 @@ from jaring.enrolment.models import (
     ReverificationCampaign,
 )
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_routes
+from jaring.registry.assessment import (
+    assess_many,
+    enter_queue,
+    queue_due,
+    reason_text,
+    routing_for,
+    status_after,
+    stored_outcomes,
+)
 from jaring.registry.models import Application, Channel
-from jaring.registry.services import application_create, application_submit
+from jaring.registry.services import application_numbers_reserve
 from jaring.registry.states import ApplicationStatus, Transition, next_status
 
 S = ApplicationStatus
@@ -537,6 +549,9 @@ _OUTCOME_KEYS: dict[str, str] = {
 }
 
 
+REVERIFICATION_CHUNK = 500  # members taken in per transaction
+
+
 def reverification_run(
     *, campaign: ReverificationCampaign, actor: User | str | None, job: Job | None = None
 ) -> dict[str, int]:
@@ -544,49 +559,142 @@ def reverification_run(
     judged by the target's rules (age limit, residence, income, not covered elsewhere) and, when it passes,
     routed to the sector agency's queue with the same deadlines as a new application. Members already taken
     in are skipped, so a run that stopped half-way is simply run again. With a `job`, progress is reported on
-    it; finishing the job (with its counts and sentence) is the caller's."""
+    it; finishing the job (with its counts and sentence) is the caller's.
+
+    Set-based, REVERIFICATION_CHUNK members per transaction and a fixed handful of statements each (Kutai
+    Timur has 150,000 members): each renewal is created, submitted and judged as `application_create` and
+    `application_submit` would, with the same audit records, one block of numbers per chunk."""
     source, target = campaign.source, campaign.target
-    members = list(
+    version = rule_version_ensure(programme=target)
+    agencies = programme_routes(target)
+    ids = list(
         Membership.objects.filter(programme=source, status=Membership.Status.ACTIVE)
-        .select_related("person", "application")
         .order_by("pk")
-    )
-    taken = set(
-        Application.objects.filter(programme=target, person_id__among=[m.person_id for m in members]).values_list(
-            "person_id", flat=True
-        )
+        .values_list("pk", flat=True)
     )
     counts = dict.fromkeys((key for key, _label in REVERIFICATION_COUNTS), 0)
-    counts["members"] = len(members)
+    counts["members"] = len(ids)
     if job is not None:
-        job_start(job=job, total=len(members))
-    for done, membership in enumerate(members, start=1):
-        if membership.person_id in taken:
-            counts["skipped"] += 1
-        else:
-            with transaction.atomic():
-                application = application_create(
-                    person=membership.person,
-                    programme=target,
-                    channel=Channel.RENEWAL,
-                    actor=actor,
-                    note=_("Verifikasi ulang peserta KPJ %(kpj)s") % {"kpj": membership.kpj},
-                )
-                # application_create takes no attestation; submitting reads the row afresh, so no refresh here.
-                Application.objects.filter(pk=application.pk).update(
-                    documents_attestation=_("Dokumen kepesertaan %(number)s (%(code)s)")
-                    % {"number": membership.application.number, "code": source.code}
-                )
-                application_submit(application=application, actor=actor)
-            counts["created"] += 1
-            key = _OUTCOME_KEYS.get(application.status)
-            if key:
-                counts[key] += 1
-        if job is not None and (done % 100 == 0 or done == len(members)):
-            job_progress(job=job, done=done)
+        job_start(job=job, total=len(ids))
+    for start in range(0, len(ids), REVERIFICATION_CHUNK):
+        with transaction.atomic():
+            members = list(
+                Membership.objects.filter(pk__among=ids[start : start + REVERIFICATION_CHUNK])
+                .select_related("person", "person__sector", "application", "programme")
+                .order_by("pk")
+            )
+            taken = set(
+                Application.objects.filter(
+                    programme=target, person_id__among=[m.person_id for m in members]
+                ).values_list("person_id", flat=True)
+            )
+            todo = [m for m in members if m.person_id not in taken]
+            counts["skipped"] += len(members) - len(todo)
+            for application in _renewals(todo, target=target, version=version, agencies=agencies, actor=actor):
+                counts["created"] += 1
+                key = _OUTCOME_KEYS.get(application.status)
+                if key:
+                    counts[key] += 1
+        if job is not None:
+            job_progress(job=job, done=min(start + REVERIFICATION_CHUNK, len(ids)))
     campaign.counts = counts
     campaign.save(update_fields=["counts"])
     audit_record(
         actor=actor, action="programme.reverification_run", target=source, data={"target": target.code, **counts}
     )
     return counts
+
+
+def _renewals(
+    members: Sequence[Membership],
+    *,
+    target: Programme,
+    version: RuleVersion,
+    agencies: dict[int, Agency],
+    actor: User | str | None,
+) -> list[Application]:
+    """Create, submit and judge the renewal applications of these members (inside the caller's transaction)."""
+    if not members:
+        return []
+    user = actor if isinstance(actor, User) else None
+    source = members[0].programme
+    applications = [
+        Application(
+            number=number,
+            programme=target,
+            person=membership.person,
+            channel=Channel.RENEWAL,
+            kelurahan_id=membership.person.kelurahan_id,
+            sector_id=membership.person.sector_id,
+            note=_("Verifikasi ulang peserta KPJ %(kpj)s") % {"kpj": membership.kpj},
+            # The membership's own documents stand for this year's: checked when the member was enrolled.
+            documents_attestation=_("Dokumen kepesertaan %(number)s (%(code)s)")
+            % {"number": membership.application.number, "code": source.code},
+            warnings=[],
+            created_by=user,
+            status=S.SUBMITTED,
+        )
+        for membership, number in zip(
+            members, application_numbers_reserve(programme=target, count=len(members)), strict=True
+        )
+    ]
+    bulk_insert(applications)
+    now = timezone.now()  # submitted and judged after being created, as one at a time would be
+    for application in applications:
+        application.submitted_at = application.status_changed_at = now
+    assessments = assess_many(applications, version=version)
+    due = queue_due(target, now)
+    records: list[tuple[str, Any, dict[str, object]]] = []
+    for application in applications:
+        assessment = assessments[application.pk]
+        routing = routing_for(S.SUBMITTED, assessment)
+        application.eligible = assessment.eligible
+        application.complete = assessment.complete
+        application.eligibility = stored_outcomes(assessment)
+        application.rule_version = version
+        application.assessed_at = now
+        application.status = status_after(S.SUBMITTED, routing)
+        application.status_reason = reason_text(routing)
+        if routing.to_verification:
+            enter_queue(application, agency=agencies[application.sector_id], at=now, due=due)
+        # The records application_create, application_submit and application_assess write, in their order.
+        records += [
+            ("application.create", application, {"channel": Channel.RENEWAL.value}),
+            ("application.submit", application, {"from": S.DRAFT.value, "to": S.SUBMITTED.value, "reason": ""}),
+            (
+                "application.assess",
+                application,
+                {
+                    "rule_version": version.version,
+                    "eligible": assessment.eligible,
+                    "complete": assessment.complete,
+                    "failed": [o.rule for o in assessment.failed()],
+                },
+            ),
+        ]
+        status = S.SUBMITTED.value
+        for transition in routing.transitions:
+            after = next_status(status, transition)
+            data = {"from": status, "to": after, "reason": application.status_reason, "automatic": True}
+            records.append((f"application.{transition}", application, data))
+            status = after
+    Application.objects.bulk_update(
+        applications,
+        [
+            "eligible",
+            "complete",
+            "eligibility",
+            "rule_version",
+            "assessed_at",
+            "status",
+            "status_reason",
+            "submitted_at",
+            "status_changed_at",
+            "verifying_agency",
+            "queued_at",
+            "verification_due",
+        ],
+        batch_size=500,
+    )
+    audit_records_many(actor=actor, records=records)
+    return applications

@@ -11,6 +11,7 @@ from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import waitlist_of
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import AuditRecord, MinimumWage
+from jaring.enrolment import services as enrolment_services
 from jaring.enrolment.models import Batch, BatchMember, Membership
 from jaring.enrolment.services import (
     Answer,
@@ -197,3 +198,48 @@ def test_reverification_takes_active_members_into_next_year(approved, bpn_2026, 
     assert reverification_run(campaign=campaign, actor=programme_manager)["skipped"] == 1
     with pytest.raises(DomainError):
         reverification_start(source=bpn_2027, target=bpn_2026, actor=programme_manager)
+
+
+def test_renewals_are_judged_and_recorded_as_single_registrations_are_in_chunks(  # type: ignore[no-untyped-def]
+    approved, bpn_2026, programme_manager, balikpapan, monkeypatch
+):
+    memberships = _member(approved, bpn_2026, programme_manager, count=5)
+    richer = memberships[3].person
+    richer.monthly_income = 9_000_000  # above next year's UMK: not eligible any more
+    richer.save()
+    bpn_2027 = programme_for(balikpapan, code="BPN-2027", name="Balikpapan 2027", owner="dinsos", quota=7100, year=2027)
+    MinimumWage.objects.create(region=balikpapan.region, year=2027, amount=4_000_000)
+    campaign = reverification_start(source=bpn_2026, target=bpn_2027, actor=programme_manager)
+    monkeypatch.setattr(enrolment_services, "REVERIFICATION_CHUNK", 2)  # three chunks: 2, 2 and 1 members
+    counts = reverification_run(campaign=campaign, actor=programme_manager)
+    assert (counts["created"], counts["to_verification"], counts["not_eligible"]) == (5, 4, 1)
+    renewals = list(Application.objects.filter(programme=bpn_2027).order_by("number"))
+    assert [a.number for a in renewals] == [f"BPN-2027-{n:06d}" for n in range(1, 6)]  # in members' order
+    assert [a.person_id for a in renewals] == [m.person_id for m in memberships]
+    for renewal, membership in zip(renewals, memberships, strict=True):
+        assert renewal.note == f"Verifikasi ulang peserta KPJ {membership.kpj}"
+        assert renewal.documents_attestation == f"Dokumen kepesertaan {membership.application.number} (BPN-2026)"
+        assert renewal.created_at <= renewal.submitted_at == renewal.assessed_at
+        assert renewal.rule_version is not None and len(renewal.eligibility) == len(renewals[0].eligibility)
+    refused = renewals[3]
+    assert refused.status == S.NOT_ELIGIBLE and refused.eligible is False and refused.verifying_agency is None
+    assert "penghasilan" in refused.status_reason.lower() or "umk" in refused.status_reason.lower()
+    actions = lambda a: list(  # noqa: E731
+        AuditRecord.objects.filter(target_type="registry.application", target_id=str(a.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    # What application_create, application_submit and application_assess record, one at a time.
+    assert actions(renewals[0]) == [
+        "application.create",
+        "application.submit",
+        "application.assess",
+        "application.send_to_verification",
+    ]
+    assert actions(refused) == [
+        "application.create",
+        "application.submit",
+        "application.assess",
+        "application.find_not_eligible",
+    ]
+    assert renewals[0].verification_due == renewals[4].verification_due is not None
