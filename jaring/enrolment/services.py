@@ -39,7 +39,7 @@ from jaring.enrolment.models import (
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_routes
 from jaring.registry.assessment import (
-    assess_many,
+    assessments_of,
     enter_queue,
     queue_due,
     reason_text,
@@ -613,9 +613,12 @@ def _renewals(
     agencies: dict[int, Agency],
     actor: User | str | None,
 ) -> list[Application]:
-    """Create, submit and judge the renewal applications of these members (inside the caller's transaction)."""
+    """Create, submit and judge the renewal applications of these members (inside the caller's transaction).
+    Judged before they are written, and written once in their final state: updating thousands of rows field by
+    field afterwards (`bulk_update`) was nine tenths of the run."""
     if not members:
         return []
+    now = timezone.now()
     user = actor if isinstance(actor, User) else None
     source = members[0].programme
     applications = [
@@ -632,31 +635,33 @@ def _renewals(
             % {"number": membership.application.number, "code": source.code},
             warnings=[],
             created_by=user,
-            status=S.SUBMITTED,
+            submitted_at=now,
+            status_changed_at=now,
+            assessed_at=now,
+            rule_version=version,
         )
         for membership, number in zip(
             members, application_numbers_reserve(programme=target, count=len(members)), strict=True
         )
     ]
-    bulk_insert(applications)
-    now = timezone.now()  # submitted and judged after being created, as one at a time would be
-    for application in applications:
-        application.submitted_at = application.status_changed_at = now
-    assessments = assess_many(applications, version=version)
+    assessments = assessments_of(applications, version=version)
     due = queue_due(target, now)
-    records: list[tuple[str, Any, dict[str, object]]] = []
-    for application in applications:
-        assessment = assessments[application.pk]
+    routes = []
+    for application, assessment in zip(applications, assessments, strict=True):
         routing = routing_for(S.SUBMITTED, assessment)
         application.eligible = assessment.eligible
         application.complete = assessment.complete
         application.eligibility = stored_outcomes(assessment)
-        application.rule_version = version
-        application.assessed_at = now
         application.status = status_after(S.SUBMITTED, routing)
         application.status_reason = reason_text(routing)
         if routing.to_verification:
             enter_queue(application, agency=agencies[application.sector_id], at=now, due=due)
+        routes.append(routing)
+    bulk_insert(applications)
+    # Created, submitted and judged at one moment (one at a time they would be a few milliseconds apart).
+    Application.objects.filter(pk__among=[a.pk for a in applications]).update(created_at=now)
+    records: list[tuple[str, Any, dict[str, object]]] = []
+    for application, assessment, routing in zip(applications, assessments, routes, strict=True):
         # The records application_create, application_submit and application_assess write, in their order.
         records += [
             ("application.create", application, {"channel": Channel.RENEWAL.value}),
@@ -678,23 +683,5 @@ def _renewals(
             data = {"from": status, "to": after, "reason": application.status_reason, "automatic": True}
             records.append((f"application.{transition}", application, data))
             status = after
-    Application.objects.bulk_update(
-        applications,
-        [
-            "eligible",
-            "complete",
-            "eligibility",
-            "rule_version",
-            "assessed_at",
-            "status",
-            "status_reason",
-            "submitted_at",
-            "status_changed_at",
-            "verifying_agency",
-            "queued_at",
-            "verification_due",
-        ],
-        batch_size=500,
-    )
     audit_records_many(actor=actor, records=records)
     return applications

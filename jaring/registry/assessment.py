@@ -102,21 +102,28 @@ def facts_from_data(
 
 def assess_many(applications: Sequence[Application], *, version: RuleVersion) -> dict[int, rules.Assessment]:
     """Assessments of applications of one programme (persons and sectors selected along), by application id."""
+    found = assessments_of(applications, version=version)
+    return {application.pk: assessment for application, assessment in zip(applications, found, strict=True)}
+
+
+def assessments_of(applications: Sequence[Application], *, version: RuleVersion) -> list[rules.Assessment]:
+    """The same, in the applications' order; an application not yet saved has no documents of its own (a renewal
+    judged before it is written: its documents are attested)."""
     if not applications:
-        return {}
+        return []
     ruleset = ruleset_of(version=version)
-    ids = [application.pk for application in applications]
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for application_id, kind in Document.objects.filter(application_id__in=ids, superseded_at=None).values_list(
-        "application_id", "kind"
-    ):
-        kinds[application_id].add(kind)
+    ids = [application.pk for application in applications if application.pk is not None]
+    kinds: dict[int | None, set[str]] = defaultdict(set)
+    if ids:
+        current = Document.objects.filter(application_id__among=ids, superseded_at=None)
+        for application_id, kind in current.values_list("application_id", "kind"):
+            kinds[application_id].add(kind)
     covered = coverage_elsewhere(niks=[a.person.nik for a in applications], programme=version.programme)
-    assessments = {}
+    assessments = []
     for application in applications:
         documents = ALL_DOCUMENTS if application.documents_attestation else frozenset(kinds[application.pk])
         facts = facts_of(application, documents=documents, covered=covered.get(application.person.nik, []))
-        assessments[application.pk] = rules.evaluate(facts, ruleset)
+        assessments.append(rules.evaluate(facts, ruleset))
     return assessments
 
 
