@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,13 +36,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
-    from jaring.core.models import Agency, AgencyKind, AuditRecord, Funder, Region, Role, Sector, User
+    from bench.queued import queued_fishers
+    from jaring.core.models import Agency, AgencyKind, AuditRecord, Funder, Region, Role, User
     from jaring.core.reference import seed_reference
     from jaring.programmes.models import Programme
-    from jaring.registry.models import Application, Channel, Person, Sex
-    from jaring.registry.states import ApplicationStatus
+    from jaring.registry.models import Person
     from jaring.verification.services import applications_approve
 
     call_command("migrate", verbosity=0)
@@ -66,48 +65,11 @@ def main() -> None:
     verifier, _ = User.objects.get_or_create(
         username="bench_verifier", defaults={"role": Role.VERIFIER, "funder": funder, "agency": dppp}
     )
-    kelurahan = Region.objects.get(code="64.71.01.1001")
-    sector = Sector.objects.get(code="nelayan")
     print(f"database: {connection.vendor}; {args.count} applications per approval, {args.runs} runs")
     timings = []
-    serial = Person.objects.count()
+    serial = Person.objects.count()  # a database used before keeps its people: number on from them
     for run in range(args.runs):
-        people = Person.objects.bulk_create(
-            Person(
-                nik=f"6471011508{serial + n:06d}",
-                name=f"Nelayan {serial + n}",
-                birth_date=date(1990, 8, 15),
-                sex=Sex.MALE,
-                address="Jl. Pantai",
-                kelurahan=kelurahan,
-                domicile_since=date(2015, 1, 1),
-                sector=sector,
-                monthly_income=2_000_000,
-                phone=f"+6281234{serial + n:06d}",
-            )
-            for n in range(args.count)
-        )
-        now = timezone.now()
-        ids = [
-            a.pk
-            for a in Application.objects.bulk_create(
-                Application(
-                    number=f"BENCH-{serial + n:07d}",
-                    programme=programme,
-                    person=person,
-                    channel=Channel.IMPORT,
-                    status=ApplicationStatus.AWAITING_VERIFICATION,
-                    kelurahan=kelurahan,
-                    sector=sector,
-                    verifying_agency=dppp,
-                    submitted_at=now,
-                    queued_at=now,
-                    verification_due=now.date() + timedelta(days=7),
-                )
-                for n, person in enumerate(people)
-            )
-        ]
-        serial += args.count
+        ids = queued_fishers(programme=programme, agency=dppp, count=args.count, first=serial + run * args.count)
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             result = applications_approve(ids=ids, actor=verifier)

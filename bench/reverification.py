@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +37,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
-    from jaring.core.models import Agency, AgencyKind, Funder, MinimumWage, Region, Role, Sector, User
+    from bench.queued import queued_fishers
+    from jaring.core.models import Agency, AgencyKind, Funder, MinimumWage, Role, User
     from jaring.core.reference import seed_reference
     from jaring.enrolment.models import Batch, BatchMember, Membership
     from jaring.enrolment.services import (
@@ -50,8 +50,6 @@ def main() -> None:
         reverification_start,
     )
     from jaring.programmes.models import Programme
-    from jaring.registry.models import Application, Channel, Person, Sex
-    from jaring.registry.states import ApplicationStatus
     from jaring.verification.services import BULK_MAX, applications_approve
 
     call_command("migrate", verbosity=0)
@@ -76,49 +74,8 @@ def main() -> None:
     source = programme(2026)
     verifier = User.objects.create(username="bench_verifier", role=Role.VERIFIER, funder=funder, agency=dppp)
     manager = User.objects.create(username="bench_manager", role=Role.PROGRAMME_MANAGER, funder=funder)
-    kelurahan = Region.objects.get(code="64.71.01.1001")
-    sector = Sector.objects.get(code="nelayan")
     started = time.perf_counter()
-    people = Person.objects.bulk_create(
-        (
-            Person(
-                nik=f"6471011508{n:06d}",
-                name=f"Nelayan {n}",
-                birth_date=date(1990, 8, 15),
-                sex=Sex.MALE,
-                address="Jl. Pantai",
-                kelurahan=kelurahan,
-                domicile_since=date(2015, 1, 1),
-                sector=sector,
-                monthly_income=2_000_000,
-            )
-            for n in range(args.members)
-        ),
-        batch_size=2000,
-    )
-    now = timezone.now()
-    ids = [
-        a.pk
-        for a in Application.objects.bulk_create(
-            (
-                Application(
-                    number=f"BENCH-2026-{n:06d}",
-                    programme=source,
-                    person=person,
-                    channel=Channel.IMPORT,
-                    status=ApplicationStatus.AWAITING_VERIFICATION,
-                    kelurahan=kelurahan,
-                    sector=sector,
-                    verifying_agency=dppp,
-                    submitted_at=now,
-                    queued_at=now,
-                    verification_due=now.date() + timedelta(days=7),
-                )
-                for n, person in enumerate(people)
-            ),
-            batch_size=2000,
-        )
-    ]
+    ids = queued_fishers(programme=source, agency=dppp, count=args.members)
     for start in range(0, len(ids), BULK_MAX):
         applications_approve(ids=ids[start : start + BULK_MAX], actor=verifier)
     batch = batch_create(programme=source, actor=manager)
