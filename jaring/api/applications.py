@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.decorators import decorate_view
 
 from jaring.api.auth import require_any_scope, require_scope
+from jaring.api.common import token_actor, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -75,18 +75,6 @@ _BODY_SCHEMA = {
 }
 
 
-def _actor(token: ApiToken) -> str:
-    return f"api:{token.name}"
-
-
-def _wita(moment: datetime | None) -> str | None:
-    """ISO 8601 in the configured time zone (WITA, Asia/Makassar: +08:00), to the second, whatever time zone
-    the request happens to have activated."""
-    if moment is None:
-        return None
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
-
-
 def application_out(application: Application) -> dict[str, Any]:
     """The application as api-core.md shows it. No NIK, name or address: a partner reads only the application."""
     agency = application.verifying_agency
@@ -101,7 +89,7 @@ def application_out(application: Application) -> dict[str, Any]:
             for o in application.eligibility
         ],
         "verifying_agency": agency.code.upper() if agency is not None else None,
-        "submitted_at": _wita(application.submitted_at),
+        "submitted_at": wita(application.submitted_at),
         "reasons": public_reasons(application),
         "warnings": [str(w.get("message", "")) for w in application.warnings],
     }
@@ -174,7 +162,7 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
         return 422, invalid_body(errors)
     try:
         application = applicant_register(
-            data=result.data, programme=programme, channel=Channel.API, actor=_actor(token), api_token=token
+            data=result.data, programme=programme, channel=Channel.API, actor=token_actor(token), api_token=token
         )
     except DuplicateApplication as exc:
         message = exc.message  # names no person: the partner may have sent only a NIK
@@ -271,7 +259,7 @@ def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     application = application_of_funder(token, number=number)
     # Eligibility reasons speak of the person's age, income and cover: who read them is recorded (UU PDP).
     access_log_write(
-        actor=_actor(token),
+        actor=token_actor(token),
         person_ref=str(application.person_id),
         what="api_application_detail",
         path=request.path,
@@ -314,7 +302,7 @@ def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind],
     def handle() -> Answer:
         upload = Upload(kind=kind, content=content, name=file.name or "")
         try:
-            document = document_add(application=application, upload=upload, actor=_actor(token))
+            document = document_add(application=application, upload=upload, actor=token_actor(token))
         except DomainError as exc:
             if exc.status_code != DomainError.status_code:
                 raise  # a closed application (409) is not a problem of the request's fields
@@ -355,7 +343,7 @@ def application_send_again(request: HttpRequest, number: str) -> Any:
     application = application_of_funder(token, number=number)
 
     def handle() -> Answer:
-        application_resubmit(application=application, actor=_actor(token))
+        application_resubmit(application=application, actor=token_actor(token))
         return 200, application_out(application_of_funder(token, number=application.number))
 
     return run_once(request, token=token, fingerprint=request.body, handle=handle)

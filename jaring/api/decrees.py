@@ -6,11 +6,10 @@ entries is recorded in the access log (UU PDP)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Path, Query, Router, Schema
@@ -19,6 +18,7 @@ from ninja.decorators import decorate_view
 from jaring.allocation.decree_exports import XLSX_MIME, decree_xlsx, file_stem
 from jaring.allocation.models import Decree, DecreeEntry
 from jaring.api.auth import require_scope
+from jaring.api.common import token_actor, wita
 from jaring.api.docs import openapi
 from jaring.api.schemas import ErrorOut
 from jaring.api.selectors import programme_for_partner
@@ -84,16 +84,6 @@ DETAIL = {200: DecreeDetailOut, **AUTH, 404: ErrorOut, 422: ErrorOut}
 FILE = {**AUTH, 404: ErrorOut, 422: ErrorOut}
 
 
-def _actor(token: ApiToken) -> str:
-    return f"api:{token.name}"
-
-
-def _wita(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
-
-
 def _decree_out(decree: Decree) -> dict[str, Any]:
     totals = decree.totals or {}
     return {
@@ -104,8 +94,8 @@ def _decree_out(decree: Decree) -> dict[str, Any]:
         "title": decree.title,
         "status": decree.status,
         "previous": decree.previous.number if decree.previous else None,
-        "generated_at": _wita(decree.generated_at),
-        "signed_at": _wita(decree.signed_at),
+        "generated_at": wita(decree.generated_at),
+        "signed_at": wita(decree.signed_at),
         "totals": {key: int(totals.get(key, 0)) for key in ("participants", "new", "continuing", "dropped")},
         "digest": decree.digest,
     }
@@ -125,7 +115,7 @@ def _decree_of(token: ApiToken, pk: int) -> Decree:
 
 def _log(request: HttpRequest, token: ApiToken, decree: Decree, what: str) -> None:
     access_log_write(
-        actor=_actor(token),
+        actor=token_actor(token),
         person_ref=f"decree:{decree.pk}",
         person_label=f"SK {decree.number} ({decree.programme.code})",
         what=what,

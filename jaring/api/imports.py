@@ -13,13 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
 from jaring.api.auth import require_scope
+from jaring.api.common import token_actor, wita
 from jaring.api.errors import invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import ErrorOut
@@ -56,16 +56,6 @@ class ImportOut(Schema):
     finished_at: str | None
 
 
-def _actor(token: ApiToken) -> str:
-    return f"api:{token.name}"
-
-
-def _wita(moment: Any) -> str | None:
-    if moment is None:
-        return None
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
-
-
 def import_out(batch: ImportBatch) -> dict[str, Any]:
     done = batch.status == ImportBatch.Status.DONE
     return {
@@ -82,8 +72,8 @@ def import_out(batch: ImportBatch) -> dict[str, Any]:
         "error": batch.error,
         "status_url": reverse("api:import_detail", kwargs={"batch_id": batch.pk}),
         "result_url": reverse("api:import_result", kwargs={"batch_id": batch.pk}) if done else None,
-        "created_at": _wita(batch.created_at),
-        "finished_at": _wita(batch.finished_at),
+        "created_at": wita(batch.created_at),
+        "finished_at": wita(batch.finished_at),
     }
 
 
@@ -133,7 +123,7 @@ def import_create(
         try:
             batch, _checked = import_batch_start(
                 programme=target,
-                actor=_actor(token),
+                actor=token_actor(token),
                 file_name=file.name or "impor",
                 content=content,
                 documents_checked_by=documents_checked_by,
@@ -183,7 +173,7 @@ def import_result(request: HttpRequest, batch_id: int) -> Any:
         raise Conflict(_("Impor belum selesai; berkas hasil belum tersedia."))
     # The result holds every row's personal data: who downloaded it is recorded (UU PDP).
     access_log_write(
-        actor=_actor(token),
+        actor=token_actor(token),
         person_ref=f"import:{batch.pk}",
         person_label=batch.file_name,
         what="api_import_result",

@@ -18,12 +18,13 @@ from ninja.decorators import decorate_view
 
 from jaring.allocation.models import EndReason
 from jaring.api.auth import require_scope
+from jaring.api.common import token_actor
 from jaring.api.docs import openapi
 from jaring.api.errors import Unprocessable
 from jaring.api.schemas import ErrorOut
 from jaring.core.errors import NotFound
 from jaring.core.http import client_ip
-from jaring.core.models import ApiScope, ApiToken
+from jaring.core.models import ApiScope
 from jaring.core.services import access_log_write
 from jaring.core.validation import Invalid, parse_kpj, parse_nik
 from jaring.enrolment.models import Membership
@@ -111,10 +112,6 @@ def _criteria(payload: LookupIn) -> tuple[str, str]:
         raise _refuse({"kpj": [exc.error.problem]}) from None
 
 
-def _actor(token: ApiToken) -> str:
-    return f"api:{token.name}"
-
-
 @router.post(
     "/lookup",
     response=LOOKUP,
@@ -154,7 +151,7 @@ def member_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     current = memberships[0]
     person = current.person
     access_log_write(
-        actor=_actor(token),
+        actor=token_actor(token),
         person_ref=str(person.pk),
         person_label=person.name,
         what="api_member_lookup",

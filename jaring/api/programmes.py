@@ -4,7 +4,7 @@ token's own funder."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from ninja.decorators import decorate_view
 from jaring.allocation.selectors import Figures, figures_of
 from jaring.allocation.services import waitlist_of
 from jaring.api.auth import require_scope
+from jaring.api.common import wita
 from jaring.api.docs import openapi
 from jaring.api.errors import Unprocessable
 from jaring.api.schemas import ErrorOut
@@ -208,12 +209,6 @@ def _no_rates(day: date) -> Unprocessable:
     return Unprocessable(_("Tidak ada tabel iuran yang berlaku pada %(date)s.") % {"date": day.isoformat()}, field="on")
 
 
-def _wita(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
-
-
 # Fixed paths first: "/planner" must not be read as the code of a programme.
 
 
@@ -400,7 +395,7 @@ def programme_waitlist(
         query["page_size"] = str(page_size)
         following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     results = [
-        {"position": offset + i + 1, "number": number, "submitted_at": _wita(submitted)}
+        {"position": offset + i + 1, "number": number, "submitted_at": wita(submitted)}
         for i, (number, submitted) in enumerate(rows)
     ]
     return {"count": count, "next": following, "results": results}

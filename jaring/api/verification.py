@@ -25,8 +25,9 @@ from django.views.decorators.cache import never_cache
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
-from jaring.api.applications import PAGE_SIZE_MAX, _wita
+from jaring.api.applications import PAGE_SIZE_MAX
 from jaring.api.auth import require_scope
+from jaring.api.common import token_actor, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -197,10 +198,6 @@ def _verifier(request: HttpRequest) -> ApiToken:
     return token
 
 
-def _actor(token: ApiToken) -> str:
-    return f"api:{token.name}"
-
-
 def _text(value: str, limit: int = NUMBER_MAX) -> str:
     # The middleware already refuses a NUL in a URL; PostgreSQL would refuse it as a query parameter (a 500).
     return value.replace("\x00", "").strip()[:limit]
@@ -254,8 +251,8 @@ def item_out(request: HttpRequest, application: Application) -> dict[str, Any]:
         "sector": application.sector.code,
         "aplikator": person.aplikator,
         "monthly_income": person.monthly_income,
-        "submitted_at": _wita(application.submitted_at),
-        "queued_at": _wita(application.queued_at),
+        "submitted_at": wita(application.submitted_at),
+        "queued_at": wita(application.queued_at),
         "verification_due": application.verification_due,
         "overdue": bool(application.is_overdue),  # type: ignore[attr-defined]
         "eligibility": [
@@ -276,7 +273,7 @@ def decision_out(decision: Decision, application: Application) -> dict[str, Any]
         "reason": decision.reason.label if decision.reason is not None else None,
         "fixes": list(decision.fixes),
         "note": decision.note,
-        "decided_at": _wita(decision.decided_at),
+        "decided_at": wita(decision.decided_at),
         "due": decision.due.isoformat(),  # JSON-ready: an Idempotency-Key stores the answer as it is
         "late": decision.late,
         "status": application.status,
@@ -286,7 +283,7 @@ def decision_out(decision: Decision, application: Application) -> dict[str, Any]
 def _log_entry(request: HttpRequest, token: ApiToken, application: Application, what: str) -> dict[str, Any]:
     """The access log entry (keyword arguments of `access_log_write`) for a person shown with an application."""
     return {
-        "actor": _actor(token),
+        "actor": token_actor(token),
         "person_ref": str(application.person_id),
         "person_label": application.person.name,
         "what": what[:120],
