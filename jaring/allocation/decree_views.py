@@ -40,6 +40,7 @@ from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, require
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_in_scope
 from jaring.registry.models import mask_nik
 
 PAGE_SIZE = 50
@@ -97,15 +98,7 @@ def _user(request: HttpRequest) -> User:
 def _managed_programme(user: User, code: str) -> Programme:
     """A programme of the manager's own funder (every funder's for the system operator); NotFound otherwise, so
     codes of other funders cannot be probed."""
-    scope = require(user, Capability.MANAGE_PROGRAMMES)
-    programme = (
-        filter_by_funder(Programme.objects.select_related("funder", "funder__region"), scope)
-        .filter(code=code[:30])
-        .first()
-    )
-    if programme is None:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
-    return programme
+    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "funder__region"))
 
 
 def _decree(programme: Programme, pk: int) -> Decree:

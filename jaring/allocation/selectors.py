@@ -32,7 +32,7 @@ from jaring.programmes.money import (
     people_covered,
     thousands,
 )
-from jaring.programmes.selectors import contribution_brackets
+from jaring.programmes.selectors import contribution_brackets, programme_in_scope
 from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 
@@ -71,11 +71,7 @@ def programme_of(user: User, code: str, *, manage: bool = False) -> Programme:
     """One programme by code. `manage`: the user must be able to change it (and to see its people). Another
     funder's code is NotFound, so codes cannot be probed."""
     scope = require(user, Capability.MANAGE_PROGRAMMES) if manage else reader_scope(user)
-    qs = filter_by_funder(Programme.objects.select_related("funder", "owning_agency"), scope)
-    programme = qs.filter(code=code[:30]).first()
-    if programme is None:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
-    return programme
+    return programme_in_scope(scope, code, related=("funder", "owning_agency"))
 
 
 def _check_reads(user: User, programme: Programme) -> None:

@@ -25,7 +25,7 @@ from jaring.core.errors import DomainError, NotFound
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import filter_by_funder, require
+from jaring.core.selectors import require
 from jaring.core.services import access_log_write
 from jaring.enrolment.answers import MAX_FILE_BYTES, answer_import
 from jaring.enrolment.batch_files import batch_download_log, batch_file, headers_for, headers_of
@@ -39,6 +39,7 @@ from jaring.enrolment.services import (
     places_ready_for_batch,
 )
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_in_scope
 from jaring.registry.models import mask_nik
 
 PAGE_SIZE = 100
@@ -56,12 +57,7 @@ def _user(request: HttpRequest) -> User:
 def _programme(user: User, code: str) -> Programme:
     """A programme of the officer's own funder (every funder's for the system operator); NotFound otherwise, so
     codes of other funders cannot be probed."""
-    scope = require(user, Capability.EXCHANGE_WITH_BPJS)
-    programmes = filter_by_funder(Programme.objects.select_related("funder"), scope)
-    programme = programmes.filter(code=code[:40]).first()
-    if programme is None:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
-    return programme
+    return programme_in_scope(require(user, Capability.EXCHANGE_WITH_BPJS), code)
 
 
 def _batch(programme: Programme, number: str) -> Batch:

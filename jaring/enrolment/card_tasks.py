@@ -26,13 +26,14 @@ from django_tasks import task
 from jaring.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from jaring.core.models import Job, Region, User
 from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import Scope, filter_by_funder, scope_of
+from jaring.core.selectors import Scope, scope_of
 from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
 from jaring.enrolment.cards import cards_pdf, pages_for, public_base_url
 from jaring.enrolment.models import Batch, BatchMember, Card, CardPrint, Membership
 from jaring.enrolment.selectors import MEMBER_KELURAHAN, KelurahanChoice, kelurahans_with, member_kelurahans
 from jaring.enrolment.services import cards_issue, check_may_exchange
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_in_scope
 
 CARD_DIR = "cards"
 PROGRESS_EVERY = 50
@@ -53,12 +54,7 @@ def card_scope(user: User | object) -> Scope:
 
 
 def card_programme_of(user: User, code: str) -> Programme:
-    scope = card_scope(user)
-    qs = filter_by_funder(Programme.objects.select_related("funder"), scope)
-    programme = qs.filter(code=code[:30]).first()
-    if programme is None:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
-    return programme
+    return programme_in_scope(card_scope(user), code)
 
 
 # -- what to print -----------------------------------------------------------------------------------------

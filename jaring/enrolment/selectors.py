@@ -24,6 +24,7 @@ from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, scope_of
 from jaring.enrolment.models import BatchMember, Card, Membership, MembershipEvent, ReverificationCampaign
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_in_scope
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.models import Application, Channel
 from jaring.verification.models import Decision, Outcome
@@ -68,10 +69,7 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
 
 def programme_of(user: User, code: str) -> Programme:
     """A programme whose members the officer may read; NotFound otherwise, so codes cannot be probed."""
-    programme = programmes_visible_to(user).filter(code=code[:30]).first()
-    if programme is None:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
-    return programme
+    return programme_in_scope(members_scope(user), code)
 
 
 @dataclass

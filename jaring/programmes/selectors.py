@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from jaring.core.errors import NotFound
 from jaring.core.models import Agency, Sector, User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import filter_by_funder, holidays_between, require
+from jaring.core.selectors import Scope, filter_by_funder, holidays_between, require
 from jaring.core.workdays import add_working_days
 from jaring.programmes.models import ContributionRate, Programme, RejectionReason, SectorRoute
 from jaring.programmes.money import Bracket, brackets_in_force
@@ -60,6 +62,16 @@ def verification_due(*, programme: Programme, start: date) -> date:
 
 def rejection_reasons_of(programme: Programme) -> QuerySet[RejectionReason]:
     return RejectionReason.objects.filter(programme=programme, active=True).order_by("position", "id")
+
+
+def programme_in_scope(scope: Scope, code: str, *, related: tuple[str, ...] = ("funder",)) -> Programme:
+    """One programme by code among those `scope` reaches (its funder's; every funder's for the system operator).
+    NotFound otherwise, never 403: another funder's code reads as unknown, so codes cannot be probed."""
+    programmes = filter_by_funder(Programme.objects.select_related(*related), scope)
+    programme = programmes.filter(code=code[:30]).first()
+    if programme is None:
+        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
+    return programme
 
 
 def programmes_open_to(user: User) -> QuerySet[Programme]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jaring.core.errors import DomainError, NotFound
+from jaring.core.errors import DomainError
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import Funder, Sector, User
 from jaring.core.permissions import Capability
@@ -34,6 +34,7 @@ from jaring.eligibility.participants import (
 from jaring.eligibility.selectors import income_ceiling_of, rule_version_current
 from jaring.eligibility.services import DEFAULT_RULES, rule_version_create
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import programme_in_scope
 from jaring.registry.assessment import REASSESSABLE
 from jaring.registry.models import Application
 from jaring.registry.reassess_tasks import reassess_job_latest, reassess_start
@@ -42,12 +43,7 @@ from jaring.registry.reassess_tasks import reassess_job_latest, reassess_start
 def _managed_programme(user: User, code: str) -> Programme:
     """A programme of the manager's own funder (every funder's for the system operator); NotFound otherwise, so
     codes of other funders cannot be probed."""
-    scope = require(user, Capability.MANAGE_PROGRAMMES)
-    programmes = filter_by_funder(Programme.objects.select_related("funder", "funder__region"), scope)
-    programme = programmes.filter(code=code).first()
-    if programme is None:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": code[:30]})
-    return programme
+    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "funder__region"))
 
 
 def _sectors() -> list[tuple[str, str]]:

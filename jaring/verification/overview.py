@@ -22,7 +22,7 @@ from jaring.core.models import Agency, AgencyKind, Notification, Sector, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, filter_by_funder, require, scope_of
 from jaring.programmes.models import Programme, SectorRoute
-from jaring.programmes.selectors import programme_routes
+from jaring.programmes.selectors import programme_in_scope, programme_routes
 from jaring.registry.models import Application
 from jaring.registry.selectors import applications_visible_to
 from jaring.registry.states import ApplicationStatus
@@ -66,17 +66,11 @@ def programmes_overseen_by(user: User) -> QuerySet[Programme]:
 
 def programme_managed(user: User, *, code: str) -> Programme:
     """NotFound, not 403, for another funder's code, so codes cannot be probed."""
-    programme = programmes_managed_by(user).filter(code=code).first()
-    if programme is None:
-        raise _not_found(code)
-    return programme
+    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "owning_agency"))
 
 
 def programme_overseen(user: User, *, code: str) -> Programme:
-    programme = programmes_overseen_by(user).filter(code=code).first()
-    if programme is None:
-        raise _not_found(code)
-    return programme
+    return programme_in_scope(_overseer_scope(user), code, related=("funder", "owning_agency"))
 
 
 # -- the per-agency overview ------------------------------------------------------------------------------
