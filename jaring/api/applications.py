@@ -16,7 +16,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.decorators import decorate_view
 
 from jaring.api.auth import require_any_scope, require_scope
-from jaring.api.common import token_actor, wita
+from jaring.api.common import page_of, token_actor, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -226,16 +226,7 @@ def application_list(
 ) -> dict[str, Any]:
     token = require_any_scope(request, *READ_SCOPES)
     applications = applications_of_token(token, status=status or "")
-    count = applications.count()
-    offset = (page - 1) * page_size
-    # A page past the end is empty, without asking the database for an offset it may not even accept.
-    rows = list(applications[offset : offset + page_size]) if offset < count else []
-    following = None
-    if offset + page_size < count:
-        query = request.GET.copy()
-        query["page"] = str(page + 1)
-        query["page_size"] = str(page_size)
-        following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    count, rows, following = page_of(request, applications, page=page, page_size=page_size)
     return {"count": count, "next": following, "results": [application_out(a) for a in rows]}
 
 

@@ -18,7 +18,7 @@ from ninja.decorators import decorate_view
 from jaring.allocation.selectors import Figures, figures_of
 from jaring.allocation.services import waitlist_of
 from jaring.api.auth import require_scope
-from jaring.api.common import wita
+from jaring.api.common import page_of, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import Unprocessable
 from jaring.api.schemas import ErrorOut
@@ -384,16 +384,9 @@ def programme_waitlist(
 ) -> dict[str, Any]:
     token = require_scope(request, ApiScope.REPORTS)
     programme = _programme(token, code)
-    waiting = waitlist_of(programme)
-    count = waiting.count()
+    waiting = waitlist_of(programme).values_list("number", "submitted_at")
+    count, rows, following = page_of(request, waiting, page=page, page_size=page_size)
     offset = (page - 1) * page_size
-    rows = list(waiting.values_list("number", "submitted_at")[offset : offset + page_size]) if offset < count else []
-    following = None
-    if offset + page_size < count:
-        query = request.GET.copy()
-        query["page"] = str(page + 1)
-        query["page_size"] = str(page_size)
-        following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     results = [
         {"position": offset + i + 1, "number": number, "submitted_at": wita(submitted)}
         for i, (number, submitted) in enumerate(rows)

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,7 +27,7 @@ from ninja.decorators import decorate_view
 
 from jaring.api.applications import PAGE_SIZE_MAX
 from jaring.api.auth import require_scope
-from jaring.api.common import token_actor, wita
+from jaring.api.common import page_of, token_actor, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -40,6 +40,7 @@ from jaring.core.selectors import Scope, region_by_code
 from jaring.core.services import access_log_write, access_logs_write
 from jaring.programmes.models import Programme, RejectionReason
 from jaring.programmes.selectors import rejection_reasons_of
+from jaring.registry.documents import document_response
 from jaring.registry.models import Application, Document
 from jaring.registry.selectors import public_reasons
 from jaring.registry.states import ApplicationStatus
@@ -361,15 +362,7 @@ def queue(
     if errors:
         return Status(422, invalid_body(errors))
     applications = _queue(token, status=QueueStatus(status).value, **lookups)
-    count = applications.count()
-    offset = (page - 1) * page_size
-    rows = list(applications[offset : offset + page_size]) if offset < count else []
-    following = None
-    if offset + page_size < count:
-        query = request.GET.copy()
-        query["page"] = str(page + 1)
-        query["page_size"] = str(page_size)
-        following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    count, rows, following = page_of(request, applications, page=page, page_size=page_size)
     # UU PDP: who saw whose data. One entry per person shown, so the log answers "who saw this person"; the
     # entry names the application it was shown with. One INSERT for the page.
     access_logs_write([_log_entry(request, token, a, f"api_verification_queue:{a.number}") for a in rows])
@@ -430,19 +423,8 @@ def document_file(request: HttpRequest, number: str, document_id: int = Path(...
     document = application.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound(_("Dokumen tidak ditemukan pada pendaftaran ini."), field="document_id")
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except OSError:
-        raise NotFound(_("Berkas dokumen tidak ditemukan di penyimpanan. Hubungi administrator.")) from None
+    response = document_response(application, document)
     _log(request, token, application, f"api_verification_document:{application.number}:{document.kind}")
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=False,
-        filename=f"{application.number}-{document.kind}{document.extension}",
-    )
-    # The type was decided by the bytes at upload; a client must not second-guess it into HTML.
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

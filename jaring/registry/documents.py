@@ -1,10 +1,18 @@
-"""What an uploaded file really is, judged by its bytes, never by its name or the browser's claim. Pure."""
+"""What an uploaded file really is, judged by its bytes, never by its name or the browser's claim (`sniff`,
+pure); and a stored document handed out to whoever may see it (`document_response`, for the pages and the API)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
+
+from jaring.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from jaring.registry.models import Application, Document
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 
@@ -44,3 +52,21 @@ def sniff(content: bytes, *, max_bytes: int) -> Sniffed:
             return Sniffed(None, _("PDF dilindungi kata sandi; unggah PDF tanpa kata sandi atau fotonya."))
         return Sniffed(PDF)
     return Sniffed(None, _("Jenis berkas tidak diterima; unggah foto JPEG atau PNG, atau berkas PDF."))
+
+
+def document_response(application: Application, document: Document) -> FileResponse:
+    """The document's bytes, shown inline with the type decided at upload. NotFound when its file is gone from
+    storage. The caller has checked who may see it and records the view."""
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except OSError:
+        raise NotFound(_("Berkas dokumen tidak ditemukan di penyimpanan. Hubungi administrator.")) from None
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=False,
+        filename=f"{application.number}-{document.kind}{document.extension}",
+    )
+    # The type was decided by the bytes at upload; a browser must not second-guess it into HTML.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

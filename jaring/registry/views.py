@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import require
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.assessment import outcome_rows
+from jaring.registry.documents import document_response
 from jaring.registry.officer_support import (
     application_of,
     clean_text,
@@ -125,21 +126,10 @@ def document_view(request: HttpRequest, number: str, document_id: int) -> HttpRe
     document = application.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound(_("Dokumen tidak ditemukan pada pendaftaran ini."))
-    try:
-        handle = document.file.storage.open(document.file.name, "rb")
-    except OSError:
-        raise NotFound(_("Berkas dokumen tidak ditemukan di penyimpanan. Hubungi administrator.")) from None
+    response = document_response(application, document)
     log_person_view(
         request, user=user, person=application.person, what=f"document:{document.kind}", programme=application.programme
     )
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=False,
-        filename=f"{application.number}-{document.kind}{document.extension}",
-    )
-    # The type was decided by the bytes at upload; the browser must not second-guess it into HTML.
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
