@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -24,6 +26,34 @@ from jaring.registry.states import ApplicationStatus, Transition
 PASSWORD = "a-long-test-password-2026"
 MANGGAR = "64.71.01.1001"  # Balikpapan Timur
 LAMARU = "64.71.01.1002"  # Balikpapan Timur, a neighbouring kelurahan
+
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def morning_of(day: str) -> datetime:
+    """09:00 WITA of a `YYYY-MM-DD` day: when an office opens."""
+    return datetime.combine(date.fromisoformat(day), time(9, 0), tzinfo=WITA)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`JARING_TEST_TODAY=YYYY-MM-DD` runs the whole suite as if it were that day (CI runs it on other days of
+    the programme year): a test that passes on one date and fails on another is a defect."""
+    config.addinivalue_line("markers", "today(day): the test means this day (YYYY-MM-DD); the clock is set to it")
+    day = os.environ.get("JARING_TEST_TODAY")
+    if day:
+        time_machine.travel(morning_of(day), tick=True).start()
+
+
+@pytest.fixture(autouse=True)
+def _the_day_the_test_means(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test (or module, with `pytestmark`) that depends on the day says which with `@pytest.mark.today`."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(morning_of(marker.args[0]), tick=True):
+        yield
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -57,3 +57,23 @@ def test_no_app_imports_another_apps_views() -> None:
                 and path.name not in ("urls.py", "settings.py")
             ):
                 pytest.fail(f"{path.relative_to(PACKAGE)} imports jaring.{app}.views")
+
+
+CLOCK_READS = (
+    "timezone.now(",
+    "timezone.localdate()",
+    "date.today(",
+    "datetime.now(",
+    "time.time(",
+    "datetime.utcnow(",
+)
+
+
+def test_only_the_clock_module_reads_the_clock() -> None:
+    """Time is an input: every "now" and "today" goes through jaring.core.clock, which tests move."""
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "clock.py" or "migrations" in path.parts:
+            continue
+        source = path.read_text()
+        for call in CLOCK_READS:
+            assert call not in source, f"{path.relative_to(PACKAGE)} reads the clock with {call}; use jaring.core.clock"

@@ -20,11 +20,12 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import Decree, DecreeEntry, EndReason, Place
 from jaring.allocation.services import _lock_programme
+from jaring.core import clock
 from jaring.core.bulk import bulk_insert
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import User
@@ -472,7 +473,7 @@ def decree_generate(
             decree_date=day,
             title=title_text,
             status=Decree.Status.DRAFT,
-            generated_at=timezone.now(),
+            generated_at=clock.now(),
             generated_by=actor if isinstance(actor, User) else None,
         )
         _fill(decree)
@@ -518,7 +519,7 @@ def decree_regenerate(
             title=locked.title if title is None else title,
             exclude=locked.pk,
         )
-        locked.generated_at = timezone.now()
+        locked.generated_at = clock.now()
         locked.generated_by = actor if isinstance(actor, User) else None
         _fill(locked)
         audit_record(
@@ -548,7 +549,7 @@ def decree_sign(*, decree: Decree, actor: Actor, digest: str | None = None) -> D
         if not decree_verify(locked):
             raise Conflict(_("Isi SK tidak cocok dengan sidik digitalnya. Susun ulang SK sebelum ditandatangani."))
         locked.status = Decree.Status.SIGNED
-        locked.signed_at = timezone.now()
+        locked.signed_at = clock.now()
         locked.signed_by = actor if isinstance(actor, User) else None
         locked.save(update_fields=["status", "signed_at", "signed_by"])
         audit_record(

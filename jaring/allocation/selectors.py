@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import Place
 from jaring.allocation.services import conflicts_of, month_start, waitlist_of
+from jaring.core import clock
 from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
@@ -205,7 +205,7 @@ def _remaining_months(programme: Programme, today: date) -> int:
 def figures_of(programmes: Iterable[Programme], *, today: date | None = None) -> list[Figures]:
     """Figures of many programmes in four queries, whatever their number of places."""
     programmes = list(programmes)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ids = [p.pk for p in programmes]
     used: dict[int, int] = dict(
         Place.objects.filter(programme_id__in=ids, status=Place.Status.ACTIVE)
@@ -327,7 +327,7 @@ class ConflictRow:
     def default_month(self) -> date | None:
         if not self.months:
             return None
-        following = _next_month(timezone.localdate())
+        following = _next_month(clock.today())
         return following if following in self.months else self.months[0]
 
 

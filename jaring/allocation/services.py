@@ -19,10 +19,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import EndReason, Place
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.notifications import Message, notifications_queue
@@ -115,7 +115,7 @@ def places_allocate(*, programme: Programme, applications: Sequence[Application]
     are to be waitlisted, and those whose person holds a place elsewhere are reported as conflicts. Must run
     inside the caller's transaction; the caller moves the applications' states and audits them."""
     assert transaction.get_connection().in_atomic_block, "places_allocate must run inside a transaction"
-    on = on or timezone.localdate()
+    on = on or clock.today()
     locked = _lock_programme(programme)
     starts, ends = place_span(locked, on)
     _lock_persons([a.person_id for a in applications])
@@ -194,7 +194,7 @@ def _move(applications: Sequence[Application], transition: str, *, reason: str, 
 def waitlist_admit(*, programme: Programme, actor: User | str | None, on: date | None = None) -> list[Application]:
     """Admit waiting applicants, in the programme's priority order, into the places now free. Applicants who
     meanwhile hold a place elsewhere stay waiting (they are listed as conflicts on the waitlist page)."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         locked = _lock_programme(programme)
         free = locked.quota - active_places_count(locked)
@@ -274,7 +274,7 @@ def place_end(
     closed with the reason, and the freed place goes to the next on the waitlist."""
     if reason not in EndReason.values:
         raise DomainError(_("Alasan berakhir tidak dikenal."), field="reason")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         locked = Place.objects.select_for_update().select_related("programme", "application").get(pk=place.pk)
         if locked.status != Place.Status.ACTIVE:
@@ -335,7 +335,7 @@ def place_hand_over(*, place: Place, to_application: Application, from_month: da
             _lock_programme(programme)
         if active_places_count(target.programme) >= target.programme.quota:
             raise DomainError(_("Kuota program %(code)s penuh.") % {"code": target.programme.code}, field="application")
-        now = timezone.now()
+        now = clock.now()
         old.status = Place.Status.ENDED
         old.ends = starts - timedelta(days=1)
         old.end_reason = EndReason.HANDED_OVER

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +24,7 @@ from jaring.allocation.forms import HandOverForm, PlaceEndForm
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.selectors import rupiah_text
 from jaring.allocation.services import conflicts_of, place_end, place_hand_over, programme_quota_set, waitlist_admit
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
@@ -193,7 +193,7 @@ def waitlist(request: HttpRequest, code: str) -> HttpResponse:
         "rows": rows,
         "waitlist_order": selectors.waitlist_order_text(programme),
         "show_age": WaitlistKey.OLDER in (programme.waitlist_order or []),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     return render(request, "allocation/waitlist.html", context)
 
@@ -276,7 +276,7 @@ def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        form = PlaceEndForm(initial={"on": timezone.localdate()})
+        form = PlaceEndForm(initial={"on": clock.today()})
     access_log_write(
         actor=user,
         person_ref=str(place.person_id),
@@ -414,14 +414,14 @@ def planner(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_any(user, PLANNER_CAPABILITIES)
     asked = any(name in request.GET for name in PlannerForm.base_fields)
-    form = PlannerForm(request.GET) if asked else PlannerForm(initial=_planner_initial(timezone.localdate()))
+    form = PlannerForm(request.GET) if asked else PlannerForm(initial=_planner_initial(clock.today()))
     result: dict[str, Any] | None = None
     problem = ""
     status = 200
     if asked:
         if form.is_valid():
             data = form.cleaned_data
-            on = data["tanggal"] or timezone.localdate()
+            on = data["tanggal"] or clock.today()
             try:
                 result = plan(
                     budget=data["anggaran"],
@@ -467,7 +467,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     # The BPU table is national and shared by every funder: only the system operator edits it.
     can_add = user_can(user, Capability.ADMINISTER) and user.is_system_administrator
     status = 200
-    form = ContributionRateForm(initial=_rate_initial(timezone.localdate())) if can_add else None
+    form = ContributionRateForm(initial=_rate_initial(clock.today())) if can_add else None
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied(_("Hanya administrator yang dapat mengubah tabel iuran."))
@@ -487,7 +487,7 @@ def rates(request: HttpRequest) -> HttpResponse:
                 return redirect("allocation:rates")
         else:
             status = 400
-    today = timezone.localdate()
+    today = clock.today()
     tables: dict[date, list[dict[str, Any]]] = {}
     for row in ContributionRate.objects.order_by("-effective_from", "lower_bound"):
         bracket = Bracket(row.effective_from, row.lower_bound, row.income_basis, row.jkk_rate, row.jkm_amount)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import File, Form, Query, Router, UploadedFile
@@ -29,6 +28,7 @@ from jaring.api.schemas import (
     ErrorOut,
 )
 from jaring.api.selectors import application_of_funder, applications_of_token, programme_for_partner
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
@@ -153,7 +153,7 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
     if problem:
         errors["programme"] = [problem]
     result = parse_applicant(
-        values, index=ReferenceIndex.load(), region_code=token.funder.region_id, today=timezone.localdate()
+        values, index=ReferenceIndex.load(), region_code=token.funder.region_id, today=clock.today()
     )
     for column, messages in result.errors_by_field().items():
         if column not in errors:  # the type error already says what is wrong with this column

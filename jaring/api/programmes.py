@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Query, Router, Schema
@@ -22,6 +21,7 @@ from jaring.api.common import page_of, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import Unprocessable
 from jaring.api.schemas import ErrorOut
+from jaring.core import clock
 from jaring.core.errors import NotFound
 from jaring.core.models import ApiScope, ApiToken
 from jaring.core.validation import Invalid, parse_rupiah
@@ -237,7 +237,7 @@ def _no_rates(day: date) -> Unprocessable:
 def contribution(request: HttpRequest, income: str = "", on: date | None = None) -> dict[str, Any]:
     require_scope(request, ApiScope.REPORTS)
     given = _rupiah(income, field="income")
-    day = on or timezone.localdate()
+    day = on or clock.today()
     brackets = contribution_brackets()
     try:
         amount = _whole(brackets_in_force(brackets, day)[0].income_basis) if given is None else given
@@ -283,7 +283,7 @@ def planner(
     require_scope(request, ApiScope.REPORTS)
     amount = _rupiah(budget, field="budget")
     given = _rupiah(income_basis, field="income_basis")
-    day = on or timezone.localdate()
+    day = on or clock.today()
     brackets = contribution_brackets()
     try:
         income = _whole(brackets_in_force(brackets, day)[0].income_basis) if given is None else given

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
-from django.utils import timezone
+
+from jaring.core import clock
 
 
 class JsonText(str):
@@ -111,7 +112,7 @@ def rows_insert(
         for field in meta.concrete_fields
         if field is not pk and field.attname not in names and field.db_default is models.NOT_PROVIDED
     ]
-    now = timezone.now()
+    now = clock.now()
     rest = tuple(
         now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
         for field in others

@@ -21,9 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.module_loading import import_string
 
+from jaring.core import clock
 from jaring.core.models import Funder, Notification
 
 logger = logging.getLogger("jaring.notifications")
@@ -151,7 +152,7 @@ def notifications_deliver(ids: Iterable[int] | None = None) -> dict[str, int]:
             notification.sender = sender.name
             try:
                 notification.status = sender.send(notification)
-                notification.sent_at = timezone.now()
+                notification.sent_at = clock.now()
                 notification.error = ""
             except Exception as exc:  # a provider's failure must not lose the message
                 notification.status = Notification.Status.FAILED

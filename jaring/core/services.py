@@ -10,9 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.bulk import JsonText, rows_insert
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import (
@@ -81,7 +81,7 @@ def audit_records_many(
     be JSON text already (bulk.JsonText: a bulk import encodes data shared by many records once)."""
     user_id = actor.pk if isinstance(actor, User) else None
     label = _actor_label(actor)
-    now = timezone.now()
+    now = clock.now()
     # Plain rows rather than model instances: a bulk import writes a hundred thousand of these at once.
     rows_insert(
         AuditRecord,
@@ -207,7 +207,7 @@ def api_token_create(
 
 def api_token_revoke(*, token: ApiToken, actor: User | str | None) -> ApiToken:
     with transaction.atomic():
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoke", target=token)
     return token
@@ -220,7 +220,7 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     token = ApiToken.objects.select_related("funder").filter(token_hash=token_hash(secret), revoked_at=None).first()
     if token is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
@@ -228,7 +228,7 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
 
 def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
     """Too many failed log-ins for this username, or from this address, in the last 15 minutes."""
-    since = timezone.now() - timedelta(minutes=15)
+    since = clock.now() - timedelta(minutes=15)
     recent = LoginAttempt.objects.filter(at__gte=since)
     limit = settings.LOGIN_ATTEMPTS_ALLOWED
     if recent.filter(username=username.lower()).count() >= limit:
@@ -262,7 +262,7 @@ def job_create(
 
 
 def job_start(*, job: Job, total: int | None = None) -> None:
-    fields: dict[str, Any] = {"status": Job.Status.RUNNING, "started_at": timezone.now()}
+    fields: dict[str, Any] = {"status": Job.Status.RUNNING, "started_at": clock.now()}
     if total is not None:
         fields["total"] = total
     Job.objects.filter(pk=job.pk).update(**fields)
@@ -284,13 +284,13 @@ def job_finish(*, job: Job, result: dict[str, Any] | None = None, message: str =
     job.done = max(job.done, job.total)
     job.result = result or {}
     job.message = message
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save(update_fields=["status", "done", "result", "message", "finished_at"])
     audit_record(actor=job.created_by, action="job.finish", target=job, data={"kind": job.kind, **job.result})
 
 
 def job_fail(*, job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=clock.now())
     audit_record(actor=job.created_by, action="job.fail", target=job, data={"kind": job.kind, "message": message})
 
 
@@ -301,7 +301,7 @@ def rate_limit_hit(*, bucket: str, key: str, limit: int, window: timedelta) -> b
     stored only as a keyed hash.
     """
     key_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{bucket}:{key}".encode()).hexdigest()
-    now = timezone.now()
+    now = clock.now()
     recent = RateLimitHit.objects.filter(bucket=bucket, key_hash=key_hash, at__gte=now - window)
     if recent.count() >= limit:
         return False

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
 
+from jaring.core import clock
 from jaring.core.models import AuditRecord, Job, User
 from jaring.core.selectors import audit_records_visible_to
 from jaring.core.services import job_create, job_fail, job_finish, job_progress, job_start
@@ -58,7 +59,7 @@ def _audit_export_run(job: Job) -> None:
     job_start(job=job, total=total)
     folder = Path(settings.MEDIA_ROOT) / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"audit-{timezone.localtime():%Y%m%d-%H%M%S}-{job.pk}.xlsx"
+    name = f"audit-{clock.local():%Y%m%d-%H%M%S}-{job.pk}.xlsx"
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("audit")
     sheet.append([_("Waktu"), _("Pelaku"), _("Tindakan"), _("Jenis objek"), _("ID objek"), _("Objek"), _("Data")])

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen import canvas
 
 from jaring.allocation.decrees import decree_generate
+from jaring.core import clock
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
@@ -341,10 +341,10 @@ def _verifier_decides(application: Application, status: str, rng: random.Random)
 
 def _make_overdue(application: Application, rng: random.Random) -> None:
     """Back-date its arrival in the queue by two to four weeks, as if it had waited there that long."""
-    queued_at = timezone.now() - timedelta(days=rng.randint(14, 28))
+    queued_at = clock.now() - timedelta(days=rng.randint(14, 28))
     Application.objects.filter(pk=application.pk).update(
         queued_at=queued_at,
-        verification_due=verification_due(programme=application.programme, start=timezone.localdate(queued_at)),
+        verification_due=verification_due(programme=application.programme, start=clock.localdate(queued_at)),
     )
     application.refresh_from_db()
 
@@ -355,7 +355,7 @@ def seed_applicants(programmes: dict[str, Programme], *, per_programme: int = 40
     rng = random.Random(seed)
     sectors = list(Sector.objects.all())
     statuses = list(ApplicationStatus.values)
-    today = date.today()
+    today = clock.today()
     made = 0
     serial = 1
     for code, programme in programmes.items():
@@ -505,7 +505,7 @@ def seed_enrolment(programmes: dict[str, Programme]) -> int:
     decree_generate(
         programme=programme,
         number="100.3.3.2/071/HK/2026",
-        decree_date=timezone.localdate(),
+        decree_date=clock.today(),
         title="Penetapan Peserta Jaminan Sosial Pekerja Rentan Kota Balikpapan Tahun 2026",
         actor=manager,
     )

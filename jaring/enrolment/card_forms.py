@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jaring.core import clock
 from jaring.enrolment.card_tasks import (
     MAX_SELECTED,
     active_member_kelurahans,
@@ -126,7 +126,7 @@ class HandoverForm(forms.Form):
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"handed_on": timezone.localdate(), "by": "kelurahan"})
+        kwargs.setdefault("initial", {"handed_on": clock.today(), "by": "kelurahan"})
         super().__init__(*args, **kwargs)
         kelurahan = self.fields["kelurahan"]
         assert isinstance(kelurahan, forms.ChoiceField)
@@ -135,7 +135,7 @@ class HandoverForm(forms.Form):
 
     def clean_handed_on(self) -> Any:
         value = self.cleaned_data["handed_on"]
-        if value > timezone.localdate():
+        if value > clock.today():
             raise forms.ValidationError(_("Tanggal penyerahan tidak boleh di masa depan."))
         return value
 

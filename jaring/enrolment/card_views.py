@@ -19,12 +19,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import Job, User
@@ -220,7 +220,7 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _card_checks_per_hour() -> int:

@@ -11,12 +11,12 @@ from typing import Any
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import place_end
+from jaring.core import clock
 from jaring.core.bulk import bulk_insert
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Agency, Job, User
@@ -227,7 +227,7 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
     Set-based: the number of statements does not grow with the number of rows."""
     _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
     result = AnswerResult()
-    now = timezone.now()
+    now = clock.now()
     user = actor if isinstance(actor, User) else None
     label = _label(actor)
     with transaction.atomic():
@@ -450,7 +450,7 @@ def card_from_token(token: str) -> Card | None:
 
 
 def card_is_valid(card: Card, *, on: date | None = None) -> bool:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     membership = card.membership
     return membership.status == Membership.Status.ACTIVE and membership.starts <= on <= min(
         card.valid_until, membership.ends
@@ -483,7 +483,7 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | 
         raise DomainError(_("Tempat penyerahan wajib diisi."), field="place")
     if not handover.handed_by.strip():
         raise DomainError(_("Nama petugas yang menyerahkan wajib diisi."), field="handed_by")
-    if handover.handed_on > timezone.localdate():
+    if handover.handed_on > clock.today():
         raise DomainError(_("Tanggal penyerahan tidak boleh di masa depan."), field="handed_on")
     with transaction.atomic():
         pending = list(
@@ -618,7 +618,7 @@ def _renewals(
     field afterwards (`bulk_update`) was nine tenths of the run."""
     if not members:
         return []
-    now = timezone.now()
+    now = clock.now()
     user = actor if isinstance(actor, User) else None
     source = members[0].programme
     applications = [

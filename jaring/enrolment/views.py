@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
@@ -132,7 +132,7 @@ def _list_search(request: HttpRequest, code: str) -> HttpResponse:
 
 def _forms_for(membership: Membership, data: object = None, posted: str = "") -> dict[str, LifecycleForm]:
     forms: dict[str, LifecycleForm] = {}
-    today = timezone.localdate()
+    today = clock.today()
     for action in OFFERED.get(membership.status, ()):
         form_class = FORMS[action]
         bounds = {"starts": membership.starts, "ends": membership.ends}

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jaring.core import clock
 from jaring.core.models import Agency
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, RuleVersion
@@ -44,8 +44,8 @@ ALL_DOCUMENTS: frozenset[str] = frozenset(DocumentKind.values)
 
 def application_date(application: Application) -> date:
     """The date the rules are judged at: the day it was submitted (WITA), or today for a draft."""
-    moment = application.submitted_at or timezone.now()
-    return timezone.localdate(moment)
+    moment = application.submitted_at or clock.now()
+    return clock.localdate(moment)
 
 
 def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str, list[rules.Coverage]]:
@@ -177,7 +177,7 @@ def enter_queue(application: Application, *, agency: Agency, at: datetime, due: 
 
 
 def queue_due(programme: Programme, at: datetime) -> date:
-    return verification_due(programme=programme, start=timezone.localdate(at))
+    return verification_due(programme=programme, start=clock.localdate(at))
 
 
 def reason_text(routing: Routing) -> str:

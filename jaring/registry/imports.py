@@ -20,9 +20,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from jaring.core.models import ApiScope, ApiToken, Job, Sector, User
 from jaring.core.permissions import Capability
@@ -92,7 +93,7 @@ def import_batch_resumable(batch: ImportBatch) -> bool:
     """Interrupted, failed, or running without progress for a while (its worker was killed)."""
     if batch.status in (B.INTERRUPTED, B.FAILED):
         return True
-    return batch.status == B.RUNNING and timezone.now() - batch.updated_at > STALLED_AFTER
+    return batch.status == B.RUNNING and clock.now() - batch.updated_at > STALLED_AFTER
 
 
 # -- starting and resuming -------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def _context(batch: ImportBatch) -> RunContext:
         agencies=programme_routes(programme),
         sector_ids=dict(Sector.objects.values_list("code", "pk")),
         actor=batch.created_by or batch.actor_label,
-        application_date=timezone.localdate(),
+        application_date=clock.today(),
         seen=seen,
     )
 
@@ -259,7 +260,7 @@ def import_batch_run(
         return batch
     actor = batch.created_by or batch.actor_label
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=B.RUNNING, started_at=batch.started_at or timezone.now(), error=""
+        status=B.RUNNING, started_at=batch.started_at or clock.now(), error=""
     )
     if batch.job is not None:
         job_start(job=batch.job, total=batch.rows_total)
@@ -332,7 +333,7 @@ def _finish(batch: ImportBatch, checked: CheckedFile, *, actor: Actor, stream: R
     batch.refresh_from_db()
     relative = (stream.finish(batch) if stream is not None else None) or result_write(batch=batch, checked=checked)
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=B.DONE, result_file=relative, rows_done=batch.rows_total, finished_at=timezone.now()
+        status=B.DONE, result_file=relative, rows_done=batch.rows_total, finished_at=clock.now()
     )
     batch.refresh_from_db()
     counts = {

@@ -18,8 +18,9 @@ from queue import Empty, Full, Queue
 from typing import Any, TypeVar, cast
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
+from jaring.core import clock
 from jaring.registry import imports_store
 from jaring.registry.imports_read import CheckedFile, is_empty_row
 from jaring.registry.imports_store import ChunkResult, ParsedRow, PreparedChunk, RunContext
@@ -284,7 +285,7 @@ def chunks_run(
         chunk_size,
         index=ReferenceIndex.load(),
         region_code=context.programme.funder.region_id,
-        today=timezone.localdate(),
+        today=clock.today(),
     )
     with _ahead(parsed, language=language) as chunks:
         if not storing_aside():

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.styles import Alignment, Font
 
+from jaring.core import clock
 from jaring.registry.imports_read import RESULT_COLUMNS, TEXT_COLUMNS, CheckedFile, is_empty_row
 from jaring.registry.imports_result_writer import BLANK, Outcome, ResultSpec, result_workbook_write
 from jaring.registry.imports_store import ChunkResult
@@ -199,7 +199,7 @@ class ResultStream:
 
 
 def _notes(batch: ImportBatch) -> list[list[object]]:
-    finished = timezone.localtime(batch.finished_at or timezone.now())
+    finished = clock.local(batch.finished_at)
     lines: list[list[object]] = [
         [_("Hasil impor daftar pemohon")],
         [_("Program"), f"{batch.programme.code} {batch.programme.name}"],

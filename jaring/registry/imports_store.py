@@ -16,9 +16,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.bulk import JsonText, rows_insert
 from jaring.core.models import Agency, Funder, User
 from jaring.core.services import audit_records_many
@@ -136,7 +136,7 @@ class RunContext:
 
     def due(self, at: datetime) -> date:
         """When work entering the queues at `at` is due (a query of the holidays once per day, not per chunk)."""
-        day = timezone.localdate(at)
+        day = clock.localdate(at)
         found = self.due_dates.get(day)
         if found is None:
             found = self.due_dates[day] = queue_due(self.programme, at)
@@ -372,7 +372,7 @@ def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = Tru
         created_count=F("created_count") + result.created,
         duplicate_count=F("duplicate_count") + result.duplicate,
         rejected_count=F("rejected_count") + result.rejected,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     return result
 
@@ -417,7 +417,7 @@ def _store_persons(
     changed: list[Person] = []
     changed_fields: set[str] = set()
     found: dict[str, tuple[int, str]] = {}
-    now = timezone.now()
+    now = clock.now()
     for plan in planned:
         nik = plan.data.nik
         values = _person_values(ctx, plan.data)
@@ -466,7 +466,7 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
         return []
     records: list[tuple[str, Any, dict[str, Any] | JsonText]] = []
     persons = _store_persons(ctx, planned, known, records)
-    now: datetime = timezone.now()
+    now: datetime = clock.now()
     user_id = ctx.actor.pk if isinstance(ctx.actor, User) else None
     version = ctx.version
     batch = ctx.batch

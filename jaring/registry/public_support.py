@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.models import Region, Sector
 from jaring.eligibility import rules
@@ -87,7 +87,7 @@ def _pending_sweep() -> None:
     root = _pending_root()
     if not root.is_dir():
         return
-    cutoff = time.time() - settings.SESSION_COOKIE_AGE
+    cutoff = clock.now().timestamp() - settings.SESSION_COOKIE_AGE
     for folder in root.iterdir():
         try:
             if folder.is_dir() and folder.stat().st_mtime < cutoff:

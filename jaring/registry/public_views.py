@@ -9,7 +9,6 @@ NIK, a honeypot field); no third-party service sees the applicant.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -20,12 +19,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip
 from jaring.core.models import Sector
@@ -124,7 +123,7 @@ def _open_programme(code: object) -> Programme | None:
 
 def _parse(values: dict[str, Any], programme: Programme) -> ParseResult:
     return parse_applicant(
-        values, index=ReferenceIndex.load(), region_code=programme.funder.region_id, today=timezone.localdate()
+        values, index=ReferenceIndex.load(), region_code=programme.funder.region_id, today=clock.today()
     )
 
 
@@ -223,7 +222,7 @@ def _step_programme(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse
 
 def _step_form(step: str, programme: Programme, draft: dict[str, Any], **kwargs: Any) -> ApplicantForm:
     region_code = draft.get("wilayah", "") if step == "alamat" else programme.funder.region_id
-    return ApplicantForm(region_code=region_code, today=timezone.localdate(), fields=STEP_FIELDS[step], **kwargs)
+    return ApplicantForm(region_code=region_code, today=clock.today(), fields=STEP_FIELDS[step], **kwargs)
 
 
 def _validate_step(form: ApplicantForm, step: str, draft: dict[str, Any], programme: Programme) -> bool:
@@ -293,7 +292,7 @@ def register_kelurahan(request: HttpRequest) -> HttpResponse:
     form = ApplicantForm(
         initial={"kode_kelurahan": draft.get("values", {}).get("kode_kelurahan", "")},
         region_code=regency,
-        today=timezone.localdate(),
+        today=clock.today(),
         fields=("kode_kelurahan",),
     )
     context = {"form": form, "programme": programme, "outside": outside_region(programme, regency), "regency": regency}
@@ -468,7 +467,7 @@ def register_done(request: HttpRequest) -> HttpResponse:
 
 def _verified(request: HttpRequest) -> Application | None:
     verified = request.session.get(VERIFIED)
-    if not isinstance(verified, dict) or verified.get("until", 0) < time.time():
+    if not isinstance(verified, dict) or verified.get("until", 0) < clock.now().timestamp():
         return None
     return _application(verified.get("id"))
 
@@ -492,7 +491,7 @@ def status(request: HttpRequest) -> HttpResponse:
                 return _message(request, _("Terlalu banyak pemeriksaan"), message, status=429)
             application = application_status_lookup(number=form.cleaned_data["nomor"], nik=form.cleaned_data["nik"])
             if application is not None:
-                request.session[VERIFIED] = {"id": application.pk, "until": time.time() + VERIFIED_SECONDS}
+                request.session[VERIFIED] = {"id": application.pk, "until": clock.now().timestamp() + VERIFIED_SECONDS}
                 return redirect("public:status_result")
             error = _("Nomor pendaftaran dan NIK tidak cocok dengan data kami. Periksa kembali keduanya.")
             code = 404

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import timezone
 
+from jaring.core import clock
 from jaring.core.models import Job, User
 from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
 from jaring.eligibility.services import rule_version_ensure
@@ -57,7 +57,7 @@ def applications_reassess(
             )
             assessments = assess_many(chunk, version=version)
             blocked = _persons_with_other_open(chunk, programme=programme)
-            now = timezone.now()
+            now = clock.now()
             due = queue_due(programme, now)  # once per chunk: every application routed here enters at `now`
             records: list[tuple[str, Application, dict[str, object]]] = []
             changed: list[Application] = []

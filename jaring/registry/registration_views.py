@@ -19,12 +19,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jaring.core import clock
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import Role, User
@@ -228,7 +228,7 @@ def _registration_form(request: HttpRequest, *, user: User, programmes: QuerySet
     form = ApplicantForm(
         initial=initial,
         region_code=_region_code(user, programme, programmes),
-        today=timezone.localdate(),
+        today=clock.today(),
         kelurahan_code=_own_kelurahan(user),
     )
     context = _form_context(
@@ -317,9 +317,7 @@ def _registration_post(request: HttpRequest, *, user: User, programmes: QuerySet
     programme = programme_form.cleaned_data["programme"] if programme_form.is_valid() else None
     # Validated on every kelurahan of the region: a kelurahan outside the operator's own is the service's
     # refusal (403), not a silent "invalid choice".
-    form = ApplicantForm(
-        request.POST, region_code=_region_code(user, programme, programmes), today=timezone.localdate()
-    )
+    form = ApplicantForm(request.POST, region_code=_region_code(user, programme, programmes), today=clock.today())
     documents = DocumentsForm(request.POST, request.FILES)
     valid = form.is_valid()
     valid = documents.is_valid() and valid
@@ -384,7 +382,7 @@ def application_correct(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("registry:detail", number=application.number)
     person = application.person
     region_code = application.programme.funder.region_id
-    today = timezone.localdate()
+    today = clock.today()
     if request.method == "GET":
         form = ApplicantForm(
             initial=_prefill(person, note=application.note),

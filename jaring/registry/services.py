@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Agency, ApiToken, Region, Sector, User
 from jaring.core.permissions import Capability, user_can
@@ -189,7 +189,7 @@ def application_transition(
         before = locked.status
         locked.status = next_status(before, transition)
         locked.status_reason = reason
-        now = timezone.now()
+        now = clock.now()
         locked.status_changed_at = now
         if locked.status == ApplicationStatus.SUBMITTED and locked.submitted_at is None:
             locked.submitted_at = now
@@ -262,7 +262,7 @@ def document_add(*, application: Application, upload: Upload, actor: User | str 
         )
     digest = hashlib.sha256(upload.content).hexdigest()
     with transaction.atomic():
-        now = timezone.now()
+        now = clock.now()
         superseded = Document.objects.filter(application=application, kind=upload.kind, superseded_at=None)
         replaced = list(superseded.values_list("pk", flat=True))
         superseded.update(superseded_at=now)
@@ -313,7 +313,7 @@ def application_assess(*, application: Application, actor: User | str | None, ro
         locked.complete = assessment.complete
         locked.eligibility = stored_outcomes(assessment)
         locked.rule_version = version
-        locked.assessed_at = timezone.now()
+        locked.assessed_at = clock.now()
         if routing.transitions:
             locked.status = status_after(before, routing)
             locked.status_reason = reason_text(routing)

@@ -14,9 +14,9 @@ from datetime import date
 
 from django.db.models import CharField, Count, Min, Q, QuerySet
 from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.models import Agency, AgencyKind, Notification, Sector, User
 from jaring.core.permissions import Capability, user_can
@@ -94,7 +94,7 @@ def verification_overview(user: User, *, programme: Programme) -> list[AgencyFig
     scope = _overseer_scope(user)
     if not scope.everything and programme.funder_id != scope.funder:
         raise _not_found(programme.code)
-    today = timezone.localdate()
+    today = clock.today()
     awaiting = Q(status=S.AWAITING_VERIFICATION)
     work = {
         row["verifying_agency_id"]: row
@@ -151,7 +151,7 @@ class ProgrammeFigures:
 def programmes_overview(user: User) -> list[ProgrammeFigures]:
     """The programmes the user oversees with their open and overdue work, in one aggregate query."""
     programmes = list(programmes_overseen_by(user))
-    today = timezone.localdate()
+    today = clock.today()
     awaiting = Q(status=S.AWAITING_VERIFICATION)
     counts = {
         row["programme_id"]: row

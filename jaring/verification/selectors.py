@@ -6,9 +6,9 @@ answered as if it did not exist, so application numbers of other agencies cannot
 from __future__ import annotations
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.models import User
 from jaring.core.permissions import Capability
@@ -57,7 +57,7 @@ def _routed_here(scope: Scope) -> Q:
 
 
 def _with_overdue(qs: QuerySet[Application]) -> QuerySet[Application]:
-    today = timezone.localdate()
+    today = clock.today()
     overdue = Q(status=S.AWAITING_VERIFICATION, verification_due__lt=today)
     return qs.annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
 
@@ -73,7 +73,7 @@ def queue_in_scope(
     here = _routed_here(scope)
     decided_here = Q(pk__in=_decided_by(scope).values("application_id"))
     if status == OVERDUE:
-        qs = qs.filter(here, status=S.AWAITING_VERIFICATION, verification_due__lt=timezone.localdate())
+        qs = qs.filter(here, status=S.AWAITING_VERIFICATION, verification_due__lt=clock.today())
     elif status == RETURNED:
         qs = qs.filter(here, status=S.RETURNED)
     elif status == DECIDED:
@@ -133,7 +133,7 @@ def queue_counts(user: User) -> dict[str, int]:
     qs = Application.objects.filter(verifying_agency__isnull=False)
     if not scope.everything:
         qs = qs.filter(programme__funder_id=scope.funder, verifying_agency_id=scope.agency_id)
-    today = timezone.localdate()
+    today = clock.today()
     counts = qs.aggregate(
         waiting=Count("pk", filter=Q(status=S.AWAITING_VERIFICATION)),
         overdue=Count("pk", filter=Q(status=S.AWAITING_VERIFICATION, verification_due__lt=today)),

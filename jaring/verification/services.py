@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jaring.allocation.services import PersonHasPlace, places_allocate
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Agency, ApiScope, ApiToken, Sector, User
 from jaring.core.notifications import Message, notifications_queue
@@ -139,14 +140,14 @@ def status_reason_of(decision: DecisionInput) -> str:
 class Clock:
     """The moment of a decision and the holidays to count its working days with, read once per request."""
 
-    now: datetime = field(default_factory=timezone.now)
+    now: datetime = field(default_factory=clock.now)
     holidays: frozenset[date] = frozenset()
 
     @classmethod
     def around(cls, applications: Sequence[Application]) -> Clock:
-        now = timezone.now()
-        today = timezone.localdate(now)
-        starts = [timezone.localdate(a.queued_at) for a in applications if a.queued_at is not None]
+        now = clock.now()
+        today = clock.localdate(now)
+        starts = [clock.localdate(a.queued_at) for a in applications if a.queued_at is not None]
         start = min(starts, default=today)
         return cls(now=now, holidays=holidays_between(min(start, today), max(start, today)))
 
@@ -154,8 +155,8 @@ class Clock:
         self, application: Application, decision: DecisionInput, *, actor: Actor, agency_id: int
     ) -> Decision:
         queued_at = application.queued_at or application.submitted_at or self.now
-        queued_on = timezone.localdate(queued_at)
-        today = timezone.localdate(self.now)
+        queued_on = clock.localdate(queued_at)
+        today = clock.localdate(self.now)
         due = application.verification_due or verification_due(programme=application.programme, start=queued_on)
         return Decision(
             application=application,
@@ -369,8 +370,8 @@ def open_work_reroute(*, programme: Programme, actor: User | str | None, cause: 
     agency that now does. Work awaiting a decision starts afresh there, with a new deadline. Each move is
     audited with where it came from and why; nothing is dropped. Returns how many moved."""
     routes = programme_routes(programme)
-    now = timezone.now()
-    due = verification_due(programme=programme, start=timezone.localdate(now))
+    now = clock.now()
+    due = verification_due(programme=programme, start=clock.localdate(now))
     moved: list[tuple[Application, Agency, Agency | None]] = []
     with transaction.atomic():
         for application in (

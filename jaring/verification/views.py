@@ -13,12 +13,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
@@ -159,7 +159,7 @@ def _detail_context(
     # In the order the rules list them (KTP first), newest first within a kind.
     rank = {kind: i for i, kind in enumerate(DocumentKind.values)}
     documents = sorted(application.documents.order_by("-uploaded_at", "-id"), key=lambda d: rank.get(d.kind, len(rank)))
-    today = timezone.localdate()
+    today = clock.today()
     awaiting = application.status == ApplicationStatus.AWAITING_VERIFICATION
     return {
         "application": application,
