@@ -3,11 +3,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jaring.api.urls import api
+from jaring.registry.wage_views import wages
 from jaring.reports.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("", include("jaring.core.urls")),
+    path("rujukan/umk/", wages, name="wages"),
     path("", include("jaring.registry.public_urls")),
     path("pendaftaran/", include("jaring.registry.urls")),
     path("impor/", include("jaring.registry.import_urls")),

@@ -79,7 +79,19 @@ class SectorAdmin(AuditedAdmin):
 
 @admin.register(MinimumWage)
 class MinimumWageAdmin(AuditedAdmin):
+    """Read here; entered at /rujukan/umk/, which also re-judges the open applications that depend on it."""
+
     list_display = ["region", "year", "amount", "legal_basis"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
     list_filter = ["year"]
     raw_id_fields = ["region"]
 

@@ -72,7 +72,42 @@ MINIMUM_WAGES: list[tuple[str, int, str, str]] = [
     ("64", 2026, "3762431.00", "Kepgub Kaltim UMP 2026"),
 ]
 
-HOLIDAY_YEARS = [2026, 2027]  # the years lokal-id has an SKB for; operators add others by hand
+HOLIDAY_YEARS = [2026, 2027]  # the years lokal-id has an SKB for; operators add others at /rujukan/libur/
+
+# 2025 is not in lokal-id, but the 2025-2026 cycle (registration and verification in Nov-Dec 2025) counts its
+# deadlines in it. SKB Menteri Agama, Menteri Ketenagakerjaan dan Menteri PANRB No. 1017/2024, 2/2024, 2/2024
+# on the 2025 national holidays and cuti bersama, with 18 August 2025 added as cuti bersama in August 2025.
+NATIONAL, CUTI = Holiday.Kind.NATIONAL, Holiday.Kind.CUTI_BERSAMA
+HOLIDAYS_2025 = [
+    (date(2025, 1, 1), "Tahun Baru 2025 Masehi", NATIONAL),
+    (date(2025, 1, 27), "Isra Mikraj Nabi Muhammad SAW", NATIONAL),
+    (date(2025, 1, 28), "Cuti bersama Tahun Baru Imlek", CUTI),
+    (date(2025, 1, 29), "Tahun Baru Imlek 2576 Kongzili", NATIONAL),
+    (date(2025, 3, 28), "Cuti bersama Hari Suci Nyepi", CUTI),
+    (date(2025, 3, 29), "Hari Suci Nyepi Tahun Baru Saka 1947", NATIONAL),
+    (date(2025, 3, 31), "Idul Fitri 1446 Hijriah", NATIONAL),
+    (date(2025, 4, 1), "Idul Fitri 1446 Hijriah", NATIONAL),
+    (date(2025, 4, 2), "Cuti bersama Idul Fitri", CUTI),
+    (date(2025, 4, 3), "Cuti bersama Idul Fitri", CUTI),
+    (date(2025, 4, 4), "Cuti bersama Idul Fitri", CUTI),
+    (date(2025, 4, 7), "Cuti bersama Idul Fitri", CUTI),
+    (date(2025, 4, 18), "Wafat Yesus Kristus", NATIONAL),
+    (date(2025, 4, 20), "Kebangkitan Yesus Kristus (Paskah)", NATIONAL),
+    (date(2025, 5, 1), "Hari Buruh Internasional", NATIONAL),
+    (date(2025, 5, 12), "Hari Raya Waisak 2569 BE", NATIONAL),
+    (date(2025, 5, 13), "Cuti bersama Hari Raya Waisak", CUTI),
+    (date(2025, 5, 29), "Kenaikan Yesus Kristus", NATIONAL),
+    (date(2025, 5, 30), "Cuti bersama Kenaikan Yesus Kristus", CUTI),
+    (date(2025, 6, 1), "Hari Lahir Pancasila", NATIONAL),
+    (date(2025, 6, 6), "Idul Adha 1446 Hijriah", NATIONAL),
+    (date(2025, 6, 9), "Cuti bersama Idul Adha", CUTI),
+    (date(2025, 6, 27), "Tahun Baru Islam 1447 Hijriah", NATIONAL),
+    (date(2025, 8, 17), "Hari Kemerdekaan Republik Indonesia", NATIONAL),
+    (date(2025, 8, 18), "Cuti bersama HUT ke-80 Republik Indonesia", CUTI),
+    (date(2025, 9, 5), "Maulid Nabi Muhammad SAW", NATIONAL),
+    (date(2025, 12, 25), "Hari Raya Natal", NATIONAL),
+    (date(2025, 12, 26), "Cuti bersama Hari Raya Natal", CUTI),
+]
 
 
 def seed_regions(provinces: list[str] | None = None) -> int:
@@ -160,6 +195,11 @@ def seed_holidays() -> int:
                 defaults={"name": holiday.name, "kind": kind, "source": "lokal-id"},
             )
             added += created
+    for day, name, kind in HOLIDAYS_2025:
+        _, created = Holiday.objects.get_or_create(
+            date=day, defaults={"name": name, "kind": kind, "source": "SKB 2025"}
+        )
+        added += created
     return added
 
 

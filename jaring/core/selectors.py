@@ -156,3 +156,26 @@ def region_by_code(code: str) -> Region | None:
 def holidays_between(start: date, end: date) -> frozenset[date]:
     """Non-working dates from the holiday table (lokal-id's calendar as seeded, plus the operator's own)."""
     return frozenset(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+
+
+def holiday_years_missing(start: date, end: date) -> list[int]:
+    """Years from `start` to `end` for which the holiday table has no national holiday: a deadline counted there
+    skips weekends only, and the page that shows it must say so (lokal-id carries 2026-2027; the operator adds
+    other years at /referensi/libur/)."""
+    known = set(
+        Holiday.objects.filter(
+            kind=Holiday.Kind.NATIONAL, date__gte=date(start.year, 1, 1), date__lte=date(end.year, 12, 31)
+        ).values_list("date__year", flat=True)
+    )
+    return [year for year in range(start.year, end.year + 1) if year not in known]
+
+
+def holiday_calendar_warning(start: date, end: date) -> str:
+    """The warning to show beside deadlines between `start` and `end`, or "" when every year has its calendar."""
+    missing = holiday_years_missing(start, end)
+    if not missing:
+        return ""
+    return _(
+        "Daftar hari libur tahun %(years)s belum diisi: tenggat pada tahun itu dihitung tanpa hari libur nasional "
+        "dan cuti bersama (hanya Sabtu dan Minggu). Administrator dapat melengkapinya di halaman Hari libur."
+    ) % {"years": ", ".join(str(year) for year in missing)}

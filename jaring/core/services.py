@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core import clock
 from jaring.core.bulk import JsonText, rows_insert
-from jaring.core.errors import Conflict, DomainError
+from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import (
     AccessLog,
     Agency,
@@ -22,12 +23,17 @@ from jaring.core.models import (
     ApiToken,
     AuditRecord,
     Funder,
+    Holiday,
     IdempotencyRecord,
     Job,
     LoginAttempt,
+    MinimumWage,
     RateLimitHit,
+    Region,
     User,
 )
+from jaring.core.permissions import Capability
+from jaring.core.selectors import require
 
 TOKEN_PREFIX = "jrg_"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
 
@@ -341,3 +347,69 @@ def idempotency_answer(*, token: ApiToken, key: str, status_code: int, response:
 def idempotency_release(*, token: ApiToken, key: str) -> None:
     """Forget a claim whose request failed before answering, so the partner can retry with the same key."""
     IdempotencyRecord.objects.filter(token=token, key=key, status_code=None).delete()
+
+
+def minimum_wage_set(*, region: Region, year: int, amount: Decimal, legal_basis: str, actor: User) -> MinimumWage:
+    """Enter (or correct) the UMK of a kabupaten/kota, or the UMP of a province, for a year. A funder's
+    administrator sets its own region's; the system operator any. The caller re-judges what depends on it."""
+    scope = require(actor, Capability.ADMINISTER)
+    if region.level not in (Region.Level.PROVINCE, Region.Level.REGENCY):
+        raise DomainError(_("Upah minimum ditetapkan untuk provinsi (UMP) atau kabupaten/kota (UMK)."), field="region")
+    if not scope.everything and not Funder.objects.filter(pk=scope.funder, region=region).exists():
+        raise DomainError(_("Anda hanya dapat mengisi upah minimum wilayah pemberi dana Anda."), field="region")
+    if amount <= 0:
+        raise DomainError(_("Jumlah upah minimum harus lebih dari nol."), field="amount")
+    with transaction.atomic():
+        wage = MinimumWage.objects.select_for_update().filter(region=region, year=year).first()
+        before = None if wage is None else wage.amount
+        if wage is None:
+            wage = MinimumWage.objects.create(region=region, year=year, amount=amount, legal_basis=legal_basis)
+        else:
+            wage.amount, wage.legal_basis = amount, legal_basis
+            wage.save(update_fields=["amount", "legal_basis"])
+        audit_record(
+            actor=actor,
+            action="minimum_wage.set",
+            target=wage,
+            data={"region": region.code, "year": year, "amount": amount, "before": before, "legal_basis": legal_basis},
+            funder=None if scope.everything else Funder.objects.get(pk=scope.funder),
+        )
+    return wage
+
+
+def _require_calendar_keeper(actor: User) -> None:
+    if not require(actor, Capability.ADMINISTER).everything:
+        raise PermissionDenied(
+            _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
+        )
+
+
+def holiday_add(*, day: date, name: str, kind: str, actor: User) -> Holiday:
+    """Add a non-working day. The calendar is national, so only the system operator edits it."""
+    scope = require(actor, Capability.ADMINISTER)
+    if not scope.everything:
+        raise PermissionDenied(
+            _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
+        )
+    if kind not in Holiday.Kind.values:
+        raise DomainError(_("Jenis hari libur tidak dikenal."), field="kind")
+    if Holiday.objects.filter(date=day).exists():
+        raise Conflict(_("Tanggal %(day)s sudah ada di daftar hari libur.") % {"day": day.strftime("%d-%m-%Y")})
+    holiday = Holiday.objects.create(date=day, name=name.strip(), kind=kind, source="operator")
+    audit_record(actor=actor, action="holiday.add", target=holiday, data={"date": day, "name": name, "kind": kind})
+    return holiday
+
+
+def holiday_remove(*, holiday: Holiday, actor: User) -> None:
+    scope = require(actor, Capability.ADMINISTER)
+    if not scope.everything:
+        raise PermissionDenied(
+            _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
+        )
+    audit_record(
+        actor=actor,
+        action="holiday.remove",
+        target=holiday,
+        data={"date": holiday.date, "name": holiday.name, "kind": holiday.kind},
+    )
+    holiday.delete()

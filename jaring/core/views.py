@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -9,21 +11,24 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jaring.core import selectors
-from jaring.core.errors import DomainError
-from jaring.core.forms import ApiTokenForm, AuditFilterForm, LoginForm
+from jaring.core import clock, selectors
+from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.forms import ApiTokenForm, AuditFilterForm, HolidayForm, LoginForm
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import AgencyKind, ApiToken, Holiday, Job, MinimumWage, Region, Sector, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.services import (
     api_token_create,
     api_token_revoke,
+    holiday_add,
+    holiday_remove,
     login_failure_record,
     login_is_throttled,
     login_success_record,
@@ -257,3 +262,60 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@login_required
+@domain_errors_as_pages
+@require_http_methods(["GET", "POST"])
+def holidays(request: HttpRequest) -> HttpResponse:
+    """The holiday table by year: every officer reads it; the system operator adds and removes days."""
+    user = request.user
+    assert isinstance(user, User)
+    selectors.require(user, Capability.VIEW_REFERENCE)
+    can_edit = user.is_system_administrator
+    today = clock.today()
+    year_raw = request.GET.get("tahun", "")
+    year = int(year_raw) if year_raw.isdigit() and 2000 <= int(year_raw) <= 2100 else today.year
+    form = HolidayForm(request.POST or None) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Hanya administrator sistem yang mengubah daftar hari libur."))
+        if form.is_valid():
+            try:
+                holiday = holiday_add(
+                    day=form.cleaned_data["tanggal"],
+                    name=form.cleaned_data["nama"],
+                    kind=form.cleaned_data["jenis"],
+                    actor=user,
+                )
+            except DomainError as exc:
+                form.add_error("tanggal", exc.message)
+            else:
+                messages.success(request, _("Hari libur %(day)s ditambahkan.") % {"day": f"{holiday.date:%d-%m-%Y}"})
+                return redirect(f"{reverse('core:holidays')}?tahun={holiday.date.year}")
+        status = 400
+    context = {
+        "year": year,
+        "years": sorted({*Holiday.objects.dates("date", "year").values_list("date__year", flat=True), today.year}),
+        "holidays": Holiday.objects.filter(date__year=year).order_by("date"),
+        "warning": selectors.holiday_calendar_warning(date(year, 1, 1), date(year, 12, 31)),
+        "form": form,
+        "can_edit": can_edit,
+    }
+    return render(request, "core/holidays.html", context, status=status)
+
+
+@login_required
+@domain_errors_as_pages
+@require_POST
+def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    holiday = Holiday.objects.filter(pk=pk).first()
+    if holiday is None:
+        raise Http404
+    year = holiday.date.year
+    holiday_remove(holiday=holiday, actor=user)
+    messages.success(request, _("Hari libur dihapus."))
+    return redirect(f"{reverse('core:holidays')}?tahun={year}")

@@ -30,7 +30,9 @@ def income_ceiling_of(*, version: RuleVersion) -> tuple[int | None, str]:
     if version.income_ceiling == IncomeCeiling.FIXED:
         return version.income_ceiling_amount, ""
     region = programme.funder.region
-    wage = MinimumWage.objects.filter(region=region, year=programme.year).first()
+    # The UMK of a year is set in late December, while that year's registration runs from the autumn: until it
+    # is entered, judge by the latest known year's and say so (entering it re-judges the open applications).
+    wage = MinimumWage.objects.filter(region=region, year__lte=programme.year).order_by("-year").first()
     if wage is None:
         raise DomainError(
             _(
@@ -40,7 +42,13 @@ def income_ceiling_of(*, version: RuleVersion) -> tuple[int | None, str]:
             % {"region": region.name, "year": programme.year}
         )
     kind = _("UMP") if region.level == 1 else _("UMK")
-    label = _("%(kind)s %(region)s %(year)s") % {"kind": kind, "region": region.name, "year": programme.year}
+    label = _("%(kind)s %(region)s %(year)s") % {"kind": kind, "region": region.name, "year": wage.year}
+    if wage.year != programme.year:
+        label = _("%(kind)s %(year)s belum ditetapkan; memakai %(known)s") % {
+            "kind": kind,
+            "year": programme.year,
+            "known": label,
+        }
     return int(wage.amount.to_integral_value(rounding=ROUND_FLOOR)), label
 
 

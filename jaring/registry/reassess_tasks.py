@@ -7,13 +7,15 @@ judges the same applications by the same rules and changes nothing the second ti
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from jaring.core.models import Job, User
-from jaring.core.services import job_create, job_fail, job_finish
+from jaring.core.models import Job, MinimumWage, Region, User
+from jaring.core.services import job_create, job_fail, job_finish, minimum_wage_set
 from jaring.programmes.models import Programme
 from jaring.registry.reassessment import applications_reassess
 
@@ -41,6 +43,22 @@ def reassess_start(*, programme: Programme, actor: User) -> Job:
     # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
     transaction.on_commit(lambda: _enqueue(job))
     return job
+
+
+def minimum_wage_enter(
+    *, region: Region, year: int, amount: Decimal, legal_basis: str, actor: User
+) -> tuple[MinimumWage, list[Job]]:
+    """Enter a year's UMK (or UMP) and re-judge the open applications that were judged without it: registration
+    for next year runs before the UMK is set in late December, on the latest known one. Every programme of the
+    region from that year on that is not closed is re-judged; an unchanged application stays as it was."""
+    wage = minimum_wage_set(region=region, year=year, amount=amount, legal_basis=legal_basis, actor=actor)
+    programmes = (
+        Programme.objects.filter(funder__region=region, year__gte=year)
+        .exclude(status=Programme.Status.CLOSED)
+        .select_related("funder")
+        .order_by("year", "code")
+    )
+    return wage, [reassess_start(programme=programme, actor=actor) for programme in programmes]
 
 
 def _enqueue(job: Job) -> None:

@@ -4,6 +4,7 @@ opening is logged), and approval of many at once. Decisions are the service's (`
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
+from jaring.core.selectors import holiday_calendar_warning
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.models import Application
@@ -96,8 +98,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         "agency": user.agency,
         "bulk_max": BULK_MAX,
         "may_bulk": filters["status"] in ("", WAITING, OVERDUE, ALL),
+        "calendar_warning": _calendar_warning([a.verification_due for a in page]),
     }
     return render(request, "verification/queue.html", context)
+
+
+def _calendar_warning(due_dates: list[date | None]) -> str:
+    """Deadlines counted in a year the holiday table does not cover skip weekends only: say so beside them."""
+    known = [due for due in due_dates if due is not None]
+    if not known:
+        return ""
+    return holiday_calendar_warning(min(known), max(known))
 
 
 # -- one application ---------------------------------------------------------------------------------
@@ -170,6 +181,7 @@ def _detail_context(
         "superseded": [d for d in documents if d.superseded_at is not None],
         "decisions": decisions_of(application),
         "overdue": awaiting and application.verification_due is not None and application.verification_due < today,
+        "calendar_warning": _calendar_warning([application.verification_due]),
         "may_decide": awaiting,
         "form": decision_form,
         "filters": filters,

@@ -126,13 +126,24 @@ def test_a_fixed_ceiling_and_a_sector_list_are_described(manager: Client, bpn_20
     assert '<dd id="rule-min-age">18 tahun</dd>' in html
 
 
-def test_a_missing_umk_is_explained_not_a_server_error(manager: Client, balikpapan: Funder) -> None:
+def test_a_year_whose_umk_is_not_yet_set_is_judged_by_the_latest_known_one_and_says_so(
+    manager: Client, balikpapan: Funder
+) -> None:
     programme_for(balikpapan, code="BPN-2030", name="Balikpapan 2030", owner=AgencyKind.DINSOS, quota=1, year=2030)
 
     response = manager.get("/program/BPN-2030/aturan/")
 
     assert response.status_code == 200
-    assert "UMK Kota Balikpapan tahun 2030 belum diisi" in response.content.decode()
+    assert "UMK 2030 belum ditetapkan; memakai UMK Kota Balikpapan 2026" in response.content.decode()
+
+
+def test_a_region_without_any_umk_is_explained_not_a_server_error(manager: Client, balikpapan: Funder) -> None:
+    programme_for(balikpapan, code="BPN-2020", name="Balikpapan 2020", owner=AgencyKind.DINSOS, quota=1, year=2020)
+
+    response = manager.get("/program/BPN-2020/aturan/")
+
+    assert response.status_code == 200
+    assert "UMK Kota Balikpapan tahun 2020 belum diisi" in response.content.decode()
 
 
 def test_a_programme_without_a_saved_version_shows_the_default_rules_without_writing_one(
