@@ -10,23 +10,32 @@ APT_DEMO := gettext
 APT_TEST := chromium chromium-driver postgresql-15 gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-sqlite test-postgres lint check serve worker setup setup-test messages clean
+.PHONY: demo test test-sqlite test-postgres test-another-day lint check serve worker setup setup-test messages clean
 
 ## demo: install, seed demo data on SQLite and serve on http://127.0.0.1:$(PORT)
 demo: setup
 	JARING_SECRET_KEY=$${JARING_SECRET_KEY:-demo-only-secret-key-never-use-in-production} \
 	  $(BIN)/jaring demo --port $(PORT)
 
-## test: install, then the whole suite on SQLite (with Chromium) and again on a throwaway PostgreSQL 15
+# Time is an input: the suite runs once more on another day of the programme year (15 January of next year by
+# default; `make test-another-day ANOTHER_DAY=2027-11-16`). A test that depends on the day says which it means.
+ANOTHER_DAY ?= $(shell echo $$(( $$(date +%Y) + 1 )))-01-15
+
+## test: install, then the whole suite on SQLite (with Chromium), on a throwaway PostgreSQL 15, and on another day
 test: setup-test
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) test-another-day
 
 test-sqlite:
 	$(BIN)/pytest -q
 
 test-postgres:
 	JARING_EXPECT_POSTGRES=1 $(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -q -m "not browser"
+
+test-another-day:
+	@echo "The suite (without the browser) with the clock on $(ANOTHER_DAY):"
+	JARING_TEST_TODAY=$(ANOTHER_DAY) $(BIN)/pytest -q -m "not browser"
 
 ## lint: formatting, lint and types
 lint: setup

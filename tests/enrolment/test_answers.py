@@ -22,6 +22,9 @@ from jaring.enrolment.services import batch_create
 from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 
+# BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
+pytestmark = pytest.mark.today("2026-11-03")
+
 S = ApplicationStatus
 STRANGER = "6471015505850001"  # a sound NIK nobody waits with
 

@@ -20,6 +20,9 @@ from jaring.enrolment.columns import COLUMNS, DEFAULT_COLUMNS
 from jaring.enrolment.models import Batch, ColumnTemplate
 from jaring.enrolment.services import batch_create, column_template_set
 
+# BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
+pytestmark = pytest.mark.today("2026-11-03")
+
 HEADERS = [COLUMNS[key].header for key in DEFAULT_COLUMNS]
 
 

@@ -37,6 +37,9 @@ from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
 from tests.conftest import LAMARU, MANGGAR
 
+# BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
+pytestmark = pytest.mark.today("2026-11-03")
+
 BASE = "https://jaring.balikpapan.go.id"
 IN_COVER = date(2026, 12, 10)  # inside BPN-2026's cover, after the members' places start
 

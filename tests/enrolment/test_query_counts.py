@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +22,9 @@ from jaring.enrolment.services import (
 )
 from jaring.registry.models import Application
 from tests.conftest import programme_for
+
+# BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
+pytestmark = pytest.mark.today("2026-11-03")
 
 # Statements per renewal application, measured on SQLite: 41 — create (duplicate check, number, insert, audit:
 # ~9), the attestation (1), registry.application_submit's transition (lock, save, audit, refresh: ~8) and its

@@ -34,6 +34,9 @@ from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 from tests.conftest import programme_for
 
+# BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
+pytestmark = pytest.mark.today("2026-11-03")
+
 S = ApplicationStatus
 
 

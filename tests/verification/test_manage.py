@@ -18,6 +18,9 @@ from jaring.verification.models import Decision, Fix, Outcome
 from jaring.verification.overview import mask_recipient, outbox_for, verification_overview
 from jaring.verification.services import DecisionInput, application_decide
 
+# BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
+pytestmark = pytest.mark.today("2026-11-03")
+
 S = ApplicationStatus
 OPEN = (S.AWAITING_VERIFICATION, S.RETURNED)
 
