@@ -28,6 +28,7 @@ from jaring.core.models import User
 from jaring.core.notifications import Message, notifications_queue
 from jaring.core.services import audit_record, audit_records_many
 from jaring.programmes.models import Programme, WaitlistKey
+from jaring.programmes.selectors import cover_from
 from jaring.registry.models import Application, Person
 from jaring.registry.states import ApplicationStatus, Transition, next_status
 
@@ -50,7 +51,7 @@ def place_span(programme: Programme, on: date) -> tuple[date, date]:
             _("Masa perlindungan program %(code)s sudah berakhir pada %(end)s.")
             % {"code": programme.code, "end": programme.cover_end.strftime("%d-%m-%Y")}
         )
-    return max(programme.cover_start, month_start(on)), programme.cover_end
+    return cover_from(programme, on)
 
 
 class PersonHasPlace(Conflict):

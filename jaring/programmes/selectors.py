@@ -81,6 +81,36 @@ def programmes_open_to(user: User) -> QuerySet[Programme]:
     return filter_by_funder(qs, scope)
 
 
+def cover_from(programme: Programme, on: date) -> tuple[date, date]:
+    """The cover a person gets who takes a place in `programme` on `on`: from the first of that month (or the
+    cover start, when registering before it) to the cover end. What a place holds (allocation.place_span) and
+    what the registration pages promise, so the two cannot disagree."""
+    return max(programme.cover_start, on.replace(day=1)), programme.cover_end
+
+
+def programmes_taking_registrations(*, on: date) -> list[Programme]:
+    """What the public registration pages offer on `on`: open programmes whose cover has not ended, and of a
+    funder with two (from October next year's is open while this year's still runs) only the later one, so
+    someone registering in December registers for next year's cover, not for this year's last weeks. Officers
+    may still register into either (programmes_open_to)."""
+    found = (
+        Programme.objects.filter(status=Programme.Status.OPEN, cover_end__gte=on)
+        .select_related("funder", "funder__region", "owning_agency")
+        .order_by("funder__name", "-year")
+    )
+    latest: dict[int, Programme] = {}
+    for programme in found:
+        latest.setdefault(programme.funder_id, programme)
+    return list(latest.values())
+
+
+def programme_taking_registrations(*, code: object, on: date) -> Programme | None:
+    """The programme of this code if the public pages take registrations for it on `on`, else None."""
+    if not isinstance(code, str) or not code:
+        return None
+    return next((p for p in programmes_taking_registrations(on=on) if p.code == code), None)
+
+
 def contribution_brackets() -> list[Bracket]:
     return [
         Bracket(r.effective_from, r.lower_bound, r.income_basis, r.jkk_rate, r.jkm_amount)

@@ -32,6 +32,7 @@ from jaring.core.services import audit_record, rate_limit_hit
 from jaring.core.validation import FieldError
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import cover_from, programme_taking_registrations, programmes_taking_registrations
 from jaring.registry.forms import ADDRESS_FIELDS, IDENTITY_FIELDS, WORK_FIELDS, ApplicantForm
 from jaring.registry.intake import ParseResult, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Document
@@ -112,13 +113,9 @@ def _honeypot_refused(request: HttpRequest) -> HttpResponse:
 
 
 def _open_programme(code: object) -> Programme | None:
-    if not isinstance(code, str) or not code:
-        return None
-    return (
-        Programme.objects.select_related("funder", "funder__region", "owning_agency")
-        .filter(code=code, status=Programme.Status.OPEN)
-        .first()
-    )
+    """The programme of a registration in progress, while the public pages still take registrations for it: a
+    draft begun for this year's programme goes back to the choice once next year's has opened."""
+    return programme_taking_registrations(code=code, on=clock.today())
 
 
 def _parse(values: dict[str, Any], programme: Programme) -> ParseResult:
@@ -190,11 +187,8 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
 
 
 def _step_programme(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
-    programmes = list(
-        Programme.objects.filter(status=Programme.Status.OPEN)
-        .select_related("funder", "funder__region", "owning_agency")
-        .order_by("funder__name", "-year")
-    )
+    today = clock.today()
+    programmes = programmes_taking_registrations(on=today)
     selected = draft.get("programme") or (programmes[0].code if len(programmes) == 1 else "")
     error, status = "", 200
     if request.method == "POST":
@@ -211,7 +205,7 @@ def _step_programme(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse
         "program",
         draft,
         None,
-        offers=[{"programme": p, "rules": rules_summary(p)} for p in programmes],
+        offers=[{"programme": p, "rules": rules_summary(p), "cover": cover_from(p, today)} for p in programmes],
         selected=selected,
         error=error,
         limit_mb=size_limit_mb(),
@@ -459,7 +453,10 @@ def register_done(request: HttpRequest) -> HttpResponse:
     if application is None:
         return redirect("public:register")
     status_url = request.build_absolute_uri(reverse("public:status"))
-    return render(request, "public/register_done.html", {**_outcome(application), "status_url": status_url})
+    # The cover a place taken now would give (from this month, or the programme's cover start if later).
+    cover = cover_from(application.programme, clock.today())
+    context = {**_outcome(application), "status_url": status_url, "cover": cover}
+    return render(request, "public/register_done.html", context)
 
 
 # -- status check and the applicant's correction -----------------------------------------------------

@@ -8,10 +8,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jaring.core import selectors
+from jaring.core import clock, selectors
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
+from jaring.programmes.selectors import cover_from, programmes_taking_registrations
 from jaring.registry.selectors import application_counts_by_status
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.selectors import queue_counts
@@ -20,7 +21,10 @@ from jaring.verification.selectors import queue_counts
 def home(request: HttpRequest) -> HttpResponseBase:
     """Applicants land on a welcome page (register, check status); officers on their role's home."""
     if not request.user.is_authenticated:
-        return render(request, "reports/welcome.html")
+        # The cover someone registering today would get: next year's from October, when it is open.
+        today = clock.today()
+        offers = [{"programme": p, "cover": cover_from(p, today)} for p in programmes_taking_registrations(on=today)]
+        return render(request, "reports/welcome.html", {"offers": offers})
     return officer_home(request)
 
 
