@@ -4,7 +4,6 @@ next year open for registration)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -13,18 +12,14 @@ from django.urls import reverse
 
 from jaring.allocation.models import Decree, DecreeEntry
 from jaring.core import clock
-from jaring.core.errors import DomainError
-from jaring.core.models import MinimumWage
 from jaring.demo.data import demo_seed
-from jaring.eligibility.models import RuleVersion
 from jaring.enrolment.models import Card, Membership
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document
 from jaring.registry.states import ApplicationStatus
 
-# The tests of what the demo holds run on a day all its programme years have their UMK (2025 and 2026 are in
-# the reference data); the cycle tests below run on the days they name.
-pytestmark = pytest.mark.today("2026-06-15")
+# The tests of what the demo holds run on whatever day the suite runs (CI runs it on another day too); the
+# cycle tests below run on the days they name.
 
 
 @pytest.mark.django_db
@@ -96,33 +91,6 @@ def test_every_approved_or_enrolled_demo_applicant_holds_a_place() -> None:
 # -- the cycle of the day ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def umk_falls_back_to_the_latest(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A stand-in for the income rule's fallback being written on another branch: a programme year whose UMK
-    is not entered yet (2027 registration in November 2026) is judged against the latest UMK of its region.
-    The reference data holds 2025 and 2026 only, and no UMK is invented for later years. Remove this fixture
-    once the real fallback is merged: the plain cycle tests then pass on every day."""
-    from jaring.eligibility import selectors
-    from jaring.enrolment import services as enrolment
-    from jaring.registry import public_support, rules_views
-
-    entered = selectors.income_ceiling_of
-
-    def latest(*, version: RuleVersion) -> tuple[int | None, str]:
-        try:
-            return entered(version=version)
-        except DomainError:
-            region, year = version.programme.funder.region, version.programme.year
-            wage = MinimumWage.objects.filter(region=region, year__lt=year).order_by("-year").first()
-            if wage is None:
-                raise
-            return int(wage.amount), f"UMK {region.name} {wage.year}"
-
-    for module in (selectors, enrolment, public_support, rules_views):
-        monkeypatch.setattr(module, "income_ceiling_of", latest)
-    yield
-
-
 def the_demo_lives_in_the_cycle_of(day: str, client: Client) -> None:
     demo_seed(per_programme=4)
     today = date.fromisoformat(day)
@@ -174,13 +142,7 @@ def the_demo_lives_in_the_cycle_of(day: str, client: Client) -> None:
         assert f"BPN-{y}" in welcome and f"1 {month[today.month - 1]} {y} sampai 31 Desember {y}" in welcome
 
 
-CYCLE_DAYS = ["2026-12-06", "2027-03-15", "2027-10-05"]
-NEEDS_UMK_FALLBACK = pytest.mark.xfail(
-    strict=False,
-    raises=DomainError,
-    reason="a programme year of this day has no UMK in the reference data (2025 and 2026 only) until the income "
-    "rule falls back to the latest UMK (another branch); see test_the_demo_lives_in_the_cycle_of_its_day_with_...",
-)
+CYCLE_DAYS = ["2026-12-06", "2027-03-15", "2027-10-05", "2028-03-01"]
 
 
 @pytest.mark.today("2026-06-15")
@@ -189,16 +151,7 @@ def test_in_june_the_demo_runs_this_year_and_compares_it_with_last_years_signed_
     the_demo_lives_in_the_cycle_of("2026-06-15", client)
 
 
-@pytest.mark.parametrize(
-    "day", [pytest.param(day, marks=[pytest.mark.today(day), NEEDS_UMK_FALLBACK]) for day in CYCLE_DAYS]
-)
-@pytest.mark.django_db
-def test_the_demo_lives_in_the_cycle_of_its_day(day: str, client: Client) -> None:
-    the_demo_lives_in_the_cycle_of(day, client)
-
-
 @pytest.mark.parametrize("day", [pytest.param(day, marks=pytest.mark.today(day)) for day in CYCLE_DAYS])
 @pytest.mark.django_db
-@pytest.mark.usefixtures("umk_falls_back_to_the_latest")
-def test_the_demo_lives_in_the_cycle_of_its_day_with_the_umk_fallback_stand_in(day: str, client: Client) -> None:
+def test_the_demo_lives_in_the_cycle_of_its_day(day: str, client: Client) -> None:
     the_demo_lives_in_the_cycle_of(day, client)
