@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import programme_quota_set
@@ -93,7 +92,7 @@ def lifecycle(action: str, **fields: str) -> dict[str, str]:
     return {"tindakan": action, **{f"{action}-{name}": value for name, value in fields.items()}}
 
 
-TODAY = timezone.localdate()
+TODAY = date(2026, 11, 3)  # the day this module means (pytestmark)
 
 
 def iso(day: date) -> str:
@@ -447,8 +446,9 @@ def test_reverification_refuses_bad_targets_next_to_the_field(
         response = manager.post(REVERIFY, {"target": target})
         assert response.status_code == 400, target
         assert 'class="errorlist' in response.content.decode().split('id="field-target"')[1]
-    # Next year's programme exists but its UMK is missing: the rules cannot judge anyone, nothing starts.
+    # A region with no UMK at all (not even an earlier year's to fall back on): the rules cannot judge anyone.
     bpn_2028 = programme_for(balikpapan, code="BPN-2028", name="Balikpapan 2028", owner="dinsos", quota=1, year=2028)
+    MinimumWage.objects.filter(region_id="64.71").delete()
     response = manager.post(REVERIFY, {"target": bpn_2028.code})
     assert response.status_code == 400
     assert "UMK" in response.content.decode().split('id="field-target"')[1]

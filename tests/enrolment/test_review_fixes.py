@@ -25,7 +25,7 @@ from tests.conftest import LAMARU, MANGGAR
 from tests.enrolment.test_cards import members  # noqa: F401  (fixture)
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
-pytestmark = pytest.mark.today("2026-11-03")
+pytestmark = pytest.mark.today("2026-11-24")
 
 
 def test_cards_are_issued_and_handed_over_only_by_officers_of_the_programmes_funder(  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ from jaring.registry.states import ApplicationStatus
 from tests.conftest import programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
-pytestmark = pytest.mark.today("2026-11-03")
+pytestmark = pytest.mark.today("2026-11-24")
 
 S = ApplicationStatus
 
@@ -188,13 +188,13 @@ def test_reverification_takes_active_members_into_next_year(approved, bpn_2026, 
         membership=memberships[1], reason=EndReason.DIED, effective=date(2026, 12, 1), actor=programme_manager
     )
     bpn_2027 = programme_for(balikpapan, code="BPN-2027", name="Balikpapan 2027", owner="dinsos", quota=7100, year=2027)
-    with pytest.raises(DomainError, match="UMK Kota Balikpapan tahun 2027"):  # not judgeable yet: nothing starts
-        reverification_start(source=bpn_2026, target=bpn_2027, actor=programme_manager)
-    MinimumWage.objects.create(region=balikpapan.region, year=2027, amount=4_000_000)  # an operator enters it
+    # Re-verification runs in the autumn, before the 2027 UMK is set: the latest known one judges, and says so.
     campaign = reverification_start(source=bpn_2026, target=bpn_2027, actor=programme_manager)
     counts = reverification_run(campaign=campaign, actor=programme_manager)
     assert counts["members"] == 1 and counts["created"] == 1 and counts["to_verification"] == 1
     renewal = Application.objects.get(programme=bpn_2027)
+    income = next(o["reason"] for o in renewal.eligibility if o["rule"] == "income_ceiling")
+    assert "UMK 2027 belum ditetapkan; memakai UMK Kota Balikpapan 2026" in income
     assert renewal.person == memberships[0].person and renewal.channel == "renewal"
     assert renewal.status == S.AWAITING_VERIFICATION and renewal.verifying_agency.code == "dppp"
     assert renewal.verification_due is not None

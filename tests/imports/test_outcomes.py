@@ -78,6 +78,7 @@ def test_without_checked_documents_eligible_rows_are_created_and_returned_for_th
     assert outcomes(batch)[2].reasons == [f"Dikembalikan untuk perbaikan: {reason}"]
 
 
+@pytest.mark.today("2026-11-03")  # domicile from 1 September 2026 is two months old
 def test_a_row_that_is_not_eligible_is_created_as_not_eligible_with_the_rules_reasons(
     run_import: Callable[..., ImportBatch], balikpapan: object
 ) -> None:
