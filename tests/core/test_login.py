@@ -125,3 +125,26 @@ def test_a_nul_character_in_a_url_is_refused_as_bad_input(reference: None, path:
 
 def test_a_nul_character_in_a_form_is_refused_as_bad_input(reference: None) -> None:
     assert Client().post("/status/", {"number": "BPN-2026-000001", "nik": "64\x0071"}).status_code == 400
+
+
+def test_the_admin_log_in_goes_through_the_throttled_audited_log_in(system_administrator: User) -> None:
+    client = Client()
+    response = client.post("/admin/login/?next=/admin/", {"username": "system_admin", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response["Location"] == "/masuk/?next=%2Fadmin%2F"
+    for _ in range(5):
+        client.post("/masuk/?next=/admin/", {"username": "system_admin", "password": "tebak"})
+    assert client.post("/masuk/?next=/admin/", {"username": "system_admin", "password": PASSWORD}).status_code == 429
+
+
+def test_an_admin_log_in_is_audited_and_lands_on_the_admin(system_administrator: User) -> None:
+    from jaring.core.models import AuditRecord
+
+    client = Client()
+    login_page = client.get("/admin/", follow=True)
+    assert login_page.redirect_chain[-1][0] == "/masuk/?next=%2Fadmin%2F"
+    response = client.post("/masuk/?next=%2Fadmin%2F", {"username": "system_admin", "password": PASSWORD})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert AuditRecord.objects.filter(action="user.login", actor=system_administrator).exists()
