@@ -99,3 +99,21 @@ def test_the_auditor_of_the_same_funder_downloads_the_audit_export(
     finished_audit_export: Job, auditor: User, client_for: Callable[[User], Client]
 ) -> None:
     assert client_for(auditor).get(f"/pekerjaan/{finished_audit_export.pk}/unduh/").status_code == 200
+
+
+def test_the_audit_export_writes_a_formula_typed_as_a_name_as_plain_text(auditor: User) -> None:
+    from jaring.core.services import audit_record
+    from jaring.core.tasks import _audit_export_run
+
+    evil = '=HYPERLINK("http://evil.example/","klik")'
+    audit_record(actor=evil, action="application.create", target=auditor, data={"nama": evil})
+    job = job_create(kind="audit_export", label="Ekspor log audit", actor=auditor)
+    _audit_export_run(job)
+    job.refresh_from_db()
+    sheet = load_workbook(Path(settings.MEDIA_ROOT) / job.result["file"]).active
+    assert sheet is not None
+    cells = [
+        cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
+    assert cells
+    assert all(cell.data_type == "s" for cell in cells)
