@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,6 +66,20 @@ class Env:
         if any(not item for item in items):
             raise SettingError(f"{name}={raw!r} has an empty item; separate values with single commas")
         return items
+
+    def networks(self, name: str) -> list[IPv4Network | IPv6Network]:
+        """Comma-separated IP addresses or CIDR networks (`10.0.0.1,192.168.0.0/24`); none when unset."""
+        if name not in self.environ or not self.environ[name].strip():
+            return []
+        result: list[IPv4Network | IPv6Network] = []
+        for item in self.list(name, []):
+            try:
+                result.append(ip_network(item, strict=True))
+            except ValueError:
+                raise SettingError(
+                    f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24, host bits zero)"
+                ) from None
+        return result
 
     def mapping(self, name: str, default: dict[str, str]) -> dict[str, str]:
         """`key=value,key=value`."""

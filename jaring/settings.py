@@ -8,7 +8,9 @@ Variables (all optional on a developer machine):
   JARING_DATA_DIR        where the SQLite file and uploaded documents live, default ./var
   JARING_MEDIA_ROOT      uploaded documents, default $JARING_DATA_DIR/media (never under static)
   JARING_TIME_ZONE       default Asia/Makassar (WITA)
-  JARING_LOGIN_ATTEMPTS  failed log-ins allowed per username and address in 15 minutes, default 5
+  JARING_LOGIN_ATTEMPTS  failed log-ins allowed per username and address in 15 minutes, default 5 (a username
+                         from all addresses together: 10 times that; one address for all usernames: 4 times)
+  JARING_TRUSTED_PROXIES  comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed; none
   JARING_UPLOAD_MAX_MB   largest document accepted, default 5
   JARING_PUBLIC_SUBMISSIONS_PER_HOUR  self-registrations per address per hour, default 20
   JARING_PUBLIC_SUBMISSIONS_PER_NIK   self-registration attempts per NIK per day, default 5
@@ -47,6 +49,9 @@ try:
     TIME_ZONE = env.timezone("JARING_TIME_ZONE", "Asia/Makassar")
     DATABASES = {"default": env.database("DATABASE_URL", DATA_DIR / "jaring.sqlite3")}
     LOGIN_ATTEMPTS_ALLOWED = env.int("JARING_LOGIN_ATTEMPTS", 5, minimum=1, maximum=100)
+    # Behind the town hall's reverse proxy every request comes from the proxy: only for these peers is the
+    # client read from X-Forwarded-For (jaring.core.http.client_ip). Default none: the peer is the client.
+    TRUSTED_PROXIES = env.networks("JARING_TRUSTED_PROXIES")
     UPLOAD_MAX_MB = env.int("JARING_UPLOAD_MAX_MB", 5, minimum=1, maximum=50)
     # Public self-registration and status look-ups, counted in the database (no third-party service).
     PUBLIC_SUBMISSIONS_PER_HOUR = env.int("JARING_PUBLIC_SUBMISSIONS_PER_HOUR", 20, minimum=1, maximum=10_000)

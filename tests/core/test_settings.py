@@ -43,6 +43,8 @@ GOOD_KEY = "x" * 40
         ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_ALLOWED_HOSTS": "a,,b"}, "has an empty item"),
         ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_LOGIN_ATTEMPTS": "lima"}, "not a whole number"),
         ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_LOGIN_ATTEMPTS": "0"}, "below the minimum 1"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_TRUSTED_PROXIES": "10.0.0.1,proxy"}, "'proxy' is not an IP"),
+        ({"JARING_SECRET_KEY": GOOD_KEY, "JARING_TRUSTED_PROXIES": "10.0.0.1/24"}, "'10.0.0.1/24' is not an IP"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_a_clear_message(
@@ -92,3 +94,9 @@ def test_a_list_setting_is_split_on_commas() -> None:
 def test_an_out_of_range_number_is_refused() -> None:
     with pytest.raises(SettingError, match="above the maximum"):
         Env({"N": "1000"}).int("N", 5, maximum=100)
+
+
+def test_trusted_proxies_are_addresses_or_networks_and_none_by_default() -> None:
+    assert Env({}).networks("JARING_TRUSTED_PROXIES") == []
+    proxies = Env({"JARING_TRUSTED_PROXIES": "10.0.0.5, 192.168.1.0/24,::1"}).networks("JARING_TRUSTED_PROXIES")
+    assert [str(p) for p in proxies] == ["10.0.0.5/32", "192.168.1.0/24", "::1/128"]
