@@ -12,6 +12,8 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+Networks = list[IPv4Network | IPv6Network]
+
 
 class SettingError(Exception):
     """A setting in the environment has a value Jaring cannot use."""
@@ -67,11 +69,11 @@ class Env:
             raise SettingError(f"{name}={raw!r} has an empty item; separate values with single commas")
         return items
 
-    def networks(self, name: str) -> list[IPv4Network | IPv6Network]:
+    def networks(self, name: str) -> Networks:
         """Comma-separated IP addresses or CIDR networks (`10.0.0.1,192.168.0.0/24`); none when unset."""
         if name not in self.environ or not self.environ[name].strip():
             return []
-        result: list[IPv4Network | IPv6Network] = []
+        result: Networks = []
         for item in self.list(name, []):
             try:
                 result.append(ip_network(item, strict=True))

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from jaring.env import Env, SettingError
+from jaring.env import Env, Networks, SettingError
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -51,7 +51,7 @@ try:
     LOGIN_ATTEMPTS_ALLOWED = env.int("JARING_LOGIN_ATTEMPTS", 5, minimum=1, maximum=100)
     # Behind the town hall's reverse proxy every request comes from the proxy: only for these peers is the
     # client read from X-Forwarded-For (jaring.core.http.client_ip). Default none: the peer is the client.
-    TRUSTED_PROXIES = env.networks("JARING_TRUSTED_PROXIES")
+    TRUSTED_PROXIES: Networks = env.networks("JARING_TRUSTED_PROXIES")
     UPLOAD_MAX_MB = env.int("JARING_UPLOAD_MAX_MB", 5, minimum=1, maximum=50)
     # Public self-registration and status look-ups, counted in the database (no third-party service).
     PUBLIC_SUBMISSIONS_PER_HOUR = env.int("JARING_PUBLIC_SUBMISSIONS_PER_HOUR", 20, minimum=1, maximum=10_000)

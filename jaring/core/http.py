@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
-from ipaddress import IPv4Address, IPv6Address, ip_address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,8 @@ def _address(raw: str) -> IPv4Address | IPv6Address | None:
 
 
 def _trusted(address: IPv4Address | IPv6Address) -> bool:
-    return any(address in network for network in settings.TRUSTED_PROXIES)
+    proxies: Iterable[IPv4Network | IPv6Network] = settings.TRUSTED_PROXIES
+    return any(address in network for network in proxies)
 
 
 def client_ip(request: HttpRequest) -> str | None:
