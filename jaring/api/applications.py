@@ -26,6 +26,7 @@ from jaring.api.schemas import (
     DocumentOut,
     DuplicateOut,
     ErrorOut,
+    text_limits,
 )
 from jaring.api.selectors import (
     application_of_funder,
@@ -100,6 +101,20 @@ def application_out(application: Application) -> dict[str, Any]:
     }
 
 
+TEXT_LIMITS = text_limits(ApplicationIn)
+
+
+def _too_long(body: dict[str, Any]) -> dict[str, list[str]]:
+    """A message for each text longer than the schema's `max_length` for it."""
+    errors: dict[str, list[str]] = {}
+    for column, limit in TEXT_LIMITS.items():
+        value = body.get(column)
+        if isinstance(value, str) and len(value) > limit:
+            problem = _("paling banyak %(max)s karakter.") % {"max": limit}
+            errors[column] = [_column_message(column, problem)]
+    return errors
+
+
 def _column_message(column: str, problem: str) -> str:
     return _("Kolom %(field)s: %(problem)s") % {"field": column, "problem": problem}
 
@@ -153,6 +168,9 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
         return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
     if not isinstance(body, dict):
         return 422, invalid_body({"body": [_("Isi permintaan harus berupa objek JSON dengan kolom pemohon.")]})
+    too_long = _too_long(body)
+    if too_long:  # before any look-up: a 50,000-character code must never reach a query
+        return 422, invalid_body(too_long)
     programme, problem = _programme(token, body.get("programme"))
     values, errors = _applicant_values(body)
     if problem:
