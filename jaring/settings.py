@@ -19,6 +19,8 @@ Variables (all optional on a developer machine):
   JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
   JARING_PUBLIC_BASE_URL  public address printed in card QR codes, default http://127.0.0.1:8000
   JARING_CARD_CHECKS_PER_HOUR  public card checks per client address per hour, default 600
+  JARING_MEMBER_LOOKUPS_PER_HOUR  member look-ups (POST /api/v1/members/lookup) per partner token per hour,
+                                  default 500
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
@@ -65,6 +67,8 @@ try:
     # The address printed in card QR codes: the public card check page must open from any phone.
     PUBLIC_BASE_URL = env.string("JARING_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     PUBLIC_CARD_CHECKS_PER_HOUR = env.int("JARING_CARD_CHECKS_PER_HOUR", 600, minimum=1, maximum=100_000)
+    # KPJs are sequential: a partner token looking members up is held to this many per hour.
+    MEMBER_LOOKUPS_PER_HOUR = env.int("JARING_MEMBER_LOOKUPS_PER_HOUR", 500, minimum=1, maximum=100_000)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
     try:
