@@ -13,9 +13,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: demo test test-sqlite test-postgres lint check serve worker setup setup-test messages clean
 
 ## demo: install, seed demo data on SQLite and serve on http://127.0.0.1:$(PORT)
+# Without JARING_SECRET_KEY, `jaring demo` makes a random key once in $(JARING_DATA_DIR or ./var)/demo-secret-key.
 demo: setup
-	JARING_SECRET_KEY=$${JARING_SECRET_KEY:-demo-only-secret-key-never-use-in-production} \
-	  $(BIN)/jaring demo --port $(PORT)
+	$(BIN)/jaring demo --port $(PORT)
 
 ## test: install, then the whole suite on SQLite (with Chromium) and again on a throwaway PostgreSQL 15
 test: setup-test

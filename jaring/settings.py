@@ -1,7 +1,9 @@
 """Django settings for Jaring, read strictly from the environment (see jaring/env.py).
 
 Variables (all optional on a developer machine):
-  JARING_SECRET_KEY      required when JARING_DEBUG is off
+  JARING_SECRET_KEY      required when JARING_DEBUG is off, unless the data folder is a demo's (demo mode:
+                         `jaring demo` wrote a random key to $JARING_DATA_DIR/demo-secret-key); keys published
+                         with Jaring (demo, test, benchmark) are refused outside demo and debug mode
   JARING_DEBUG           1/0, default 0
   JARING_ALLOWED_HOSTS   comma-separated, default 127.0.0.1,localhost
   DATABASE_URL           postgresql://user:pass@host:port/name; SQLite file when unset
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from jaring.env import Env, Networks, SettingError
+from jaring.env import PUBLISHED_KEYS, Env, Networks, SettingError, demo_key_read
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -42,11 +44,20 @@ env = Env()
 
 try:
     DEBUG = env.bool("JARING_DEBUG", False)
-    SECRET_KEY = env.string("JARING_SECRET_KEY", "insecure-development-key-do-not-use" if DEBUG else None)
+    DATA_DIR = env.path("JARING_DATA_DIR", PROJECT_DIR / "var")
+    # Demo mode: no JARING_SECRET_KEY, and the data folder is a demo's (`jaring demo` wrote its random key
+    # there), so the README's commands work against the demo's data. Anywhere else a missing key stops start-up.
+    demo_key = None if "JARING_SECRET_KEY" in env.environ else demo_key_read(DATA_DIR)
+    DEMO_MODE = demo_key is not None
+    SECRET_KEY = env.string("JARING_SECRET_KEY", demo_key or ("insecure-development-key-do-not-use" if DEBUG else None))
     if not DEBUG and len(SECRET_KEY) < 32:
         raise SettingError("JARING_SECRET_KEY must be at least 32 characters long")
+    if not DEBUG and not DEMO_MODE and SECRET_KEY in PUBLISHED_KEYS:
+        raise SettingError(
+            "JARING_SECRET_KEY is a demo/test key published with Jaring; anyone could forge card tokens and "
+            "sessions with it. Generate your own: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
     ALLOWED_HOSTS = env.list("JARING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-    DATA_DIR = env.path("JARING_DATA_DIR", PROJECT_DIR / "var")
     MEDIA_ROOT = env.path("JARING_MEDIA_ROOT", DATA_DIR / "media")
     TIME_ZONE = env.timezone("JARING_TIME_ZONE", "Asia/Makassar")
     DATABASES = {"default": env.database("DATABASE_URL", DATA_DIR / "jaring.sqlite3")}
