@@ -13,9 +13,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: demo test test-sqlite test-postgres test-another-day lint check serve worker setup setup-test messages clean
 
 ## demo: install, seed demo data on SQLite and serve on http://127.0.0.1:$(PORT)
+# Without JARING_SECRET_KEY, `jaring demo` makes a random key once in $(JARING_DATA_DIR or ./var)/demo-secret-key.
 demo: setup
-	JARING_SECRET_KEY=$${JARING_SECRET_KEY:-demo-only-secret-key-never-use-in-production} \
-	  $(BIN)/jaring demo --port $(PORT)
+	$(BIN)/jaring demo --port $(PORT)
 
 # Time is an input: the suite runs once more on another day of the programme year (15 January of next year by
 # default; `make test-another-day ANOTHER_DAY=2027-11-16`). A test that depends on the day says which it means.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -28,7 +29,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
     os.environ["JARING_DATA_DIR"] = tempfile.mkdtemp(prefix="jaring-bench-")
     import django
 

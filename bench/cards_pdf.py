@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import secrets
 import statistics
 import sys
 import tempfile
@@ -32,7 +33,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="keep the last PDF here")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
     os.environ.setdefault("JARING_DATA_DIR", tempfile.mkdtemp(prefix="jaring-bench-"))
     import django
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def _generate(path: Path, rows: int, seed: int) -> None:
 
 def _setup_django(data_dir: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
     os.environ["JARING_DATA_DIR"] = str(data_dir)
     import django
 

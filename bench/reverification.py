@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="write a cProfile of the re-verification to this file")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
     os.environ["JARING_DATA_DIR"] = tempfile.mkdtemp(prefix="jaring-bench-")
     import django
 

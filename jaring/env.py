@@ -8,8 +8,61 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Networks = list[IPv4Network | IPv6Network]
+
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# `jaring demo` writes a random key here once; its presence marks the data folder as a demo's (demo mode).
+DEMO_KEY_FILE = "demo-secret-key"
+# Keys printed in this repository (the Makefile's old demo key, the development, test and benchmark keys):
+# anyone can forge card tokens and sessions with them, so outside demo and debug mode they stop start-up.
+PUBLISHED_KEYS = frozenset(
+    {
+        "demo-only-secret-key-never-use-in-production",
+        "insecure-development-key-do-not-use",
+        "test-only-secret-key-0123456789-abcdefghijklmnop",
+        "bench-only-secret-key-never-used-in-production",
+    }
+)
+
+
+def data_dir(environ: Mapping[str, str]) -> Path:
+    """JARING_DATA_DIR as settings read it, for the `jaring` command before Django starts."""
+    raw = environ.get("JARING_DATA_DIR")
+    return Path(raw).expanduser().resolve() if raw and raw.strip() else PROJECT_DIR / "var"
+
+
+def demo_key_read(folder: Path) -> str | None:
+    """The demo's key in `folder`, or None when the folder is not a demo's."""
+    path = folder / DEMO_KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingError(f"{path} cannot be read: {exc}") from None
+    if len(key) < 32:
+        raise SettingError(f"{path} holds no usable key; delete it and run `jaring demo` again")
+    return key
+
+
+def demo_key_ensure(folder: Path) -> str:
+    """The demo's key in `folder`, made once at random (readable by its owner only)."""
+    existing = demo_key_read(folder)
+    if existing is not None:
+        return existing
+    import secrets
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(folder / DEMO_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
 
 
 class SettingError(Exception):
@@ -65,6 +118,20 @@ class Env:
         if any(not item for item in items):
             raise SettingError(f"{name}={raw!r} has an empty item; separate values with single commas")
         return items
+
+    def networks(self, name: str) -> Networks:
+        """Comma-separated IP addresses or CIDR networks (`10.0.0.1,192.168.0.0/24`); none when unset."""
+        if name not in self.environ or not self.environ[name].strip():
+            return []
+        result: Networks = []
+        for item in self.list(name, []):
+            try:
+                result.append(ip_network(item, strict=True))
+            except ValueError:
+                raise SettingError(
+                    f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24, host bits zero)"
+                ) from None
+        return result
 
     def mapping(self, name: str, default: dict[str, str]) -> dict[str, str]:
         """`key=value,key=value`."""

@@ -1,14 +1,18 @@
 """Django settings for Jaring, read strictly from the environment (see jaring/env.py).
 
 Variables (all optional on a developer machine):
-  JARING_SECRET_KEY      required when JARING_DEBUG is off
+  JARING_SECRET_KEY      required when JARING_DEBUG is off, unless the data folder is a demo's (demo mode:
+                         `jaring demo` wrote a random key to $JARING_DATA_DIR/demo-secret-key); keys published
+                         with Jaring (demo, test, benchmark) are refused outside demo and debug mode
   JARING_DEBUG           1/0, default 0
   JARING_ALLOWED_HOSTS   comma-separated, default 127.0.0.1,localhost
   DATABASE_URL           postgresql://user:pass@host:port/name; SQLite file when unset
   JARING_DATA_DIR        where the SQLite file and uploaded documents live, default ./var
   JARING_MEDIA_ROOT      uploaded documents, default $JARING_DATA_DIR/media (never under static)
   JARING_TIME_ZONE       default Asia/Makassar (WITA)
-  JARING_LOGIN_ATTEMPTS  failed log-ins allowed per username and address in 15 minutes, default 5
+  JARING_LOGIN_ATTEMPTS  failed log-ins allowed per username and address in 15 minutes, default 5 (a username
+                         from all addresses together: 10 times that; one address for all usernames: 4 times)
+  JARING_TRUSTED_PROXIES  comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed; none
   JARING_UPLOAD_MAX_MB   largest document accepted, default 5
   JARING_PUBLIC_SUBMISSIONS_PER_HOUR  self-registrations per address per hour, default 20
   JARING_PUBLIC_SUBMISSIONS_PER_NIK   self-registration attempts per NIK per day, default 5
@@ -17,6 +21,8 @@ Variables (all optional on a developer machine):
   JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
   JARING_PUBLIC_BASE_URL  public address printed in card QR codes, default http://127.0.0.1:8000
   JARING_CARD_CHECKS_PER_HOUR  public card checks per client address per hour, default 600
+  JARING_MEMBER_LOOKUPS_PER_HOUR  member look-ups (POST /api/v1/members/lookup) per partner token per hour,
+                                  default 500
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
@@ -29,7 +35,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from jaring.env import Env, SettingError
+from jaring.env import PUBLISHED_KEYS, Env, Networks, SettingError, demo_key_read
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -38,15 +44,27 @@ env = Env()
 
 try:
     DEBUG = env.bool("JARING_DEBUG", False)
-    SECRET_KEY = env.string("JARING_SECRET_KEY", "insecure-development-key-do-not-use" if DEBUG else None)
+    DATA_DIR = env.path("JARING_DATA_DIR", PROJECT_DIR / "var")
+    # Demo mode: no JARING_SECRET_KEY, and the data folder is a demo's (`jaring demo` wrote its random key
+    # there), so the README's commands work against the demo's data. Anywhere else a missing key stops start-up.
+    demo_key = None if "JARING_SECRET_KEY" in env.environ else demo_key_read(DATA_DIR)
+    DEMO_MODE = demo_key is not None
+    SECRET_KEY = env.string("JARING_SECRET_KEY", demo_key or ("insecure-development-key-do-not-use" if DEBUG else None))
     if not DEBUG and len(SECRET_KEY) < 32:
         raise SettingError("JARING_SECRET_KEY must be at least 32 characters long")
+    if not DEBUG and not DEMO_MODE and SECRET_KEY in PUBLISHED_KEYS:
+        raise SettingError(
+            "JARING_SECRET_KEY is a demo/test key published with Jaring; anyone could forge card tokens and "
+            "sessions with it. Generate your own: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
     ALLOWED_HOSTS = env.list("JARING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-    DATA_DIR = env.path("JARING_DATA_DIR", PROJECT_DIR / "var")
     MEDIA_ROOT = env.path("JARING_MEDIA_ROOT", DATA_DIR / "media")
     TIME_ZONE = env.timezone("JARING_TIME_ZONE", "Asia/Makassar")
     DATABASES = {"default": env.database("DATABASE_URL", DATA_DIR / "jaring.sqlite3")}
     LOGIN_ATTEMPTS_ALLOWED = env.int("JARING_LOGIN_ATTEMPTS", 5, minimum=1, maximum=100)
+    # Behind the town hall's reverse proxy every request comes from the proxy: only for these peers is the
+    # client read from X-Forwarded-For (jaring.core.http.client_ip). Default none: the peer is the client.
+    TRUSTED_PROXIES: Networks = env.networks("JARING_TRUSTED_PROXIES")
     UPLOAD_MAX_MB = env.int("JARING_UPLOAD_MAX_MB", 5, minimum=1, maximum=50)
     # Public self-registration and status look-ups, counted in the database (no third-party service).
     PUBLIC_SUBMISSIONS_PER_HOUR = env.int("JARING_PUBLIC_SUBMISSIONS_PER_HOUR", 20, minimum=1, maximum=10_000)
@@ -60,6 +78,8 @@ try:
     # The address printed in card QR codes: the public card check page must open from any phone.
     PUBLIC_BASE_URL = env.string("JARING_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     PUBLIC_CARD_CHECKS_PER_HOUR = env.int("JARING_CARD_CHECKS_PER_HOUR", 600, minimum=1, maximum=100_000)
+    # KPJs are sequential: a partner token looking members up is held to this many per hour.
+    MEMBER_LOOKUPS_PER_HOUR = env.int("JARING_MEMBER_LOOKUPS_PER_HOUR", 500, minimum=1, maximum=100_000)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
     try:

@@ -5,9 +5,11 @@ Django starts (switching engines later would leave tests quietly running on SQLi
 """
 
 import os
+import secrets
 import tempfile
 
-os.environ.setdefault("JARING_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnop")
+# A new key each run (subprocesses inherit it): a key written here would be one anyone can read.
+os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("JARING_DATA_DIR", tempfile.mkdtemp(prefix="jaring-test-"))
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jaring.api.urls import api
+from jaring.core.views import admin_login
 from jaring.registry.wage_views import wages
 from jaring.reports.views import home
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("kartu/", include("jaring.enrolment.card_public_urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    # Before the admin's own: its log-in form would skip our throttle, lock-out and audit record.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -32,6 +32,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from jaring.allocation.models import Decree, DecreeEntry
+from jaring.core import xlsx
 from jaring.core.models import Funder
 from jaring.registry.models import mask_nik
 
@@ -106,16 +107,7 @@ class _Sheet:
         self._above: list[list[Any]] | None = []
 
     def cell(self, value: Any, *, text: bool = False, bold: bool = False, fmt: str = "") -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the value starts with
-        if text:
-            cell.number_format = "@"
-        if fmt:
-            cell.number_format = fmt
-        if bold:
-            cell.font = self.bold
-        return cell
+        return xlsx.cell(self.sheet, value, text=text, fmt=fmt, font=self.bold if bold else None)
 
     def append(self, values: Iterable[Any]) -> None:
         row = [self.cell(value) if isinstance(value, str) else value for value in values]

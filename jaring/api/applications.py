@@ -26,8 +26,14 @@ from jaring.api.schemas import (
     DocumentOut,
     DuplicateOut,
     ErrorOut,
+    text_limits,
 )
-from jaring.api.selectors import application_of_funder, applications_of_token, programme_for_partner
+from jaring.api.selectors import (
+    application_of_funder,
+    application_of_token,
+    applications_of_token,
+    programme_for_partner,
+)
 from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.http import client_ip
@@ -95,6 +101,20 @@ def application_out(application: Application) -> dict[str, Any]:
     }
 
 
+TEXT_LIMITS = text_limits(ApplicationIn)
+
+
+def _too_long(body: dict[str, Any]) -> dict[str, list[str]]:
+    """A message for each text longer than the schema's `max_length` for it."""
+    errors: dict[str, list[str]] = {}
+    for column, limit in TEXT_LIMITS.items():
+        value = body.get(column)
+        if isinstance(value, str) and len(value) > limit:
+            problem = _("paling banyak %(max)s karakter.") % {"max": limit}
+            errors[column] = [_column_message(column, problem)]
+    return errors
+
+
 def _column_message(column: str, problem: str) -> str:
     return _("Kolom %(field)s: %(problem)s") % {"field": column, "problem": problem}
 
@@ -148,6 +168,9 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
         return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
     if not isinstance(body, dict):
         return 422, invalid_body({"body": [_("Isi permintaan harus berupa objek JSON dengan kolom pemohon.")]})
+    too_long = _too_long(body)
+    if too_long:  # before any look-up: a 50,000-character code must never reach a query
+        return 422, invalid_body(too_long)
     programme, problem = _programme(token, body.get("programme"))
     values, errors = _applicant_values(body)
     if problem:
@@ -267,13 +290,15 @@ def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     description=(
         "Multipart: `kind` (ktp, kk, aplikator_letter, sector_evidence) dan `file` (JPEG, PNG atau PDF, diperiksa "
         "dari isinya). Dokumen jenis yang sama sebelumnya diganti. Pendaftaran yang dikembalikan diajukan ulang "
-        "dengan `POST .../submit`. Cakupan: `registration`.\n\n"
+        "dengan `POST .../submit`. Hanya pendaftaran yang dibuat token ini. Cakupan: `registration`.\n\n"
         "Multipart: `kind` and `file` (JPEG, PNG or PDF, checked by content). An earlier document of the same "
-        "kind is superseded. Send a returned application in again with `POST .../submit`. Scope: `registration`."
+        "kind is superseded. Send a returned application in again with `POST .../submit`. Only applications this "
+        "token created. Scope: `registration`."
     ),
     openapi_extra=openapi(
         DOCUMENT,
         texts={
+            404: "Tidak ada pendaftaran ini yang dibuat token ini. / No such application created by this token.",
             409: "Pendaftaran sudah ditutup, atau Idempotency-Key dipakai untuk isi lain. / The application is "
             "closed, or the Idempotency-Key was used with another body.",
             422: "Jenis dokumen tidak dikenal atau berkas tidak diterima. / Unknown kind or file refused.",
@@ -284,7 +309,7 @@ def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 @decorate_view(never_cache)
 def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind], file: File[UploadedFile]) -> Any:
     token = require_scope(request, ApiScope.REGISTRATION)
-    application = application_of_funder(token, number=number)
+    application = application_of_token(token, number=number)
     # One byte past the limit is enough for the size check to refuse it, whatever was sent.
     content = file.read(settings.UPLOAD_MAX_BYTES + 1)
     # The multipart boundary changes on every retry, so the request is identified by what it carries.
@@ -316,13 +341,16 @@ def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind],
     summary="Ajukan ulang / Send in again",
     description=(
         "Mengajukan ulang pendaftaran yang dikembalikan (setelah dokumennya dilengkapi); pendaftaran dinilai "
-        "ulang dan, bila memenuhi syarat dan lengkap, masuk antrean verifikasi. Cakupan: `registration`.\n\n"
+        "ulang dan, bila memenuhi syarat dan lengkap, masuk antrean verifikasi. Hanya pendaftaran yang dibuat "
+        "token ini. Cakupan: `registration`.\n\n"
         "Sends a returned application in again (once its documents are added); it is assessed again and, when "
-        "eligible and complete, goes to the verification queue. Scope: `registration`."
+        "eligible and complete, goes to the verification queue. Only applications this token created. "
+        "Scope: `registration`."
     ),
     openapi_extra=openapi(
         SUBMIT,
         texts={
+            404: "Tidak ada pendaftaran ini yang dibuat token ini. / No such application created by this token.",
             409: "Pendaftaran tidak berstatus dikembalikan. / The application is not returned for correction.",
         },
         parameters=[HEADER_DOC],
@@ -331,7 +359,7 @@ def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind],
 @decorate_view(never_cache)
 def application_send_again(request: HttpRequest, number: str) -> Any:
     token = require_scope(request, ApiScope.REGISTRATION)
-    application = application_of_funder(token, number=number)
+    application = application_of_token(token, number=number)
 
     def handle() -> Answer:
         application_resubmit(application=application, actor=token_actor(token))

@@ -7,9 +7,10 @@ person unknown everywhere. Every answer that names a person is recorded in the a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,12 +21,12 @@ from jaring.allocation.models import EndReason
 from jaring.api.auth import require_scope
 from jaring.api.common import token_actor
 from jaring.api.docs import openapi
-from jaring.api.errors import Unprocessable
+from jaring.api.errors import TooManyRequests, Unprocessable
 from jaring.api.schemas import ErrorOut
 from jaring.core.errors import NotFound
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope
-from jaring.core.services import access_log_write
+from jaring.core.services import access_log_write, rate_limit_hit
 from jaring.core.validation import Invalid, parse_kpj, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.enrolment.selectors import memberships_of_person_at_funder
@@ -69,7 +70,8 @@ class MemberOut(MembershipOut):
     memberships: list[MembershipOut]
 
 
-LOOKUP = {200: MemberOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+LOOKUP = {200: MemberOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+LOOKUP_WINDOW = timedelta(hours=1)
 
 
 def _membership_out(membership: Membership) -> dict[str, Any]:
@@ -134,12 +136,22 @@ def _criteria(payload: LookupIn) -> tuple[str, str]:
             "NIK or KPJ at the token's funder.",
             422: "NIK atau KPJ tidak valid, keduanya dikirim, atau tidak satu pun. / Invalid NIK or KPJ, both sent, "
             "or neither.",
+            429: "Terlalu banyak pencarian dengan token ini dalam satu jam (JARING_MEMBER_LOOKUPS_PER_HOUR). / Too "
+            "many look-ups with this token in an hour.",
         },
     ),
 )
 @decorate_view(never_cache)
 def member_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     token = require_scope(request, ApiScope.MEMBERSHIP)
+    # Every look-up counts, found or not: KPJs are sequential, and a token must not walk through them.
+    limit = settings.MEMBER_LOOKUPS_PER_HOUR
+    if not rate_limit_hit(bucket="member-lookup-token", key=str(token.pk), limit=limit, window=LOOKUP_WINDOW):
+        raise TooManyRequests(
+            _("Terlalu banyak pencarian peserta dengan token ini (paling banyak %(limit)s per jam); coba lagi nanti.")
+            % {"limit": limit},
+            retry_after=int(LOOKUP_WINDOW.total_seconds()),
+        )
     nik, kpj = _criteria(payload)
     memberships = memberships_of_person_at_funder(funder_id=token.funder_id, nik=nik, kpj=kpj)
     if not memberships:

@@ -54,37 +54,49 @@ TextOrNumber = str | int | None
 
 class ApplicationIn(Schema):
     """The body of POST /applications, described for the OpenAPI document. The handler reads the body itself
-    so that every problem, of type or of content, is answered at once per field."""
+    so that every problem, of type or of content, is answered at once per field; it holds each text to the
+    `max_length` given here (`text_limits`), so no unbounded string reaches a query."""
 
-    programme: str = Field(description="Kode program / programme code, e.g. BPN-2026", examples=["BPN-2026"])
-    nik: str = Field(description="NIK 16 angka sebagai teks / 16-digit NIK as a string", examples=["6471011508900001"])
-    no_kk: str | None = Field(None, description="Nomor KK 16 angka sebagai teks / family-card number as a string")
-    nama: str = Field(description="Nama sesuai KTP / name as on the KTP", examples=["Budi Santoso"])
-    tempat_lahir: str | None = None
-    tanggal_lahir: str = Field(description="YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY", examples=["1990-08-15"])
-    jenis_kelamin: str = Field(description="L/P, Laki-laki/Perempuan", examples=["L"])
-    nama_ibu_kandung: str | None = None
-    alamat: str = Field(description="Alamat sesuai KTP / street address on the KTP")
-    rt: TextOrNumber = None
-    rw: TextOrNumber = None
+    programme: str = Field(
+        max_length=40, description="Kode program / programme code, e.g. BPN-2026", examples=["BPN-2026"]
+    )
+    nik: str = Field(
+        max_length=40, description="NIK 16 angka sebagai teks / 16-digit NIK as a string", examples=["6471011508900001"]
+    )
+    no_kk: str | None = Field(
+        None, max_length=40, description="Nomor KK 16 angka sebagai teks / family-card number as a string"
+    )
+    nama: str = Field(max_length=200, description="Nama sesuai KTP / name as on the KTP", examples=["Budi Santoso"])
+    tempat_lahir: str | None = Field(None, max_length=100)
+    tanggal_lahir: str = Field(
+        max_length=40, description="YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY", examples=["1990-08-15"]
+    )
+    jenis_kelamin: str = Field(max_length=20, description="L/P, Laki-laki/Perempuan", examples=["L"])
+    nama_ibu_kandung: str | None = Field(None, max_length=200)
+    alamat: str = Field(max_length=500, description="Alamat sesuai KTP / street address on the KTP")
+    rt: TextOrNumber = Field(None, max_length=10)
+    rw: TextOrNumber = Field(None, max_length=10)
     kode_kelurahan: str | None = Field(
         None,
+        max_length=40,
         description="Kode Kemendagri kelurahan/desa, wajib kecuali kelurahan+kecamatan diisi / Kemendagri village "
         "code, required unless kelurahan and kecamatan are given",
         examples=["64.71.01.1001"],
     )
-    kelurahan: str | None = Field(None, description="Nama kelurahan (dengan kecamatan) / village name")
-    kecamatan: str | None = Field(None, description="Nama kecamatan / district name")
+    kelurahan: str | None = Field(None, max_length=100, description="Nama kelurahan (dengan kecamatan) / village name")
+    kecamatan: str | None = Field(None, max_length=100, description="Nama kecamatan / district name")
     domisili_sejak: str = Field(
-        description="Tanggal mulai tinggal di alamat ini / living here since", examples=["2015-01-01"]
+        max_length=40, description="Tanggal mulai tinggal di alamat ini / living here since", examples=["2015-01-01"]
     )
-    no_hp: str | None = Field(None, description="08…, +628… atau 628…")
-    sektor: str = Field(description="Kode sektor (GET /sectors) atau namanya / sector code or name", examples=["ojol"])
+    no_hp: str | None = Field(None, max_length=40, description="08…, +628… atau 628…")
+    sektor: str = Field(
+        max_length=100, description="Kode sektor (GET /sectors) atau namanya / sector code or name", examples=["ojol"]
+    )
     penghasilan_bulanan: str | int = Field(
-        description='Rupiah per bulan: 2500000, "2.500.000", "Rp2.500.000", "2,5 jt"', examples=[2500000]
+        max_length=40, description='Rupiah per bulan: 2500000, "2.500.000", "Rp2.500.000", "2,5 jt"', examples=[2500000]
     )
-    aplikator: str | None = Field(None, description="Wajib untuk ojol / required for ojol, e.g. Gojek")
-    keterangan: str | None = None
+    aplikator: str | None = Field(None, max_length=100, description="Wajib untuk ojol / required for ojol, e.g. Gojek")
+    keterangan: str | None = Field(None, max_length=1000)
 
 
 class EligibilityOut(Schema):
@@ -141,3 +153,14 @@ class StatusOut(Schema):
     number: str
     status: ApplicationStatus
     reasons: list[str]
+
+
+def text_limits(schema: type[Schema]) -> dict[str, int]:
+    """The `max_length` of each field of a schema that has one."""
+    limits: dict[str, int] = {}
+    for name, info in schema.model_fields.items():
+        for meta in info.metadata:
+            limit = getattr(meta, "max_length", None)
+            if isinstance(limit, int):
+                limits[name] = limit
+    return limits

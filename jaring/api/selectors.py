@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.models import ApiToken
 from jaring.programmes.models import Programme
-from jaring.registry.models import Application
+from jaring.registry.models import Application, Channel
 
 
 def _applications() -> QuerySet[Application]:
@@ -19,6 +19,20 @@ def application_of_funder(token: ApiToken, *, number: str) -> Application:
     """An application of the token's funder. Another funder's is NotFound, not 403, so numbers cannot be probed."""
     number = number.strip().upper()
     application = _applications().filter(number=number, programme__funder_id=token.funder_id).first()
+    if application is None:
+        raise NotFound(_("Pendaftaran %(number)s tidak ditemukan.") % {"number": number[:40]}, field="number")
+    return application
+
+
+def application_of_token(token: ApiToken, *, number: str) -> Application:
+    """An application this token created through the API, for changes (documents, sending in again). Another
+    channel's or another token's, even of the same funder, is NotFound: a partner changes only its own."""
+    number = number.strip().upper()
+    application = (
+        _applications()
+        .filter(number=number, programme__funder_id=token.funder_id, api_token=token, channel=Channel.API)
+        .first()
+    )
     if application is None:
         raise NotFound(_("Pendaftaran %(number)s tidak ditemukan.") % {"number": number[:40]}, field="number")
     return application

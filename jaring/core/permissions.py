@@ -47,6 +47,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Who may follow a background job and take its file: the capability of the work it did (any one of them).
+# A job is a door to its result (the audit log, an applicant list, card PDFs): "same funder" is not enough.
+# Kinds not listed here are seen by their creator only.
+JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "audit_export": (C.VIEW_AUDIT,),
+    "applicant_import": (C.IMPORT_APPLICANTS,),
+    "card_print": (C.EXCHANGE_WITH_BPJS, C.MANAGE_PROGRAMMES),
+    "eligibility.reassess": (C.MANAGE_PROGRAMMES,),
+    "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
+}
+
+
+def job_kinds_for(user: User | object) -> list[str]:
+    """The listed job kinds whose capability the user holds."""
+    return [kind for kind, caps in JOB_KIND_CAPABILITIES.items() if any(user_can(user, cap) for cap in caps)]
+
+
 def user_can(user: User | object, capability: str) -> bool:
     if not isinstance(user, User) or not user.is_active:
         return False

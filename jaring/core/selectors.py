@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import AccessLog, Agency, AuditRecord, Funder, Holiday, Job, Region, Role, User
-from jaring.core.permissions import Capability, user_can
+from jaring.core.permissions import JOB_KIND_CAPABILITIES, Capability, job_kinds_for, user_can
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,15 @@ def access_logs_visible_to(user: User, *, actor: str = "", person_ref: str = "")
 
 
 def jobs_visible_to(user: User) -> QuerySet[Job]:
+    """Jobs of a kind whose capability the officer holds (JOB_KIND_CAPABILITIES), within their scope; a job of
+    an unlisted kind only to its creator."""
     scope = scope_of(user)
+    unlisted_own = Q(created_by=user) & ~Q(kind__in=list(JOB_KIND_CAPABILITIES))
+    jobs = Job.objects.filter(Q(kind__in=job_kinds_for(user)) | unlisted_own)
     if scope.everything:
-        return Job.objects.all()
-    # An officer follows their own jobs; others of the same funder may see them too.
-    return Job.objects.filter(Q(created_by=user) | Q(funder_id=scope.funder))
+        return jobs
+    # An officer follows their own jobs; others of the same funder with the capability may see them too.
+    return jobs.filter(Q(created_by=user) | Q(funder_id=scope.funder))
 
 
 def regions_search(*, query: str = "", level: int | None = None, within: str = "", limit: int = 50) -> QuerySet[Region]:

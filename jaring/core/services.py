@@ -232,15 +232,25 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     return token
 
 
+# A username from all addresses together may fail this many times the per-address limit before it is locked:
+# a guesser spread over many addresses is stopped, while one stranger cannot lock a known officer out.
+USERNAME_CEILING_FACTOR = 10
+# An address is allowed more over all usernames, since an office shares one address across its counter staff.
+ADDRESS_FACTOR = 4
+
+
 def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
-    """Too many failed log-ins for this username, or from this address, in the last 15 minutes."""
+    """Too many failed log-ins in the last 15 minutes: for this username from this address, for this username
+    from everywhere (a higher ceiling), or from this address for any username."""
     since = clock.now() - timedelta(minutes=15)
     recent = LoginAttempt.objects.filter(at__gte=since)
     limit = settings.LOGIN_ATTEMPTS_ALLOWED
-    if recent.filter(username=username.lower()).count() >= limit:
+    by_username = recent.filter(username=username.lower())
+    if by_username.filter(ip_address=ip_address).count() >= limit:
         return True
-    # An address is allowed more, since an office shares one address across its counter staff.
-    return bool(ip_address and recent.filter(ip_address=ip_address).count() >= limit * 4)
+    if by_username.count() >= limit * USERNAME_CEILING_FACTOR:
+        return True
+    return bool(ip_address and recent.filter(ip_address=ip_address).count() >= limit * ADDRESS_FACTOR)
 
 
 def login_failure_record(*, username: str, ip_address: str | None) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
 
-from jaring.core import clock
+from jaring.core import clock, xlsx
 from jaring.core.models import AuditRecord, Job, User
 from jaring.core.selectors import audit_records_visible_to
 from jaring.core.services import job_create, job_fail, job_finish, job_progress, job_start
@@ -62,20 +62,25 @@ def _audit_export_run(job: Job) -> None:
     name = f"audit-{clock.local():%Y%m%d-%H%M%S}-{job.pk}.xlsx"
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("audit")
-    sheet.append([_("Waktu"), _("Pelaku"), _("Tindakan"), _("Jenis objek"), _("ID objek"), _("Objek"), _("Data")])
+    header = [_("Waktu"), _("Pelaku"), _("Tindakan"), _("Jenis objek"), _("ID objek"), _("Objek"), _("Data")]
+    sheet.append(xlsx.row(sheet, header))
     done = 0
     record: AuditRecord
     for record in records.iterator(chunk_size=2000):
+        # Names, labels and data come from anyone (an applicant's name sent through the API): text, never formulas.
         sheet.append(
-            [
-                timezone.localtime(record.at).replace(tzinfo=None),
-                record.actor_label,
-                record.action,
-                record.target_type,
-                record.target_id,
-                record.target_label,
-                str(record.data),
-            ]
+            xlsx.row(
+                sheet,
+                [
+                    timezone.localtime(record.at).replace(tzinfo=None),
+                    record.actor_label,
+                    record.action,
+                    record.target_type,
+                    record.target_id,
+                    record.target_label,
+                    str(record.data),
+                ],
+            )
         )
         done += 1
         if done % PROGRESS_EVERY == 0:

@@ -22,8 +22,8 @@ from numbers import Number
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook, PasswordError
 
+from jaring.core import sheets
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import Funder, User
 from jaring.core.permissions import Capability, user_can
@@ -62,11 +62,6 @@ STATUS_VALUES: dict[str, str] = {
     "nonactive": _I,
     "notactive": _I,
 }
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An XLSX saved with a password is an OLE compound file holding an "EncryptedPackage" stream.
-_ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
 
 
 def _header_key(name: object) -> str:
@@ -117,32 +112,39 @@ def read_table(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[ob
             % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
         )
     name = file_name.lower()
-    if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        return _read_workbook(content)
-    if name.endswith((".xlsx", ".xls", ".xlsm")):
+    if sheets.is_zip(content) or sheets.is_ole2(content):
+        rows = _read_workbook(content)
+    elif name.endswith((".xlsx", ".xls", ".xlsm")):
         raise _unreadable(_("Berkas XLSX rusak atau bukan berkas Excel. Simpan ulang dari Excel lalu unggah lagi."))
-    return _read_csv(content)
+    else:
+        rows = _read_csv(content)
+    # Checked whole before anything is judged: the rows are in memory already.
+    for number, row in rows:
+        sheets.cells_check(row, number=number)
+    return iter(rows)
 
 
-def _read_workbook(content: bytes) -> Iterator[tuple[int, list[object]]]:
-    password = _(
-        "Berkas Excel dilindungi kata sandi sehingga tidak dapat dibaca. Buka di Excel, hapus kata sandinya "
-        "(File > Info > Protect Workbook), simpan, lalu unggah lagi."
-    )
+def _read_workbook(content: bytes) -> list[tuple[int, list[object]]]:
+    broken = _("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang sebagai XLSX atau CSV lalu unggah lagi.")
+    if sheets.is_ole2(content):
+        sheets.ole2_check(content)  # an encrypted XLSX; an old .xls is read as it is
+    else:
+        try:
+            sheets.zip_check(content, max_bytes=MAX_FILE_BYTES)
+        except sheets.SpreadsheetError:
+            raise
+        except Exception:  # a broken zip
+            raise _unreadable(broken) from None
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        workbook = sheets.workbook_open(content)
         named = [name for name in workbook.sheet_names if name.strip().lower() == SHEET_NAME]
         sheet = workbook.get_sheet_by_name(named[0]) if named else workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
-    except PasswordError:
-        raise _unreadable(password) from None
+    except sheets.SpreadsheetError:
+        raise
     except Exception:  # the parser of an uploaded file: any failure means a broken file, never a server fault
-        if content.startswith(_OLE_MAGIC) and _ENCRYPTED_MARKER in content:
-            raise _unreadable(password) from None
-        raise _unreadable(
-            _("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang sebagai XLSX atau CSV lalu unggah lagi.")
-        ) from None
-    return ((number, list(row)) for number, row in enumerate(rows, start=1))
+        raise _unreadable(broken) from None
+    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
 
 
 def _decode(content: bytes) -> str:
@@ -166,7 +168,7 @@ def _delimiter(text: str) -> str:
     return ","
 
 
-def _read_csv(content: bytes) -> Iterator[tuple[int, list[object]]]:
+def _read_csv(content: bytes) -> list[tuple[int, list[object]]]:
     text = _decode(content)
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -174,7 +176,7 @@ def _read_csv(content: bytes) -> Iterator[tuple[int, list[object]]]:
         rows = list(reader)
     except csv.Error:
         raise _unreadable(_("Berkas CSV rusak (tanda kutip tidak berpasangan atau baris terlalu panjang).")) from None
-    return ((number, list(row)) for number, row in enumerate(rows, start=1))
+    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
 
 
 # -- checking the rows ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from jaring.core import xlsx
 from jaring.core.models import User
 from jaring.core.services import access_log_write
 from jaring.enrolment.columns import COLUMNS
@@ -59,14 +60,7 @@ def batch_xlsx(batch: Batch) -> bytes:
     bold = Font(bold=True)
 
     def cell(value: object, *, as_text: bool = False, font: Font | None = None) -> WriteOnlyCell:
-        item = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            item.data_type = "s"  # never a formula, whatever the value starts with
-        if as_text:
-            item.number_format = "@"
-        if font is not None:
-            item.font = font
-        return item
+        return xlsx.cell(sheet, value, text=as_text, font=font)
 
     sheet.append([cell(header, font=bold) for header in headers])
     for row in _rows(batch):

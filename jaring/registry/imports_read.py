@@ -21,6 +21,7 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from jaring.core import sheets
 from jaring.core.errors import DomainError
 from jaring.core.validation import normalise_header
 from jaring.registry.intake import COLUMNS
@@ -40,12 +41,6 @@ REQUIRED_COLUMNS = (
 RESULT_COLUMNS = ("status", "nomor_pendaftaran", "alasan")
 TEXT_COLUMNS = frozenset({"nik", "no_kk", "no_hp"})  # written back as text: Excel would eat their digits
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-# An encrypted OOXML workbook is an OLE2 container holding these streams (MS-OFFCRYPTO).
-_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
-# A zip may inflate far beyond its size (a "zip bomb"); a real sheet inflates about 10-20 times.
-_MAX_INFLATION = 20
 
 _ALIASES: dict[str, str] = {}
 for _canonical, _aliases in COLUMNS.items():
@@ -213,28 +208,23 @@ def file_check(content: bytes | Path) -> CheckedFile:
             _("Berkas terlalu besar (%(size)s MB); paling besar %(max)s MB. Pecah daftar menjadi beberapa berkas.")
             % {"size": f"{size / 1_048_576:.1f}".replace(".", ","), "max": settings.IMPORT_MAX_BYTES // 1_048_576}
         )
-    data = content.read_bytes() if isinstance(content, Path) and not head.startswith(ZIP_MAGIC) else content
-    if head.startswith(OLE2_MAGIC):
-        assert isinstance(data, bytes)
-        raise ImportFileError(_ole2_message(data))
-    if head.startswith(ZIP_MAGIC):
-        source: Source = _xlsx_source(content)
-    else:
-        assert isinstance(data, bytes)
-        source = _csv_source(data)
-    return _checked(source)
+    data = content.read_bytes() if isinstance(content, Path) and not sheets.is_zip(head) else content
+    try:
+        if sheets.is_ole2(head):
+            assert isinstance(data, bytes)
+            sheets.ole2_check(data)
+            raise ImportFileError(_ole2_message())
+        if sheets.is_zip(head):
+            source: Source = _xlsx_source(content)
+        else:
+            assert isinstance(data, bytes)
+            source = _csv_source(data)
+        return _checked(source)
+    except sheets.SpreadsheetError as exc:
+        raise ImportFileError(exc.message) from None
 
 
-def _password_message() -> str:
-    return _(
-        "Workbook dilindungi kata sandi, sehingga isinya tidak dapat dibaca. Buka di Excel, hapus kata "
-        "sandinya (File > Info > Lindungi Buku Kerja), simpan sebagai .xlsx, lalu unggah lagi."
-    )
-
-
-def _ole2_message(data: bytes) -> str:
-    if any(marker in data for marker in _ENCRYPTED_MARKERS):
-        return _password_message()
+def _ole2_message() -> str:
     return _(
         "Berkas Excel format lama (.xls) tidak didukung. Simpan sebagai Excel Workbook (.xlsx) atau CSV, lalu "
         "unggah lagi."
@@ -249,11 +239,8 @@ def _corrupt(problem: object) -> ImportFileError:
 
 
 def _xlsx_source(content: bytes | Path) -> XlsxSource:
-    opened = content if isinstance(content, Path) else io.BytesIO(content)
     try:
-        with zipfile.ZipFile(opened) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
+        names = sheets.zip_check(content, max_bytes=settings.IMPORT_MAX_BYTES)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise _corrupt(exc) from None
     if "xl/workbook.xml" not in names:
@@ -263,21 +250,13 @@ def _xlsx_source(content: bytes | Path) -> XlsxSource:
                 "daftar sebagai Excel Workbook (.xlsx) atau CSV, lalu unggah lagi."
             )
         )
-    if inflated > settings.IMPORT_MAX_BYTES * _MAX_INFLATION:
-        raise ImportFileError(_("Isi workbook terlalu besar setelah dibuka; pecah daftar menjadi beberapa berkas."))
     try:
-        workbook = (
-            python_calamine.CalamineWorkbook.from_path(content)
-            if isinstance(content, Path)
-            else python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        )
+        workbook = sheets.workbook_open(content)
         names_in_order = list(workbook.sheet_names)
         if not names_in_order:
             raise _corrupt(_("tidak ada lembar"))
         chosen = next((name for name in names_in_order if normalise_header(name) == SHEET_NAME), None)
         sheet = workbook.get_sheet_by_name(chosen) if chosen else workbook.get_sheet_by_index(0)
-    except python_calamine.PasswordError:
-        raise ImportFileError(_password_message()) from None
     except python_calamine.CalamineError as exc:
         raise _corrupt(exc) from None
     return XlsxSource(sheet, named=chosen is not None, sheet_names=names_in_order)
@@ -335,7 +314,9 @@ def _checked(source: Source) -> CheckedFile:
             )
         rows_total = rows_filled = 0
         limit = settings.IMPORT_MAX_ROWS
-        for _number, row in source.rows():
+        sheets.cells_check(header, number=1)
+        for number, row in source.rows():
+            sheets.cells_check(row, number=number)
             rows_total += 1
             if not is_empty_row(row):
                 rows_filled += 1

@@ -424,3 +424,18 @@ def test_a_body_over_the_size_limit_is_413_in_the_error_shape(
     response = gojek.post(URL, body(keterangan="x" * 2000))
     assert_error_shape(response, 413)
     assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["programme", "nama", "alamat", "sektor", "keterangan"])
+def test_a_text_longer_than_the_schema_allows_is_422_on_its_field_never_a_500(
+    gojek: Partner, bpn_2026: Programme, field: str
+) -> None:
+    answer = assert_error_shape(gojek.post(URL, body(**{field: "B" * 50_001})), 422)
+    assert field in answer["errors"]
+    assert "paling banyak" in answer["errors"][field][0]
+
+
+def test_the_openapi_document_gives_each_applicant_text_its_maximum_length(gojek: Partner) -> None:
+    schema = gojek.client.get("/api/v1/openapi.json").json()
+    body_schema = schema["paths"]["/api/v1/applications"]["post"]["requestBody"]["content"]["application/json"]
+    assert body_schema["schema"]["properties"]["programme"]["maxLength"] == 40

@@ -104,12 +104,11 @@ def test_sending_in_an_application_that_is_still_incomplete_returns_it_again(goj
     assert "Kartu Keluarga" in answer["reasons"][0]
 
 
-def test_an_application_that_is_not_returned_cannot_be_sent_in_again(
-    gojek: Partner, bpn_2026: Programme, make_application: Any
-) -> None:
-    waiting = make_application(bpn_2026)
-    assert_error_shape(gojek.post(f"{URL}/{waiting.number}/submit"), 409)
-    assert Application.objects.get(pk=waiting.pk).status == "awaiting_verification"
+def test_an_application_that_is_not_returned_cannot_be_sent_in_again(gojek: Partner, returned: str) -> None:
+    # The partner's own application, already sent on to verification (as if its documents had come another way).
+    Application.objects.filter(number=returned).update(status="awaiting_verification")
+    assert_error_shape(gojek.post(f"{URL}/{returned}/submit"), 409)
+    assert Application.objects.get(number=returned).status == "awaiting_verification"
 
 
 def test_a_fisher_goes_to_the_dppp_once_complete(gojek: Partner, bpn_2026: Programme) -> None:
@@ -121,3 +120,19 @@ def test_a_fisher_goes_to_the_dppp_once_complete(gojek: Partner, bpn_2026: Progr
     # A retry of the same send answers the same, instead of a 409 for an application no longer returned.
     again = gojek.post(f"{URL}/{number}/submit", HTTP_IDEMPOTENCY_KEY="send-1")
     assert again.status_code == 200 and again.json() == answer
+
+
+def test_another_partner_of_the_same_funder_cannot_add_documents_or_send_in_again(grab: Partner, returned: str) -> None:
+    assert_error_shape(upload(grab, returned, "ktp", PNG), 404)
+    assert_error_shape(grab.post(f"{URL}/{returned}/submit", {}), 404)
+    assert not Document.objects.exists()
+
+
+def test_a_partner_cannot_change_an_application_that_came_another_way(
+    gojek: Partner, make_application: Any, bpn_2026: Programme
+) -> None:
+    imported = make_application(bpn_2026, status="submitted")
+    assert imported.channel != "api"
+    assert_error_shape(upload(gojek, imported.number, "kk", PNG), 404)
+    assert_error_shape(gojek.post(f"{URL}/{imported.number}/submit", {}), 404)
+    assert not Document.objects.exists()

@@ -220,3 +220,17 @@ def test_the_lookup_is_documented(bpjs_branch: Partner) -> None:
     # api-core.md's fields, and the rest of the story.
     for name in ("nik_masked", "kpj", "programme", "status", "cover_start", "cover_end", "end_reason", "memberships"):
         assert name in properties
+
+
+def test_look_ups_are_throttled_per_token(
+    bpjs_branch: Partner, partner_for: Callable[..., Partner], balikpapan: Funder, members: Any, settings: Any
+) -> None:
+    settings.MEMBER_LOOKUPS_PER_HOUR = 3
+    for kpj in ("99999999991", "99999999992", "99999999993"):  # walking through KPJs, found or not
+        assert bpjs_branch.post(LOOKUP, {"kpj": kpj}).status_code == 404
+    refused = bpjs_branch.post(LOOKUP, {"kpj": members[0].kpj})
+    assert refused.status_code == 429
+    assert refused.json()["detail"] and refused.json()["errors"] == {}
+    assert int(refused["Retry-After"]) > 0
+    other = partner_for(balikpapan, name="Kelurahan system", scopes=("membership",))
+    assert other.post(LOOKUP, {"kpj": members[0].kpj}).status_code == 200

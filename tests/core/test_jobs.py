@@ -69,3 +69,51 @@ def test_another_officers_job_is_not_found(
 ) -> None:
     job = job_create(kind="test", label="Uji", actor=auditor)
     assert client_for(samarinda_officer).get(f"/pekerjaan/{job.pk}/").status_code == 404
+
+
+@pytest.fixture
+def finished_audit_export(administrator: User) -> Job:
+    job = job_create(kind="audit_export", label="Ekspor log audit", actor=administrator)
+    folder = Path(settings.MEDIA_ROOT) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"audit-{job.pk}.xlsx").write_bytes(b"PK")
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, result={"file": f"exports/audit-{job.pk}.xlsx"})
+    return job
+
+
+@pytest.mark.parametrize(
+    "persona", ["kelurahan_operator_manggar", "dppp_verifier", "registration_officer", "leadership", "outsider"]
+)
+def test_an_officer_without_the_audit_capability_cannot_follow_or_download_the_audit_export(
+    persona: str,
+    finished_audit_export: Job,
+    request: pytest.FixtureRequest,
+    client_for: Callable[[User], Client],
+) -> None:
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(f"/pekerjaan/{finished_audit_export.pk}/unduh/").status_code in (403, 404)
+    assert client.get(f"/pekerjaan/{finished_audit_export.pk}/").status_code in (403, 404)
+
+
+def test_the_auditor_of_the_same_funder_downloads_the_audit_export(
+    finished_audit_export: Job, auditor: User, client_for: Callable[[User], Client]
+) -> None:
+    assert client_for(auditor).get(f"/pekerjaan/{finished_audit_export.pk}/unduh/").status_code == 200
+
+
+def test_the_audit_export_writes_a_formula_typed_as_a_name_as_plain_text(auditor: User) -> None:
+    from jaring.core.services import audit_record
+    from jaring.core.tasks import _audit_export_run
+
+    evil = '=HYPERLINK("http://evil.example/","klik")'
+    audit_record(actor=evil, action="application.create", target=auditor, data={"nama": evil})
+    job = job_create(kind="audit_export", label="Ekspor log audit", actor=auditor)
+    _audit_export_run(job)
+    job.refresh_from_db()
+    sheet = load_workbook(Path(settings.MEDIA_ROOT) / job.result["file"]).active
+    assert sheet is not None
+    cells = [
+        cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
+    assert cells
+    assert all(cell.data_type == "s" for cell in cells)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -125,3 +127,53 @@ def test_a_nul_character_in_a_url_is_refused_as_bad_input(reference: None, path:
 
 def test_a_nul_character_in_a_form_is_refused_as_bad_input(reference: None) -> None:
     assert Client().post("/status/", {"number": "BPN-2026-000001", "nik": "64\x0071"}).status_code == 400
+
+
+def test_the_admin_log_in_goes_through_the_throttled_audited_log_in(system_administrator: User) -> None:
+    client = Client()
+    response = client.post("/admin/login/?next=/admin/", {"username": "system_admin", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response["Location"] == "/masuk/?next=%2Fadmin%2F"
+    for _ in range(5):
+        client.post("/masuk/?next=/admin/", {"username": "system_admin", "password": "tebak"})
+    assert client.post("/masuk/?next=/admin/", {"username": "system_admin", "password": PASSWORD}).status_code == 429
+
+
+def test_an_admin_log_in_is_audited_and_lands_on_the_admin(system_administrator: User) -> None:
+    from jaring.core.models import AuditRecord
+
+    client = Client()
+    login_page = client.get("/admin/", follow=True)
+    assert login_page.redirect_chain[-1][0] == "/masuk/?next=%2Fadmin%2F"
+    response = client.post("/masuk/?next=%2Fadmin%2F", {"username": "system_admin", "password": PASSWORD})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert AuditRecord.objects.filter(action="user.login", actor=system_administrator).exists()
+
+
+def test_a_stranger_cannot_lock_a_known_officer_out(registration_officer: User) -> None:
+    stranger = Client(REMOTE_ADDR="198.51.100.66")
+    for _ in range(10):
+        stranger.post("/masuk/", {"username": "registration_officer", "password": "tebak"})
+    assert stranger.post("/masuk/", {"username": "registration_officer", "password": PASSWORD}).status_code == 429
+    officer = Client(REMOTE_ADDR="10.20.30.40")
+    assert officer.post("/masuk/", {"username": "registration_officer", "password": PASSWORD}).status_code == 302
+
+
+def test_guessing_one_username_from_many_addresses_meets_a_higher_ceiling(registration_officer: User) -> None:
+    for n in range(50):  # 5 attempts allowed per address; 10 times that for the username from everywhere
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post("/masuk/", {"username": "registration_officer", "password": "x"})
+    officer = Client(REMOTE_ADDR="10.20.30.40")
+    assert officer.post("/masuk/", {"username": "registration_officer", "password": PASSWORD}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(registration_officer: User, settings: Any) -> None:
+    from ipaddress import ip_network
+
+    settings.TRUSTED_PROXIES = [ip_network("10.0.0.5")]
+    stranger = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(5):
+        stranger.post("/masuk/", {"username": "registration_officer", "password": "tebak"})
+    officer = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="10.20.30.40")
+    assert officer.post("/masuk/", {"username": "registration_officer", "password": PASSWORD}).status_code == 302
