@@ -23,6 +23,9 @@ Variables (all optional on a developer machine):
   JARING_CARD_CHECKS_PER_HOUR  public card checks per client address per hour, default 600
   JARING_MEMBER_LOOKUPS_PER_HOUR  member look-ups (POST /api/v1/members/lookup) per partner token per hour,
                                   default 500
+  JARING_HTTPS           served over HTTPS: Secure cookies, HSTS; default on unless debug or demo mode
+  JARING_HSTS_SECONDS    Strict-Transport-Security max-age, default 31536000 with JARING_HTTPS, else 0
+  JARING_PROXY_SSL_HEADER  believe X-Forwarded-Proto: https from the proxy, default as JARING_HTTPS
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
@@ -80,6 +83,11 @@ try:
     PUBLIC_CARD_CHECKS_PER_HOUR = env.int("JARING_CARD_CHECKS_PER_HOUR", 600, minimum=1, maximum=100_000)
     # KPJs are sequential: a partner token looking members up is held to this many per hour.
     MEMBER_LOOKUPS_PER_HOUR = env.int("JARING_MEMBER_LOOKUPS_PER_HOUR", 500, minimum=1, maximum=100_000)
+    # Served over HTTPS (usually behind the town hall's reverse proxy): Secure cookies, HSTS, and the proxy's
+    # X-Forwarded-Proto believed. On unless debugging or running the demo on http://127.0.0.1.
+    HTTPS = env.bool("JARING_HTTPS", not DEBUG and not DEMO_MODE)
+    HSTS_SECONDS = env.int("JARING_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0, maximum=63_072_000)
+    PROXY_SSL_HEADER = env.bool("JARING_PROXY_SSL_HEADER", HTTPS)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
     try:
@@ -115,6 +123,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jaring.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,6 +196,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = HSTS_SECONDS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the town hall's other sites are not ours to pin
+# Only the proxy sets X-Forwarded-Proto; JARING_PROXY_SSL_HEADER=0 when Jaring faces clients directly.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_SSL_HEADER else None
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "jaring.core.views.csrf_failure"

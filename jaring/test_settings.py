@@ -11,6 +11,8 @@ import tempfile
 # A new key each run (subprocesses inherit it): a key written here would be one anyone can read.
 os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("JARING_DATA_DIR", tempfile.mkdtemp(prefix="jaring-test-"))
+# Tests and the browser talk plain HTTP to 127.0.0.1; the HTTPS defaults are tested through settings_of().
+os.environ.setdefault("JARING_HTTPS", "0")
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -8,6 +8,7 @@ from typing import Any
 RESPONSES: dict[int, str] = {
     200: "Berhasil. / OK.",
     201: "Dibuat. / Created.",
+    400: "Permintaan tidak dapat dibaca (mis. karakter NUL). / Malformed request (e.g. a NUL character).",
     401: "Token tidak sah, dicabut, atau tidak dikirim. / Missing, invalid or revoked bearer token.",
     403: "Token tidak memiliki cakupan yang diperlukan. / The token lacks the required scope.",
     404: "Tidak ditemukan. / Not found.",
@@ -37,3 +38,29 @@ def openapi(
     if request_body:
         extra["requestBody"] = request_body
     return extra
+
+
+ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation declares the 4xx answers any request to it may get, each with the error shape: 400 (a
+    NUL character, refused before any view), 422 (input the schema refuses), 401 and 403 when it needs a token,
+    404 when its path names something, 413 for a body too large. An operation's own wording is kept."""
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = [400, 422]
+            if operation.get("security"):
+                codes += [401, 403]
+            if "{" in path:
+                codes.append(404)
+            if method.lower() in ("post", "put", "patch"):
+                codes.append(413)
+            for code in codes:
+                if code not in responses and str(code) not in responses:
+                    responses[code] = {
+                        "description": RESPONSES[code],
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    }
+    return schema

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
+from pydantic import ConfigDict
 
 from jaring.allocation.models import EndReason
 from jaring.api.auth import require_scope
@@ -36,11 +37,21 @@ router = Router(tags=["members"])
 
 
 class LookupIn(Schema):
+    """Exactly one of `nik` and `kpj`: the schema says so (oneOf), and the handler holds to it (a key sent,
+    even as null, counts as sent)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["nik"]}, {"required": ["kpj"]}]})
+
     nik: str | None = Field(
-        None, max_length=40, description="NIK 16 angka sebagai teks / 16-digit NIK", examples=["6471011508900001"]
+        None,
+        min_length=1,
+        max_length=40,
+        description="NIK 16 angka sebagai teks / 16-digit NIK",
+        examples=["6471011508900001"],
     )
     kpj: str | None = Field(
         None,
+        min_length=1,
         max_length=40,
         description="Nomor KPJ 11 angka / 11-digit BPJS membership number",
         examples=["12345678901"],
@@ -97,7 +108,7 @@ def _criteria(payload: LookupIn) -> tuple[str, str]:
     """The NIK or the KPJ asked for, exactly one of them, checked; 422 naming the field otherwise."""
     nik = (payload.nik or "").strip()
     kpj = (payload.kpj or "").strip()
-    if nik and kpj:
+    if {"nik", "kpj"} <= payload.model_fields_set:
         message = _("Kirim salah satu saja: nik atau kpj.")
         raise _refuse({"nik": [message], "kpj": [message]})
     if not nik and not kpj:

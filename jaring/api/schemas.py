@@ -128,7 +128,12 @@ class ApplicationOut(Schema):
 
 
 class DuplicateOut(ErrorOut):
-    number: str = Field(description="Nomor pendaftaran yang sudah ada / the existing application's number")
+    number: str | None = Field(
+        None,
+        description="Nomor pendaftaran yang sudah ada, bila orang yang sama sudah mendaftar (tidak ada bila program "
+        "tidak menerima pendaftaran) / the existing application's number, when the same person already applies "
+        "(absent when the programme is not accepting applications)",
+    )
 
 
 class ApplicationPage(Schema):

@@ -6,17 +6,26 @@ Paths of ../shared/spec/api-core.md are added by the issues that own them; every
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query
 
 from jaring.api import applications, errors, status
 from jaring.api.auth import PartnerToken
+from jaring.api.docs import declare_errors
 from jaring.api.schemas import ErrorOut, HealthOut, RegionOut, SectorOut, TokenOut
 from jaring.core.models import ApiToken, Region, Sector
 from jaring.core.selectors import regions_search
 
-api = NinjaAPI(
+
+class JaringAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        return declare_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = JaringAPI(
     title="Jaring API",
     version="1",
     description=(

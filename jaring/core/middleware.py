@@ -43,3 +43,59 @@ class RefuseNulCharacters:
                 if "\x00" in key or any("\x00" in item for item in items):
                     return True
         return False
+
+
+# Everything a page needs is served by the app itself (STACK.md: no CDN): scripts and styles from this site
+# only, never inline, never eval. Pico's icons are data: SVGs in its CSS.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Swagger UI (the API docs) and the Django admin set style attributes from their own scripts; their scripts
+# still come from this site only.
+RELAXED_STYLE_PREFIXES = ("/api/v1/docs", "/admin/")
+RELAXED_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+class SecurityHeaders:
+    """Content-Security-Policy and Permissions-Policy on every answer (HSTS, Referrer-Policy and nosniff come
+    from Django's SecurityMiddleware and the settings). A view that sets its own CSP keeps it (a stored
+    document served with a sandbox)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        relaxed = request.path.startswith(RELAXED_STYLE_PREFIXES)
+        response.headers.setdefault(
+            "Content-Security-Policy", RELAXED_CONTENT_SECURITY_POLICY if relaxed else CONTENT_SECURITY_POLICY
+        )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -12,6 +12,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Document
 from tests.api.conftest import Partner
 from tests.api.test_applications import URL, assert_error_shape, body
+from tests.registry.test_document_safety import OPEN_ACTION_JS
 from tests.registry.test_register import PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -135,4 +136,13 @@ def test_a_partner_cannot_change_an_application_that_came_another_way(
     assert imported.channel != "api"
     assert_error_shape(upload(gojek, imported.number, "kk", PNG), 404)
     assert_error_shape(gojek.post(f"{URL}/{imported.number}/submit", {}), 404)
+    assert not Document.objects.exists()
+
+
+def test_the_api_refuses_it_on_the_file_field_naming_the_document(gojek: Partner, bpn_2026: Programme) -> None:
+    number = gojek.post(URL, body()).json()["number"]
+    upload = SimpleUploadedFile("kk.pdf", OPEN_ACTION_JS, content_type="application/pdf")
+    answer = assert_error_shape(gojek.upload(f"{URL}/{number}/documents", {"kind": "kk", "file": upload}), 422)
+    assert "PDF berisi skrip" in answer["errors"]["file"][0]
+    assert answer["errors"]["file"][0].startswith("Kartu Keluarga") or "KK" in answer["errors"]["file"][0]
     assert not Document.objects.exists()

@@ -158,3 +158,33 @@ def test_the_jaring_command_makes_the_demo_key_before_django_starts(tmp_path: Pa
         [sys.executable, "-m", "jaring.cli", "import-applicants", "--help"], cwd=ROOT, env=env, capture_output=True
     )
     assert later.returncode == 0, later.stderr
+
+
+def test_https_settings_are_on_by_default_outside_debug_and_demo(tmp_path: Path) -> None:
+    names = "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER"
+    production = settings_of(tmp_path, names, JARING_SECRET_KEY=GOOD_KEY)
+    assert production.stdout.strip() == "True True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https')", production.stderr
+    direct = settings_of(tmp_path, names, JARING_SECRET_KEY=GOOD_KEY, JARING_PROXY_SSL_HEADER="0")
+    assert direct.stdout.strip() == "True True 31536000 None", direct.stderr
+    debug = settings_of(tmp_path, names, JARING_DEBUG="1")
+    assert debug.stdout.strip() == "False False 0 None", debug.stderr
+
+
+def test_the_demo_on_plain_http_has_no_secure_cookies(tmp_path: Path) -> None:
+    from jaring.env import demo_key_ensure
+
+    demo_key_ensure(tmp_path)
+    assert settings_of(tmp_path, "s.SESSION_COOKIE_SECURE").stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"JARING_HTTPS": "kadang"}, "JARING_HTTPS='kadang' is not a boolean"),
+        ({"JARING_HSTS_SECONDS": "-1"}, "below the minimum 0"),
+        ({"JARING_PROXY_SSL_HEADER": "2"}, "is not a boolean"),
+    ],
+)
+def test_bad_https_settings_stop_start_up(tmp_path: Path, overrides: dict[str, str], message: str) -> None:
+    result = start_django(tmp_path, JARING_SECRET_KEY=GOOD_KEY, **overrides)
+    assert result.returncode == 2 and message in result.stderr
