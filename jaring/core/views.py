@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -93,7 +95,7 @@ def reference(request: HttpRequest) -> HttpResponse:
         "kelurahan_offices": selectors.agencies_visible_to(user).filter(kind=AgencyKind.KELURAHAN).count(),
         "sectors": Sector.objects.all(),
         "wages": MinimumWage.objects.select_related("region").order_by("region__code", "-year"),
-        "holidays": Holiday.objects.order_by("date"),
+        "holiday_years": Holiday.objects.values(year=ExtractYear("date")).annotate(days=Count("pk")).order_by("year"),
         "can_edit": user_can(user, Capability.ADMINISTER),
     }
     return render(request, "core/reference.html", context)

@@ -74,3 +74,12 @@ def test_a_funders_administrator_and_a_verifier_read_but_cannot_change_the_calen
     assert client_for(outsider).get(PAGE).status_code == 403
     assert Holiday.objects.filter(pk=holiday.pk).exists()
     assert not Holiday.objects.filter(date=date(2028, 1, 1)).exists()
+
+
+def test_the_reference_page_lists_the_years_the_calendar_covers(
+    registration_officer: User, client_for: Callable[[User], Client]
+) -> None:
+    html = client_for(registration_officer).get("/rujukan/").content.decode()
+
+    for year in (2025, 2026, 2027):
+        assert f"/rujukan/libur/?tahun={year}" in html
