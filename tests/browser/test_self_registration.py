@@ -14,7 +14,8 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from tests.registry.test_register import PDF, PNG
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Registration for BPN-2026 is open: these cases mean a day of its year, before its cover ends.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
 
 PHONE = {"width": 360, "height": 740}
 

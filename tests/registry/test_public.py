@@ -16,6 +16,9 @@ from jaring.registry.models import Application, Channel, Document, Person
 from jaring.registry.states import ApplicationStatus
 from tests.registry.test_register import PDF, PNG
 
+# Registration for BPN-2026 is open: these cases mean a day of its year, before its cover ends.
+pytestmark = pytest.mark.today("2026-11-03")
+
 S = ApplicationStatus
 IDENTITY = {
     "nik": "6471011508900001",
