@@ -176,7 +176,7 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
     if problem:
         errors["programme"] = [problem]
     result = parse_applicant(
-        values, index=ReferenceIndex.load(), region_code=token.funder.region_id, today=clock.today()
+        values, index=ReferenceIndex.cached(), region_code=token.funder.region_id, today=clock.today()
     )
     for column, messages in result.errors_by_field().items():
         if column not in errors:  # the type error already says what is wrong with this column

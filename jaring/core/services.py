@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -396,11 +397,7 @@ def _require_calendar_keeper(actor: User) -> None:
 
 def holiday_add(*, day: date, name: str, kind: str, actor: User) -> Holiday:
     """Add a non-working day. The calendar is national, so only the system operator edits it."""
-    scope = require(actor, Capability.ADMINISTER)
-    if not scope.everything:
-        raise PermissionDenied(
-            _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
-        )
+    _require_calendar_keeper(actor)
     if kind not in Holiday.Kind.values:
         raise DomainError(_("Jenis hari libur tidak dikenal."), field="kind")
     if Holiday.objects.filter(date=day).exists():
@@ -411,11 +408,7 @@ def holiday_add(*, day: date, name: str, kind: str, actor: User) -> Holiday:
 
 
 def holiday_remove(*, holiday: Holiday, actor: User) -> None:
-    scope = require(actor, Capability.ADMINISTER)
-    if not scope.everything:
-        raise PermissionDenied(
-            _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
-        )
+    _require_calendar_keeper(actor)
     audit_record(
         actor=actor,
         action="holiday.remove",
@@ -423,3 +416,57 @@ def holiday_remove(*, holiday: Holiday, actor: User) -> None:
         data={"date": holiday.date, "name": holiday.name, "kind": holiday.kind},
     )
     holiday.delete()
+
+
+# -- the background worker -------------------------------------------------------------------------------
+
+WORKER_ID_PREFIX = "jaring@"
+
+
+def worker_id_of(*, host: str, pid: int) -> str:
+    """How `jaring worker` names itself when it claims a task: the host and process, so the next worker started
+    on that host can tell a task whose worker died (SIGKILL, out of memory, power cut) from a running one."""
+    return f"{WORKER_ID_PREFIX}{host[:40]}:{pid}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, belongs to another user
+    return True
+
+
+def task_results_requeue_orphaned(*, host: str, actor: str = "worker") -> list[str]:
+    """Put back in the queue the tasks left running by a `jaring worker` of this host that no longer exists.
+
+    django-tasks-db marks a claimed task RUNNING and only its own worker finishes it: a worker killed outright
+    leaves it RUNNING forever and its job never ends. Every task of ours is safe to run again (jobs take ids and
+    skip what was committed), so running it again finishes it. Only this host's workers are judged, by process
+    id: a worker elsewhere cannot be seen from here. Returns the ids of the tasks queued again."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    prefix = f"{WORKER_ID_PREFIX}{host[:40]}:"
+    requeued: list[str] = []
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).order_by("enqueued_at"):
+        last = result.worker_ids[-1] if result.worker_ids else ""
+        pid = last[len(prefix) :] if last.startswith(prefix) else ""
+        if not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        with transaction.atomic():
+            # Conditional: two workers starting at once requeue a task once.
+            if not DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None
+            ):
+                continue
+            audit_record(
+                actor=actor,
+                action="task.requeue",
+                target=result,
+                data={"task": result.task_path, "dead_worker": last, "args": result.args_kwargs},
+            )
+        requeued.append(str(result.pk))
+    return requeued

@@ -9,6 +9,7 @@ sector catalogue in memory: a 100,000-row import loads it once and asks no query
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,6 +81,10 @@ def _name_key(name: str) -> str:
     return _NAME_NOISE.sub("", text)
 
 
+INDEX_CACHE_SECONDS = 60.0
+_cached_index: tuple[float, ReferenceIndex] | None = None
+
+
 @dataclass
 class ReferenceIndex:
     """Kelurahan and sectors in memory: code -> name, and (kecamatan, kelurahan) names -> codes."""
@@ -103,6 +108,17 @@ class ReferenceIndex:
             index.sectors[code] = name
             index.sectors_by_name[_name_key(name)] = code
         return index
+
+    @classmethod
+    def cached(cls) -> ReferenceIndex:
+        """The index, rebuilt at most every CACHE_SECONDS per process. Building it reads every kelurahan (a fifth
+        of a partner registration's time when done per request, measured by bench/api_load.py); the reference
+        data changes only with `jaring seed-reference` or an administrator's edit, so a minute's delay is fine."""
+        global _cached_index
+        now = time.monotonic()
+        if _cached_index is None or now - _cached_index[0] > INDEX_CACHE_SECONDS:
+            _cached_index = (now, cls.load())
+        return _cached_index[1]
 
     def kelurahan_by_names(self, *, kelurahan: str, kecamatan: str, within: str) -> list[str]:
         codes = self.by_names.get((_name_key(kecamatan), _name_key(kelurahan)), [])

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("JARING_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("JARING_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("JARING_WEB_WORKERS", "3")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("JARING_WEB_THREADS", "2")))
         parser.add_argument("--no-collectstatic", action="store_true", help="skip collecting static files")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             def load_config(self) -> None:
                 self.cfg.set("bind", bind)
                 self.cfg.set("workers", options["workers"])
-                self.cfg.set("threads", 2)
+                self.cfg.set("threads", options["threads"])
                 self.cfg.set("timeout", 60)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("proc_name", "jaring")

@@ -1,11 +1,19 @@
-"""`jaring worker`: runs queued background jobs (django-tasks database backend); stops cleanly on SIGTERM."""
+"""`jaring worker`: runs queued background jobs (django-tasks database backend); stops cleanly on SIGTERM.
+
+On start it queues again the tasks a killed worker of this host left half-done (core.services
+`task_results_requeue_orphaned`), so restarting the worker after a crash finishes every job.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from jaring.core.services import task_results_requeue_orphaned, worker_id_of
 
 
 class Command(BaseCommand):
@@ -16,7 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        host = socket.gethostname()
+        for task_id in task_results_requeue_orphaned(host=host):
+            self.stdout.write(f"Task {task_id} of a stopped worker queued again.")
         worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
+        worker_args += ["--worker-id", worker_id_of(host=host, pid=os.getpid())]
         if options["batch"]:
             worker_args.append("--batch")
         call_command("db_worker", *worker_args)
