@@ -77,3 +77,5 @@ def test_only_the_clock_module_reads_the_clock() -> None:
         source = path.read_text()
         for call in CLOCK_READS:
             assert call not in source, f"{path.relative_to(PACKAGE)} reads the clock with {call}; use jaring.core.clock"
+    for template in PACKAGE.rglob("*.html"):
+        assert "{% now" not in template.read_text(), f"{template.relative_to(PACKAGE)} reads the clock with {{% now %}}"

@@ -12,6 +12,7 @@ seeding, never for a request: Django's `auto_now_add` fields still take the real
 
 from __future__ import annotations
 
+import time as _time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -42,6 +43,16 @@ def local(moment: datetime | None = None) -> datetime:
 def localdate(moment: datetime) -> date:
     """The local calendar day of a stored moment."""
     return timezone.localdate(moment)
+
+
+def zone_name() -> str:
+    """The configured time zone's short name as people read it ("WITA")."""
+    return local().strftime("%Z")
+
+
+def monotonic() -> float:
+    """Seconds from an arbitrary start that never jump: for durations and cache ages, never for dates."""
+    return _time.monotonic()
 
 
 @contextmanager

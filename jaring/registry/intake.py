@@ -9,7 +9,6 @@ sector catalogue in memory: a 100,000-row import loads it once and asks no query
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.models import Region, Sector
 from jaring.core.validation import (
     FieldError,
@@ -115,7 +115,7 @@ class ReferenceIndex:
         of a partner registration's time when done per request, measured by bench/api_load.py); the reference
         data changes only with `jaring seed-reference` or an administrator's edit, so a minute's delay is fine."""
         global _cached_index
-        now = time.monotonic()
+        now = clock.monotonic()
         if _cached_index is None or now - _cached_index[0] > INDEX_CACHE_SECONDS:
             _cached_index = (now, cls.load())
         return _cached_index[1]

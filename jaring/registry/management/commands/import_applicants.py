@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.programmes.models import Programme
@@ -106,7 +106,7 @@ class Command(BaseCommand):
         return batch, checked
 
     def _run(self, batch: ImportBatch, checked: Any, chunk_size: int) -> ImportBatch:
-        started = time.monotonic()
+        started = clock.monotonic()
 
         def progress(current: ImportBatch) -> None:
             percent = current.rows_done * 100 // max(current.rows_total, 1)
@@ -122,7 +122,7 @@ class Command(BaseCommand):
                     "created": current.created_count,
                     "duplicate": current.duplicate_count,
                     "rejected": current.rejected_count,
-                    "seconds": time.monotonic() - started,
+                    "seconds": clock.monotonic() - started,
                 }
             )
 
