@@ -371,13 +371,13 @@ def minimum_wage_set(*, region: Region, year: int, amount: Decimal, legal_basis:
     if amount <= 0:
         raise DomainError(_("Jumlah upah minimum harus lebih dari nol."), field="amount")
     with transaction.atomic():
-        wage = MinimumWage.objects.select_for_update().filter(region=region, year=year).first()
-        before = None if wage is None else wage.amount
-        if wage is None:
-            wage = MinimumWage.objects.create(region=region, year=year, amount=amount, legal_basis=legal_basis)
-        else:
-            wage.amount, wage.legal_basis = amount, legal_basis
-            wage.save(update_fields=["amount", "legal_basis"])
+        try:
+            with transaction.atomic():
+                wage, before = _minimum_wage_write(region=region, year=year, amount=amount, legal_basis=legal_basis)
+        except IntegrityError:
+            # Two entries of a year's first UMK at once (a double click): the row went to the other, and this one
+            # corrects it, as a second entry would.
+            wage, before = _minimum_wage_write(region=region, year=year, amount=amount, legal_basis=legal_basis)
         audit_record(
             actor=actor,
             action="minimum_wage.set",
@@ -386,6 +386,18 @@ def minimum_wage_set(*, region: Region, year: int, amount: Decimal, legal_basis:
             funder=None if scope.everything else Funder.objects.get(pk=scope.funder),
         )
     return wage
+
+
+def _minimum_wage_write(
+    *, region: Region, year: int, amount: Decimal, legal_basis: str
+) -> tuple[MinimumWage, Decimal | None]:
+    wage = MinimumWage.objects.select_for_update().filter(region=region, year=year).first()
+    if wage is None:
+        return MinimumWage.objects.create(region=region, year=year, amount=amount, legal_basis=legal_basis), None
+    before = wage.amount
+    wage.amount, wage.legal_basis = amount, legal_basis
+    wage.save(update_fields=["amount", "legal_basis"])
+    return wage, before
 
 
 def _require_calendar_keeper(actor: User) -> None:
@@ -400,10 +412,16 @@ def holiday_add(*, day: date, name: str, kind: str, actor: User) -> Holiday:
     _require_calendar_keeper(actor)
     if kind not in Holiday.Kind.values:
         raise DomainError(_("Jenis hari libur tidak dikenal."), field="kind")
-    if Holiday.objects.filter(date=day).exists():
-        raise Conflict(_("Tanggal %(day)s sudah ada di daftar hari libur.") % {"day": day.strftime("%d-%m-%Y")})
-    holiday = Holiday.objects.create(date=day, name=name.strip(), kind=kind, source="operator")
-    audit_record(actor=actor, action="holiday.add", target=holiday, data={"date": day, "name": name, "kind": kind})
+    try:
+        with transaction.atomic():
+            holiday = Holiday.objects.create(date=day, name=name.strip(), kind=kind, source="operator")
+            audit_record(
+                actor=actor, action="holiday.add", target=holiday, data={"date": day, "name": name, "kind": kind}
+            )
+    except IntegrityError:  # the date is unique: already listed, or added by a double click a moment ago
+        raise Conflict(
+            _("Tanggal %(day)s sudah ada di daftar hari libur.") % {"day": day.strftime("%d-%m-%Y")}
+        ) from None
     return holiday
 
 

@@ -83,3 +83,4 @@ def test_the_reference_page_lists_the_years_the_calendar_covers(
 
     for year in (2025, 2026, 2027):
         assert f"/rujukan/libur/?tahun={year}" in html
+    assert "Semua waktu ditampilkan dalam WITA." in html
