@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.fields import MomentField
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
 
@@ -40,7 +41,7 @@ class Place(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     end_reason = models.CharField(_("alasan berakhir"), max_length=30, choices=EndReason.choices, blank=True)
     end_note = models.CharField(_("keterangan"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("dialokasikan"), auto_now_add=True)
+    created_at = MomentField(_("dialokasikan"), auto_now_add=True)
     ended_at = models.DateTimeField(_("diakhiri"), null=True, blank=True)
 
     class Meta:

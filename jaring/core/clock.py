@@ -7,7 +7,8 @@ January) can be exercised on any date. Nothing else calls `timezone.now()`, `dat
 
 `pinned(moment)` moves this clock (not the process's) for the work inside a `with` block: the demo uses it
 to seed last year's programme with last year's dates, through services that read `today()`. It is meant for
-seeding, never for a request: Django's `auto_now_add` fields still take the real time.
+seeding, never for a request. Model timestamps (`auto_now`, `auto_now_add`) read it too, through
+`core.fields.MomentField`.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.fields import MomentField
+
 
 class Region(models.Model):
     """A Kemendagri region: province, kabupaten/kota, kecamatan or kelurahan/desa."""
@@ -197,7 +199,7 @@ class User(AbstractUser):
 class AuditRecord(models.Model):
     """One state change, by whom, on what. Written by services only; never edited or deleted."""
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    at = MomentField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -234,7 +236,7 @@ class AuditRecord(models.Model):
 class AccessLog(models.Model):
     """An officer (or token) viewed a person's personal data."""
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    at = MomentField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -281,7 +283,7 @@ class ApiToken(models.Model):
     )
     prefix = models.CharField(_("awalan"), max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_at = MomentField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -325,7 +327,7 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = MomentField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -349,7 +351,7 @@ class Job(models.Model):
 class LoginAttempt(models.Model):
     """A failed log-in, counted per username and per address to throttle guessing."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = MomentField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
@@ -365,7 +367,7 @@ class RateLimitHit(models.Model):
 
     bucket = models.CharField(max_length=40)
     key_hash = models.CharField(max_length=64)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = MomentField(auto_now_add=True, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["bucket", "key_hash", "at"])]
@@ -382,7 +384,7 @@ class IdempotencyRecord(models.Model):
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)  # None while the first request is still running
     response = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = MomentField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "key"], name="one_answer_per_idempotency_key")]
@@ -423,7 +425,7 @@ class Notification(models.Model):
     sender = models.CharField(_("pengirim"), max_length=120, blank=True)
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     error = models.TextField(_("galat"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
+    created_at = MomentField(_("dibuat"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
 
     class Meta:

@@ -3,8 +3,7 @@ registration from October.
 
 Last year's steps are done by the same services as this year's, with `clock.pinned` moving Jaring's clock to
 the day each happened (registration, verification, the SK, BPJS, a death, the re-verification campaign in the
-autumn), so places, memberships and decisions carry last year's dates; the `auto_now_add` times that the clock
-cannot move (when a row was made) are set to the pinned moment afterwards.
+autumn), so places, memberships, decisions and the rows' own timestamps carry last year's dates.
 """
 
 from __future__ import annotations
@@ -14,16 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Model
-
 from jaring.allocation.decrees import decree_generate, decree_sign
-from jaring.allocation.models import EndReason, Place
+from jaring.allocation.models import EndReason
 from jaring.core import clock
 from jaring.core.models import Role, Sector, User
 from jaring.core.services import audit_record
 from jaring.demo.people import applicant_data, demo_uploads, verifier_decides, verifier_of, villages_of
 from jaring.eligibility.services import rule_version_create
-from jaring.enrolment.models import Batch, Card, Membership
+from jaring.enrolment.models import Membership
 from jaring.enrolment.services import (
     Answer,
     batch_answers_apply,
@@ -36,7 +33,7 @@ from jaring.enrolment.services import (
 )
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import rejection_reasons_of
-from jaring.registry.models import Application, Channel, Document
+from jaring.registry.models import Application, Channel
 from jaring.registry.services import applicant_register
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
@@ -68,11 +65,6 @@ class Cycle:
             yield self.next
 
 
-def _made_now(model: type[Model], pks: list[int], field: str) -> None:
-    """Rows made under a pinned clock: their `auto_now_add` time set to the pinned moment too."""
-    model._default_manager.filter(pk__in=pks).update(**{field: clock.now()})
-
-
 def _registration(programme: Programme, status: str) -> None:
     """The programme's registration opened or closed by the system on the pinned day (the demo's own step;
     no service changes a programme's status)."""
@@ -90,14 +82,7 @@ def _register(programme: Programme, rng: random.Random, *, serial: int) -> Appli
     application = applicant_register(
         data=data, programme=programme, channel=channel, actor=f"demo:{channel}", uploads=demo_uploads(sector)
     )
-    _made_now(Application, [application.pk], "created_at")
-    _made_now(Document, list(application.documents.values_list("pk", flat=True)), "uploaded_at")
     return application
-
-
-def _approve(application: Application) -> None:
-    verifier_decides(application, S.APPROVED)
-    _made_now(Place, list(Place.objects.filter(application=application).values_list("pk", flat=True)), "created_at")
 
 
 def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
@@ -119,7 +104,7 @@ def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
     with clock.pinned(start - timedelta(days=45)):
         for application in applications:
             if application.status == S.AWAITING_VERIFICATION:
-                _approve(application)
+                verifier_decides(application, S.APPROVED)
     with clock.pinned(start - timedelta(days=20)):
         number = f"100.3.3.2/071/HK/{past.year}"
         decree = decree_generate(programme=past, number=number, decree_date=clock.today(), actor=manager)
@@ -127,7 +112,6 @@ def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
         _registration(past, Programme.Status.CLOSED)
     with clock.pinned(start - timedelta(days=10)):
         batch = batch_create(programme=past, actor=manager)
-        _made_now(Batch, [batch.pk], "created_at")
     with clock.pinned(start - timedelta(days=3)):
         answers = [
             Answer(row_number=i, nik=m.nik, accepted=True, kpj=f"{past.year % 100:02d}071{i:06d}", starts=start)
@@ -135,8 +119,7 @@ def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
         ]
         batch_answers_apply(programme=past, answers=answers, actor=manager)
         members = list(Membership.objects.filter(programme=past).order_by("pk"))
-        cards = cards_issue(memberships=members, actor=manager)
-        _made_now(Card, [card.pk for card in cards], "issued_at")
+        cards_issue(memberships=members, actor=manager)
 
     # During the year, through the membership lifecycle.
     died, unreachable = members[0], members[1]
@@ -161,7 +144,7 @@ def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
             if i == 0:
                 _refuse_renewal(renewal)
             else:
-                _approve(renewal)
+                verifier_decides(renewal, S.APPROVED)
     return len(applications)
 
 
@@ -190,5 +173,5 @@ def seed_next_year(cycle: Cycle, *, today: date, seed: int = 2027) -> int:
             application = _register(programme, rng, serial=8001 + i)
         if i % 2 == 0 and application.status == S.AWAITING_VERIFICATION:
             with clock.pinned(min(registered + timedelta(days=3), today)):
-                _approve(application)
+                verifier_decides(application, S.APPROVED)
     return NEXT_YEAR_PEOPLE

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.fields import MomentField
 from jaring.core.models import Funder
 from jaring.programmes.models import Programme
 
@@ -47,7 +48,7 @@ class RuleVersion(models.Model):
     required_documents = models.JSONField(_("dokumen wajib"), default=dict, blank=True)
     check_not_covered = models.BooleanField(_("periksa belum menjadi peserta / dibiayai pihak lain"), default=True)
     note = models.TextField(_("alasan perubahan"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_at = MomentField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -77,7 +78,7 @@ class ParticipantList(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    uploaded_at = MomentField(_("diunggah"), auto_now_add=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -100,7 +101,7 @@ class ExistingParticipant(models.Model):
     segment = models.CharField(_("segmen"), max_length=40, blank=True)  # PU, BPU, Jakon, PMI as BPJS writes them
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     source = models.ForeignKey(ParticipantList, on_delete=models.PROTECT, related_name="participants")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = MomentField(auto_now=True)
 
     class Meta:
         verbose_name = _("peserta BPJS yang sudah ada")

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.allocation.models import EndReason, Place
+from jaring.core.fields import MomentField
 from jaring.core.models import Job
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
@@ -27,7 +28,7 @@ class ColumnTemplate(models.Model):
         Programme, on_delete=models.CASCADE, related_name="batch_template", verbose_name=_("program")
     )
     columns = models.JSONField(_("kolom"), default=default_batch_columns)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = MomentField(auto_now=True)
 
     class Meta:
         verbose_name = _("templat kolom berkas BPJS")
@@ -51,7 +52,7 @@ class Batch(models.Model):
     number = models.CharField(_("nomor batch"), max_length=40, unique=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     columns = models.JSONField(_("kolom"))  # the template as it was when the batch was made
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_at = MomentField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -116,7 +117,7 @@ class ResponseImport(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     counts = models.JSONField(_("rekap"), default=dict)
     problems = models.JSONField(_("masalah per baris"), default=list)
-    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    created_at = MomentField(_("diunggah"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -153,7 +154,7 @@ class Membership(models.Model):
     ends = models.DateField(_("akhir perlindungan"))
     end_reason = models.CharField(_("alasan berakhir"), max_length=30, choices=EndReason.choices, blank=True)
     status_since = models.DateField(_("status sejak"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = MomentField(auto_now_add=True)
 
     class Meta:
         ordering = ["programme", "person__name"]
@@ -178,7 +179,7 @@ class MembershipEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(_("oleh"), max_length=150)
-    at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+    at = MomentField(_("dicatat"), auto_now_add=True)
 
     class Meta:
         ordering = ["membership", "at", "id"]
@@ -196,7 +197,7 @@ class Card(models.Model):
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="cards", verbose_name=_("kepesertaan")
     )
-    issued_at = models.DateTimeField(_("dicetak"), auto_now_add=True)
+    issued_at = MomentField(_("dicetak"), auto_now_add=True)
     valid_until = models.DateField(_("berlaku sampai"))
     # Hand-over: who received the card, where, when, from whom.
     handed_on = models.DateField(_("tanggal penyerahan"), null=True, blank=True)
@@ -242,7 +243,7 @@ class ReverificationCampaign(models.Model):
     target = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("program tujuan"))
     job = models.OneToOneField(Job, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     counts = models.JSONField(_("rekap"), default=dict)
-    created_at = models.DateTimeField(_("dimulai"), auto_now_add=True)
+    created_at = MomentField(_("dimulai"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.fields import MomentField
 from jaring.core.models import Agency, ApiToken, Region, Sector
 from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.programmes.models import Programme
@@ -49,8 +50,8 @@ class Person(models.Model):
     aplikator = models.CharField(_("aplikator"), max_length=100, blank=True)
     # Listed in the national social welfare data (DTKS, now DTSEN): may come first on a waitlist.
     dtks_listed = models.BooleanField(_("terdata di DTKS/DTSEN"), default=False, db_default=False)  # bulk COPY omits it
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = MomentField(auto_now_add=True)
+    updated_at = MomentField(auto_now=True)
 
     class Meta:
         # Plain btrees (no LIKE-pattern twins): bulk imports write thousands of persons a second.
@@ -110,7 +111,7 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = MomentField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True)
     # The last eligibility assessment: every rule's outcome as [{rule, passed, reason, affects}], with the
@@ -191,7 +192,7 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_by_label = models.CharField(max_length=150)
-    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    uploaded_at = MomentField(_("diunggah"), auto_now_add=True)
     superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
 
     class Meta:
@@ -244,8 +245,8 @@ class ImportBatch(models.Model):
     job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     result_file = models.CharField(max_length=200, blank=True)  # relative to MEDIA_ROOT
     error = models.TextField(_("pesan galat"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)  # moves with every chunk: a stalled run shows here
+    created_at = MomentField(_("dibuat"), auto_now_add=True)
+    updated_at = MomentField(auto_now=True)  # moves with every chunk: a stalled run shows here
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 

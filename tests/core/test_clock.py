@@ -37,3 +37,15 @@ def test_a_pin_holds_only_in_the_thread_that_set_it() -> None:
         other.join()
         assert clock.today() == date(2025, 3, 3)
     assert seen == [date(2026, 12, 6)]
+
+
+@pytest.mark.django_db
+def test_rows_made_under_a_pinned_clock_carry_its_time(reference: None) -> None:
+    from jaring.core.models import Region
+    from jaring.core.services import audit_record
+
+    with clock.pinned(date(2025, 3, 3)):
+        record = audit_record(actor=None, action="demo.seed", target=Region.objects.get(code="64.71"))
+
+    record.refresh_from_db()
+    assert clock.localdate(record.at) == date(2025, 3, 3)
