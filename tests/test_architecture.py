@@ -16,6 +16,7 @@ ORDER = [
     ["allocation"],
     ["verification"],
     ["enrolment"],
+    ["duplicates"],
     ["contributions", "claims"],
     ["reports", "api", "demo"],
 ]

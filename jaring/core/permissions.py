@@ -19,13 +19,14 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("Melihat log audit")
     ADMINISTER = "administer", _("Administrasi sistem")
     VIEW_REFERENCE = "view_reference", _("Melihat data rujukan")
+    REVIEW_DUPLICATES = "review_duplicates", _("Memeriksa dan menggabungkan data ganda")
 
 
 C = Capability
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.REGISTRATION_OFFICER: frozenset(
-        {C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.IMPORT_APPLICANTS, C.VIEW_REFERENCE}
+        {C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.IMPORT_APPLICANTS, C.VIEW_REFERENCE, C.REVIEW_DUPLICATES}
     ),
     Role.KELURAHAN_OPERATOR: frozenset({C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.VIEW_REFERENCE}),
     Role.VERIFIER: frozenset({C.VIEW_APPLICATIONS, C.VERIFY, C.VIEW_REFERENCE}),
@@ -38,6 +39,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.EXCHANGE_WITH_BPJS,
             C.VIEW_DASHBOARD,
             C.VIEW_REFERENCE,
+            C.REVIEW_DUPLICATES,
         }
     ),
     Role.BPJS_LIAISON: frozenset({C.VIEW_APPLICATIONS, C.EXCHANGE_WITH_BPJS, C.VIEW_REFERENCE}),
@@ -56,6 +58,8 @@ JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "card_print": (C.EXCHANGE_WITH_BPJS, C.MANAGE_PROGRAMMES),
     "eligibility.reassess": (C.MANAGE_PROGRAMMES,),
     "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
+    "duplicates.scan": (C.REVIEW_DUPLICATES,),
+    "duplicates.file_check": (C.IMPORT_APPLICANTS, C.REVIEW_DUPLICATES),
 }
 
 

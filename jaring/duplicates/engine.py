@@ -29,6 +29,7 @@ class Match:
     b_other: bool
     probability: float
     levels: Levels
+    context: int
 
 
 @dataclass
@@ -100,7 +101,7 @@ def find_pairs_prepared(
             other = j >= limit
             if not other and b.key < a.key:
                 a, b = b, a
-            found.append(Match(a.key, b.key, other, probability, levels))
+            found.append(Match(a.key, b.key, other, probability, levels, context))
         if on_progress is not None and done % PROGRESS_EVERY == 0:
             on_progress(done, total)
     found.sort(key=lambda match: (-match.probability, match.a_key, match.b_other, match.b_key))

@@ -81,6 +81,9 @@ SCALED_LEVELS: dict[str, frozenset[int]] = {
 }
 TERM_FREQUENCY_LEVELS = frozenset({NameLevel.EXACT, NameLevel.SPELLING})
 SMALLEST = 1e-12
+# A short list is still drawn from a city: two of its rows sharing a family card, or being one person, are
+# judged as among at least this many records (else three rows would make strangers look like one person).
+POPULATION_FLOOR = 100_000
 
 Table = Mapping[str, Sequence[float]]
 
@@ -117,7 +120,7 @@ class Scorer:
 
     @classmethod
     def for_population(cls, model: Model, population: int, name_counts: Mapping[str, int] | None = None) -> Scorer:
-        n = max(population, 2)
+        n = max(population, POPULATION_FLOOR)
         scale = model.n_reference / n
         tables = {}
         for context in CONTEXTS:

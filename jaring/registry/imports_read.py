@@ -195,6 +195,16 @@ class CheckedFile:
 
 def file_check(content: bytes | Path) -> CheckedFile:
     """Open the file and check it as a whole: format, sheet, header, size. ImportFileError names the problem."""
+    source = source_open(content)
+    try:
+        return _checked(source)
+    except sheets.SpreadsheetError as exc:
+        raise ImportFileError(exc.message) from None
+
+
+def source_open(content: bytes | Path) -> Source:
+    """The sheet (or CSV) of the file, opened through the guarded reader but not yet judged as an import: the
+    duplicate check reads lists that lack columns an import requires. ImportFileError names the problem."""
     if isinstance(content, Path):
         size = content.stat().st_size
         head = content.open("rb").read(8) if size else b""
@@ -215,11 +225,9 @@ def file_check(content: bytes | Path) -> CheckedFile:
             sheets.ole2_check(data)
             raise ImportFileError(_ole2_message())
         if sheets.is_zip(head):
-            source: Source = _xlsx_source(content)
-        else:
-            assert isinstance(data, bytes)
-            source = _csv_source(data)
-        return _checked(source)
+            return _xlsx_source(content)
+        assert isinstance(data, bytes)
+        return _csv_source(data)
     except sheets.SpreadsheetError as exc:
         raise ImportFileError(exc.message) from None
 
