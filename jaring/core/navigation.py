@@ -38,6 +38,7 @@ MENU: list[MenuItem] = [
         (Capability.VIEW_APPLICATIONS, Capability.MANAGE_PROGRAMMES),
     ),
     MenuItem(_("Impor daftar"), "imports:index", Capability.IMPORT_APPLICANTS),
+    MenuItem(_("Data ganda"), "duplicates:queue", Capability.REVIEW_DUPLICATES),
     MenuItem(_("Kuota & anggaran"), "allocation:quota_list", (Capability.MANAGE_PROGRAMMES, Capability.VIEW_DASHBOARD)),
     MenuItem(
         _("Perencana anggaran"),

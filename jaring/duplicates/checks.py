@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Q
 
@@ -22,7 +23,7 @@ FIELDS = ("pk", "nik", "name", "birth_date", "sex", "kk_number", "mother_name", 
 CHUNK = 20_000
 
 
-def _record(row: tuple) -> Record:  # type: ignore[type-arg]
+def _record(row: tuple[Any, ...]) -> Record:
     pk, nik, name, birth_date, sex, kk, mother, kelurahan, phone = row
     return Record(
         key=pk,

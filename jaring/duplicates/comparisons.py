@@ -111,7 +111,6 @@ FAMILY = frozenset(
     }
 )
 
-Levels = tuple[int, int, int, int, int, int]
 
 # What the other comparisons are weighed against (model.py), as flags: members of one household (FAMILY);
 # people whose NIKs say the same birth date (NIK_DATE); people born on one day in one place (LOCAL_BIRTH:

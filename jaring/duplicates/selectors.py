@@ -8,6 +8,7 @@ and learns of the city's record only that (funder, programme, place), never its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def duplicates_scope(user: User) -> Scope:
     return require(user, Capability.REVIEW_DUPLICATES)
 
 
-def persons_of_funder(funder_id: int) -> QuerySet[Application]:
+def persons_of_funder(funder_id: int) -> QuerySet[Application, Any]:
     """The person ids of everyone who applied to one of the funder's programmes (a subquery)."""
     return Application.objects.filter(programme__funder_id=funder_id).values("person_id")
 

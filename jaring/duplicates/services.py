@@ -22,7 +22,6 @@ from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Funder, Job, User
 from jaring.core.services import audit_record, audit_records_many
-from jaring.duplicates.comparisons import Levels
 from jaring.duplicates.engine import Match
 from jaring.duplicates.models import MatchPair, PersonMerge
 from jaring.duplicates.reasons import reasons_text
@@ -41,9 +40,11 @@ def _require_pair_access(actor: User, pair: MatchPair) -> None:
         raise PermissionDenied(_("Pasangan ini di luar wewenang Anda."))
 
 
-def _funders_of(person_ids: Iterable[int]) -> list[Funder]:
+def _funders_of(person_ids: Iterable[int]) -> list[Funder | None]:
+    """The funders whose programmes the persons applied to (each gets the audit record in its log); [None] when
+    none did."""
     ids = set(Application.objects.filter(person_id__in=list(person_ids)).values_list("programme__funder_id", flat=True))
-    return list(Funder.objects.filter(pk__in=ids).order_by("pk"))
+    return [*Funder.objects.filter(pk__in=ids).order_by("pk")] or [None]
 
 
 # -- pairs found ----------------------------------------------------------------------------------------------
@@ -66,11 +67,12 @@ def pairs_record(*, matches: Iterable[Match], job: Job | None = None) -> dict[st
             query |= models.Q(person_a_id=a, person_b_id=b)
         for pair in MatchPair.objects.filter(query):
             existing[(pair.person_a_id, pair.person_b_id)] = pair
-    new, changed = [], []
+    new: list[MatchPair] = []
+    changed: list[MatchPair] = []
     for key, match in wanted.items():
-        pair = existing.get(key)
+        found = existing.get(key)
         text = reasons_text(match.levels, match.context)[:500]
-        if pair is None:
+        if found is None:
             new.append(
                 MatchPair(
                     person_a_id=key[0],
@@ -82,24 +84,20 @@ def pairs_record(*, matches: Iterable[Match], job: Job | None = None) -> dict[st
                     found_by=job,
                 )
             )
-        elif pair.status == MatchPair.Status.OPEN:
-            pair.probability, pair.levels, pair.context, pair.reasons = (
+        elif found.status == MatchPair.Status.OPEN:
+            found.probability, found.levels, found.context, found.reasons = (
                 match.probability,
                 list(match.levels),
                 match.context,
                 text,
             )
-            changed.append(pair)
+            changed.append(found)
         else:
             counts["decided_before"] += 1
     MatchPair.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     MatchPair.objects.bulk_update(changed, ["probability", "levels", "context", "reasons"], batch_size=1000)
     counts["new"], counts["updated"] = len(new), len(changed)
     return counts
-
-
-def pair_levels(pair: MatchPair) -> Levels:
-    return tuple(pair.levels)  # type: ignore[return-value]
 
 
 # -- decisions -------------------------------------------------------------------------------------------------
@@ -117,7 +115,7 @@ def pair_decide_different(*, pair: MatchPair, actor: User, note: str = "") -> Ma
         locked.decided_at = clock.now()
         locked.note = note[:300]
         locked.save(update_fields=["status", "decided_by", "decided_at", "note"])
-        for funder in _funders_of([locked.person_a_id, locked.person_b_id]) or [None]:
+        for funder in _funders_of([locked.person_a_id, locked.person_b_id]):
             audit_record(
                 actor=actor,
                 action="duplicates.pair_different",
@@ -249,7 +247,7 @@ def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str =
                 "filled": sorted(filled),
                 "probability": round(locked_pair.probability, 4),
             }
-            for funder in funders or [None]:
+            for funder in funders:
                 audit_record(actor=actor, action="duplicates.merge", target=keeper, funder=funder, data=data)
             audit_records_many(actor=actor, records=audits)
     except IntegrityError as exc:
@@ -309,7 +307,7 @@ def person_merge_undo(*, merge: PersonMerge, actor: User) -> PersonMerge:
                     status=MatchPair.Status.OPEN, decided_by=None, decided_at=None
                 )
             data = {"merge": locked.pk, "survivor": keeper.pk, "merged": merged.pk, "restored": restored}
-            for funder in _funders_of([keeper.pk, merged.pk]) or [None]:
+            for funder in _funders_of([keeper.pk, merged.pk]):
                 audit_record(actor=actor, action="duplicates.merge_undo", target=keeper, funder=funder, data=data)
             audit_records_many(actor=actor, records=audits)
     except IntegrityError as exc:
