@@ -14,6 +14,7 @@ from django.db.models import Q
 from jaring.duplicates import thresholds
 from jaring.duplicates.engine import Match, Run, find_pairs, find_pairs_prepared, prepare
 from jaring.duplicates.files import ListFile, list_read, pairs_csv
+from jaring.duplicates.names import distinctive_token, fold, fold_token, normalise
 from jaring.duplicates.records import Record, kelurahan_of, phone_of
 from jaring.duplicates.selectors import merged_away, persons_of_funder
 from jaring.programmes.models import Programme
@@ -102,8 +103,6 @@ def counter_candidates(*, nik: str = "", name: str = "", limit: int = 400) -> li
     """Persons that may be the one being typed: NIKs that share two of the three parts of the typed one
     (region, birth date, serial: one wrong digit or two swapped leave two intact), or names that share the
     typed name's most distinctive part."""
-    from jaring.duplicates.names import distinctive_token, fold, normalise
-
     query = Q()
     if len(nik) >= 12:
         query |= Q(nik__startswith=nik[:12])
@@ -112,7 +111,7 @@ def counter_candidates(*, nik: str = "", name: str = "", limit: int = 400) -> li
     if name:
         normalised = normalise(name)
         token = distinctive_token(fold(normalised))
-        raw = next((t for t in sorted(normalised.split(), key=len, reverse=True) if fold(t) == token), "")
+        raw = next((t for t in sorted(normalised.split(), key=len, reverse=True) if fold_token(t) == token), "")
         if len(raw) >= 3:
             query |= Q(name__icontains=raw[:4])
     if not query:
