@@ -7,6 +7,7 @@ themselves are the callers' (`thresholds.py`).
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,7 +78,10 @@ def find_pairs_prepared(
     threshold: float,
     model: Model | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> Run:
+    """As `find_pairs`, on prepared records. With `workers` > 1 the candidate pairs are compared in that many
+    forked processes (they read the records the parent prepared; only the pairs found come back)."""
     pairs, skipped = candidate_pairs(pool, first_other=first_other)
     names = Counter(p.name_key for p in pool if p.name_key)
     scorer = Scorer.for_population(model or default_model(), len(pool), names)
@@ -88,10 +92,30 @@ def find_pairs_prepared(
         skipped_blocks=skipped,
     )
     limit = len(pool) if first_other is None else first_other
+    codes = list(pairs)
+    del pairs
+    total = len(codes)
     found: list[Match] = []
-    total = len(pairs)
+    if workers > 1 and total > PROGRESS_EVERY:
+        found = _compare_forked(pool, codes, scorer, limit, threshold, workers, on_progress)
+    else:
+        for start in range(0, total, PROGRESS_EVERY):
+            found += _compare(pool, codes, start, min(start + PROGRESS_EVERY, total), scorer, limit, threshold)
+            if on_progress is not None:
+                on_progress(min(start + PROGRESS_EVERY, total), total)
+    found.sort(key=lambda match: (-match.probability, match.a_key, match.b_other, match.b_key))
+    run.matches = found
+    if on_progress is not None:
+        on_progress(total, total)
+    return run
+
+
+def _compare(
+    pool: Sequence[Prepared], codes: list[int], start: int, end: int, scorer: Scorer, limit: int, threshold: float
+) -> list[Match]:
+    found = []
     weight = scorer.weight
-    for done, code in enumerate(pairs, start=1):
+    for code in codes[start:end]:
         i, j = divmod(code, PAIR_BASE)
         a, b = pool[i], pool[j]
         levels = levels_of(a, b)
@@ -102,10 +126,41 @@ def find_pairs_prepared(
             if not other and b.key < a.key:
                 a, b = b, a
             found.append(Match(a.key, b.key, other, probability, levels, context))
-        if on_progress is not None and done % PROGRESS_EVERY == 0:
-            on_progress(done, total)
-    found.sort(key=lambda match: (-match.probability, match.a_key, match.b_other, match.b_key))
-    run.matches = found
-    if on_progress is not None:
-        on_progress(total, total)
-    return run
+    return found
+
+
+# What forked workers read: set by the parent just before it forks them (fork shares it without copying).
+_SHARED: tuple[Sequence[Prepared], list[int], Scorer, int, float] | None = None
+
+
+def _compare_shared(bounds: tuple[int, int]) -> list[Match]:
+    assert _SHARED is not None
+    pool, codes, scorer, limit, threshold = _SHARED
+    return _compare(pool, codes, bounds[0], bounds[1], scorer, limit, threshold)
+
+
+def _compare_forked(
+    pool: Sequence[Prepared],
+    codes: list[int],
+    scorer: Scorer,
+    limit: int,
+    threshold: float,
+    workers: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> list[Match]:
+    global _SHARED
+    total = len(codes)
+    bounds = [(start, min(start + PROGRESS_EVERY * 4, total)) for start in range(0, total, PROGRESS_EVERY * 4)]
+    _SHARED = (pool, codes, scorer, limit, threshold)
+    found: list[Match] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as processes:
+            done = 0
+            for (start, end), part in zip(bounds, processes.imap(_compare_shared, bounds), strict=True):
+                found += part
+                done += end - start
+                if on_progress is not None:
+                    on_progress(done, total)
+    finally:
+        _SHARED = None
+    return found
