@@ -51,12 +51,19 @@ def report(data: Generated, matches: Iterable[tuple[int, int, float]], *, out=sy
     twins = {p.pid: p.twin_of for p in data.persons if p.twin_of is not None}
     household = {p.pid: p.household for p in data.persons}
     result = {}
-    for label, threshold in (("decision", thresholds.SAME_PERSON), ("review", thresholds.REVIEW)):
+    levels = (
+        ("auto-merge", thresholds.AUTO_MERGE),
+        ("", 0.9),
+        ("decision", thresholds.SAME_PERSON),
+        ("", 0.3),
+        ("review", thresholds.REVIEW),
+    )
+    for label, threshold in levels:
         predicted = {(a, b) for a, b, p in found if p >= threshold}
         s = scores(predicted, truth)
-        result[label] = s
+        result[label or str(threshold)] = s
         print(
-            f"{label:8} p >= {threshold:<5}: precision {s['precision']:.4f}  recall {s['recall']:.4f}  "
+            f"{label:10} p >= {threshold:<5}: precision {s['precision']:.4f}  recall {s['recall']:.4f}  "
             f"F1 {s['f1']:.4f}  ({s['pairs']:,} pairs, {s['false_positives']:,} false, "
             f"{s['false_negatives']:,} missed of {len(truth):,})",
             file=out,

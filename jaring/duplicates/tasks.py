@@ -117,12 +117,12 @@ def registry_scan_run(job: Job) -> dict[str, int]:
 
 
 def _auto_merge(actor: User, *, funder_id: int | None) -> int:
-    """Merge the open pairs at or above the decision threshold whose persons applied to no other funder's
+    """Merge the open pairs at or above AUTO_MERGE whose persons applied to no other funder's
     programme (no other funder's application moves without its officers), keeping the older record; a pair that
     would collide (two places in one month) stays in the queue."""
     scope = duplicates_scope(actor)
     merged = 0
-    pairs = MatchPair.objects.filter(status=MatchPair.Status.OPEN, probability__gte=thresholds.SAME_PERSON)
+    pairs = MatchPair.objects.filter(status=MatchPair.Status.OPEN, probability__gte=thresholds.AUTO_MERGE)
     for pair in pairs.select_related("person_a", "person_b").order_by("-probability", "id"):
         persons = (pair.person_a_id, pair.person_b_id)
         if not any(person_in_scope(scope, person) for person in persons):

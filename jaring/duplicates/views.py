@@ -105,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "scan": scans[0] if scans else None,
         "same_person": thresholds.SAME_PERSON,
         "review": thresholds.REVIEW,
+        "auto_merge": thresholds.AUTO_MERGE,
     }
     return render(request, "duplicates/queue.html", context)
 
