@@ -2,8 +2,9 @@
 person and undoing it. Every one is audited with its actor.
 
 A merge moves every row that points at the merged person (applications, places, memberships, BPJS batch rows,
-and whatever later apps add) to the surviving person, in one transaction with both persons locked in id order,
-as `allocation` locks them when it gives places: a merge and an approval of either person never interleave.
+and whatever later apps add) to the surviving person, in one transaction with both persons' applications and
+then both persons locked in id order, as an approval locks them (the application, then in `allocation` the
+person) when it gives a place: a merge and an approval of either person never interleave.
 It refuses what would give one person two places for one month or two open applications to one programme; an
 officer first ends one place (which admits the next on the waitlist) or withdraws one application.
 """
@@ -141,6 +142,15 @@ def _person_relations() -> list[tuple[type[models.Model], str]]:
     return sorted(found, key=lambda item: item[0]._meta.label_lower)
 
 
+def _lock(*person_ids: int) -> dict[int, Person]:
+    """Lock the persons' applications, then the persons, each in id order: the order an approval takes them
+    (verification locks the application, then allocation the person), so a merge and an approval wait for each
+    other instead of deadlocking, and whichever comes second sees what the first did."""
+    ids = sorted(person_ids)
+    list(Application.objects.select_for_update().filter(person_id__in=ids).order_by("pk").values_list("pk"))
+    return {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
 def _conflicts(survivor: Person, merged: Person) -> list[str]:
     """Why the two records cannot become one as they stand, in words."""
     problems = []
@@ -198,7 +208,7 @@ def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str =
                 raise Conflict(
                     _("Pasangan ini sudah diputuskan: %(status)s.") % {"status": locked_pair.get_status_display()}
                 )
-            persons = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged_id])}
+            persons = _lock(survivor.pk, merged_id)
             keeper, merged = persons[survivor.pk], persons[merged_id]
             if PersonMerge.objects.filter(merged__in=[keeper, merged], undone_at__isnull=True).exists():
                 raise Conflict(_("Salah satu catatan sudah digabung ke catatan lain; buka catatan itu."))
@@ -269,10 +279,7 @@ def person_merge_undo(*, merge: PersonMerge, actor: User) -> PersonMerge:
             locked = PersonMerge.objects.select_for_update().get(pk=merge.pk)
             if locked.undone_at is not None:
                 raise Conflict(_("Penggabungan ini sudah dibatalkan."))
-            persons = {
-                p.pk: p
-                for p in Person.objects.select_for_update().filter(pk__in=[locked.survivor_id, locked.merged_id])
-            }
+            persons = _lock(locked.survivor_id, locked.merged_id)
             keeper, merged = persons[locked.survivor_id], persons[locked.merged_id]
             models_by_label = {model._meta.label_lower: model for model, _field in _person_relations()}
             audits: list[tuple[str, models.Model, dict[str, Any]]] = []
