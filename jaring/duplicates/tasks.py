@@ -175,12 +175,17 @@ def file_check_run(job: Job) -> dict[str, object]:
     programme = None
     if job.params.get("programme_id"):
         programme = Programme.objects.select_related("funder").get(pk=job.params["programme_id"])
-    check = checks.file_check(
-        folder / f"list-{job.pk}.bin",
-        programme=programme,
-        against_registry=bool(job.params.get("against_registry")),
-        on_progress=_progress(job),
-    )
+    listing = folder / f"list-{job.pk}.bin"
+    try:
+        check = checks.file_check(
+            listing,
+            programme=programme,
+            against_registry=bool(job.params.get("against_registry")),
+            on_progress=_progress(job),
+        )
+    finally:
+        # The list holds every row's NIK, name and address: kept no longer than the check needs it.
+        listing.unlink(missing_ok=True)
     name = f"duplikat-{job.pk}.csv"
     (folder / name).write_text(check.csv(), encoding="utf-8")
     return {

@@ -4,6 +4,7 @@ import page before the list is loaded, and the counter's likely match while the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -74,7 +75,7 @@ def test_the_scan_may_merge_what_is_surely_one_person_of_the_officers_own_funder
 
 
 def test_the_import_page_offers_the_check_before_the_list_is_loaded(
-    bpn_2026: Programme, registration_officer: User, client_for: Callable[[User], Client]
+    bpn_2026: Programme, registration_officer: User, client_for: Callable[[User], Client], settings: Any
 ) -> None:
     registered(MUHAMMAD)
     apply(Person.objects.get(nik=MUHAMMAD["nik"]), bpn_2026)
@@ -94,6 +95,7 @@ def test_the_import_page_offers_the_check_before_the_list_is_loaded(
     assert job.params["against_registry"] is True
     assert not Application.objects.filter(channel=Channel.IMPORT).exists()  # nothing was loaded
     file_check_task.call(job_id=job.pk)
+    assert not list((settings.MEDIA_ROOT / "duplicates").glob("list-*"))  # the uploaded list is not kept
     page = client.get(response["Location"]).content.decode()
     assert "2 pasangan" in page
     assert "6471**********01" in page  # the registered Muhammad, masked on the page
