@@ -19,6 +19,9 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("Melihat log audit")
     ADMINISTER = "administer", _("Administrasi sistem")
     VIEW_REFERENCE = "view_reference", _("Melihat data rujukan")
+    VIEW_CONTRIBUTIONS = "view_contributions", _("Melihat iuran, tunggakan dan realisasi anggaran")
+    RECONCILE_INVOICES = "reconcile_invoices", _("Mencocokkan tagihan iuran BPJS")
+    RECORD_PAYMENTS = "record_payments", _("Mencatat pembayaran iuran (SP2D)")
 
 
 C = Capability
@@ -38,11 +41,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.EXCHANGE_WITH_BPJS,
             C.VIEW_DASHBOARD,
             C.VIEW_REFERENCE,
+            C.VIEW_CONTRIBUTIONS,
+            C.RECONCILE_INVOICES,
         }
     ),
-    Role.BPJS_LIAISON: frozenset({C.VIEW_APPLICATIONS, C.EXCHANGE_WITH_BPJS, C.VIEW_REFERENCE}),
-    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE}),
-    Role.AUDITOR: frozenset({C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE}),
+    # DOMAIN: the liaison exchanges "participant lists, KPJ numbers, invoices" with the branch.
+    Role.BPJS_LIAISON: frozenset(
+        {C.VIEW_APPLICATIONS, C.EXCHANGE_WITH_BPJS, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS, C.RECONCILE_INVOICES}
+    ),
+    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS}),
+    Role.AUDITOR: frozenset(
+        {C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS}
+    ),
+    # The finance officer (bendahara) of the funder pays the bill from the APBD once it is checked: checks it
+    # too, records the SP2D, follows arrears and what is left of the budget.
+    Role.FINANCE_OFFICER: frozenset(
+        {C.VIEW_CONTRIBUTIONS, C.RECONCILE_INVOICES, C.RECORD_PAYMENTS, C.VIEW_DASHBOARD, C.VIEW_REFERENCE}
+    ),
     Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_REFERENCE, C.VIEW_APPLICATIONS}),
 }
 
@@ -56,6 +71,7 @@ JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "card_print": (C.EXCHANGE_WITH_BPJS, C.MANAGE_PROGRAMMES),
     "eligibility.reassess": (C.MANAGE_PROGRAMMES,),
     "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
+    "contributions.reconcile": (C.RECONCILE_INVOICES,),
 }
 
 
