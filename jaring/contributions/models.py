@@ -78,14 +78,17 @@ class Invoice(models.Model):
     the current one (which stays, marked replaced, with an audit record); the same file again changes nothing."""
 
     class Status(models.TextChoices):
+        RECONCILING = "reconciling", _("Sedang dicocokkan")
         CURRENT = "current", _("Berlaku")
         REPLACED = "replaced", _("Diganti tagihan koreksi")
+        FAILED = "failed", _("Gagal dicocokkan")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("program")
     )
     month = models.DateField(_("bulan tagihan"))  # the first day of the month billed
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CURRENT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CURRENT)
+    error = models.TextField(_("masalah"), blank=True)
     file_name = models.CharField(_("nama berkas"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     stored_file = models.CharField(max_length=200, blank=True)  # relative to MEDIA_ROOT, never served directly
