@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -54,7 +55,10 @@ def _store(content: bytes | Path, *, digest: str, kind: str) -> str:
     path = Path(settings.MEDIA_ROOT) / relative
     if not path.exists():
         partial = path.with_name(path.name + ".part")
-        partial.write_bytes(content.read_bytes() if isinstance(content, Path) else content)
+        if isinstance(content, Path):
+            shutil.copyfile(content, partial)
+        else:
+            partial.write_bytes(content)
         partial.replace(path)
     return relative
 
