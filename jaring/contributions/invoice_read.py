@@ -428,7 +428,8 @@ def rows_of(opened: InvoiceFile) -> Iterator[tuple[int, list[object]]]:
     limit = settings.INVOICE_MAX_ROWS
     count = 0
     for number, cells in opened.source.rows():
-        if all(_blank(cell) for cell in cells):
+        # Most rows start with a filled cell: only the others are looked at cell by cell.
+        if not cells or (_blank(cells[0]) and all(_blank(cell) for cell in cells)):
             continue
         sheets.cells_check(cells, number=number)
         count += 1
