@@ -196,7 +196,12 @@ def _xlsx(content: bytes | Path) -> XlsxSource:
 
 
 def _csv(data: bytes) -> CsvSource:
-    if b"\x00" in data or any(byte < 9 or 13 < byte < 32 for byte in data[:65536] if byte != 26):
+    # A PDF letter is text at its start; control bytes mean any other binary file.
+    if (
+        data.startswith(b"%PDF")
+        or b"\x00" in data
+        or any(byte < 9 or 13 < byte < 32 for byte in data[:65536] if byte != 26)
+    ):
         raise InvoiceFileError(_("Berkas ini bukan XLSX atau CSV. Unggah tagihan BPJS sebagai .xlsx atau .csv."))
     try:
         text = data.decode("utf-8-sig")

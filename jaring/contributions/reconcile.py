@@ -339,7 +339,7 @@ class FastPath:
     def _amount(self, raw: object) -> int | None:
         found = self.amounts.get(raw, False)
         if found is not False:
-            return found  # type: ignore[return-value]
+            return found
         try:
             amount: int | None = parse_rupiah(raw, field="iuran_jkk")
         except Invalid:
@@ -401,4 +401,4 @@ class FastPath:
         summary.invoiced += expected
         summary.proposed += expected
         summary.months[month] += 1
-        return Line(number, S.COCOK, member_id, month, kpj, nik, name[:NAME_MAX], expected, expected, 0, "")
+        return Line(number, S.COCOK, member_id, month, kpj, str(nik), name[:NAME_MAX], expected, expected, 0, "")

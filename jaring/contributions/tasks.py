@@ -64,3 +64,43 @@ def invoice_reconcile_task(invoice_id: int) -> dict[str, object]:
     if job is not None:
         job_finish(job=job, result={"invoice": outcome.invoice.pk, "rows": outcome.invoice.rows})
     return {"invoice": outcome.invoice.pk, "status": outcome.invoice.status}
+
+
+# -- the result file of a large invoice ----------------------------------------------------------------------
+
+RESULT_JOB_KIND = "contributions.result"
+RESULT_INLINE_ROWS = 20_000  # larger invoices get their result file from the worker
+EXPORT_DIR = "exports"
+
+
+def result_start(*, invoice: Invoice, actor: User) -> Job:
+    job = job_create(
+        kind=RESULT_JOB_KIND,
+        label=_("Berkas hasil tagihan %(code)s %(month)s")
+        % {"code": invoice.programme.code, "month": f"{invoice.month:%m/%Y}"},
+        actor=actor,
+        params={"invoice": invoice.pk},
+    )
+    transaction.on_commit(lambda: invoice_result_task.enqueue(job_id=job.pk))
+    return job
+
+
+@task()
+def invoice_result_task(job_id: int) -> None:
+    from django.conf import settings
+
+    from jaring.contributions.result import result_download_name, result_write
+    from jaring.core.services import job_start
+
+    job = Job.objects.get(pk=job_id)
+    invoice = Invoice.objects.select_related("programme").get(pk=job.params["invoice"])
+    job_start(job=job, total=invoice.rows)
+    try:
+        folder = Path(settings.MEDIA_ROOT) / EXPORT_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        name = result_download_name(invoice)
+        result_write(invoice, folder / name)
+    except Exception as exc:
+        job_fail(job=job, message=str(exc)[:500])
+        raise
+    job_finish(job=job, result={"file": f"{EXPORT_DIR}/{name}", "rows": invoice.rows})

@@ -56,6 +56,7 @@ MENU: list[MenuItem] = [
             Capability.VIEW_AUDIT,
         ),
     ),
+    MenuItem(_("Iuran & pembayaran"), "contributions:programmes", Capability.VIEW_CONTRIBUTIONS),
     MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
     ),
