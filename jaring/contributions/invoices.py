@@ -20,13 +20,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from jaring.contributions import billing
+from jaring.contributions import billing, setbased
 from jaring.contributions.invoice_read import InvoiceFileError, RowReader, invoice_open, rows_of
-from jaring.contributions.models import BillingTerms, CoverRule, Invoice, InvoiceLine, LineStatus
+from jaring.contributions.models import PAYABLE, BillingTerms, CoverRule, Invoice, InvoiceLine, LineStatus
 from jaring.contributions.reconcile import LINE_FIELDS, FastPath, Line, Reconciler
-from jaring.contributions.selectors import contribution_for, members_of, paid_in, terms_of
+from jaring.contributions.selectors import contribution_for, covered_count, members_of, paid_in, spans_of, terms_of
 from jaring.contributions.services import check_may, label_of
 from jaring.core.bulk import rows_insert
 from jaring.core.errors import Conflict, DomainError
@@ -118,12 +119,18 @@ def invoice_prepare(
 
 
 def invoice_reconcile(
-    *, invoice: Invoice, actor: User | str | None, month: date | None = None, job: Job | None = None
+    *,
+    invoice: Invoice,
+    actor: User | str | None,
+    month: date | None = None,
+    job: Job | None = None,
+    set_based: bool | None = None,
 ) -> Reconciled:
     """Judge every row of a prepared invoice, list the members covered in its month who were not billed, and
     make it the month's current invoice. `month` is needed only when the rows bill several months. A run that
     fails (the file turns out unreadable half-way, several months without `month`, a paid invoice to replace)
-    leaves the invoice `failed` with the reason, and no rows; DomainError says why."""
+    leaves the invoice `failed` with the reason, and no rows; DomainError says why. `set_based`: judge in the
+    database (default on PostgreSQL, see setbased.py) or row by row in Python (False; the only way on SQLite)."""
     programme = Programme.objects.select_related("funder").get(pk=invoice.programme_id)
     invoice_check_may(actor=actor, programme=programme)
     if invoice.status != Invoice.Status.RECONCILING:
@@ -134,7 +141,7 @@ def invoice_reconcile(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(invoice, programme, actor=actor, month=month, job=job)
+        return _reconcile(invoice, programme, actor=actor, month=month, job=job, set_based=set_based)
     except DomainError as exc:
         InvoiceLine.objects.filter(invoice=invoice).delete()
         Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.FAILED, error=exc.message[:2000])
@@ -146,9 +153,16 @@ def invoice_reconcile(
 
 
 def _reconcile(
-    invoice: Invoice, programme: Programme, *, actor: User | str | None, month: date | None, job: Job | None
+    invoice: Invoice,
+    programme: Programme,
+    *,
+    actor: User | str | None,
+    month: date | None,
+    job: Job | None,
+    set_based: bool | None = None,
 ) -> Reconciled:
     terms = terms_of(programme)
+    whole_month = terms.cover_rule == CoverRule.WHOLE_MONTH
     opened = invoice_open(stored_path(invoice), extra=terms.invoice_headers)
     paid_cache: dict[date, dict[int, str]] = {}
 
@@ -158,55 +172,100 @@ def _reconcile(
             found = paid_cache[month_] = paid_in(programme, month_)
         return found
 
+    rate_cache: dict[date, Contribution] = {}
+
     def rates(month_: date) -> Contribution:
+        found = rate_cache.get(month_)
+        if found is not None:
+            return found
         try:
-            return contribution_for(programme, month_)
+            found = rate_cache[month_] = contribution_for(programme, month_)
         except NoRates:
             raise DomainError(
                 _("Belum ada tabel iuran yang berlaku untuk bulan %(month)s; administrator perlu mengisinya.")
                 % {"month": billing.month_text(month_)},
                 field="periode",
             ) from None
+        return found
 
-    reconciler = Reconciler(
-        programme_code=programme.code,
-        members=members_of(programme),
-        rates=rates,
-        whole_month=terms.cover_rule == CoverRule.WHOLE_MONTH,
-        paid=paid,
-    )
-    reader = RowReader(opened.layout)
     if job is not None:
         job_start(job=job, total=_estimate(invoice))
-    position = 0
-    fast = FastPath(reconciler, reader)
-    for chunk in _chunks(rows_of(opened)):
-        lines = []
-        for number, cells in chunk:
-            line = fast(number, cells)
-            lines.append(line if line is not None else reconciler.judge(reader.row(number, cells)))
-        position = _write(invoice, lines, position)
-        if job is not None:
-            job_progress(job=job, done=position)
-    billed = _month_billed(reconciler, month)
-    missing, covered = reconciler.not_billed(billed)
-    _names(missing)
-    _write(invoice, missing, position)
-    summary = reconciler.summary
-    expected = covered * int(reconciler.rate(billed).total)
-    return _finish(
-        invoice,
-        programme,
-        actor=actor,
-        month=billed,
-        fields={
-            "rows": summary.rows,
-            "invoiced": summary.invoiced,
-            "expected": expected,
-            "proposed": summary.proposed,
-            "summary": {**summary.as_dict(), "members": covered},
-        },
-    )
+    if set_based is None:
+        set_based = setbased.available()
+    reason_of = _("Tertanggung pada %(month)s tetapi tidak ada di tagihan.")
+    if set_based:
+        position, months = setbased.judge_rows(
+            invoice=invoice,
+            programme=programme,
+            opened=opened,
+            whole_month=whole_month,
+            rates=rates,
+            paid=paid,
+            job=job,
+        )
+        billed = _month_billed(months, month)
+        expected = int(rates(billed).total)
+        setbased.not_billed(
+            invoice=invoice,
+            programme=programme,
+            month=billed,
+            whole_month=whole_month,
+            expected=expected,
+            reason=reason_of % {"month": billing.month_text(billed)},
+            after=position,
+        )
+        covered = covered_count(spans_of(programme), billed, whole_month=whole_month)
+    else:
+        reconciler = Reconciler(
+            programme_code=programme.code,
+            members=members_of(programme),
+            rates=rates,
+            whole_month=whole_month,
+            paid=paid,
+        )
+        reader = RowReader(opened.layout)
+        position = 0
+        fast = FastPath(reconciler, reader)
+        for chunk in _chunks(rows_of(opened)):
+            lines = []
+            for number, cells in chunk:
+                line = fast(number, cells)
+                lines.append(line if line is not None else reconciler.judge(reader.row(number, cells)))
+            position = _write(invoice, lines, position)
+            if job is not None:
+                job_progress(job=job, done=position)
+        billed = _month_billed(sorted(reconciler.summary.months), month)
+        missing, covered = reconciler.not_billed(billed)
+        _names(missing)
+        _write(invoice, missing, position)
+        expected = int(rates(billed).total)
+    return _finish(invoice, programme, actor=actor, month=billed, fields=_summary(invoice, covered, expected))
+
+
+def _summary(invoice: Invoice, covered: int, monthly: int) -> dict[str, object]:
+    """The invoice's figures from its stored lines (the same on both paths): per status the rows and their Rupiah
+    (invoiced; expected for members not billed), rows read, the invoice total, what is proposed for payment."""
+    per_status = {
+        status: (count, int(invoiced or 0), int(expected or 0))
+        for status, count, invoiced, expected in InvoiceLine.objects.filter(invoice=invoice)
+        .values("status")
+        .annotate(count=Count("id"), invoiced=Sum("invoiced"), expected=Sum("expected"))
+        .order_by()
+        .values_list("status", "count", "invoiced", "expected")
+    }
+    summary: dict[str, object] = {}
+    for status in LineStatus.values:
+        count, invoiced, expected = per_status.get(status, (0, 0, 0))
+        summary[status] = {"count": count, "sum": expected if status == LineStatus.TIDAK_DITAGIH else invoiced}
+    summary["members"] = covered
+    in_file = [values for status, values in per_status.items() if status != LineStatus.TIDAK_DITAGIH]
+    return {
+        "rows": sum(count for count, _i, _e in in_file),
+        "invoiced": sum(invoiced for _c, invoiced, _e in in_file),
+        "expected": covered * monthly,
+        "proposed": sum(per_status.get(status, (0, 0, 0))[2] for status in PAYABLE),
+        "summary": summary,
+    }
 
 
 def _estimate(invoice: Invoice) -> int:
@@ -237,8 +296,7 @@ def _write(invoice: Invoice, lines: list[Line], position: int) -> int:
     return position + len(lines)
 
 
-def _month_billed(reconciler: Reconciler, month: date | None) -> date:
-    months = sorted(reconciler.summary.months)
+def _month_billed(months: list[date], month: date | None) -> date:
     if month is not None:
         month = billing.month_of(month)
         if months and month not in months:
@@ -345,13 +403,10 @@ def invoice_import(
     actor: User | str | None,
     month: date | None = None,
     job: Job | None = None,
+    set_based: bool | None = None,
 ) -> Reconciled:
-    """Prepare and reconcile in this process (the command line, the API for small files, tests)."""
+    """Prepare and reconcile in this process (the command line, the benchmark, tests)."""
     prepared = invoice_prepare(programme=programme, file_name=file_name, content=content, actor=actor)
     if prepared.unchanged:
         return prepared
-    return invoice_reconcile(invoice=prepared.invoice, actor=actor, month=month, job=job)
-
-
-def lines_status_counts(invoice: Invoice) -> dict[str, int]:
-    return {status: int(invoice.summary.get(status, {}).get("count", 0)) for status in LineStatus.values}
+    return invoice_reconcile(invoice=prepared.invoice, actor=actor, month=month, job=job, set_based=set_based)

@@ -80,27 +80,7 @@ def _day(day: date) -> str:
 
 @dataclass
 class Summary:
-    rows: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-    sums: Counter[str] = field(default_factory=Counter)
-    invoiced: int = 0  # the invoice's total: every row whose amounts could be read
-    proposed: int = 0  # cocok rows plus the expected part of selisih_jumlah rows
     months: Counter[date] = field(default_factory=Counter)  # rows per month billed
-
-    def add(self, line: Line, *, in_file: bool = True, amounts_read: bool = True) -> None:
-        self.counts[line.status] += 1
-        if in_file:
-            self.rows += 1
-            self.sums[line.status] += line.invoiced
-            if amounts_read:
-                self.invoiced += line.invoiced
-        else:
-            self.sums[line.status] += line.expected
-        if line.status in (S.COCOK, S.SELISIH_JUMLAH):
-            self.proposed += line.expected
-
-    def as_dict(self) -> dict[str, dict[str, int]]:
-        return {status: {"count": self.counts[status], "sum": self.sums[status]} for status in S.values}
 
 
 class Reconciler:
@@ -148,12 +128,9 @@ class Reconciler:
     # -- one row -----------------------------------------------------------------------------------------------
 
     def judge(self, row: InvoiceRow) -> Line:
-        line = self._judge(row)
-        amounts_read = not any(column in ("iuran_jkk", "iuran_jkm") for column, _m in row.problems)
-        self.summary.add(line, amounts_read=amounts_read)
         if row.month is not None:
             self.summary.months[row.month] += 1
-        return line
+        return self._judge(row)
 
     def _line(self, row: InvoiceRow, status: str, *, member: Member | None, expected: int, reason: str) -> Line:
         return Line(
@@ -172,9 +149,12 @@ class Reconciler:
 
     def _judge(self, row: InvoiceRow) -> Line:
         if row.problems:
-            return self._line(
-                row, S.BARIS_SALAH, member=None, expected=0, reason="; ".join(m for _c, m in row.problems)
-            )
+            reason = "; ".join(m for _c, m in row.problems)
+            line = self._line(row, S.BARIS_SALAH, member=None, expected=0, reason=reason)
+            if any(column in ("iuran_jkk", "iuran_jkm") for column, _m in row.problems):
+                # Amounts that cannot be read count nothing towards the invoice's total.
+                line = line._replace(invoiced=0, difference=0)
+            return line
         month = row.month
         assert month is not None
         member = self._member(row.kpj, month)
@@ -284,11 +264,10 @@ class Reconciler:
             covered += 1
             if member.id in billed or member.id in paid:
                 continue
-            line = Line(
-                0, S.TIDAK_DITAGIH, member.id, month, member.kpj, member.nik, "", 0, expected, -expected, reason
+            lines.append(
+                Line(0, S.TIDAK_DITAGIH, member.id, month, member.kpj, member.nik, "", 0, expected, -expected, reason)
             )
-            lines.append(line)
-            self.summary.add(line, in_file=False)
+        lines.sort(key=lambda line: (line.kpj, line.membership_id or 0))
         return lines, covered
 
 
@@ -394,11 +373,5 @@ class FastPath:
         if "  " in name or name[:1] == " " or name[-1:] == " ":
             name = " ".join(name.split())
         expected = rate_jkk + rate_jkm
-        summary = reconciler.summary
-        summary.rows += 1
-        summary.counts[S.COCOK] += 1
-        summary.sums[S.COCOK] += expected
-        summary.invoiced += expected
-        summary.proposed += expected
-        summary.months[month] += 1
+        reconciler.summary.months[month] += 1
         return Line(number, S.COCOK, member_id, month, kpj, str(nik), name[:NAME_MAX], expected, expected, 0, "")

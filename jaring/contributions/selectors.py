@@ -3,7 +3,7 @@ programme's billing terms and the contribution due for a month."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -172,11 +172,14 @@ def months_in_arrears(membership: Membership, month: date) -> int:
 # -- set-based reads for a whole programme -----------------------------------------------------------------------
 
 
-def members_of(programme: Programme) -> Iterator[Member]:
-    """Every membership of the programme as the reconciler needs it, streamed (a province has a million)."""
+def members_of(programme: Programme, *, kpjs: Collection[str] | None = None) -> Iterator[Member]:
+    """Every membership of the programme (or those with these KPJs) as the reconciler needs it, streamed (a
+    province has a million)."""
+    memberships = Membership.objects.filter(programme=programme)
+    if kpjs is not None:
+        memberships = memberships.filter(kpj__in=list(kpjs))
     rows = (
-        Membership.objects.filter(programme=programme)
-        .order_by()
+        memberships.order_by()
         .values_list(
             "pk",
             "kpj",
