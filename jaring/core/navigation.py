@@ -24,6 +24,11 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem(_("Beranda"), "home", None),
+    MenuItem(
+        _("Dasbor"),
+        "reports:dashboard",
+        (Capability.VIEW_DASHBOARD, Capability.MANAGE_PROGRAMMES, Capability.VIEW_APPLICATIONS, Capability.VERIFY),
+    ),
     MenuItem(_("Pendaftaran"), "registry:list", Capability.VIEW_APPLICATIONS),
     MenuItem(_("Daftarkan pemohon"), "registry:new", Capability.REGISTER_APPLICANTS),
     MenuItem(_("Antrean verifikasi"), "verification:queue", Capability.VERIFY),
