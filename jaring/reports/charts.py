@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from jaring.programmes.money import thousands
 
-ROW = 34  # pixels per bar: a line of text, then the bar
+ROW = 36  # pixels per bar: a line of text, then the bar
 BAR = 12
 COLUMNS_HEIGHT = 150
 AXIS = 34  # room under the columns for the month names
@@ -44,10 +44,10 @@ def bars(rows: Sequence[tuple[str, int]], *, title: str, chart_id: str) -> SafeS
         top = index * ROW
         share = value / largest * 100 if largest else 0
         parts.append(
-            f'<text class="chart-label" x="0" y="{top + 13}">{escape(label)}</text>'
-            f'<text class="chart-value" x="100%" y="{top + 13}" text-anchor="end">{escape(thousands(value))}</text>'
-            f'<rect class="chart-track" x="0" y="{top + 18}" width="100%" height="{BAR}" rx="2"/>'
-            f'<rect class="chart-bar" x="0" y="{top + 18}" width="{_pct(max(share, 0.6) if value else 0)}" '
+            f'<text class="chart-label" x="0" y="{top + 14}">{escape(label)}</text>'
+            f'<text class="chart-value" x="100%" y="{top + 14}" text-anchor="end">{escape(thousands(value))}</text>'
+            f'<rect class="chart-track" x="0" y="{top + 20}" width="100%" height="{BAR}" rx="2"/>'
+            f'<rect class="chart-bar" x="0" y="{top + 20}" width="{_pct(max(share, 0.6) if value else 0)}" '
             f'height="{BAR}" rx="2"/>'
         )
     return _svg("".join(parts), height=max(len(rows), 1) * ROW, title=title, chart_id=chart_id, css="chart-bars")

@@ -44,7 +44,7 @@ Make = Callable[..., list[Membership]]
 @pytest.fixture
 def members(reference: None) -> Make:
     """members(programme, [M(...), ...]) -> their memberships (with persons, applications and places)."""
-    serial = iter(range(1, 1_000_000))
+    serial = iter(range(5001, 10_000))  # NIK serials apart from make_application's (from 1)
 
     def make(programme: Programme, people: list[M], *, person_of: list[Person] | None = None) -> list[Membership]:
         regions = {r.code: r for r in Region.objects.filter(code__in={m.kelurahan for m in people})}
@@ -68,7 +68,7 @@ def members(reference: None) -> Make:
                     monthly_income=2_000_000,
                 )
             application = Application.objects.create(
-                number=f"{programme.code}-{n:06d}",
+                number=f"{programme.code}-M{n:06d}",  # apart from the numbers the registry hands out
                 programme=programme,
                 person=person,
                 channel=Channel.IMPORT,
