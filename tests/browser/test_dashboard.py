@@ -22,7 +22,7 @@ LAPTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def bpn_members(bpn_2026: Programme, members: Make) -> list[Membership]:
+def bpn_members(bpn_2026: Programme, members: Make) -> list[Membership]:  # noqa: F811
     made = members(
         bpn_2026,
         [
