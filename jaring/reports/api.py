@@ -127,11 +127,12 @@ def coverage(
         )
     snapshots_ensure([found])
     result = selectors.coverage_of(found, day)
+    snapshot = selectors.snapshot_of(found)
     return {
         "programme": found.code,
         "month": figures.month_key(day),
         "members": result.members,
-        "computed_at": selectors.computed_at(found),
+        "computed_at": snapshot.computed_at if snapshot else None,
         "by_sector": _cells(result.by("sector")),
         "by_kecamatan": _cells(result.by("kecamatan")),
         "by_sex": _cells(result.by("sex")),

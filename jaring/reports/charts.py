@@ -96,7 +96,7 @@ def columns(
     parts.append(f'<line class="chart-axis" x1="0" y1="{base}" x2="100%" y2="{base}"/>')
     for i, label in enumerate(labels):
         left = slot * i + (slot - width) / 2
-        top = base
+        top: float = base
         for item in series:
             value = item.values[i]
             if not value or not largest:

@@ -4,7 +4,7 @@ glance and a table of the same numbers under it, and the monthly report as a PDF
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -54,21 +54,30 @@ def _short_month(month: date, count: int) -> str:
 @dataclass(frozen=True)
 class Chosen:
     choice: selectors.ProgrammeChoice
+    choices: list[selectors.ProgrammeChoice]
     month: date
     months: list[date]
     error: str
+    computed_at: datetime | None
 
 
 def _chosen(request: HttpRequest, viewer: selectors.Viewer) -> Chosen | None:
     choices = selectors.programmes_for(viewer)
     today = clock.today()
     code = request.GET.get("program", "")[:30]
-    choice = selectors.programme_for(viewer, code) if code else selectors.default_programme(choices, today)
+    choice = (
+        next((c for c in choices if c.programme.code == code), None)
+        if code
+        else selectors.default_programme(choices, today)
+    )
+    if code and choice is None:
+        selectors.programme_for(viewer, code)  # NotFound, worded once
     if choice is None:
         return None
     programme = choice.programme
     snapshots_ensure([programme])
-    months = selectors.report_months(programme)
+    snapshot = selectors.snapshot_of(programme)
+    months = selectors.report_months(programme, snapshot)
     wanted = request.GET.get("bulan", "")
     month = figures.parse_month(wanted) if wanted else None
     error = ""
@@ -84,7 +93,8 @@ def _chosen(request: HttpRequest, viewer: selectors.Viewer) -> Chosen | None:
             "last": month_label(months[-1]),
         }
         month = None
-    return Chosen(choice, month or selectors.default_month(programme, today), months, error)
+    month = month or selectors.default_month(programme, today)
+    return Chosen(choice, choices, month, months, error, snapshot.computed_at if snapshot else None)
 
 
 def _bars(breakdown: selectors.Breakdown, chart_id: str) -> SafeString:
@@ -104,14 +114,15 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
     programme, month = chosen.choice.programme, chosen.month
     today = clock.today()
     kelurahan = viewer.kelurahan
+    numbers = selectors.Numbers(programme, month, kelurahan=kelurahan)
     context: dict[str, Any] = {"viewer": viewer, "month": month, "month_label": month_label(month)}
     if viewer.sees_members:
-        coverage = selectors.coverage_of(programme, month, kelurahan=kelurahan)
+        coverage = numbers.coverage()
         breakdowns = [b for b in coverage.breakdowns if kelurahan is None or b.name not in ("kecamatan", "kelurahan")]
         context["coverage"] = coverage
         context["breakdowns"] = [(b, _bars(b, f"chart-{b.name}")) for b in breakdowns]
         trend_months = _trend_months(programme, month, today)
-        trend = selectors.months_of(programme, trend_months, kelurahan=kelurahan)
+        trend = numbers.months(trend_months)
         current = trend_months.index(month) if month in trend_months else None
         labels = [_short_month(m, len(trend_months)) for m in trend_months]
         context["trend"] = [(month_label(row.month), row) for row in trend]
@@ -122,7 +133,7 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             chart_id="chart-trend",
             current=current,
         )
-        quota = selectors.quota_of(programme, month, kelurahan=kelurahan)
+        quota = numbers.quota()
         context["quota"] = quota
         if kelurahan is None:
             context["quota_chart"] = charts.share(
@@ -131,12 +142,9 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
                 title=_("Kuota terpakai"),
                 chart_id="chart-quota",
                 caption=_("%(used)s dari %(quota)s tempat terpakai")
-                % {
-                    "used": thousands(quota.places),
-                    "quota": thousands(quota.quota),
-                },
+                % {"used": thousands(quota.places), "quota": thousands(quota.quota)},
             )
-        cards = selectors.cards_of(programme, month, kelurahan=kelurahan)
+        cards = numbers.cards()
         context["cards"] = cards
         context["cards_chart"] = charts.share(
             cards.handed_to_date,
@@ -144,21 +152,17 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             title=_("Kartu diserahkan dari yang dicetak"),
             chart_id="chart-cards",
             caption=_("%(handed)s dari %(printed)s kartu sudah diserahkan")
-            % {
-                "handed": thousands(cards.handed_to_date),
-                "printed": thousands(cards.printed_to_date),
-            },
+            % {"handed": thousands(cards.handed_to_date), "printed": thousands(cards.printed_to_date)},
         )
-        statuses = selectors.statuses_of(programme, kelurahan=kelurahan)
+        statuses = numbers.statuses()
         context["statuses"] = statuses
         context["statuses_chart"] = charts.bars(
             [(row.label, row.value) for row in statuses], title=_("Pendaftaran menurut status"), chart_id="chart-status"
         )
     if viewer.sees_verification:
-        agencies = selectors.verification_of(programme, month, agency_id=viewer.agency_id)
-        context["agencies"] = agencies
+        context["agencies"] = numbers.verification(agency_id=viewer.agency_id)
         decision_months = [m for m in chosen.months if m <= max(today.replace(day=1), month)]
-        decided = selectors.months_of(programme, decision_months, agency_id=viewer.agency_id)
+        decided = numbers.months(decision_months, agency_id=viewer.agency_id)
         context["decided"] = [(month_label(row.month), row) for row in decided if row.decided]
         context["decided_chart"] = charts.columns(
             [_short_month(m, len(decision_months)) for m in decision_months],
@@ -172,7 +176,7 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             current=decision_months.index(month) if month in decision_months else None,
         )
     if viewer.province is not None or viewer.scope.everything:
-        lines = selectors.across_funders(selectors.programmes_for(viewer), month)
+        lines = selectors.across_funders(chosen.choices, month)
         context["across"] = lines
         context["across_chart"] = charts.bars(
             [(line.programme.code, line.members) for line in lines if line.in_cover],
@@ -180,7 +184,7 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             chart_id="chart-across",
         )
     if viewer.sees_members and kelurahan is None:
-        context["double"] = selectors.double_funding_of(programme, month)
+        context["double"] = numbers.double_funding()
     return context
 
 
@@ -196,13 +200,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     programme = chosen.choice.programme
     context = {
         **dashboard_context(viewer, chosen),
-        "choices": selectors.programmes_for(viewer),
+        "choices": chosen.choices,
         "chosen": chosen.choice,
         "programme": programme,
         "months": [(figures.month_key(m), month_label(m)) for m in chosen.months],
         "month_key": figures.month_key(chosen.month),
         "error": chosen.error,
-        "computed_at": selectors.computed_at(programme),
+        "computed_at": chosen.computed_at,
         "may_refresh": chosen.choice.own and may_sign_reports(user),
         "may_print_report": chosen.choice.own and may_sign_reports(user) and viewer.kelurahan is None,
     }
@@ -241,7 +245,7 @@ def monthly_report(request: HttpRequest, code: str, month: str) -> HttpResponse:
     programme = choice.programme
     snapshots_ensure([programme])
     day = figures.parse_month(month)
-    if day is None or day not in selectors.report_months(programme):
+    if day is None or day not in selectors.report_months(programme, selectors.snapshot_of(programme)):
         return render(
             request,
             "core/error.html",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 # -- months as numbers ------------------------------------------------------------------------------------
 # A month is counted as year * 12 + month - 1, so consecutive months are consecutive integers and a span of
@@ -120,7 +121,7 @@ class MonthlyCounts:
         steps[start - self.first] += count
         steps[end - self.first + 1] -= count
 
-    def items(self) -> Iterable[tuple[Hashable, int, int]]:
+    def items(self) -> Iterable[tuple[Any, int, int]]:
         """(key, month number, count) for every count that is not zero."""
         for key, steps in self._steps.items():
             running = 0

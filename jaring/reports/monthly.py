@@ -138,14 +138,16 @@ def monthly_report_pdf(programme: Programme, month: date, *, prepared_by: User) 
 
 def _pdf(programme: Programme, month: date, prepared_by: User) -> bytes:
     styles = _styles()
-    coverage = selectors.coverage_of(programme, month)
-    quota = selectors.quota_of(programme, month)
-    cards = selectors.cards_of(programme, month)
-    agencies = selectors.verification_of(programme, month)
-    double = selectors.double_funding_of(programme, month)
-    counted = selectors.computed_at(programme)
+    numbers = selectors.Numbers(programme, month)
+    coverage = numbers.coverage()
+    quota = numbers.quota()
+    cards = numbers.cards()
+    agencies = numbers.verification()
+    double = numbers.double_funding()
+    snapshot = selectors.snapshot_of(programme)
+    counted = snapshot.computed_at if snapshot else None
     cover_months = [m for m in figures.months_from(programme.cover_start, programme.cover_end) if m <= month]
-    trend = selectors.months_of(programme, cover_months)
+    trend = numbers.months(cover_months)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

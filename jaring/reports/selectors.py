@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import NotFound
@@ -125,18 +125,16 @@ def default_month(programme: Programme, today: date) -> date:
     return today.replace(day=1)
 
 
-def report_months(programme: Programme) -> list[date]:
+def snapshot_of(programme: Programme) -> Snapshot | None:
+    return Snapshot.objects.filter(programme=programme).first()
+
+
+def report_months(programme: Programme, snapshot: Snapshot | None) -> list[date]:
     """The months the viewer may choose: from the first month with any figure (decisions come in the autumn
     before the cover) to the cover's last."""
-    snapshot = Snapshot.objects.filter(programme=programme).first()
     first = snapshot.first_month if snapshot and snapshot.first_month else programme.cover_start
     last = snapshot.last_month if snapshot and snapshot.last_month else programme.cover_end
     return figures.months_from(first, last)
-
-
-def computed_at(programme: Programme) -> datetime | None:
-    snapshot = Snapshot.objects.filter(programme=programme).first()
-    return snapshot.computed_at if snapshot else None
 
 
 # -- breakdowns -------------------------------------------------------------------------------------------
@@ -173,49 +171,193 @@ class Coverage:
         return next(b for b in self.breakdowns if b.name == name)
 
 
-def _figures(programme: Programme, kelurahan: str | None) -> QuerySet[Figure]:
-    qs = Figure.objects.filter(programme=programme)
-    return qs.filter(kelurahan=kelurahan) if kelurahan is not None else qs
+# -- one programme's snapshot, read once per page --------------------------------------------------------
+
+Key = tuple[str, str]  # (dimension, key)
+MONTHLY_SMALL = (D.PLACES, D.CARDS_PRINTED, D.CARDS_HANDED, D.DECIDED, D.DECIDED_LATE, D.DECISION_DAYS, D.DOUBLE_FUNDED)
+
+
+class Numbers:
+    """One programme's snapshot as a page reads it, in two queries whatever it shows: the member breakdowns of
+    one month, every month of the smaller figures (places, cards, decisions, people funded twice), the figures
+    as of the count, and members month by month. Within one kelurahan when `kelurahan` is given (verification
+    figures are the programme's: they have no kelurahan)."""
+
+    def __init__(self, programme: Programme, month: date, *, kelurahan: str | None = None) -> None:
+        self.programme = programme
+        self.month = month
+        self.kelurahan = kelurahan
+        qs = Figure.objects.filter(programme=programme)
+        if kelurahan is not None:
+            qs = qs.filter(kelurahan=kelurahan)
+        # month -> (dimension, key) -> sum over kelurahan; None is "as of the count"
+        self._sums: dict[date | None, dict[Key, int]] = defaultdict(lambda: defaultdict(int))
+        # (dimension, key) -> kelurahan -> value, for the month's member breakdowns
+        self._by_kelurahan: dict[str, int] = defaultdict(int)
+        wanted = qs.filter(
+            Q(month=month, dimension__in=MEMBER_DIMENSIONS) | Q(dimension__in=MONTHLY_SMALL) | Q(month__isnull=True)
+        ).values_list("month", "kelurahan", "dimension", "key", "value")
+        for when, code, dimension, key, value in wanted:
+            self._sums[when][(dimension, key)] += value
+            if dimension == D.MEMBERS_SEX:
+                self._by_kelurahan[code] += value
+        self._members: dict[date, int] = {
+            when: total or 0
+            for when, total in qs.filter(dimension=D.MEMBERS_SEX)
+            .values_list("month")
+            .annotate(total=Sum("value"))
+            .order_by()
+            .values_list("month", "total")
+            if when is not None
+        }
+
+    def _of(self, when: date | None, dimension: str) -> dict[str, int]:
+        return {key: value for (d, key), value in self._sums.get(when, {}).items() if d == dimension}
+
+    def _total(self, when: date | None, dimension: str, key: str = "") -> int:
+        return self._sums.get(when, {}).get((dimension, key), 0)
+
+    # -- members ------------------------------------------------------------------------------------------
+
+    def coverage(self) -> Coverage:
+        """Members covered in the month by sector, kecamatan, kelurahan, sex and age band; each breakdown adds
+        up to the members. Age bands and sexes are listed even when empty."""
+        month = self.month
+        kecamatan: dict[str, int] = defaultdict(int)
+        for code, value in self._by_kelurahan.items():
+            kecamatan[kecamatan_of(code)] += value
+        counts: dict[str, dict[str, int]] = {
+            "sector": self._of(month, D.MEMBERS_SECTOR),
+            "kecamatan": dict(kecamatan),
+            "kelurahan": dict(self._by_kelurahan),
+            "sex": self._of(month, D.MEMBERS_SEX),
+            "age_band": self._of(month, D.MEMBERS_AGE),
+        }
+        labels = breakdown_labels(
+            sectors=counts["sector"], kecamatan=counts["kecamatan"], kelurahan=counts["kelurahan"]
+        )
+        for sex in labels[D.MEMBERS_SEX]:
+            counts["sex"].setdefault(sex, 0)
+        titles = {
+            "sector": (D.MEMBERS_SECTOR, _("Sektor")),
+            "kecamatan": ("kecamatan", _("Kecamatan")),
+            "kelurahan": ("kelurahan", _("Kelurahan/desa")),
+            "sex": (D.MEMBERS_SEX, _("Jenis kelamin")),
+            "age_band": (D.MEMBERS_AGE, _("Kelompok umur")),
+        }
+        breakdowns = []
+        for name, (dimension, title) in titles.items():
+            cells = counts[name]
+            if name == "age_band":
+                rows = [Row(band, _age_label(band), cells.get(band, 0)) for band in figures.AGE_BANDS]
+            else:
+                rows = [Row(key, labels[dimension].get(key, key), n) for key, n in ordered(dimension, cells)]
+            breakdowns.append(Breakdown(name, title, rows))
+        members = sum(counts["sex"].values())
+        return Coverage(programme=self.programme, month=month, members=members, breakdowns=breakdowns)
+
+    # -- month by month -----------------------------------------------------------------------------------
+
+    def months(self, months: Sequence[date], *, agency_id: int | None = None) -> list[MonthFigures]:
+        """Members, places, cards and decisions month by month (decisions of one agency with `agency_id`)."""
+        result = []
+        for month in months:
+            decided: dict[str, int] = defaultdict(int)
+            if self.kelurahan is None:
+                for key, value in self._of(month, D.DECIDED).items():
+                    agency_text, _sep, outcome = key.partition(":")
+                    if agency_id is None or agency_text == str(agency_id):
+                        decided[outcome] += value
+            result.append(
+                MonthFigures(
+                    month=month,
+                    members=self._members.get(month, 0),
+                    places=self._total(month, D.PLACES),
+                    cards_printed=self._total(month, D.CARDS_PRINTED),
+                    cards_handed=self._total(month, D.CARDS_HANDED),
+                    approved=decided[Outcome.APPROVE],
+                    returned=decided[Outcome.RETURN],
+                    rejected=decided[Outcome.REJECT],
+                )
+            )
+        return result
+
+    # -- quota, waitlist, applications now ----------------------------------------------------------------
+
+    def quota(self) -> Quota:
+        return Quota(
+            quota=self.programme.quota,
+            places=self._total(self.month, D.PLACES),
+            waitlisted=self._total(None, D.STATUS_NOW, S.WAITLISTED),
+        )
+
+    def statuses(self) -> list[Row]:
+        """Applications by status as of the count, in the state machine's order (empty ones left out)."""
+        counts = self._of(None, D.STATUS_NOW)
+        return [Row(status.value, str(status.label), counts[status.value]) for status in S if counts.get(status.value)]
+
+    # -- verification -------------------------------------------------------------------------------------
+
+    def verification(self, *, agency_id: int | None = None) -> list[AgencyRow]:
+        """Per agency: decisions taken in the month (by outcome, late, median working days), and its open,
+        overdue and returned work as of the count. Only `agency_id`'s row when given."""
+        per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        days: dict[int, dict[int, int]] = defaultdict(dict)
+        found = [(d, k, v) for (d, k), v in self._sums.get(self.month, {}).items()]
+        found += [(d, k, v) for (d, k), v in self._sums.get(None, {}).items() if d != D.STATUS_NOW]
+        for dimension, key, value in found:
+            if dimension not in (D.DECIDED, D.DECIDED_LATE, D.DECISION_DAYS, D.OPEN_NOW, D.OVERDUE_NOW, D.RETURNED_NOW):
+                continue
+            agency_text, _sep, rest = key.partition(":")
+            agency_pk = int(agency_text)
+            if dimension == D.DECIDED:
+                per[agency_pk][rest] += value
+            elif dimension == D.DECISION_DAYS:
+                days[agency_pk][int(rest)] = value
+            else:
+                per[agency_pk][dimension] += value
+        ids = set(per) | set(days)
+        if agency_id is not None:
+            ids &= {agency_id}
+        rows = []
+        for agency in Agency.objects.filter(pk__in=ids).order_by("name", "pk"):
+            counts = per[agency.pk]
+            rows.append(
+                AgencyRow(
+                    agency=agency,
+                    approved=counts[Outcome.APPROVE],
+                    returned=counts[Outcome.RETURN],
+                    rejected=counts[Outcome.REJECT],
+                    late=counts[D.DECIDED_LATE],
+                    median_days=figures.median_of_histogram(days[agency.pk]),
+                    waiting=counts[D.OPEN_NOW],
+                    overdue=counts[D.OVERDUE_NOW],
+                    returned_now=counts[D.RETURNED_NOW],
+                )
+            )
+        return rows
+
+    # -- cards and people funded twice --------------------------------------------------------------------
+
+    def cards(self) -> Cards:
+        to_date = [when for when in self._sums if when is not None and when <= self.month]
+        return Cards(
+            printed=self._total(self.month, D.CARDS_PRINTED),
+            handed=self._total(self.month, D.CARDS_HANDED),
+            printed_to_date=sum(self._total(when, D.CARDS_PRINTED) for when in to_date),
+            handed_to_date=sum(self._total(when, D.CARDS_HANDED) for when in to_date),
+        )
+
+    def double_funding(self) -> DoubleFunding:
+        others = [Row(key, key, value) for key, value in self._of(self.month, D.DOUBLE_FUNDED).items() if key != "*"]
+        return DoubleFunding(
+            people=self._total(self.month, D.DOUBLE_FUNDED, "*"),
+            others=sorted(others, key=lambda r: (-r.value, r.key)),
+        )
 
 
 def coverage_of(programme: Programme, month: date, *, kelurahan: str | None = None) -> Coverage:
-    """Members covered in `month` by sector, kecamatan, kelurahan, sex and age band (all of them within one
-    kelurahan when `kelurahan` is given). Age bands and sexes are listed even when empty."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    found = (
-        _figures(programme, kelurahan)
-        .filter(dimension__in=MEMBER_DIMENSIONS, month=month)
-        .values_list("dimension", "key", "kelurahan", "value")
-    )
-    for dimension, key, code, value in found:
-        counts[dimension][key] += value
-        if dimension == D.MEMBERS_SEX:
-            counts["kecamatan"][kecamatan_of(code)] += value
-            counts["kelurahan"][code] += value
-    labels = breakdown_labels(
-        sectors=counts[D.MEMBERS_SECTOR], kecamatan=counts["kecamatan"], kelurahan=counts["kelurahan"]
-    )
-    for band in figures.AGE_BANDS:
-        counts[D.MEMBERS_AGE].setdefault(band, 0)
-    for sex in labels[D.MEMBERS_SEX]:
-        counts[D.MEMBERS_SEX].setdefault(sex, 0)
-    titles = {
-        "sector": (D.MEMBERS_SECTOR, _("Sektor")),
-        "kecamatan": ("kecamatan", _("Kecamatan")),
-        "kelurahan": ("kelurahan", _("Kelurahan/desa")),
-        "sex": (D.MEMBERS_SEX, _("Jenis kelamin")),
-        "age_band": (D.MEMBERS_AGE, _("Kelompok umur")),
-    }
-    breakdowns = []
-    for name, (dimension, title) in titles.items():
-        cells = counts[dimension]
-        if dimension == D.MEMBERS_AGE:
-            rows = [Row(band, _age_label(band), cells[band]) for band in figures.AGE_BANDS]
-        else:
-            rows = [Row(key, labels[dimension].get(key, key), n) for key, n in ordered(dimension, cells)]
-        breakdowns.append(Breakdown(name, title, rows))
-    members = sum(counts[D.MEMBERS_SEX].values())
-    return Coverage(programme=programme, month=month, members=members, breakdowns=breakdowns)
+    return Numbers(programme, month, kelurahan=kelurahan).coverage()
 
 
 def _age_label(band: str) -> str:
@@ -224,9 +366,6 @@ def _age_label(band: str) -> str:
     if band == figures.AGE_BANDS[-1]:
         return _("65 tahun ke atas")
     return _("%(band)s tahun") % {"band": band}
-
-
-# -- month by month ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -245,50 +384,6 @@ class MonthFigures:
         return self.approved + self.returned + self.rejected
 
 
-def months_of(
-    programme: Programme,
-    months: Sequence[date],
-    *,
-    kelurahan: str | None = None,
-    agency_id: int | None = None,
-) -> list[MonthFigures]:
-    """Members, places, cards and decisions month by month (decisions of one agency with `agency_id`)."""
-    wanted = (D.MEMBERS_SEX, D.PLACES, D.CARDS_PRINTED, D.CARDS_HANDED)
-    sums: dict[tuple[date, str], int] = defaultdict(int)
-    for month, dimension, total in (
-        _figures(programme, kelurahan)
-        .filter(dimension__in=wanted, month__in=list(months))
-        .values_list("month", "dimension")
-        .annotate(total=Sum("value"))
-        .order_by()
-    ):
-        sums[(month, dimension)] += total or 0
-    decided: dict[tuple[date, str], int] = defaultdict(int)
-    if kelurahan is None:
-        for month, key, value in Figure.objects.filter(
-            programme=programme, dimension=D.DECIDED, month__in=list(months)
-        ).values_list("month", "key", "value"):
-            agency, _sep, outcome = key.partition(":")
-            if agency_id is None or agency == str(agency_id):
-                decided[(month, outcome)] += value
-    return [
-        MonthFigures(
-            month=month,
-            members=sums[(month, D.MEMBERS_SEX)],
-            places=sums[(month, D.PLACES)],
-            cards_printed=sums[(month, D.CARDS_PRINTED)],
-            cards_handed=sums[(month, D.CARDS_HANDED)],
-            approved=decided[(month, Outcome.APPROVE)],
-            returned=decided[(month, Outcome.RETURN)],
-            rejected=decided[(month, Outcome.REJECT)],
-        )
-        for month in months
-    ]
-
-
-# -- quota, waitlist, applications now --------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Quota:
     quota: int
@@ -302,24 +397,6 @@ class Quota:
     @property
     def percent(self) -> int | None:
         return min(self.places * 100 // self.quota, 999) if self.quota else None
-
-
-def quota_of(programme: Programme, month: date, *, kelurahan: str | None = None) -> Quota:
-    figures_ = _figures(programme, kelurahan)
-    places = figures_.filter(dimension=D.PLACES, month=month).aggregate(n=Sum("value"))["n"] or 0
-    waitlisted = figures_.filter(dimension=D.STATUS_NOW, key=S.WAITLISTED).aggregate(n=Sum("value"))["n"] or 0
-    return Quota(quota=programme.quota, places=places, waitlisted=waitlisted)
-
-
-def statuses_of(programme: Programme, *, kelurahan: str | None = None) -> list[Row]:
-    """Applications by status as of the snapshot, in the state machine's order (empty ones left out)."""
-    counts: dict[str, int] = defaultdict(int)
-    for key, value in _figures(programme, kelurahan).filter(dimension=D.STATUS_NOW).values_list("key", "value"):
-        counts[key] += value
-    return [Row(status.value, str(status.label), counts[status.value]) for status in S if counts[status.value]]
-
-
-# -- verification -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -339,50 +416,6 @@ class AgencyRow:
         return self.approved + self.returned + self.rejected
 
 
-def verification_of(programme: Programme, month: date, *, agency_id: int | None = None) -> list[AgencyRow]:
-    """Per agency: decisions taken in `month` (by outcome, late, median working days), and its open, overdue
-    and returned work as of the snapshot. Only `agency_id`'s row when given."""
-    month_dims = (D.DECIDED, D.DECIDED_LATE, D.DECISION_DAYS)
-    now_dims = (D.OPEN_NOW, D.OVERDUE_NOW, D.RETURNED_NOW)
-    found = Figure.objects.filter(programme=programme).filter(
-        Q(dimension__in=month_dims, month=month) | Q(dimension__in=now_dims)
-    )
-    per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    days: dict[int, dict[int, int]] = defaultdict(dict)
-    for dimension, key, value in found.values_list("dimension", "key", "value"):
-        agency_text, _sep, rest = key.partition(":")
-        agency = int(agency_text)
-        if dimension == D.DECIDED:
-            per[agency][rest] += value
-        elif dimension == D.DECISION_DAYS:
-            days[agency][int(rest)] = value
-        else:
-            per[agency][dimension] += value
-    ids = set(per) | set(days)
-    if agency_id is not None:
-        ids &= {agency_id}
-    rows = []
-    for agency in Agency.objects.filter(pk__in=ids).order_by("name", "pk"):
-        counts = per[agency.pk]
-        rows.append(
-            AgencyRow(
-                agency=agency,
-                approved=counts[Outcome.APPROVE],
-                returned=counts[Outcome.RETURN],
-                rejected=counts[Outcome.REJECT],
-                late=counts[D.DECIDED_LATE],
-                median_days=figures.median_of_histogram(days[agency.pk]),
-                waiting=counts[D.OPEN_NOW],
-                overdue=counts[D.OVERDUE_NOW],
-                returned_now=counts[D.RETURNED_NOW],
-            )
-        )
-    return rows
-
-
-# -- cards ------------------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Cards:
     printed: int  # in the month
@@ -391,42 +424,13 @@ class Cards:
     handed_to_date: int
 
 
-def cards_of(programme: Programme, month: date, *, kelurahan: str | None = None) -> Cards:
-    totals: dict[tuple[str, bool], int] = defaultdict(int)
-    for dimension, when, value in (
-        _figures(programme, kelurahan)
-        .filter(dimension__in=(D.CARDS_PRINTED, D.CARDS_HANDED), month__lte=month)
-        .values_list("dimension", "month", "value")
-    ):
-        totals[(dimension, when == month)] += value
-    return Cards(
-        printed=totals[(D.CARDS_PRINTED, True)],
-        handed=totals[(D.CARDS_HANDED, True)],
-        printed_to_date=totals[(D.CARDS_PRINTED, True)] + totals[(D.CARDS_PRINTED, False)],
-        handed_to_date=totals[(D.CARDS_HANDED, True)] + totals[(D.CARDS_HANDED, False)],
-    )
-
-
-# -- across funders ---------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class DoubleFunding:
     people: int
     others: list[Row]  # per other programme: people funded by both
 
 
-def double_funding_of(programme: Programme, month: date) -> DoubleFunding:
-    people = 0
-    others = []
-    for key, value in Figure.objects.filter(programme=programme, dimension=D.DOUBLE_FUNDED, month=month).values_list(
-        "key", "value"
-    ):
-        if key == "*":
-            people = value
-        else:
-            others.append(Row(key, key, value))
-    return DoubleFunding(people=people, others=sorted(others, key=lambda r: (-r.value, r.key)))
+# -- across funders ---------------------------------------------------------------------------------------
 
 
 @dataclass

@@ -272,7 +272,7 @@ def snapshot_refresh(*, programme: Programme) -> Refreshed:
     _count_places(programme, monthly)
     rows: list[FigureRow] = [
         (figures.month_of_index(month), kelurahan or "", dimension, key or "", n)
-        for (dimension, kelurahan, key), month, n in monthly.items()  # type: ignore[misc]
+        for (dimension, kelurahan, key), month, n in monthly.items()
     ]
     rows += _cards(programme) + _decisions(programme) + _now(programme, today) + _double_funded(programme)
     months = [row[0] for row in rows if row[0] is not None]
@@ -378,6 +378,7 @@ def _member_breakdowns(programme: Programme, months: list[date]) -> dict[date, d
     )
     counts: dict[date, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for month, dimension, key, kelurahan, value in found:
+        assert month is not None  # member figures are monthly
         counts[month][dimension][key] += value
         if dimension == D.MEMBERS_SEX:
             counts[month]["kecamatan"][kecamatan_of(kelurahan)] += value
@@ -399,7 +400,9 @@ def kecamatan_of(kelurahan: str) -> str:
     return kelurahan.rsplit(".", 1)[0] if kelurahan.count(".") == 3 else kelurahan
 
 
-def breakdown_labels(*, sectors: Iterable[str] = (), kecamatan: Iterable[str] = (), kelurahan: Iterable[str] = ()):  # type: ignore[no-untyped-def]
+def breakdown_labels(
+    *, sectors: Iterable[str] = (), kecamatan: Iterable[str] = (), kelurahan: Iterable[str] = ()
+) -> dict[str, dict[str, str]]:
     """Readable names of the keys of each breakdown, in Bahasa Indonesia (open data and the API are not
     translated: their labels are names)."""
     regions = dict(Region.objects.filter(code__in={*kecamatan, *kelurahan}).values_list("code", "name"))

@@ -93,6 +93,6 @@ def snapshots_ensure(programmes: Iterable[Programme]) -> None:
         if programme.pk not in computed:
             snapshot_refresh(programme=programme)
             publication_refresh(programme=programme)
-    oldest = min(computed.values(), default=None)
+    oldest = min((moment for moment in computed.values() if moment is not None), default=None)
     if oldest is not None and clock.now() - oldest > max_age():
         refresh_start(actor=None)

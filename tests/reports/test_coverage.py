@@ -12,7 +12,7 @@ from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.models import Sex
 from jaring.reports.models import Dimension, Figure, Snapshot
-from jaring.reports.selectors import coverage_of, months_of, quota_of
+from jaring.reports.selectors import Numbers, coverage_of
 from jaring.reports.services import snapshot_refresh
 from tests.conftest import programme_for
 from tests.reports.conftest import LAMARU, MANGGAR, M, Make
@@ -84,7 +84,7 @@ def test_a_member_counts_only_in_the_months_their_cover_runs(bpn_2026: Programme
         ],
     )
     snapshot_refresh(programme=bpn_2026)
-    trend = {row.month.month: row.members for row in months_of(bpn_2026, MONTHS_2026)}
+    trend = {row.month.month: row.members for row in Numbers(bpn_2026, MONTHS_2026[0]).months(MONTHS_2026)}
     assert trend == {1: 3, 2: 3, 3: 3, 4: 4, 5: 3, 6: 3, 7: 2, 8: 2, 9: 1, 10: 1, 11: 1, 12: 1}
 
 
@@ -109,9 +109,9 @@ def test_a_kelurahan_sees_its_own_members_only(bpn_2026: Programme, mixed: list[
 def test_places_used_count_each_month_a_place_covers(bpn_2026: Programme, members: Make) -> None:
     members(bpn_2026, [M(), M(starts=date(2026, 10, 1))])
     snapshot_refresh(programme=bpn_2026)
-    assert quota_of(bpn_2026, date(2026, 9, 1)).places == 1
-    assert quota_of(bpn_2026, date(2026, 10, 1)).places == 2
-    assert quota_of(bpn_2026, date(2026, 10, 1)).quota == 7100
+    assert Numbers(bpn_2026, date(2026, 9, 1)).quota().places == 1
+    assert Numbers(bpn_2026, date(2026, 10, 1)).quota().places == 2
+    assert Numbers(bpn_2026, date(2026, 10, 1)).quota().quota == 7100
 
 
 def test_a_refresh_replaces_the_snapshot_whole(bpn_2026: Programme, members: Make) -> None:
