@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from jaring.reports.figures import HIDDEN_TEXT, SMALL_TEXT
 from jaring.reports.models import Publication
 from jaring.reports.services import TOTAL_DIMENSION
+from jaring.reports.tasks import refresh_if_stale
 
 CSV_COLUMNS = ("bulan", "dimensi", "kategori", "peserta")
 MAX_AGE = 300  # seconds a browser or proxy may keep a file: the job republishes every few minutes at most
@@ -69,6 +70,7 @@ def _latest(publication: Publication) -> dict[str, Any]:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    refresh_if_stale()
     publications = _publications()
     context = {
         "items": [(p, _latest(p)) for p in publications],
@@ -85,6 +87,7 @@ def _safe(text: str) -> str:
 
 @require_GET
 def programme_csv(request: HttpRequest, code: str) -> HttpResponse:
+    refresh_if_stale()
     publication = _publication(code)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{publication.programme.code}.csv"'
@@ -118,6 +121,7 @@ def note() -> str:
 
 @require_GET
 def programme_json(request: HttpRequest, code: str) -> HttpResponse:
+    refresh_if_stale()
     publication = _publication(code)
     body = {**_description(publication), "catatan": note(), "kolom": list(CSV_COLUMNS), "data": publication.rows}
     response = HttpResponse(
@@ -129,6 +133,7 @@ def programme_json(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Every published programme with its files: what a portal (CKAN, Satu Data) harvests."""
+    refresh_if_stale()
     datasets = []
     for publication in _publications():
         code = publication.programme.code

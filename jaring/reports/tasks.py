@@ -96,3 +96,11 @@ def snapshots_ensure(programmes: Iterable[Programme]) -> None:
     oldest = min((moment for moment in computed.values() if moment is not None), default=None)
     if oldest is not None and clock.now() - oldest > max_age():
         refresh_start(actor=None)
+
+
+def refresh_if_stale() -> None:
+    """For the public open-data pages, which never count on request: queue a refresh (by the system) when a
+    programme has not been counted for longer than the maximum age, or never."""
+    counted = Snapshot.objects.filter(computed_at__gt=clock.now() - max_age()).values("programme_id")
+    if Programme.objects.exclude(pk__in=counted).exists():
+        refresh_start(actor=None)

@@ -14,13 +14,13 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from jaring.core.models import Sector
+from jaring.core.models import Job, Sector
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.models import Sex
 from jaring.reports.figures import AGE_BANDS, HIDDEN_TEXT, SMALL, SMALL_TEXT
 from jaring.reports.models import Publication
-from jaring.reports.tasks import refresh_all
+from jaring.reports.tasks import KIND, refresh_all
 from tests.reports.conftest import LAMARU, MANGGAR, M, Make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-04-20")]
@@ -124,7 +124,10 @@ def test_the_json_carries_the_same_rows_for_the_portal(bpn_2026: Programme, many
 
 def test_the_public_page_lists_each_programme_with_its_downloads(bpn_2026: Programme, many: list[Membership]) -> None:
     empty = Client().get("/data-terbuka/").content.decode()
-    assert 'id="nothing-published"' in empty  # the public never triggers a count
+    assert 'id="nothing-published"' in empty  # the public never counts on request...
+    assert Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).count() == 1  # ...it asks the worker, once
+    Client().get("/data-terbuka/katalog.json")
+    assert Job.objects.filter(kind=KIND).count() == 1
     call_command("reports_refresh")
     html = Client().get("/data-terbuka/").content.decode()
     assert 'id="csv-BPN-2026"' in html and 'id="json-BPN-2026"' in html
