@@ -116,7 +116,7 @@ def main() -> None:
         times = []
         statements: list[tuple[float, str]] = []
 
-        def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def timed(execute, sql, params, many, context, statements=statements):  # type: ignore[no-untyped-def]
             t = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
@@ -141,7 +141,9 @@ def main() -> None:
             times.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200
         sql_ms = sum(ms for ms, _sql in statements)
-        print(f"{label:40} {statistics.median(times):7.0f} ms {max(times):7.0f} ms  {len(statements)} ({sql_ms:.0f} ms)")
+        print(
+            f"{label:40} {statistics.median(times):7.0f} ms {max(times):7.0f} ms  {len(statements)} ({sql_ms:.0f} ms)"
+        )
 
 
 def programme_of(funder, code: str, *, quota: int):  # type: ignore[no-untyped-def]
@@ -161,9 +163,9 @@ def programme_of(funder, code: str, *, quota: int):  # type: ignore[no-untyped-d
     )
 
 
-def make_members(programme, *, count: int, first: int, same_people: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """`count` members of `programme`, in chunks written with COPY. With `same_people`, the people numbered
-    `first`... already exist (a person funded by two programmes); otherwise they are made."""
+def make_members(programme, *, count: int, first: int, same_people: bool = False, region: str = "64.08") -> None:  # type: ignore[no-untyped-def]
+    """`count` members of `programme` living in `region`, in chunks written with COPY. With `same_people`, the
+    people numbered `first`... already exist (a person funded by two programmes); otherwise they are made."""
     from django.utils import timezone
 
     from jaring.allocation.models import Place
@@ -175,9 +177,14 @@ def make_members(programme, *, count: int, first: int, same_people: bool = False
     from jaring.verification.models import Decision
 
     rng = random.Random(programme.code)
-    villages = list(Region.objects.filter(code__startswith="64.08.", level=Region.Level.VILLAGE).values_list("code", flat=True))
+    villages = list(
+        Region.objects.filter(code__startswith=region + ".", level=Region.Level.VILLAGE).values_list("code", flat=True)
+    )
     sectors = list(Sector.objects.values_list("pk", flat=True))
-    agencies = [Agency.objects.get(funder=programme.funder, code=kind).pk for kind in (AgencyKind.DPPP, AgencyKind.DISHUB, AgencyKind.DISNAKER)]
+    agencies = [
+        Agency.objects.get(funder=programme.funder, code=kind).pk
+        for kind in (AgencyKind.DPPP, AgencyKind.DISHUB, AgencyKind.DISNAKER)
+    ]
     now = timezone.now()
     autumn = datetime(2025, 10, 1, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
     for start in range(first, first + count, CHUNK):
@@ -192,22 +199,72 @@ def make_members(programme, *, count: int, first: int, same_people: bool = False
             for _ in n
         ]
         if same_people:
-            person_ids = list(Person.objects.filter(nik__in=[f"6408{i:012d}" for i in n]).order_by("nik").values_list("pk", flat=True))
+            person_ids = list(
+                Person.objects.filter(nik__in=[f"{region.replace('.', '')}{i:012d}" for i in n])
+                .order_by("nik")
+                .values_list("pk", flat=True)
+            )
         else:
             person_ids = rows_insert(
                 Person,
-                ("nik", "name", "birth_date", "sex", "address", "kelurahan_id", "domicile_since", "sector_id", "monthly_income", "dtks_listed"),
+                (
+                    "nik",
+                    "name",
+                    "birth_date",
+                    "sex",
+                    "address",
+                    "kelurahan_id",
+                    "domicile_since",
+                    "sector_id",
+                    "monthly_income",
+                    "dtks_listed",
+                ),
                 [
-                    (f"6408{i:012d}", f"Peserta {i}", birth, sex, "Jl. Poros", village, date(2015, 1, 1), sector, 2_000_000, False)
+                    (
+                        f"{region.replace('.', '')}{i:012d}",
+                        f"Peserta {i}",
+                        birth,
+                        sex,
+                        "Jl. Poros",
+                        village,
+                        date(2015, 1, 1),
+                        sector,
+                        2_000_000,
+                        False,
+                    )
                     for i, (village, sector, sex, birth) in zip(n, facts, strict=True)
                 ],
             )
         decided = [autumn + timedelta(days=rng.randint(0, 75), hours=rng.randint(0, 7)) for _ in n]
         application_ids = rows_insert(
             Application,
-            ("number", "programme_id", "person_id", "channel", "status", "kelurahan_id", "sector_id", "verifying_agency_id", "submitted_at", "queued_at", "verification_due"),
+            (
+                "number",
+                "programme_id",
+                "person_id",
+                "channel",
+                "status",
+                "kelurahan_id",
+                "sector_id",
+                "verifying_agency_id",
+                "submitted_at",
+                "queued_at",
+                "verification_due",
+            ),
             [
-                (f"{programme.code}-{i:07d}", programme.pk, person, Channel.IMPORT, ApplicationStatus.ENROLLED, village, sector, agencies[sector % 3], when - timedelta(days=3), when - timedelta(days=2), (when + timedelta(days=5)).date())
+                (
+                    f"{programme.code}-{i:07d}",
+                    programme.pk,
+                    person,
+                    Channel.IMPORT,
+                    ApplicationStatus.ENROLLED,
+                    village,
+                    sector,
+                    agencies[sector % 3],
+                    when - timedelta(days=3),
+                    when - timedelta(days=2),
+                    (when + timedelta(days=5)).date(),
+                )
                 for i, person, (village, sector, _sex, _birth), when in zip(n, person_ids, facts, decided, strict=True)
             ],
         )
@@ -228,35 +285,95 @@ def make_members(programme, *, count: int, first: int, same_people: bool = False
             Place,
             ("programme_id", "application_id", "person_id", "starts", "ends", "status"),
             [
-                (programme.pk, application, person, begins, ends, "ended" if status == Membership.Status.ENDED else "active")
-                for application, person, (begins, ends, status, _since) in zip(application_ids, person_ids, spans, strict=True)
+                (
+                    programme.pk,
+                    application,
+                    person,
+                    begins,
+                    ends,
+                    "ended" if status == Membership.Status.ENDED else "active",
+                )
+                for application, person, (begins, ends, status, _since) in zip(
+                    application_ids, person_ids, spans, strict=True
+                )
             ],
         )
         membership_ids = rows_insert(
             Membership,
-            ("programme_id", "person_id", "application_id", "place_id", "kpj", "status", "starts", "ends", "status_since"),
+            (
+                "programme_id",
+                "person_id",
+                "application_id",
+                "place_id",
+                "kpj",
+                "status",
+                "starts",
+                "ends",
+                "status_since",
+            ),
             [
-                (programme.pk, person, application, place, f"{26_000_000_000 + i % 1_000_000_000}", status, begins, ends, since)
-                for i, person, application, place, (begins, ends, status, since) in zip(n, person_ids, application_ids, place_ids, spans, strict=True)
+                (
+                    programme.pk,
+                    person,
+                    application,
+                    place,
+                    f"{26_000_000_000 + i % 1_000_000_000}",
+                    status,
+                    begins,
+                    ends,
+                    since,
+                )
+                for i, person, application, place, (begins, ends, status, since) in zip(
+                    n, person_ids, application_ids, place_ids, spans, strict=True
+                )
             ],
         )
         rows_insert(
             Decision,
-            ("application_id", "agency_id", "outcome", "fixes", "note", "actor_label", "queued_at", "due", "decided_at", "working_days", "late"),
+            (
+                "application_id",
+                "agency_id",
+                "outcome",
+                "fixes",
+                "note",
+                "actor_label",
+                "queued_at",
+                "due",
+                "decided_at",
+                "working_days",
+                "late",
+            ),
             [
-                (application, agencies[sector % 3], "approve", [], "", "bench", when - timedelta(days=2), (when + timedelta(days=5)).date(), when, days, days > 5)
-                for application, (_v, sector, _s, _b), when, days in zip(application_ids, facts, decided, [rng.randint(0, 9) for _ in n], strict=True)
+                (
+                    application,
+                    agencies[sector % 3],
+                    "approve",
+                    [],
+                    "",
+                    "bench",
+                    when - timedelta(days=2),
+                    (when + timedelta(days=5)).date(),
+                    when,
+                    days,
+                    days > 5,
+                )
+                for application, (_v, sector, _s, _b), when, days in zip(
+                    application_ids, facts, decided, [rng.randint(0, 9) for _ in n], strict=True
+                )
             ],
             ids=False,
         )
+        cards = []
+        for membership in membership_ids:
+            if rng.random() < 0.8:
+                printed = now - timedelta(days=rng.randint(20, 150))
+                handed = printed.date() + timedelta(days=rng.randint(3, 40))
+                handed_on = handed if handed < now.date() and rng.random() < 0.6 else None
+                cards.append((membership, printed, date(2026, 12, 31), handed_on, "Kantor desa", "Sendiri", "Petugas"))
         rows_insert(
             Card,
             ("membership_id", "issued_at", "valid_until", "handed_on", "handed_at_place", "received_by", "handed_by"),
-            [
-                (membership, now - timedelta(days=rng.randint(20, 150)), date(2026, 12, 31), date(2026, rng.randint(2, 6), rng.randint(1, 28)) if rng.random() < 0.5 else None, "Kantor desa", "Sendiri", "Petugas")
-                for membership in membership_ids
-                if rng.random() < 0.8
-            ],
+            cards,
             ids=False,
         )
     # A queue still being worked: 2% more applications waiting for a decision, some past their deadline.
@@ -265,14 +382,63 @@ def make_members(programme, *, count: int, first: int, same_people: bool = False
         today = now.date()
         people = rows_insert(
             Person,
-            ("nik", "name", "birth_date", "sex", "address", "kelurahan_id", "domicile_since", "sector_id", "monthly_income", "dtks_listed"),
-            [(f"6409{first + i:012d}", f"Pemohon {i}", date(1990, 1, 1), "L", "Jl. Poros", rng.choice(villages), date(2015, 1, 1), rng.choice(sectors), 2_000_000, False) for i in range(waiting)],
+            (
+                "nik",
+                "name",
+                "birth_date",
+                "sex",
+                "address",
+                "kelurahan_id",
+                "domicile_since",
+                "sector_id",
+                "monthly_income",
+                "dtks_listed",
+            ),
+            [
+                (
+                    f"9{region.replace('.', '')}{first + i:011d}",
+                    f"Pemohon {i}",
+                    date(1990, 1, 1),
+                    "L",
+                    "Jl. Poros",
+                    rng.choice(villages),
+                    date(2015, 1, 1),
+                    rng.choice(sectors),
+                    2_000_000,
+                    False,
+                )
+                for i in range(waiting)
+            ],
         )
         rows_insert(
             Application,
-            ("number", "programme_id", "person_id", "channel", "status", "kelurahan_id", "sector_id", "verifying_agency_id", "submitted_at", "queued_at", "verification_due"),
+            (
+                "number",
+                "programme_id",
+                "person_id",
+                "channel",
+                "status",
+                "kelurahan_id",
+                "sector_id",
+                "verifying_agency_id",
+                "submitted_at",
+                "queued_at",
+                "verification_due",
+            ),
             [
-                (f"{programme.code}-W{i:07d}", programme.pk, person, Channel.IMPORT, ApplicationStatus.AWAITING_VERIFICATION, rng.choice(villages), rng.choice(sectors), rng.choice(agencies), now, now, today + timedelta(days=rng.randint(-5, 5)))
+                (
+                    f"{programme.code}-W{i:07d}",
+                    programme.pk,
+                    person,
+                    Channel.IMPORT,
+                    ApplicationStatus.AWAITING_VERIFICATION,
+                    rng.choice(villages),
+                    rng.choice(sectors),
+                    rng.choice(agencies),
+                    now,
+                    now,
+                    today + timedelta(days=rng.randint(-5, 5)),
+                )
                 for i, person in enumerate(people)
             ],
             ids=False,

@@ -45,7 +45,7 @@ def bpn_members(bpn_2026: Programme, members: Make) -> list[Membership]:
 
 
 def figure(html: str, name: str) -> str:
-    found = re.search(rf'id="figure-{name}"[^>]*><span class="count">(\d+)</span>', html)
+    found = re.search(rf'id="figure-{name}"[^>]*><span class="count">([\d.]+)</span>', html)
     assert found, f"figure {name} not on the page"
     return found.group(1)
 
@@ -54,7 +54,7 @@ def table_rows(html: str, table: str) -> dict[str, str]:
     start = html.index(f'id="table-{table}"')
     end = html.index("</table>", start)
     body = html[start : min(end, html.index("</tbody>", start))]
-    return dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', body))
+    return dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([\d.]+)</td>', body))
 
 
 def test_leadership_reads_every_breakdown_as_a_chart_with_its_table(
@@ -245,4 +245,4 @@ def test_places_of_the_month_and_the_quota(
     Place.objects.filter(pk=bpn_members[0].place_id).update(starts=date(2026, 4, 1))
     html = client_for(leadership).get("/dasbor/").content.decode()
     assert figure(html, "places") == "4"
-    assert figure(html, "free") == "7096"
+    assert figure(html, "free") == "7.096"  # written the Indonesian way
