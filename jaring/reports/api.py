@@ -50,12 +50,9 @@ class CoverageOut(Schema):
     by_age_band: list[CellOut]
 
 
-class ErrorBody(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-ANSWERS: dict[int, Any] = {200: CoverageOut, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody}
+# The error answers name the API's one error shape (jaring.api.schemas.ErrorOut, a component of the document);
+# `reports` may not import `api`, so they are declared here by reference.
+ERROR_SHAPE = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 TEXTS = {
     200: "Berhasil. / OK.",
     401: "Token tidak sah, dicabut, atau tidak dikirim. / Missing, invalid or revoked bearer token.",
@@ -85,7 +82,7 @@ def _cells(breakdown: selectors.Breakdown) -> list[dict[str, Any]]:
 
 @router.get(
     "/coverage",
-    response=ANSWERS,
+    response={200: CoverageOut},
     summary="Peserta terlindungi sebulan / Members covered in a month",
     description=(
         "Peserta program `programme` yang terlindungi pada bulan `month` (YYYY-MM), dan angka yang sama menurut "
@@ -98,7 +95,12 @@ def _cells(breakdown: selectors.Breakdown) -> list[dict[str, Any]]:
         "up to `members`. Figures as last counted (`computed_at`). Scope: `reports`. A province's token also reads "
         "the programmes of the cities and regencies inside it."
     ),
-    openapi_extra={"responses": {code: {"description": text} for code, text in TEXTS.items()}},
+    openapi_extra={
+        "responses": {
+            code: {"description": text, **({"content": ERROR_SHAPE} if code >= 400 else {})}  # int keys, as ninja's
+            for code, text in TEXTS.items()
+        }
+    },
 )
 @decorate_view(never_cache)
 def coverage(
