@@ -97,7 +97,7 @@ def _cells(breakdown: selectors.Breakdown) -> list[dict[str, Any]]:
     ),
     openapi_extra={
         "responses": {
-            code: {"description": text, **({"content": ERROR_SHAPE} if code >= 400 else {})}  # int keys, as ninja's
+            code: {"description": text, **({"content": ERROR_SHAPE} if code >= 400 else {})}
             for code, text in TEXTS.items()
         }
     },
