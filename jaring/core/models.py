@@ -267,6 +267,7 @@ class ApiScope(models.TextChoices):
     REPORTS = "reports", _("Laporan")
     MEMBERSHIP = "membership", _("Kepesertaan")
     VERIFICATION = "verification", _("Verifikasi")
+    CLAIMS = "claims", _("Klaim")
 
 
 class ApiToken(models.Model):
