@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "jaring.allocation",
     "jaring.verification",
     "jaring.enrolment",
+    "jaring.contributions",
     "jaring.claims",
     "jaring.reports",
     "jaring.demo",

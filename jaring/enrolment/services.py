@@ -373,18 +373,23 @@ def _event(
     )
 
 
+NON_ACTIVE_REASONS = ("non_active", "arrears")  # set by the manager; three months unpaid (contributions)
+REACTIVATE_REASONS = ("reactivated", "arrears_paid")
+
+
 def membership_deactivate(
-    *, membership: Membership, effective: date, note: str, actor: User | str | None
+    *, membership: Membership, effective: date, note: str, actor: User | str | None, reason: str = "non_active"
 ) -> Membership:
-    """Non-active, for example after three months unpaid: cover is suspended, the place is kept."""
+    """Non-active: cover is suspended, the place is kept. `reason` "arrears" when three months in a row are
+    unpaid (contributions.services.arrears_apply), "non_active" when the manager decides it."""
     _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    if reason not in NON_ACTIVE_REASONS:
+        raise DomainError(_("Alasan penonaktifan tidak dikenal."), field="reason")
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
         if locked.status != Membership.Status.ACTIVE:
             raise Conflict(_("Hanya kepesertaan aktif yang dapat dinonaktifkan."))
-        _event(
-            locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason="non_active", note=note, actor=actor
-        )
+        _event(locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason=reason, note=note, actor=actor)
         locked.status = Membership.Status.NON_ACTIVE
         locked.status_since = effective
         locked.save(update_fields=["status", "status_since"])
@@ -393,14 +398,17 @@ def membership_deactivate(
 
 
 def membership_reactivate(
-    *, membership: Membership, effective: date, note: str, actor: User | str | None
+    *, membership: Membership, effective: date, note: str, actor: User | str | None, reason: str = "reactivated"
 ) -> Membership:
+    """Active again: by the manager ("reactivated"), or when the arrears are paid ("arrears_paid")."""
     _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    if reason not in REACTIVATE_REASONS:
+        raise DomainError(_("Alasan pengaktifan kembali tidak dikenal."), field="reason")
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
         if locked.status != Membership.Status.NON_ACTIVE:
             raise Conflict(_("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali."))
-        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason="reactivated", note=note, actor=actor)
+        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason=reason, note=note, actor=actor)
         locked.status = Membership.Status.ACTIVE
         locked.status_since = effective
         locked.save(update_fields=["status", "status_since"])
