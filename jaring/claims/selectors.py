@@ -244,16 +244,6 @@ def member_since_of(person: Person) -> date | None:
     return min(days) if days else None
 
 
-def cover_changes(membership: Membership) -> list[rules.StatusChange]:
-    return [
-        rules.StatusChange(effective=effective, to_status=to_status)
-        for effective, to_status in membership.events.order_by("effective", "at", "pk").values_list(
-            "effective", "to_status"
-        )
-        if to_status
-    ]
-
-
 # -- what a case needs, and when --------------------------------------------------------------------------------
 
 

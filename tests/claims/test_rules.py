@@ -8,7 +8,7 @@ import pytest
 
 from jaring.claims import rules
 from jaring.claims.reference import PP_82_2019
-from jaring.claims.rules import ChildIn, StatusChange
+from jaring.claims.rules import ChildIn
 
 RATES = rules.Rates(**{k: v for k, v in PP_82_2019.items() if k in rules.Rates.__dataclass_fields__})
 BASIS = 1_000_000  # every Kaltim scheme registers people at the lowest basis
@@ -234,47 +234,3 @@ def test_bpjs_pays_a_complete_jkm_claim_within_three_working_days() -> None:
     assert rules.bpjs_pays_by(date(2026, 3, 12), RATES, holidays=set()) == date(2026, 3, 17)
     holidays = {date(2026, 3, 16)}
     assert rules.bpjs_pays_by(date(2026, 3, 12), RATES, holidays=holidays) == date(2026, 3, 18)
-
-
-# -- the cover on a day --------------------------------------------------------------------------------------
-
-
-def cover(day: date, *changes: StatusChange) -> rules.CoverFact:
-    return rules.membership_cover_on(
-        day=day,
-        starts=date(2026, 1, 1),
-        ends=date(2026, 12, 31),
-        changes=changes,
-        kpj="26071000004",
-        programme="BPN-2026",
-    )
-
-
-def test_a_day_within_an_active_cover_is_covered() -> None:
-    assert cover(DEATH).covered
-
-
-def test_a_day_before_or_after_the_cover_is_not() -> None:
-    assert "sebelum perlindungan" in cover(date(2025, 12, 31)).reason
-    assert "sesudah perlindungan" in cover(date(2027, 1, 1)).reason
-
-
-def test_a_non_active_membership_covers_nothing_until_made_active_again() -> None:
-    off, on = StatusChange(date(2026, 6, 1), "non_active"), StatusChange(date(2026, 8, 1), "active")
-    assert not cover(date(2026, 7, 15), off, on).covered
-    assert "nonaktif sejak 01-06-2026" in cover(date(2026, 7, 15), off, on).reason
-    assert cover(date(2026, 8, 15), off, on).covered
-    assert cover(date(2026, 5, 31), off, on).covered
-
-
-def test_an_ended_membership_still_covers_its_last_month() -> None:
-    # Ending on 2 October leaves the cover to 31 October (the membership's `ends`); the end itself is no gap.
-    fact = rules.membership_cover_on(
-        day=DEATH,
-        starts=date(2026, 1, 1),
-        ends=date(2026, 10, 31),
-        changes=[StatusChange(DEATH, "ended")],
-        kpj="26071000004",
-        programme="BPN-2026",
-    )
-    assert fact.covered
