@@ -34,7 +34,9 @@ router = Router(tags=["claims"])
 
 class ClaimHeirIn(Schema):
     nama: str = Field(min_length=1, max_length=150, examples=["Siti Aminah"])
-    nik: str = Field(max_length=40, description="NIK 16 angka sebagai teks / 16-digit NIK", examples=["6471054507880002"])
+    nik: str = Field(
+        max_length=40, description="NIK 16 angka sebagai teks / 16-digit NIK", examples=["6471054507880002"]
+    )
     hubungan: Relationship = Field(
         description="istri, suami, anak, orang_tua, kakek_nenek, cucu, saudara_kandung, mertua, lainnya"
     )
@@ -109,7 +111,15 @@ class ClaimDuplicateOut(ErrorOut):
     )
 
 
-CREATE = {201: ClaimOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ClaimDuplicateOut, 413: ErrorOut, 422: ErrorOut}
+CREATE = {
+    201: ClaimOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ClaimDuplicateOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 READ = {200: ClaimOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 

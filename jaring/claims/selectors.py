@@ -22,7 +22,7 @@ from jaring.claims.models import (
 from jaring.claims.states import PREPARING, ClaimStatus
 from jaring.core import clock
 from jaring.core.errors import DomainError, NotFound
-from jaring.core.models import User
+from jaring.core.models import AuditRecord, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, require
 from jaring.eligibility.models import ExistingParticipant
@@ -301,9 +301,7 @@ def flags_of(claim: Claim, *, today: date | None = None) -> Flags:
     return Flags(bpjs_late=late, jkk_lapsing=lapsing, jkk_lapsed=lapsed)
 
 
-def claim_history(claim: Claim) -> QuerySet:  # type: ignore[type-arg]
-    from jaring.core.models import AuditRecord
-
+def claim_history(claim: Claim) -> QuerySet[AuditRecord]:
     return AuditRecord.objects.filter(target_type=claim._meta.label_lower, target_id=str(claim.pk)).order_by("at", "pk")
 
 

@@ -13,7 +13,10 @@ from jaring.claims.models import Claim
 from jaring.core.models import AccessLog, Funder
 from jaring.enrolment.models import Membership
 from tests.api.conftest import Partner
-from tests.claims.conftest import lamaru_member, member, payments_followed  # noqa: F401  (fixtures)
+from tests.claims import conftest as claims
+
+# The claims tests' members and payment terms, as fixtures of this module too.
+member, payments_followed = claims.member, claims.payments_followed
 
 pytestmark = pytest.mark.today("2026-11-03")
 URL = "/api/v1/claims"
@@ -108,7 +111,10 @@ def test_a_work_accident_death_says_when_the_right_lapses(
 
 def test_bad_fields_are_422_each_named(kelurahan_system: Partner, member: Callable[..., Membership]) -> None:
     membership = member()
-    heirs = [{"nama": "Siti", "nik": "6471014507880002", "hubungan": "istri"}, {"nama": "X", "nik": "123", "hubungan": "anak"}]
+    heirs = [
+        {"nama": "Siti", "nik": "6471014507880002", "hubungan": "istri"},
+        {"nama": "X", "nik": "123", "hubungan": "anak"},
+    ]
     answer = kelurahan_system.post(URL, body(membership, heirs=heirs))
     assert answer.status_code == 422 and set(answer.json()["errors"]) == {"heirs.1.nik"}
     answer = kelurahan_system.post(URL, body(membership, kind="jkx", event_date="kemarin"))
@@ -125,7 +131,9 @@ def test_bad_fields_are_422_each_named(kelurahan_system: Partner, member: Callab
 def test_a_jkk_report_after_five_years_is_refused_on_event_date(
     kelurahan_system: Partner, member: Callable[..., Membership]
 ) -> None:
-    answer = kelurahan_system.post(URL, body(member(), kind="jkk_injury", event_date="2026-10-02", heirs=[], children=[]))
+    answer = kelurahan_system.post(
+        URL, body(member(), kind="jkk_injury", event_date="2026-10-02", heirs=[], children=[])
+    )
     assert answer.status_code == 422 and "gugur" in answer.json()["errors"]["event_date"][0]
 
 
