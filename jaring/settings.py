@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "jaring.allocation",
     "jaring.verification",
     "jaring.enrolment",
+    "jaring.contributions",
+    "jaring.claims",
     "jaring.reports",
     "jaring.demo",
 ]

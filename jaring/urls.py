@@ -29,6 +29,8 @@ urlpatterns = [
     path("kartu/", include("jaring.enrolment.card_public_urls")),
     path("", include("jaring.reports.urls")),
     path("data-terbuka/", include("jaring.reports.open_data_urls")),
+    path("klaim/", include("jaring.claims.urls")),
+    path("", include("jaring.claims.public_urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     # Before the admin's own: its log-in form would skip our throttle, lock-out and audit record.

@@ -163,6 +163,7 @@ class Role(models.TextChoices):
     BPJS_LIAISON = "bpjs_liaison", _("Petugas penghubung BPJS")
     LEADERSHIP = "leadership", _("Pimpinan")
     AUDITOR = "auditor", _("Auditor")
+    FINANCE_OFFICER = "finance_officer", _("Bendahara")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -267,6 +268,8 @@ class ApiScope(models.TextChoices):
     REPORTS = "reports", _("Laporan")
     MEMBERSHIP = "membership", _("Kepesertaan")
     VERIFICATION = "verification", _("Verifikasi")
+    CLAIMS = "claims", _("Klaim")
+    CONTRIBUTIONS = "contributions", _("Iuran")
 
 
 class ApiToken(models.Model):

@@ -61,6 +61,8 @@ MENU: list[MenuItem] = [
             Capability.VIEW_AUDIT,
         ),
     ),
+    MenuItem(_("Klaim JKK/JKM"), "claims:list", Capability.VIEW_CLAIMS),
+    MenuItem(_("Beasiswa jatuh tempo"), "claims:scholarship_due", Capability.HANDLE_CLAIMS),
     MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
     ),
