@@ -61,12 +61,9 @@ MENU: list[MenuItem] = [
             Capability.VIEW_AUDIT,
         ),
     ),
-<<<<<<< HEAD
     MenuItem(_("Klaim JKK/JKM"), "claims:list", Capability.VIEW_CLAIMS),
     MenuItem(_("Beasiswa jatuh tempo"), "claims:scholarship_due", Capability.HANDLE_CLAIMS),
-=======
     MenuItem(_("Iuran & pembayaran"), "contributions:programmes", Capability.VIEW_CONTRIBUTIONS),
->>>>>>> contrib
     MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
     ),

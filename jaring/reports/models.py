@@ -34,6 +34,18 @@ class Dimension(models.TextChoices):
     OPEN_NOW = "open_now", _("Menunggu verifikasi")  # key: agency id
     OVERDUE_NOW = "overdue_now", _("Terlambat")  # key: agency id
     RETURNED_NOW = "returned_now", _("Dikembalikan")  # key: agency id
+    # Money (Rupiah), no kelurahan: the budget as it stands (no month; key budget, paid, owed, committed, left)
+    # and each month's expected contributions, BPJS's invoice and what was paid for it (key empty).
+    BUDGET = "budget", _("Realisasi anggaran")
+    CONTRIB_EXPECTED = "contrib_expected", _("Iuran seharusnya")
+    CONTRIB_INVOICED = "contrib_invoiced", _("Tagihan BPJS")
+    CONTRIB_PAID = "contrib_paid", _("Iuran dibayar")
+    # Claims, no kelurahan: by status as of the count (no month), reported in the month and paid in the month
+    # (key: the kind of claim), and the Rupiah paid in the month (key: the kind).
+    CLAIMS_STATUS = "claims_status", _("Klaim menurut status")
+    CLAIMS_REPORTED = "claims_reported", _("Klaim dilaporkan")
+    CLAIMS_PAID = "claims_paid", _("Klaim dibayar")
+    CLAIMS_PAID_AMOUNT = "claims_paid_amount", _("Manfaat klaim dibayar (Rp)")
 
 
 MEMBER_DIMENSIONS = (Dimension.MEMBERS_SECTOR, Dimension.MEMBERS_SEX, Dimension.MEMBERS_AGE)
@@ -69,7 +81,7 @@ class Figure(models.Model):
     kelurahan = models.CharField(_("kelurahan"), max_length=13, blank=True)
     dimension = models.CharField(_("dimensi"), max_length=20, choices=Dimension.choices)
     key = models.CharField(_("kategori"), max_length=60, blank=True)
-    value = models.PositiveIntegerField(_("jumlah"))
+    value = models.BigIntegerField(_("jumlah"))  # people, or Rupiah (a budget left can be negative)
 
     class Meta:
         indexes = [models.Index(fields=["programme", "dimension", "month"], name="report_figure_lookup")]
