@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from jaring.eligibility.rules import format_rupiah
 from jaring.programmes.money import thousands
 
 ROW = 36  # pixels per bar: a line of text, then the bar
@@ -73,10 +74,16 @@ class Series:
 
 
 def columns(
-    labels: Sequence[str], series: Sequence[Series], *, title: str, chart_id: str, current: int | None = None
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    chart_id: str,
+    current: int | None = None,
+    money: bool = False,
 ) -> SafeString:
-    """Columns month by month, the series stacked; the month `current` (an index) marked. A legend names the
-    series when there are several."""
+    """Columns month by month, the series stacked; the month `current` (an index) marked with its total (in
+    Rupiah with `money`). A legend names the series when there are several."""
     count = len(labels)
     totals = [sum(s.values[i] for s in series) for i in range(count)]
     largest = max(totals, default=0)
@@ -111,7 +118,7 @@ def columns(
         if marked:
             parts.append(
                 f'<text class="chart-value" x="{_pct(slot * i + slot / 2)}" y="{max(top - 4, legend + 12):.1f}" '
-                f'text-anchor="middle">{escape(thousands(totals[i]))}</text>'
+                f'text-anchor="middle">{escape(format_rupiah(totals[i]) if money else thousands(totals[i]))}</text>'
             )
         css = "chart-tick chart-tick-current" if marked else "chart-tick"
         parts.append(

@@ -23,6 +23,7 @@ from jaring.core.errors import PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
+from jaring.eligibility.rules import format_rupiah
 from jaring.programmes.models import Programme
 from jaring.programmes.money import thousands
 from jaring.reports import charts, figures, selectors
@@ -185,7 +186,59 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
         )
     if viewer.sees_members and kelurahan is None:
         context["double"] = numbers.double_funding()
+        if may_read_money(viewer.user):
+            context.update(_money(numbers, chosen, today))
+        if may_read_claims(viewer.user):
+            claims = numbers.claims()
+            context["claims"] = claims
+            context["claims_chart"] = charts.bars(
+                [(row.label, row.value) for row in claims.by_status],
+                title=_("Klaim menurut status"),
+                chart_id="chart-claims",
+            )
     return context
+
+
+def may_read_money(user: User) -> bool:
+    """The budget and contributions: those who run or watch the programme's money."""
+    return any(user_can(user, c) for c in (Capability.VIEW_CONTRIBUTIONS, Capability.VIEW_DASHBOARD))
+
+
+def may_read_claims(user: User) -> bool:
+    return any(user_can(user, c) for c in (Capability.VIEW_CLAIMS, Capability.VIEW_DASHBOARD))
+
+
+def _money(numbers: selectors.Numbers, chosen: Chosen, today: date) -> dict[str, Any]:
+    budget = numbers.budget()
+    if budget is None:
+        return {}
+    programme = chosen.choice.programme
+    months = figures.months_from(programme.cover_start, programme.cover_end)
+    money = numbers.money(months)
+    current = months.index(chosen.month) if chosen.month in months else None
+    return {
+        "budget": budget,
+        "budget_chart": charts.share(
+            budget.used,
+            budget.budget,
+            title=_("Anggaran terpakai"),
+            chart_id="chart-budget",
+            caption=_("%(used)s dari anggaran %(budget)s terpakai atau terikat")
+            % {"used": format_rupiah(budget.used), "budget": format_rupiah(budget.budget)},
+        ),
+        "money": [(month_label(row.month), row) for row in money],
+        "money_chart": charts.columns(
+            [_short_month(m, len(months)) for m in months],
+            [
+                charts.Series(_("Dibayar"), "chart-approve", [row.paid for row in money]),
+                charts.Series(_("Belum dibayar"), "chart-return", [max(row.expected - row.paid, 0) for row in money]),
+            ],
+            title=_("Iuran per bulan: dibayar dan belum dibayar"),
+            chart_id="chart-money",
+            current=current,
+            money=True,
+        ),
+    }
 
 
 @login_required

@@ -13,6 +13,7 @@ opened detail page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,8 +34,13 @@ from openpyxl.styles import Font
 
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.selectors import places_for, programme_of, waitlist_for
+from jaring.claims.models import Claim, ClaimKind
+from jaring.claims.selectors import claims_visible_to
+from jaring.claims.states import ClaimStatus
+from jaring.contributions.figures import contribution_programme
+from jaring.contributions.models import Invoice, InvoiceLine, LineStatus
 from jaring.core import clock, xlsx
-from jaring.core.errors import DomainError
+from jaring.core.errors import DomainError, NotFound
 from jaring.core.models import Job, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.services import access_logs_write, job_create, job_fail, job_finish, job_progress, job_start
@@ -80,7 +86,7 @@ class Export:
     # to the list at once (PermissionDenied, NotFound), so a refused officer gets no job.
     filters: Callable[[User, Mapping[str, str], str], dict[str, str]]
     rows: Callable[[User, Mapping[str, str]], QuerySet[Any]]  # run by the job, as its creator
-    person: Callable[[Any], Person]
+    subject: Callable[[Any], tuple[str, str]]  # whose data a row shows, for the access log: (ref, name)
     list_url: Callable[[Mapping[str, str]], str]
     programme_of: Callable[[Any], Any] = field(default=lambda row: row.programme)
 
@@ -319,6 +325,106 @@ CARD_COLUMNS = [
 ]
 
 
+def _person_of(row: Any) -> tuple[str, str]:
+    person: Person = row.person
+    return str(person.pk), person.name
+
+
+# -- claims -----------------------------------------------------------------------------------------------
+
+
+def _claims_filters(user: User, query: Mapping[str, str], search: str) -> dict[str, str]:
+    claims_visible_to(user)  # the right to the list
+    status = query.get("status", "")
+    kind = query.get("jenis", "")
+    return {
+        "status": status if status in ClaimStatus.values else "",
+        "jenis": kind if kind in ClaimKind.values else "",
+        "terlambat": "1" if query.get("terlambat") == "1" else "",
+        "query": search,
+    }
+
+
+def _claims(user: User, filters: Mapping[str, str]) -> QuerySet[Claim]:
+    return claims_visible_to(
+        user,
+        status=filters.get("status", ""),
+        kind=filters.get("jenis", ""),
+        overdue=filters.get("terlambat") == "1",
+        query=filters.get("query", ""),
+    )
+
+
+CLAIM_COLUMNS = [
+    Column(gettext_lazy("Nomor klaim"), lambda c: c.number, width=22),
+    Column(gettext_lazy("Program"), lambda c: c.programme.code, width=12),
+    Column(gettext_lazy("Jenis"), lambda c: c.get_kind_display(), width=24),
+    Column(gettext_lazy("Status"), lambda c: c.get_status_display(), width=20),
+    Column(gettext_lazy("Nama"), lambda c: c.person.name, width=28),
+    Column(gettext_lazy("NIK"), lambda c: c.person.nik, text=True, width=20, nik=True),
+    Column(gettext_lazy("KPJ"), lambda c: c.membership.kpj, text=True, width=14),
+    Column(gettext_lazy("Tanggal peristiwa"), lambda c: c.event_date, width=12),
+    Column(gettext_lazy("Dilaporkan"), lambda c: _moment(c.created_at), width=17),
+    Column(gettext_lazy("Dalam perlindungan"), lambda c: _("Ya") if c.covered else _("Tidak"), width=10),
+    Column(gettext_lazy("Batas BPJS membayar"), lambda c: c.bpjs_pays_by, width=12),
+    Column(gettext_lazy("Dibayar BPJS (Rp)"), lambda c: c.paid_amount, width=16),
+    Column(gettext_lazy("Tanggal dibayar"), lambda c: c.paid_on, width=12),
+]
+
+
+# -- a BPJS invoice's rows --------------------------------------------------------------------------------
+
+
+def _invoice_pk(query: Mapping[str, str]) -> int:
+    value = query.get("tagihan", "")
+    if not value.isdigit():
+        raise DomainError(_("Tagihan: pilih tagihan yang barisnya diekspor."), field="tagihan")
+    return int(value)
+
+
+def _invoice_filters(user: User, query: Mapping[str, str], search: str) -> dict[str, str]:
+    programme = contribution_programme(user, _programme_code(query))
+    invoice = Invoice.objects.filter(programme=programme, pk=_invoice_pk(query)).first()
+    if invoice is None:
+        raise NotFound(_("Tagihan ini tidak ditemukan."))
+    status = query.get("status", "")
+    return {
+        "program": programme.code,
+        "tagihan": str(invoice.pk),
+        "status": status if status in LineStatus.values else "",
+    }
+
+
+def _invoice_lines(user: User, filters: Mapping[str, str]) -> QuerySet[InvoiceLine]:
+    programme = contribution_programme(user, filters["program"])
+    lines = InvoiceLine.objects.filter(invoice__programme=programme, invoice_id=int(filters["tagihan"]))
+    status = filters.get("status", "")
+    # As the invoice page lists them: one status, or every row but the matched ones.
+    lines = lines.filter(status=status) if status else lines.exclude(status=LineStatus.COCOK)
+    return lines.select_related("invoice__programme__funder", "membership").order_by("position")
+
+
+def _line_subject(line: InvoiceLine) -> tuple[str, str]:
+    if line.membership is not None:
+        return str(line.membership.person_id), line.name
+    return f"invoice:{line.invoice_id}:{line.row_number}", line.name
+
+
+INVOICE_COLUMNS = [
+    Column(gettext_lazy("Urutan"), lambda r: r.position, width=8),
+    Column(gettext_lazy("Baris berkas"), lambda r: r.row_number or None, width=8),
+    Column(gettext_lazy("Status"), lambda r: r.status, width=16),
+    Column(gettext_lazy("KPJ"), lambda r: r.kpj, text=True, width=14),
+    Column(gettext_lazy("NIK"), lambda r: r.nik, text=True, width=20, nik=True),
+    Column(gettext_lazy("Nama"), lambda r: r.name, width=28),
+    Column(gettext_lazy("Periode"), lambda r: r.month, width=12),
+    Column(gettext_lazy("Ditagih (Rp)"), lambda r: r.invoiced, width=14),
+    Column(gettext_lazy("Seharusnya (Rp)"), lambda r: r.expected, width=14),
+    Column(gettext_lazy("Selisih (Rp)"), lambda r: r.difference, width=14),
+    Column(gettext_lazy("Alasan"), lambda r: r.reason, width=40),
+]
+
+
 EXPORTS: dict[str, Export] = {
     export.kind: export
     for export in (
@@ -328,7 +434,7 @@ EXPORTS: dict[str, Export] = {
             APPLICATION_COLUMNS,
             _applications_filters,
             _applications,
-            person=lambda a: a.person,
+            subject=_person_of,
             list_url=lambda f: reverse("registry:list"),
         ),
         Export(
@@ -337,7 +443,7 @@ EXPORTS: dict[str, Export] = {
             QUEUE_COLUMNS,
             _queue_filters,
             _queue,
-            person=lambda a: a.person,
+            subject=_person_of,
             list_url=lambda f: reverse("verification:queue"),
         ),
         Export(
@@ -346,7 +452,7 @@ EXPORTS: dict[str, Export] = {
             PLACE_COLUMNS,
             _places_filters,
             _places,
-            person=lambda p: p.person,
+            subject=_person_of,
             list_url=lambda f: reverse("allocation:places", args=[f["program"]]),
         ),
         Export(
@@ -355,7 +461,7 @@ EXPORTS: dict[str, Export] = {
             [Column(gettext_lazy("Urutan"), _Position(), width=8), *WAITLIST_COLUMNS_AFTER],
             _waitlist_filters,
             _waitlist,
-            person=lambda a: a.person,
+            subject=_person_of,
             list_url=lambda f: reverse("allocation:waitlist", args=[f["program"]]),
         ),
         Export(
@@ -364,7 +470,7 @@ EXPORTS: dict[str, Export] = {
             MEMBER_COLUMNS,
             _members_filters,
             _members,
-            person=lambda m: m.person,
+            subject=_person_of,
             list_url=lambda f: reverse("enrolment:members", args=[f["program"]]),
         ),
         Export(
@@ -373,9 +479,28 @@ EXPORTS: dict[str, Export] = {
             CARD_COLUMNS,
             _cards_filters,
             _cards,
-            person=lambda c: c.membership.person,
+            subject=lambda c: _person_of(c.membership),
             list_url=lambda f: reverse("cards:report", args=[f["program"]]),
             programme_of=lambda c: c.membership.programme,
+        ),
+        Export(
+            "klaim",
+            gettext_lazy("Klaim JKK/JKM"),
+            CLAIM_COLUMNS,
+            _claims_filters,
+            _claims,
+            subject=_person_of,
+            list_url=lambda f: reverse("claims:list"),
+        ),
+        Export(
+            "tagihan",
+            gettext_lazy("Baris tagihan BPJS"),
+            INVOICE_COLUMNS,
+            _invoice_filters,
+            _invoice_lines,
+            subject=_line_subject,
+            list_url=lambda f: reverse("contributions:invoice", args=[f["program"], int(f["tagihan"])]),
+            programme_of=lambda r: r.invoice.programme,
         ),
     )
 }
@@ -439,7 +564,7 @@ def export_write(job: Job) -> dict[str, Any]:
         for c in export.columns
     ]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(export.title)[:31])
+    sheet = workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", str(export.title))[:31])  # Excel's forbidden characters
     for index, column in enumerate(columns):
         sheet.column_dimensions[_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -451,12 +576,12 @@ def export_write(job: Job) -> dict[str, Any]:
     for row in rows.iterator(chunk_size=CHUNK):
         values = _values(columns, row, masked=masked)
         sheet.append([_cell(sheet, column, value) for column, value in zip(columns, values, strict=True)])
-        person = export.person(row)
+        ref, label = export.subject(row)
         pending.append(
             {
                 "actor": actor,
-                "person_ref": str(person.pk),
-                "person_label": person.name,
+                "person_ref": ref,
+                "person_label": label,
                 "what": f"export_{export.kind}",
                 "path": list_path or path,
                 "ip_address": job.params.get("ip"),

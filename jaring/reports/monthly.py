@@ -29,6 +29,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from jaring.allocation.decree_exports import long_date, place_of
 from jaring.core import clock
 from jaring.core.models import User
+from jaring.eligibility.rules import format_rupiah
 from jaring.programmes.models import Programme
 from jaring.programmes.money import thousands
 from jaring.reports import figures, selectors
@@ -144,6 +145,8 @@ def _pdf(programme: Programme, month: date, prepared_by: User) -> bytes:
     cards = numbers.cards()
     agencies = numbers.verification()
     double = numbers.double_funding()
+    budget = numbers.budget()
+    claims = numbers.claims()
     snapshot = selectors.snapshot_of(programme)
     counted = snapshot.computed_at if snapshot else None
     cover_months = [m for m in figures.months_from(programme.cover_start, programme.cover_end) if m <= month]
@@ -191,6 +194,19 @@ def _pdf(programme: Programme, month: date, prepared_by: User) -> bytes:
         [_("Keputusan verifikasi bulan ini"), thousands(sum(a.decided for a in agencies))],
         [_("Pekerjaan verifikasi terlambat (saat dihitung)"), thousands(sum(a.overdue for a in agencies))],
         [_("Orang yang juga dibiayai program lain pada bulan ini"), thousands(double.people)],
+    ]
+    if budget is not None:
+        summary += [
+            [_("Anggaran"), format_rupiah(budget.budget)],
+            [_("Anggaran terpakai: dibayar, terutang dan terikat"), format_rupiah(budget.used)],
+            [_("Sisa anggaran"), format_rupiah(budget.left)],
+        ]
+    summary += [
+        [_("Klaim (saat dihitung)"), thousands(claims.total)],
+        [
+            _("Manfaat klaim dibayar bulan ini / sampai bulan ini"),
+            f"{format_rupiah(claims.paid_amount)} / {format_rupiah(claims.paid_amount_to_date)}",
+        ],
     ]
     table = Table(summary, colWidths=[120 * mm, 50 * mm], hAlign="LEFT")
     table.setStyle(TABLE)

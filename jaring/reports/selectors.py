@@ -21,6 +21,8 @@ from datetime import date
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from jaring.claims.models import ClaimKind
+from jaring.claims.states import ClaimStatus
 from jaring.core.errors import NotFound
 from jaring.core.models import Agency, Funder, Region, User
 from jaring.core.permissions import Capability, user_can
@@ -174,7 +176,21 @@ class Coverage:
 # -- one programme's snapshot, read once per page --------------------------------------------------------
 
 Key = tuple[str, str]  # (dimension, key)
-MONTHLY_SMALL = (D.PLACES, D.CARDS_PRINTED, D.CARDS_HANDED, D.DECIDED, D.DECIDED_LATE, D.DECISION_DAYS, D.DOUBLE_FUNDED)
+MONTHLY_SMALL = (
+    D.PLACES,
+    D.CARDS_PRINTED,
+    D.CARDS_HANDED,
+    D.DECIDED,
+    D.DECIDED_LATE,
+    D.DECISION_DAYS,
+    D.DOUBLE_FUNDED,
+    D.CONTRIB_EXPECTED,
+    D.CONTRIB_INVOICED,
+    D.CONTRIB_PAID,
+    D.CLAIMS_REPORTED,
+    D.CLAIMS_PAID,
+    D.CLAIMS_PAID_AMOUNT,
+)
 
 
 class Numbers:
@@ -355,6 +371,53 @@ class Numbers:
             others=sorted(others, key=lambda r: (-r.value, r.key)),
         )
 
+    # -- money and claims ---------------------------------------------------------------------------------
+
+    def budget(self) -> Budget | None:
+        """The budget realisation as of the count; None where it is not counted (a kelurahan's figures)."""
+        found = self._of(None, D.BUDGET)
+        if not found:
+            return None
+        return Budget(
+            budget=found.get("budget", 0),
+            paid=found.get("paid", 0),
+            owed=found.get("owed", 0),
+            committed=found.get("committed", 0),
+            left=found.get("left", 0),
+        )
+
+    def money(self, months: Sequence[date]) -> list[MoneyMonth]:
+        """Each month's expected contributions, BPJS's invoice (None: none uploaded) and what was paid."""
+        return [
+            MoneyMonth(
+                month=month,
+                expected=self._total(month, D.CONTRIB_EXPECTED),
+                invoiced=self._sums.get(month, {}).get((D.CONTRIB_INVOICED, "")),
+                paid=self._total(month, D.CONTRIB_PAID),
+            )
+            for month in months
+        ]
+
+    def claims(self) -> Claims:
+        """Claims by status as of the count; by kind, reported and paid in the month and paid to date."""
+        statuses = self._of(None, D.CLAIMS_STATUS)
+        by_status = [Row(s.value, str(s.label), statuses[s.value]) for s in ClaimStatus if statuses.get(s.value)]
+        kinds: list[ClaimKindRow] = []
+        to_date = [when for when in self._sums if when is not None and when <= self.month]
+        for kind in ClaimKind:
+            row = ClaimKindRow(
+                kind=kind.value,
+                label=str(kind.label),
+                reported=self._total(self.month, D.CLAIMS_REPORTED, kind.value),
+                paid=self._total(self.month, D.CLAIMS_PAID, kind.value),
+                paid_amount=self._total(self.month, D.CLAIMS_PAID_AMOUNT, kind.value),
+                paid_to_date=sum(self._total(when, D.CLAIMS_PAID, kind.value) for when in to_date),
+                paid_amount_to_date=sum(self._total(when, D.CLAIMS_PAID_AMOUNT, kind.value) for when in to_date),
+            )
+            if row.reported or row.paid_to_date:
+                kinds.append(row)
+        return Claims(by_status=by_status, kinds=kinds)
+
 
 def coverage_of(programme: Programme, month: date, *, kelurahan: str | None = None) -> Coverage:
     return Numbers(programme, month, kelurahan=kelurahan).coverage()
@@ -428,6 +491,63 @@ class Cards:
 class DoubleFunding:
     people: int
     others: list[Row]  # per other programme: people funded by both
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Rupiah: the programme's budget, paid by SP2D, owed for months up to this one, committed for the months
+    to come, and what is left after all three (contributions.figures.realisation)."""
+
+    budget: int
+    paid: int
+    owed: int
+    committed: int
+    left: int
+
+    @property
+    def used(self) -> int:
+        return self.paid + self.owed + self.committed
+
+    @property
+    def percent(self) -> int | None:
+        return min(self.used * 100 // self.budget, 999) if self.budget > 0 else None
+
+
+@dataclass(frozen=True)
+class MoneyMonth:
+    month: date
+    expected: int
+    invoiced: int | None
+    paid: int
+
+
+@dataclass(frozen=True)
+class ClaimKindRow:
+    kind: str
+    label: str
+    reported: int  # in the month
+    paid: int  # in the month
+    paid_amount: int
+    paid_to_date: int
+    paid_amount_to_date: int
+
+
+@dataclass(frozen=True)
+class Claims:
+    by_status: list[Row]
+    kinds: list[ClaimKindRow]
+
+    @property
+    def total(self) -> int:
+        return sum(row.value for row in self.by_status)
+
+    @property
+    def paid_amount(self) -> int:
+        return sum(row.paid_amount for row in self.kinds)
+
+    @property
+    def paid_amount_to_date(self) -> int:
+        return sum(row.paid_amount_to_date for row in self.kinds)
 
 
 # -- across funders ---------------------------------------------------------------------------------------

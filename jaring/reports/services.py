@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Least
 from django.utils import translation
 
 from jaring.allocation.models import Place
+from jaring.claims.models import Claim
+from jaring.contributions.figures import realisation
 from jaring.core import clock
 from jaring.core.bulk import rows_insert
 from jaring.core.models import Region, Sector
@@ -209,6 +211,54 @@ def _now(programme: Programme, today: date) -> list[FigureRow]:
     return rows
 
 
+# -- money and claims -------------------------------------------------------------------------------------
+
+
+def _money(programme: Programme, today: date) -> list[FigureRow]:
+    """The budget realisation (contributions.figures, as the budget page shows it) and each month's expected
+    contributions, BPJS's invoice and what was paid, in Rupiah."""
+    budget = realisation(programme, today=today)
+    rows: list[FigureRow] = [
+        (None, "", D.BUDGET, key, value)
+        for key, value in (
+            ("budget", budget.budget),
+            ("paid", budget.paid),
+            ("owed", budget.owed),
+            ("committed", budget.committed),
+            ("left", budget.left),
+        )
+    ]
+    for month in budget.months:
+        rows.append((month.month, "", D.CONTRIB_EXPECTED, "", month.expected))
+        rows.append((month.month, "", D.CONTRIB_PAID, "", month.paid))
+        if month.invoiced is not None:
+            rows.append((month.month, "", D.CONTRIB_INVOICED, "", month.invoiced))
+    return rows
+
+
+def _claims(programme: Programme) -> list[FigureRow]:
+    """Claims by status (as of the count), reported per month, and paid per month with the Rupiah paid, by kind."""
+    claims = Claim.objects.filter(programme=programme)
+    rows: list[FigureRow] = [
+        (None, "", D.CLAIMS_STATUS, status, n)
+        for status, n in claims.values_list("status").annotate(n=Count("id")).order_by()
+    ]
+    for month, kind, n in (
+        claims.annotate(t=month_index_of("created_at")).values_list("t", "kind").annotate(n=Count("id")).order_by()
+    ):
+        rows.append((figures.month_of_index(month), "", D.CLAIMS_REPORTED, kind, n))
+    for month, kind, n, amount in (
+        claims.filter(paid_on__isnull=False)
+        .annotate(t=month_index_of("paid_on"))
+        .values_list("t", "kind")
+        .annotate(n=Count("id"), amount=Sum("paid_amount"))
+        .order_by()
+    ):
+        rows.append((figures.month_of_index(month), "", D.CLAIMS_PAID, kind, n))
+        rows.append((figures.month_of_index(month), "", D.CLAIMS_PAID_AMOUNT, kind, int(amount or 0)))
+    return rows
+
+
 # -- people funded twice ----------------------------------------------------------------------------------
 
 
@@ -275,6 +325,7 @@ def snapshot_refresh(*, programme: Programme) -> Refreshed:
         for (dimension, kelurahan, key), month, n in monthly.items()
     ]
     rows += _cards(programme) + _decisions(programme) + _now(programme, today) + _double_funded(programme)
+    rows += _money(programme, today) + _claims(programme)
     months = [row[0] for row in rows if row[0] is not None]
     first_month = min([programme.cover_start.replace(day=1), *months])
     last_month = max([programme.cover_end.replace(day=1), *months])

@@ -229,3 +229,75 @@ def test_the_worker_writes_the_file_the_officer_then_downloads(
     assert download.status_code == 200
     # The file is the officer's own: a colleague of the same funder does not find it.
     assert client_for(programme_manager).get(f"/pekerjaan/{job.pk}/unduh/").status_code == 404
+
+
+# -- claims and a BPJS invoice's rows (the contributions and claims apps' lists) ---------------------------
+
+
+@pytest.mark.today("2026-03-16")
+def test_claims_are_exported_within_the_officers_kelurahan(
+    kelurahan_operator_manggar: User,
+    programme_manager: User,
+    client_for: ClientFor,
+    bpn_2026: Programme,
+    members: Make,
+) -> None:
+    from jaring.claims.models import ClaimKind
+    from jaring.claims.services import claim_report
+
+    manggar, lamaru = members(bpn_2026, [M(MANGGAR), M(LAMARU)])
+    for membership in (manggar, lamaru):
+        claim_report(
+            membership=membership,
+            kind=ClaimKind.JKM,
+            event_date=date(2026, 3, 2),
+            reported_by="ahli waris",
+            actor=programme_manager,
+            channel="officer",
+        )
+    rows = sheet_rows(export(client_for(kelurahan_operator_manggar), "/ekspor/klaim/"))
+    assert [row["KPJ"] for row in rows] == [manggar.kpj]
+    assert "*" in rows[0]["NIK"]
+    every = sheet_rows(export(client_for(programme_manager), "/ekspor/klaim/?jenis=jkm"))
+    assert len(every) == 2 and {row["Jenis"] for row in every} == {str(ClaimKind.JKM.label)}
+
+
+def test_an_invoices_rows_are_exported_as_the_invoice_page_lists_them(
+    programme_manager: User, samarinda_officer: User, client_for: ClientFor, bpn_2026: Programme, members: Make
+) -> None:
+    from jaring.contributions.models import Invoice, InvoiceLine, LineStatus
+
+    made = members(bpn_2026, [M(), M()])
+    invoice = Invoice.objects.create(
+        programme=bpn_2026, month=date(2026, 2, 1), file_name="tagihan-feb.xlsx", summary={"members": 2}
+    )
+    for position, (membership, status) in enumerate(
+        [(made[0], LineStatus.COCOK), (made[1], LineStatus.SELISIH_JUMLAH), (None, LineStatus.BUKAN_PESERTA)], 1
+    ):
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=position,
+            row_number=position + 1,
+            status=status,
+            membership=membership,
+            kpj=membership.kpj if membership else "99999999999",
+            nik=membership.person.nik if membership else "6471010101900099",
+            name=membership.person.name if membership else "Orang Lain",
+            month=date(2026, 2, 1),
+            invoiced=16_800,
+            expected=16_800 if membership else 0,
+        )
+    client = client_for(programme_manager)
+    page = client.get(f"/iuran/BPN-2026/tagihan/{invoice.pk}/").content.decode()
+    assert 'id="export-tagihan"' in page
+    rows = sheet_rows(export(client, "/ekspor/tagihan/", {"program": "BPN-2026", "tagihan": str(invoice.pk)}))
+    assert [row["Status"] for row in rows] == ["selisih_jumlah", "bukan_peserta"]  # the rows to look at
+    matched = sheet_rows(
+        export(client, "/ekspor/tagihan/?status=cocok", {"program": "BPN-2026", "tagihan": str(invoice.pk)})
+    )
+    assert [row["KPJ"] for row in matched] == [made[0].kpj]
+    refs = set(AccessLog.objects.filter(what="export_tagihan").values_list("person_ref", flat=True))
+    assert refs == {str(made[1].person_id), f"invoice:{invoice.pk}:4", str(made[0].person_id)}
+    assert client_for(samarinda_officer).post(
+        "/ekspor/tagihan/", {"program": "BPN-2026", "tagihan": str(invoice.pk)}
+    ).status_code in (403, 404)
