@@ -93,6 +93,9 @@ try:
     HTTPS = env.bool("JARING_HTTPS", not DEBUG and not DEMO_MODE)
     HSTS_SECONDS = env.int("JARING_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0, maximum=63_072_000)
     PROXY_SSL_HEADER = env.bool("JARING_PROXY_SSL_HEADER", HTTPS)
+    # Dashboards, the coverage API and open data read figures counted by the worker; older than this, a view
+    # queues a new count (reports.tasks.snapshots_ensure). Cron can run `jaring reports-refresh` instead.
+    REPORTS_MAX_AGE_MINUTES = env.int("JARING_REPORTS_MAX_AGE_MINUTES", 15, minimum=1, maximum=1440)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
     try:
@@ -123,6 +126,7 @@ INSTALLED_APPS = [
     "jaring.verification",
     "jaring.enrolment",
     "jaring.contributions",
+    "jaring.claims",
     "jaring.reports",
     "jaring.demo",
 ]

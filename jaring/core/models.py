@@ -268,6 +268,7 @@ class ApiScope(models.TextChoices):
     REPORTS = "reports", _("Laporan")
     MEMBERSHIP = "membership", _("Kepesertaan")
     VERIFICATION = "verification", _("Verifikasi")
+    CLAIMS = "claims", _("Klaim")
     CONTRIBUTIONS = "contributions", _("Iuran")
 
 

@@ -24,6 +24,11 @@ class MenuItem:
 
 MENU: list[MenuItem] = [
     MenuItem(_("Beranda"), "home", None),
+    MenuItem(
+        _("Dasbor"),
+        "reports:dashboard",
+        (Capability.VIEW_DASHBOARD, Capability.MANAGE_PROGRAMMES, Capability.VIEW_APPLICATIONS, Capability.VERIFY),
+    ),
     MenuItem(_("Pendaftaran"), "registry:list", Capability.VIEW_APPLICATIONS),
     MenuItem(_("Daftarkan pemohon"), "registry:new", Capability.REGISTER_APPLICANTS),
     MenuItem(_("Antrean verifikasi"), "verification:queue", Capability.VERIFY),
@@ -56,6 +61,8 @@ MENU: list[MenuItem] = [
             Capability.VIEW_AUDIT,
         ),
     ),
+    MenuItem(_("Klaim JKK/JKM"), "claims:list", Capability.VIEW_CLAIMS),
+    MenuItem(_("Beasiswa jatuh tempo"), "claims:scholarship_due", Capability.HANDLE_CLAIMS),
     MenuItem(_("Iuran & pembayaran"), "contributions:programmes", Capability.VIEW_CONTRIBUTIONS),
     MenuItem(
         _("Peserta BPJS"), "eligibility:participants", (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)

@@ -21,6 +21,7 @@ from jaring.core import clock
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
+from jaring.demo.claims import seed_claims
 from jaring.demo.contributions import seed_contributions
 from jaring.demo.people import (
     REASONS,
@@ -203,7 +204,7 @@ def seed_token() -> str:
         token = ApiToken.objects.create(
             name=DEMO_TOKEN_NAME,
             funder=funder,
-            scopes=["registration", "reports", "membership"],
+            scopes=["registration", "reports", "membership", "claims"],
             prefix=DEMO_TOKEN[:10],
             token_hash=token_hash(DEMO_TOKEN),
         )
@@ -404,6 +405,8 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             applicants += seed_applicants(cycle, per_programme=per_programme)
             applicants += seed_cover_elsewhere(cycle)
             seed_enrolment(cycle)
+            # Invoices and payments first: a claim's cover on its day reads the months paid.
             seed_contributions(cycle.bpn)
+            seed_claims(cycle)
             applicants += seed_next_year(cycle, today=today)
     return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}

@@ -160,6 +160,11 @@ def _demo_pdf(title: str) -> bytes:
     return buffer.getvalue()
 
 
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for a paper (a death certificate, a bank book), marked as an example."""
+    return _demo_pdf(title)
+
+
 def demo_uploads(sector: Sector, *, leave_out: str = "") -> list[Upload]:
     uploads = [
         Upload(DocumentKind.KTP, _demo_png(), "ktp.png"),

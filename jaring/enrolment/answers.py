@@ -18,6 +18,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record
@@ -52,10 +53,29 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "tanggalkepesertaan",
         "mulaiperlindungan",
     ),
+    # Optional: since when the person is a BPJS participant at all, which may be before this programme (an
+    # earlier employer or funder); the JKM scholarship's three years of contributions count from it.
+    "member_since": (
+        "pesertasejak",
+        "pesertabpjssejak",
+        "terdaftarsejak",
+        "tanggalkepesertaanawal",
+        "tglkepesertaanawal",
+        "tmtawal",
+        "tmtpertama",
+        "membersince",
+    ),
 }
 REQUIRED_COLUMNS = ("nik", "status")
 # How the file's columns are named in messages when the file lacks them.
-COLUMN_NAMES = {"nik": "NIK", "kpj": "KPJ", "status": "STATUS", "reason": "ALASAN", "starts": "TANGGAL MULAI"}
+COLUMN_NAMES = {
+    "nik": "NIK",
+    "kpj": "KPJ",
+    "status": "STATUS",
+    "reason": "ALASAN",
+    "starts": "TANGGAL MULAI",
+    "member_since": "PESERTA SEJAK",
+}
 
 # Status words as branches write them, normalised like headers ("Di Terima" -> "diterima").
 ACCEPTED_WORDS = frozenset({"diterima", "terima", "accepted", "accept", "ok", "berhasil", "sukses"})
@@ -81,6 +101,7 @@ class _Row:
     kpj: str = ""
     reason: str = ""
     starts: date | None = None
+    member_since: date | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -209,6 +230,15 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
                 row.starts = parse_date(starts, field=name("starts"))
             except Invalid as exc:
                 problem("starts", exc.error.problem)
+        since = cell(cells, "member_since")
+        if not _is_empty(since):
+            try:
+                row.member_since = parse_date(since, field=name("member_since"))
+            except Invalid as exc:
+                problem("member_since", exc.error.problem)
+            else:
+                if row.member_since > clock.today():
+                    problem("member_since", _("Tanggal kepesertaan tidak boleh di masa depan."))
     if not parsed:
         raise _unreadable(_("Berkas tidak berisi jawaban BPJS di bawah baris judul."))
 
@@ -242,6 +272,7 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
             kpj=row.kpj if row.accepted else "",
             reason=row.reason,
             starts=row.starts,
+            member_since=row.member_since,
         )
         for row in parsed
         if not row.problems

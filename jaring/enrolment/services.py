@@ -200,6 +200,7 @@ class Answer:
     kpj: str = ""
     reason: str = ""
     starts: date | None = None
+    member_since: date | None = None  # first day as a BPJS participant at all, when the branch says
 
 
 @dataclass
@@ -271,7 +272,9 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
             if answer.accepted:
                 member.outcome = BatchMember.Outcome.ACCEPTED
                 member.kpj = answer.kpj
-                memberships.append(_membership_of(member, kpj=answer.kpj, starts=answer.starts))
+                memberships.append(
+                    _membership_of(member, kpj=answer.kpj, starts=answer.starts, member_since=answer.member_since)
+                )
                 to = next_status(application.status, Transition.ENROL)  # InvalidTransition if not approved
                 records.append(
                     (
@@ -327,11 +330,13 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
     return result
 
 
-def _membership_of(member: BatchMember, *, kpj: str, starts: date | None) -> Membership:
+def _membership_of(member: BatchMember, *, kpj: str, starts: date | None, member_since: date | None) -> Membership:
     place = member.place
     # Cover starts when BPJS says, but never before the place nor after it ends.
     begins = min(max(starts or place.starts, place.starts), place.ends)
     return Membership(
+        # A participant at least since this cover began; earlier when the branch says so.
+        bpjs_since=min(member_since, begins) if member_since is not None else begins,
         programme_id=place.programme_id,
         person_id=member.person_id,
         application=member.application,
