@@ -109,7 +109,9 @@ def application_status_lookup(*, number: str, nik: str) -> Application | None:
     number, nik = number.strip().upper(), "".join(nik.split())
     if not number or not nik:
         return None
-    return Application.objects.select_related("programme", "person").filter(number=number, person__nik=nik).first()
+    # Only what the answer shows: the status check is the busiest public endpoint.
+    fields = ("number", "status", "status_reason", "eligibility")
+    return Application.objects.filter(number=number, person__nik=nik).only(*fields).first()
 
 
 def public_reasons(application: Application) -> list[str]:

@@ -64,3 +64,21 @@ def test_both_keys_sent_even_one_as_null_is_refused_as_the_schema_says(
     branch = partner_for(balikpapan, name="BPJS", scopes=("membership",))
     answer = assert_error_shape(branch.post("/api/v1/members/lookup", sent), 422)
     assert set(answer["errors"]) == {"nik", "kpj"}
+
+
+FORM = b'--x\r\nContent-Disposition: form-data; name="number"\r\n\r\nBPN-2026-000001\r\n--x--\r\n'
+
+
+@pytest.mark.parametrize("path", ["/api/v1/status", "/api/v1/members/lookup", URL])
+def test_a_form_sent_to_a_json_endpoint_is_a_422_naming_the_body_not_a_500(
+    partner_for: Any, balikpapan: Any, bpn_2026: Programme, path: str
+) -> None:
+    partner = partner_for(balikpapan, scopes=("registration", "membership"))
+    answer = partner.post(path, raw=FORM, CONTENT_TYPE="multipart/form-data; boundary=x")
+    assert_error_shape(answer, 422)
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_in_the_error_shape(gojek: Partner) -> None:
+    answer = gojek.client.post("/api/v1/status", data=b"{}", content_type="multipart/form-data", **gojek.headers())
+    assert answer["Content-Type"].startswith("application/json")
+    assert_error_shape(answer, 400)
