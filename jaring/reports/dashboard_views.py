@@ -76,7 +76,8 @@ def _chosen(request: HttpRequest, viewer: selectors.Viewer) -> Chosen | None:
     if choice is None:
         return None
     programme = choice.programme
-    snapshots_ensure([programme])
+    # The table across funders reads every programme the viewer may see; others read only the one chosen.
+    snapshots_ensure([c.programme for c in choices] if _across(viewer) else [programme])
     snapshot = selectors.snapshot_of(programme)
     months = selectors.report_months(programme, snapshot)
     wanted = request.GET.get("bulan", "")
@@ -96,6 +97,11 @@ def _chosen(request: HttpRequest, viewer: selectors.Viewer) -> Chosen | None:
         month = None
     month = month or selectors.default_month(programme, today)
     return Chosen(choice, choices, month, months, error, snapshot.computed_at if snapshot else None)
+
+
+def _across(viewer: selectors.Viewer) -> bool:
+    """The province's overseers and the system operator compare programmes across funders."""
+    return viewer.province is not None or viewer.scope.everything
 
 
 def _bars(breakdown: selectors.Breakdown, chart_id: str) -> SafeString:
@@ -176,7 +182,7 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             chart_id="chart-decisions",
             current=decision_months.index(month) if month in decision_months else None,
         )
-    if viewer.province is not None or viewer.scope.everything:
+    if _across(viewer):
         lines = selectors.across_funders(chosen.choices, month)
         context["across"] = lines
         context["across_chart"] = charts.bars(
