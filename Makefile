@@ -22,10 +22,10 @@ demo: setup
 ANOTHER_DAY ?= $(shell echo $$(( $$(date +%Y) + 1 )))-01-15
 
 ## test: install, then the whole suite on SQLite (with Chromium), on a throwaway PostgreSQL 15, and on another day
+# The last two run side by side (each has its own database and data folder), each report printed whole when it ends.
 test: setup-test
 	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
-	$(MAKE) test-another-day
+	$(MAKE) -j2 --output-sync=target test-postgres test-another-day
 
 test-sqlite:
 	$(BIN)/pytest -q
