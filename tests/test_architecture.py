@@ -16,7 +16,8 @@ ORDER = [
     ["allocation"],
     ["verification"],
     ["enrolment"],
-    ["contributions", "claims"],
+    ["contributions"],
+    ["claims"],  # a claim reads whether contributions kept the cover
     ["reports", "api", "demo"],
 ]
 RANK = {app: i for i, group in enumerate(ORDER) for app in group}
