@@ -57,6 +57,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "keterangan": ("catatan",),
 }
 
+# The example person of the import template. Older templates carried it as the first data row, and a file made
+# from one imported it as a real applicant; it now sits in the notes sheet. A row that is that example (its NIK,
+# name and the kelurahan *name* column, which the template filled beside the code) is refused in every channel;
+# a real person who happens to hold this NIK has another name and is not.
+TEMPLATE_EXAMPLE_NIK = "6471011508900001"
+TEMPLATE_EXAMPLE_NAME = "Budi Santoso"
+TEMPLATE_EXAMPLE_KELURAHAN = "Manggar"
+
 TEXT_LIMITS = {
     "tempat_lahir": 100,
     "nama": 150,
@@ -229,6 +237,18 @@ def _kelurahan(values: Mapping[str, object], *, index: ReferenceIndex, within: s
     return ""
 
 
+def is_template_example(values: Mapping[str, object], *, nik: str | None, name: str | None) -> bool:
+    """Whether a row is the import template's example person rather than an applicant."""
+    kelurahan = values.get("kelurahan")
+    return (
+        nik == TEMPLATE_EXAMPLE_NIK
+        and name is not None
+        and name.casefold() == TEMPLATE_EXAMPLE_NAME.casefold()
+        and isinstance(kelurahan, str)
+        and _name_key(kelurahan) == _name_key(TEMPLATE_EXAMPLE_KELURAHAN)
+    )
+
+
 def _parsed(errors: list[FieldError], parse: Any, value: object, **kwargs: Any) -> Any:
     try:
         return parse(value, **kwargs)
@@ -280,6 +300,11 @@ def parse_applicant(
     name = _parsed(errors, parse_name, values.get("nama"))
     if name is not None and len(name) > TEXT_LIMITS["nama"]:
         errors.append(FieldError("nama", _column_message("nama", _("terlalu panjang."))))
+    if is_template_example(values, nik=nik, name=name):
+        problem = _(
+            "baris ini contoh dari templat impor (%(name)s, NIK %(nik)s), bukan pemohon; hapus baris ini."
+        ) % {"name": TEMPLATE_EXAMPLE_NAME, "nik": TEMPLATE_EXAMPLE_NIK}
+        errors.append(FieldError("nik", _column_message("nik", problem), problem))
     birth_date = _remembered(memo, errors, parse_date, values.get("tanggal_lahir"), "tanggal_lahir")
     sex = _remembered(memo, errors, parse_sex, values.get("jenis_kelamin"), "jenis_kelamin")
     domicile_since = _remembered(memo, errors, parse_date, values.get("domisili_sejak"), "domisili_sejak")
