@@ -301,9 +301,10 @@ def parse_applicant(
     if name is not None and len(name) > TEXT_LIMITS["nama"]:
         errors.append(FieldError("nama", _column_message("nama", _("terlalu panjang."))))
     if is_template_example(values, nik=nik, name=name):
-        problem = _(
-            "baris ini contoh dari templat impor (%(name)s, NIK %(nik)s), bukan pemohon; hapus baris ini."
-        ) % {"name": TEMPLATE_EXAMPLE_NAME, "nik": TEMPLATE_EXAMPLE_NIK}
+        problem = _("baris ini contoh dari templat impor (%(name)s, NIK %(nik)s), bukan pemohon; hapus baris ini.") % {
+            "name": TEMPLATE_EXAMPLE_NAME,
+            "nik": TEMPLATE_EXAMPLE_NIK,
+        }
         errors.append(FieldError("nik", _column_message("nik", problem), problem))
     birth_date = _remembered(memo, errors, parse_date, values.get("tanggal_lahir"), "tanggal_lahir")
     sex = _remembered(memo, errors, parse_sex, values.get("jenis_kelamin"), "jenis_kelamin")

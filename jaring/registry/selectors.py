@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
@@ -103,10 +104,27 @@ def application_counts_by_status(user: User) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+# What people type for BPN-2026-001525: "bpn-2026-1525", "BPN 2026 1525", "bpn2026-001525", "BPN-2026-1.525".
+_NUMBER_SEPARATORS = re.compile(r"[\s._/\\\u2013\u2014-]+")
+_NUMBER_SHAPE = re.compile(r"(?P<code>[A-Z]+)(?P<year>[0-9]{4})(?P<serial>[0-9]{1,7})")
+_NIK_NOISE = re.compile(r"[\s.\-]+")
+
+
+def application_number_normalise(text: str) -> str:
+    """An application number as people type it, in the form Jaring writes it (`BPN-2026-001525`): any case,
+    spaces, dots or slashes for dashes, and the serial without its leading zeros. Text of another shape comes back
+    upper-cased with its separators as single dashes, to be compared as it is."""
+    cleaned = _NUMBER_SEPARATORS.sub("-", text.strip().upper()).strip("-")
+    match = _NUMBER_SHAPE.fullmatch(cleaned.replace("-", ""))
+    if match is None or int(match["serial"]) >= 1_000_000:
+        return cleaned
+    return f"{match['code']}-{match['year']}-{int(match['serial']):06d}"
+
+
 def application_status_lookup(*, number: str, nik: str) -> Application | None:
     """The application with this number AND this NIK, for the public status check; None for any mismatch,
-    so the answer never tells which of the two was wrong."""
-    number, nik = number.strip().upper(), "".join(nik.split())
+    so the answer never tells which of the two was wrong. Both are taken as people type them."""
+    number, nik = application_number_normalise(number), _NIK_NOISE.sub("", nik)
     if not number or not nik:
         return None
     return Application.objects.select_related("programme", "person").filter(number=number, person__nik=nik).first()
