@@ -8,9 +8,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.models import Region, Sector
+from jaring.core.validation import FieldError
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 
@@ -20,6 +23,8 @@ WORK_FIELDS = ("sektor", "penghasilan_bulanan", "aplikator", "keterangan")
 ALL_FIELDS = IDENTITY_FIELDS + ADDRESS_FIELDS + WORK_FIELDS
 
 DATE_HINT = _("Contoh: 17-08-1985")
+# Columns the parser may name that a form shows as another field: the kelurahan is picked from a list.
+FORM_FIELD = {"kelurahan": "kode_kelurahan", "kecamatan": "kode_kelurahan"}
 
 
 class ApplicantForm(forms.Form):
@@ -121,10 +126,31 @@ class ApplicantForm(forms.Form):
             return cleaned  # a wizard step: the whole applicant is parsed when the steps are put together
         result = parse_applicant(cleaned, index=ReferenceIndex.load(), region_code=self.region_code, today=self.today)
         for error in result.errors:
-            field = error.field if error.field in self.fields else None
-            self.add_error(field, error.message)
+            name = form_field_of(error)
+            if name in self.fields:
+                self.add_error(name, beside_field(error))
+            else:
+                self.add_error(None, labelled(error))
         self.data_parsed = result.data
         return cleaned
+
+
+def form_field_of(error: FieldError) -> str:
+    """The form field that shows a parser's error (its column, or the field a column is picked with)."""
+    return FORM_FIELD.get(error.field, error.field)
+
+
+def beside_field(error: FieldError) -> str:
+    """A parser's error as read right under its field, whose label names it already: "Wajib diisi; ...", never
+    the file's "Kolom domisili_sejak: ..." or a spreadsheet's advice."""
+    return str(capfirst(error.problem or error.message))
+
+
+def labelled(error: FieldError) -> str:
+    """A parser's error away from its field (a message at the top of a page), named by the field's label."""
+    field = ApplicantForm.base_fields.get(form_field_of(error))
+    label = str(field.label) if field is not None and field.label else error.field
+    return gettext("%(label)s: %(problem)s") % {"label": label, "problem": error.problem or error.message}
 
 
 class DocumentsForm(forms.Form):

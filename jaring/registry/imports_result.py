@@ -26,6 +26,7 @@ from jaring.registry.imports_result_writer import BLANK, Outcome, ResultSpec, re
 from jaring.registry.imports_store import ChunkResult
 from jaring.registry.intake import (
     COLUMNS,
+    TEMPLATE_EXAMPLE_KECAMATAN,
     TEMPLATE_EXAMPLE_KELURAHAN,
     TEMPLATE_EXAMPLE_NAME,
     TEMPLATE_EXAMPLE_NIK,
@@ -255,7 +256,7 @@ EXAMPLE = {
     "rw": "002",
     "kode_kelurahan": "64.71.01.1001",
     "kelurahan": TEMPLATE_EXAMPLE_KELURAHAN,
-    "kecamatan": "Balikpapan Timur",
+    "kecamatan": TEMPLATE_EXAMPLE_KECAMATAN,
     "domisili_sejak": "01-01-2015",
     "no_hp": "081234567890",
     "sektor": "ojol",

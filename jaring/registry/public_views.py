@@ -33,7 +33,14 @@ from jaring.core.validation import FieldError
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import cover_from, programme_taking_registrations, programmes_taking_registrations
-from jaring.registry.forms import ADDRESS_FIELDS, IDENTITY_FIELDS, WORK_FIELDS, ApplicantForm
+from jaring.registry.forms import (
+    ADDRESS_FIELDS,
+    IDENTITY_FIELDS,
+    WORK_FIELDS,
+    ApplicantForm,
+    beside_field,
+    form_field_of,
+)
 from jaring.registry.intake import ParseResult, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Document
 from jaring.registry.public_support import (
@@ -225,9 +232,9 @@ def _validate_step(form: ApplicantForm, step: str, draft: dict[str, Any], progra
     form.is_valid()
     this_step = {name: form.cleaned_data.get(name, form.data.get(name, "")) for name in form.fields}
     for error in _parse({**draft.get("values", {}), **this_step}, programme).errors:
-        field = "kode_kelurahan" if error.field in ("kelurahan", "kecamatan") else error.field
+        field = form_field_of(error)
         if field in form.fields and FIELD_STEP.get(error.field) == step and field not in form.errors:
-            form.add_error(field, error.message)
+            form.add_error(field, beside_field(error))
     return not form.errors
 
 

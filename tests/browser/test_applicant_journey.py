@@ -36,3 +36,38 @@ def test_the_status_check_takes_a_lower_case_number_without_its_zeros(  # type: 
     expect(page.locator("#status-number")).to_have_text(application.number)
     expect(page.locator("#application-status")).to_have_text("Menunggu verifikasi")
     fits_the_phone(page)
+
+
+def start_registration(page: Page, base: str, *, nik: str = "6471011508900002", born: str = "15-08-1990") -> None:
+    page.goto(f"{base}/daftar/")
+    page.locator("#next").click()
+    page.locator("#id_nik").fill(nik)
+    page.locator("#id_nama").fill("Syamsul Bahri")
+    page.locator("#id_tanggal_lahir").fill(born)
+    page.locator("#id_jenis_kelamin").select_option("L")
+    page.locator("#next").click()
+
+
+def test_a_mistyped_date_and_phone_are_told_by_the_fields_label_with_advice_for_a_phone(  # type: ignore[no-untyped-def]
+    live_server, page: Page, bpn_2026: Programme
+) -> None:
+    page.set_viewport_size(PHONE)
+    start_registration(page, live_server.url)
+    expect(page.locator("h1")).to_have_text("Alamat")
+    page.locator("#id_alamat").fill("Jl. Pantai Manggar No. 3")
+    page.locator("#id_kode_kelurahan").select_option("64.71.01.1001")
+    page.locator("#id_domisili_sejak").fill("2015/13/45")
+    page.locator("#id_no_hp").fill("12345")
+    page.locator("#next").click()
+
+    since = page.locator("#id_domisili_sejak_error")
+    expect(since).to_have_text(
+        "“2015/13/45” bukan tanggal; tulis tanggal-bulan-tahun dengan angka, misalnya 17-08-1985."
+    )
+    phone = page.locator("#id_no_hp_error")
+    expect(phone).to_contain_text("Nomor HP tidak valid")
+    # The field's own label says which field it is; nothing of the import file's language reaches the phone.
+    expect(page.get_by_label("Tinggal di alamat ini sejak")).to_have_attribute("aria-invalid", "true")
+    for text in ("Kolom", "domisili_sejak", "no_hp", "Excel"):
+        expect(page.locator("main")).not_to_contain_text(text)
+    fits_the_phone(page)

@@ -205,8 +205,9 @@ def test_an_ojol_without_the_aplikator_letter_is_returned_and_told_what_is_missi
         ("nik", "123", "NIK harus 16 angka; tertulis 3 angka."),
         ("nik", "6.47101E+15", "tersimpan sebagai angka di Excel"),
         ("nik", "64710115089A0001", "NIK hanya boleh berisi angka"),
-        ("tanggal_lahir", "31-02-1990", "Kolom tanggal_lahir"),
-        ("tanggal_lahir", "kemarin", "Kolom tanggal_lahir"),
+        # Beside the field, under its label: no column name, no spreadsheet advice on a phone.
+        ("tanggal_lahir", "31-02-1990", "31-02-1990 bukan tanggal yang ada; tulis tanggal-bulan-tahun dengan angka"),
+        ("tanggal_lahir", "kemarin", "“kemarin” bukan tanggal; tulis tanggal-bulan-tahun dengan angka"),
         ("nama", "", "wajib"),
     ],
 )
@@ -219,6 +220,9 @@ def test_a_bad_identity_answer_is_shown_next_to_its_field_in_indonesian(
     html = response.content.decode()
     error_list = html.split(f'id="id_{field}_error"', 1)[1].split("</ul>", 1)[0]
     assert expected in error_list or (field == "nama" and "tidak boleh kosong" in error_list), error_list
+    assert "Kolom" not in error_list and field not in error_list
+    if field == "tanggal_lahir":
+        assert "Excel" not in error_list
     assert 'aria-invalid="true"' in html
     assert "This field" not in html
     # What was typed stays, and the step is not passed.
@@ -234,7 +238,9 @@ def test_a_missing_kelurahan_and_a_bad_domicile_date_are_shown_on_the_address_st
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_kode_kelurahan_error"' in html
-    assert 'id="id_domisili_sejak_error"' in html and "Kolom domisili_sejak" in html
+    assert 'id="id_domisili_sejak_error"' in html
+    error = html.split('id="id_domisili_sejak_error"', 1)[1].split("</ul>", 1)[0]
+    assert "2015-13-45 bukan tanggal yang ada" in error and "domisili_sejak" not in error and "Excel" not in error
 
 
 def test_an_ojol_without_an_aplikator_name_is_told_on_the_work_step(client: Client, bpn_2026: Programme) -> None:
@@ -243,7 +249,7 @@ def test_an_ojol_without_an_aplikator_name_is_told_on_the_work_step(client: Clie
     client.post(step("alamat"), ADDRESS)
     response = client.post(step("pekerjaan"), {**WORK, "aplikator": ""})
     assert response.status_code == 400
-    assert "wajib diisi untuk pengemudi ojol" in response.content.decode()
+    assert "Wajib diisi untuk pengemudi ojol" in response.content.decode()
 
 
 def test_a_problem_found_when_the_steps_are_put_together_sends_the_person_back_to_its_step(
