@@ -25,6 +25,22 @@ ALL_FIELDS = IDENTITY_FIELDS + ADDRESS_FIELDS + WORK_FIELDS
 DATE_HINT = _("Contoh: 17-08-1985")
 # Columns the parser may name that a form shows as another field: the kelurahan is picked from a list.
 FORM_FIELD = {"kelurahan": "kode_kelurahan", "kecamatan": "kode_kelurahan"}
+# Fields and documents that only some sectors need (DOMAIN: ojol drivers need their aplikator's letter). With
+# JavaScript a form shows them once such a sector is chosen (app.js, `data-sectors`); without it they stay visible
+# with their label saying whom they are for, and the server ignores what does not apply.
+OJOL = "ojol"
+SECTOR_ONLY_FIELDS: dict[str, str] = {"aplikator": OJOL, f"dokumen_{DocumentKind.APLIKATOR_LETTER}": OJOL}
+SECTOR_EXCEPT_FIELDS: dict[str, str] = {f"dokumen_{DocumentKind.SECTOR_EVIDENCE}": OJOL}
+
+
+def mark_sector_fields(form: forms.Form) -> None:
+    """Tag the inputs that only some sectors need, for app.js to show and hide with the chosen sector."""
+    for name, sectors in SECTOR_ONLY_FIELDS.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-sectors"] = sectors
+    for name, sectors in SECTOR_EXCEPT_FIELDS.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-not-sectors"] = sectors
 
 
 class ApplicantForm(forms.Form):
@@ -117,6 +133,7 @@ class ApplicantForm(forms.Form):
         for name in list(self.fields):
             if name not in fields:
                 del self.fields[name]
+        mark_sector_fields(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -164,3 +181,4 @@ class DocumentsForm(forms.Form):
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
             )
+        mark_sector_fields(self)

@@ -51,6 +51,7 @@ from jaring.registry.public_support import (
     draft_discard,
     draft_load,
     draft_save,
+    kinds_for_sector,
     outside_region,
     pending_documents,
     pending_remove,
@@ -324,12 +325,14 @@ def _step_documents(request: HttpRequest, draft: dict[str, Any], programme: Prog
                 "public:register_step", step="periksa" if request.POST.get("action") == "next" else "dokumen"
             )
         status = 400
-    required = required_kinds(programme, draft.get("values", {}).get("sektor", ""))
+    sector_code = draft.get("values", {}).get("sektor", "")
+    required = required_kinds(programme, sector_code)
+    offered = kinds_for_sector(programme, sector_code)
     context = _context(
         "dokumen",
         draft,
         programme,
-        rows=document_rows(required=required, errors=errors, stored=stored),
+        rows=document_rows(required=required, errors=errors, stored=stored, offered=offered),
         limit_mb=size_limit_mb(),
         previous="pekerjaan",
     )
@@ -558,9 +561,12 @@ def status_correct(request: HttpRequest) -> HttpResponse:
     sector_code = Sector.objects.filter(pk=application.sector_id).values_list("code", flat=True).first() or ""
     version = application.rule_version
     missing = [k for k in required_kinds(application.programme, sector_code, version=version) if k not in present]
+    offered = kinds_for_sector(application.programme, sector_code, version=version)
     context = {
         **_outcome(application),
-        "rows": document_rows(required=missing, errors=errors, stored={kind: True for kind in present}),
+        "rows": document_rows(
+            required=missing, errors=errors, stored={kind: True for kind in present}, offered=offered
+        ),
         "problem": problem,
         "limit_mb": size_limit_mb(),
         "honeypot": HONEYPOT,

@@ -71,3 +71,53 @@ def test_a_mistyped_date_and_phone_are_told_by_the_fields_label_with_advice_for_
     for text in ("Kolom", "domisili_sejak", "no_hp", "Excel"):
         expect(page.locator("main")).not_to_contain_text(text)
     fits_the_phone(page)
+
+
+def to_the_work_step(page: Page, base: str, nik: str = "6471011508900002") -> None:
+    start_registration(page, base, nik=nik)
+    page.locator("#id_alamat").fill("Jl. Pantai Manggar No. 3")
+    page.locator("#id_kode_kelurahan").select_option("64.71.01.1001")
+    page.locator("#id_domisili_sejak").fill("01-01-2015")
+    page.locator("#next").click()
+    expect(page.locator("h1")).to_have_text("Pekerjaan")
+
+
+def test_a_fisher_is_not_asked_for_the_ojol_aplikator_nor_its_letter(  # type: ignore[no-untyped-def]
+    live_server, page: Page, bpn_2026: Programme
+) -> None:
+    page.set_viewport_size(PHONE)
+    to_the_work_step(page, live_server.url)
+    aplikator = page.get_by_label("Aplikator (khusus ojol)")
+    expect(aplikator).to_be_hidden()  # no sector chosen yet
+    page.locator("#id_sektor").select_option("ojol")
+    expect(aplikator).to_be_visible()
+    page.locator("#id_sektor").select_option("nelayan")
+    expect(aplikator).to_be_hidden()
+    page.locator("#id_penghasilan_bulanan").fill("2.000.000")
+    fits_the_phone(page)
+    page.locator("#next").click()
+
+    expect(page.locator("h1")).to_have_text("Dokumen")
+    expect(page.locator("#document-sector_evidence")).to_contain_text("wajib")
+    expect(page.locator("#document-aplikator_letter")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("aplikator")
+    page.locator("#next").click()
+    expect(page.locator("h1")).to_have_text("Periksa & kirim")
+    expect(page.locator("main")).not_to_contain_text("Aplikator")
+
+
+def test_without_javascript_the_fisher_sees_the_labelled_ojol_field_and_still_no_ojol_letter(  # type: ignore[no-untyped-def]
+    live_server, browser, browser_context_args, bpn_2026: Programme
+) -> None:
+    context = browser.new_context(**browser_context_args, java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    to_the_work_step(page, live_server.url, nik="6471011508900003")
+    expect(page.get_by_label("Aplikator (khusus ojol)")).to_be_visible()
+    page.locator("#id_sektor").select_option("nelayan")
+    page.locator("#id_penghasilan_bulanan").fill("2.000.000")
+    page.locator("#next").click()
+    expect(page.locator("h1")).to_have_text("Dokumen")
+    expect(page.locator("#document-sector_evidence")).to_be_visible()
+    expect(page.locator("#document-aplikator_letter")).to_have_count(0)
+    fits_the_phone(page)
+    context.close()
