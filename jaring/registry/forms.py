@@ -13,7 +13,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.models import Region, Sector
-from jaring.core.validation import FieldError
+from jaring.core.validation import (
+    FieldError,
+    FieldWarning,
+    Invalid,
+    nik_cross_check,
+    nik_region_warnings,
+    parse_date,
+    parse_nik,
+    parse_sex,
+)
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 
@@ -150,6 +159,26 @@ class ApplicantForm(forms.Form):
                 self.add_error(None, labelled(error))
         self.data_parsed = result.data
         return cleaned
+
+
+CONFIRM_FIELD = "cocok_ktp"  # the box ticked to say the NIK was checked against the KTP after a warning
+
+
+def identity_warnings(values: Any) -> list[FieldWarning]:
+    """The doubts about a NIK that do not refuse it (DOMAIN, Identifiers): its birth date or sex disagrees with the
+    stated ones, or its region code is no longer in the Kemendagri data. Empty until the three fields parse."""
+    try:
+        nik = parse_nik(values.get("nik"))
+        born = parse_date(values.get("tanggal_lahir"), field="tanggal_lahir")
+        sex = parse_sex(values.get("jenis_kelamin"))
+    except Invalid:
+        return []
+    return [*nik_region_warnings(nik), *nik_cross_check(nik, birth_date=born, sex=sex)]
+
+
+def identity_fingerprint(values: Any) -> str:
+    """What a confirmation was given for: typing another NIK, birth date or sex asks again."""
+    return "|".join(str(values.get(name, "")).strip() for name in ("nik", "tanggal_lahir", "jenis_kelamin"))
 
 
 def form_field_of(error: FieldError) -> str:

@@ -35,11 +35,14 @@ from jaring.programmes.models import Programme
 from jaring.programmes.selectors import cover_from, programme_taking_registrations, programmes_taking_registrations
 from jaring.registry.forms import (
     ADDRESS_FIELDS,
+    CONFIRM_FIELD,
     IDENTITY_FIELDS,
     WORK_FIELDS,
     ApplicantForm,
     beside_field,
     form_field_of,
+    identity_fingerprint,
+    identity_warnings,
 )
 from jaring.registry.intake import ParseResult, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Document
@@ -100,6 +103,9 @@ DONE = "public_registration_done"  # the last application sent from this session
 VERIFIED = "public_status_verified"  # {"id", "until"}: number + NIK checked in this session
 VERIFIED_SECONDS = 15 * 60
 HONEYPOT = "situs_web"  # hidden from people; bots fill in every field they find
+IDENTITY_STATEMENT = gettext_lazy(
+    "Saya sudah mencocokkan NIK, tanggal lahir dan jenis kelamin dengan KTP saya; yang saya isi sudah benar."
+)
 STATEMENT = gettext_lazy(
     "Saya menyatakan data ini benar, termasuk penghasilan rata-rata per bulan yang saya isi sendiri, dan "
     "bersedia menerima akibatnya bila ternyata tidak benar."
@@ -251,13 +257,16 @@ def _step_fields(request: HttpRequest, draft: dict[str, Any], step: str, program
             draft_save(request, draft)
             return redirect("public:register_step", step=step)
     status = 200
+    doubts: list[str] = []
     if request.method == "POST":
         form = _step_form(step, programme, draft, data=request.POST)
         if _validate_step(form, step, draft, programme):
-            values.update({name: form.cleaned_data.get(name, "") for name in names})
-            draft["reached"] = max(draft.get("reached", 0), index + 1)
-            draft_save(request, draft)
-            return redirect("public:register_step", step=STEPS[index + 1])
+            doubts = _unconfirmed_doubts(request, draft, step, form.cleaned_data)
+            if not doubts:
+                values.update({name: form.cleaned_data.get(name, "") for name in names})
+                draft["reached"] = max(draft.get("reached", 0), index + 1)
+                draft_save(request, draft)
+                return redirect("public:register_step", step=STEPS[index + 1])
         # Keep what was typed so a reload shows it again; the step stays unfinished until it is valid.
         values.update({name: request.POST.get(name, "")[:1000] for name in names})
         draft_save(request, draft)
@@ -278,8 +287,26 @@ def _step_fields(request: HttpRequest, draft: dict[str, Any], step: str, program
         regency=regency,
         outside=outside_region(programme, regency),
         previous=STEPS[index - 1],
+        identity_warnings=doubts,
+        confirm_field=CONFIRM_FIELD,
+        confirm_label=IDENTITY_STATEMENT,
     )
     return render(request, "public/register_fields.html", context, status=status)
+
+
+def _unconfirmed_doubts(request: HttpRequest, draft: dict[str, Any], step: str, cleaned: dict[str, Any]) -> list[str]:
+    """On the identity step, what the NIK says against the typed birth date or sex (DOMAIN, Identifiers), until the
+    person ticks that it matches their KTP; the confirmation holds for these values only."""
+    if step != "identitas":
+        return []
+    doubts = [w.problem or w.message for w in identity_warnings(cleaned)]
+    fingerprint = identity_fingerprint(cleaned)
+    if not doubts:
+        draft.pop("identity_confirmed", None)
+        return []
+    if request.POST.get(CONFIRM_FIELD) == "1":
+        draft["identity_confirmed"] = fingerprint
+    return [] if draft.get("identity_confirmed") == fingerprint else doubts
 
 
 @never_cache
@@ -360,7 +387,8 @@ def _step_review(
         draft,
         programme,
         sections=[{"step": step, "title": STEP_TITLES[step], "rows": rows} for step, rows in applicant_summary(data)],
-        warnings=[w.message for w in data.warnings],
+        warnings=[w.problem or w.message for w in data.warnings],
+        identity_confirmed=bool(data.warnings) and draft.get("identity_confirmed") is not None,
         documents=[(DocumentKind(kind).label, meta) for kind, meta in stored.items()],
         missing=missing,
         statement=STATEMENT,
@@ -407,12 +435,14 @@ def _submit(request: HttpRequest, draft: dict[str, Any], programme: Programme) -
         messages.error(request, exc.message)
         return redirect("public:register_step", step=step)
     # The income is self-declared: the statement the applicant ticked is kept with the application.
-    audit_record(
-        actor="applicant",
-        action="application.declare",
-        target=application,
-        data={"statement": str(STATEMENT), "channel": Channel.ONLINE},
-    )
+    declared: dict[str, Any] = {"statement": str(STATEMENT), "channel": Channel.ONLINE}
+    if data.warnings:
+        # The person ticked that their NIK matches the KTP despite what it says: the verifier sees the warning.
+        declared["identity_confirmed"] = {
+            "statement": str(IDENTITY_STATEMENT),
+            "warnings": [w.message for w in data.warnings],
+        }
+    audit_record(actor="applicant", action="application.declare", target=application, data=declared)
     draft_discard(request)
     request.session[DONE] = {"id": application.pk, "number": application.number}
     return redirect("public:register_done")

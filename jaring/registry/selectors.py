@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import NotFound, PermissionDenied
-from jaring.core.models import User
+from jaring.core.models import AuditRecord, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, require, scope_of
 from jaring.registry.models import Application, Person, mask_nik
@@ -128,6 +128,26 @@ def application_status_lookup(*, number: str, nik: str) -> Application | None:
     if not number or not nik:
         return None
     return Application.objects.select_related("programme", "person").filter(number=number, person__nik=nik).first()
+
+
+def identity_confirmation_of(application: Application) -> str:
+    """Who said the NIK matches the KTP after being warned it disagrees with the birth date or sex, in words for
+    the verifier; "" when nobody did (or nothing was warned about)."""
+    if not application.warnings:
+        return ""
+    records = AuditRecord.objects.filter(
+        target_type="registry.application",
+        target_id=str(application.pk),
+        action__in=("application.identity_confirm", "application.declare"),
+    ).select_related("actor")
+    for record in records.order_by("-at", "-id"):
+        if record.action == "application.declare" and not (record.data or {}).get("identity_confirmed"):
+            continue
+        if record.actor is not None:
+            name = record.actor.full_name or record.actor.username
+            return _("%(name)s menyatakan sudah mencocokkannya dengan KTP asli pemohon.") % {"name": name}
+        return _("Pemohon menyatakan data ini sesuai KTP-nya.")
+    return ""
 
 
 def public_reasons(application: Application) -> list[str]:

@@ -34,7 +34,7 @@ from jaring.registry.officer_support import (
     search_remember,
     upload_of,
 )
-from jaring.registry.selectors import applications_visible_to
+from jaring.registry.selectors import applications_visible_to, identity_confirmation_of
 from jaring.registry.services import document_add
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
 
@@ -105,6 +105,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         "history": history,
         "outcomes": outcomes,
         "warnings": [w for w in application.warnings if isinstance(w, dict)],
+        "identity_confirmation": identity_confirmation_of(application),
         "documents": application.documents.select_related("uploaded_by").order_by("kind", "-uploaded_at", "-id"),
         "document_kinds": DocumentKind.choices,
         "may_upload": may_register and application.status in OPEN_STATUSES,

@@ -28,6 +28,7 @@ from jaring.eligibility.models import DocumentKind
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.models import Application
 from jaring.registry.officer_support import log_person_view, officer
+from jaring.registry.selectors import identity_confirmation_of
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.forms import FILTER_FIELDS, DecisionForm, QueueFilterForm, selector_filters
 from jaring.verification.selectors import (
@@ -177,6 +178,7 @@ def _detail_context(
         "person": person,
         "outcomes": outcomes,
         "warnings": [w for w in application.warnings if isinstance(w, dict)],
+        "identity_confirmation": identity_confirmation_of(application),
         "documents": [d for d in documents if d.superseded_at is None],
         "superseded": [d for d in documents if d.superseded_at is not None],
         "decisions": decisions_of(application),

@@ -121,3 +121,41 @@ def test_without_javascript_the_fisher_sees_the_labelled_ojol_field_and_still_no
     expect(page.locator("#document-aplikator_letter")).to_have_count(0)
     fits_the_phone(page)
     context.close()
+
+
+# A woman born 01-07-1988 in Balikpapan Timur: her NIK carries 41 (1 + 40) 07 88.
+WOMANS_NIK = "6471014107880001"
+
+
+def test_a_nik_that_disagrees_with_the_typed_birth_date_and_sex_is_confirmed_against_the_ktp(  # type: ignore[no-untyped-def]
+    live_server, page: Page, bpn_2026: Programme
+) -> None:
+    page.set_viewport_size(PHONE)
+    start_registration(page, live_server.url, nik=WOMANS_NIK, born="02-07-1988")
+
+    # Not a refusal (the NIK may be the one mistyped), but the step does not go on until it is confirmed.
+    expect(page.locator("h1")).to_have_text("Identitas")
+    warnings = page.locator("#identity-warnings")
+    expect(warnings).to_contain_text("Menurut NIK, pemiliknya perempuan")
+    expect(warnings).to_contain_text(
+        "Menurut NIK, tanggal lahirnya 01-07-88, tetapi tanggal lahir yang diisi 02-07-1988."
+    )
+    expect(warnings).not_to_contain_text("Kolom")
+    fits_the_phone(page)
+    page.locator("#next").click()
+    expect(page.locator("h1")).to_have_text("Identitas")
+
+    # Fixing the answers needs no confirmation at all.
+    page.locator("#id_tanggal_lahir").fill("01-07-1988")
+    page.locator("#id_jenis_kelamin").select_option("P")
+    page.locator("#next").click()
+    expect(page.locator("h1")).to_have_text("Alamat")
+
+    # Going back to the wrong sex asks again; ticking the statement lets the person go on.
+    page.goto(f"{live_server.url}/daftar/identitas/")
+    page.locator("#id_jenis_kelamin").select_option("L")
+    page.locator("#next").click()
+    expect(page.locator("#identity-warnings")).to_contain_text("pemiliknya perempuan")
+    page.get_by_label("Saya sudah mencocokkan NIK, tanggal lahir dan jenis kelamin dengan KTP saya").check()
+    page.locator("#next").click()
+    expect(page.locator("h1")).to_have_text("Alamat")
