@@ -242,6 +242,7 @@ def document_rows(
     errors: dict[str, str],
     stored: dict[str, Any] | None = None,
     offered: list[str] | None = None,
+    requested: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per document kind offered (all by default; a kind already stored or refused is always shown):
     DocumentsForm's input (with the accept attribute) and what to say next to it."""
@@ -259,6 +260,7 @@ def document_rows(
                 "name": name,
                 "field": form[name],
                 "required": kind in required,
+                "requested": kind in (requested or []),
                 "error": errors.get(kind, ""),
                 "stored": (stored or {}).get(kind),
             }

@@ -68,7 +68,7 @@ from jaring.registry.public_support import (
     rules_summary,
     size_limit_mb,
 )
-from jaring.registry.selectors import application_status_lookup, public_reasons
+from jaring.registry.selectors import application_status_lookup, documents_requested_of, public_reasons
 from jaring.registry.services import (
     DuplicateApplication,
     Upload,
@@ -481,7 +481,9 @@ def _outcome(application: Application) -> dict[str, Any]:
         "agency": application.verifying_agency.name if application.verifying_agency else "",
         "owner": application.programme.owning_agency.name,
         "changed": application.status_changed_at or application.submitted_at or application.created_at,
-        "can_correct": application.status == S.RETURNED and application.channel == Channel.ONLINE,
+        # Whoever registered it (online, at the counter, the kelurahan, a partner or a list), the applicant holds the
+        # number and the NIK and may upload what was asked.
+        "can_correct": application.status == S.RETURNED,
     }
 
 
@@ -553,7 +555,7 @@ def status_correct(request: HttpRequest) -> HttpResponse:
     if application is None:
         messages.info(request, _("Masukkan nomor pendaftaran dan NIK lagi untuk melengkapi dokumen."))
         return redirect("public:status")
-    if application.status != S.RETURNED or application.channel != Channel.ONLINE:
+    if application.status != S.RETURNED:
         return redirect("public:status_result")
     if request.method == "POST" and request.POST.get(HONEYPOT):
         return _honeypot_refused(request)
@@ -591,11 +593,16 @@ def status_correct(request: HttpRequest) -> HttpResponse:
     sector_code = Sector.objects.filter(pk=application.sector_id).values_list("code", flat=True).first() or ""
     version = application.rule_version
     missing = [k for k in required_kinds(application.programme, sector_code, version=version) if k not in present]
-    offered = kinds_for_sector(application.programme, sector_code, version=version)
+    requested = documents_requested_of(application)
+    offered = [*kinds_for_sector(application.programme, sector_code, version=version), *requested]
     context = {
         **_outcome(application),
         "rows": document_rows(
-            required=missing, errors=errors, stored={kind: True for kind in present}, offered=offered
+            required=missing,
+            errors=errors,
+            stored={kind: True for kind in present},
+            offered=offered,
+            requested=requested,
         ),
         "problem": problem,
         "limit_mb": size_limit_mb(),

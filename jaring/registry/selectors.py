@@ -12,8 +12,9 @@ from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.models import AuditRecord, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, require, scope_of
+from jaring.eligibility.models import DocumentKind
 from jaring.registry.models import Application, Person, mask_nik
-from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
+from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, Transition
 
 
 def _scoped(qs: QuerySet[Application], scope: Scope) -> QuerySet[Application]:
@@ -148,6 +149,24 @@ def identity_confirmation_of(application: Application) -> str:
             return _("%(name)s menyatakan sudah mencocokkannya dengan KTP asli pemohon.") % {"name": name}
         return _("Pemohon menyatakan data ini sesuai KTP-nya.")
     return ""
+
+
+def documents_requested_of(application: Application) -> list[str]:
+    """The document kinds the verifier asked for anew when returning the application (their fixes are recorded
+    with the return; a document fix is named by its document kind)."""
+    if application.status != ApplicationStatus.RETURNED:
+        return []
+    record = (
+        AuditRecord.objects.filter(
+            target_type="registry.application",
+            target_id=str(application.pk),
+            action=f"application.{Transition.RETURN_FOR_CORRECTION}",
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    fixes = (record.data or {}).get("fixes", []) if record is not None else []
+    return [kind for kind in DocumentKind.values if isinstance(fixes, list) and kind in fixes]
 
 
 def public_reasons(application: Application) -> list[str]:

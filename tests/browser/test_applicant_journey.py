@@ -9,12 +9,21 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from jaring.core.models import User
 from jaring.programmes.models import Programme
-from jaring.registry.models import Application
+from jaring.registry.models import Application, Channel
+from jaring.registry.states import ApplicationStatus
+from jaring.verification.models import Fix, Outcome
+from jaring.verification.services import DecisionInput, application_decide
+from tests.verification import conftest as verification
+from tests.verification.conftest import PNG
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
 
 PHONE = {"width": 360, "height": 740}
+
+# Applicants registered through the real services, as in tests/verification/.
+register = verification.register
 
 
 def fits_the_phone(page: Page) -> None:
@@ -159,3 +168,49 @@ def test_a_nik_that_disagrees_with_the_typed_birth_date_and_sex_is_confirmed_aga
     page.get_by_label("Saya sudah mencocokkan NIK, tanggal lahir dan jenis kelamin dengan KTP saya").check()
     page.locator("#next").click()
     expect(page.locator("h1")).to_have_text("Alamat")
+
+
+@pytest.fixture
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_a_counter_applicant_returned_for_a_clear_ktp_uploads_it_from_the_phone_and_is_back_in_the_queue(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    media,
+    tmp_path,
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    dppp_verifier: User,
+) -> None:
+    # Registered at the counter; the fishery office returns it: the KTP photo is blurred.
+    application = register(bpn_2026, "petugas", sector="nelayan", channel=Channel.COUNTER, name="Syamsul Nelayan")
+    decision = DecisionInput(Outcome.RETURN, fixes=(Fix.KTP,), note="Foto KTP buram")
+    application_decide(application=application, decision=decision, actor=dppp_verifier)
+    (tmp_path / "ktp-jelas.png").write_bytes(PNG)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/status/")
+    page.locator("#id_nomor").fill(application.number)
+    page.locator("#id_nik").fill(application.person.nik)
+    page.locator("#check").click()
+    expect(page.locator("#application-status")).to_have_text("Dikembalikan untuk perbaikan")
+    expect(page.locator("#reasons")).to_contain_text("Unggah ulang foto KTP yang jelas")
+    expect(page.locator("#what-to-do")).to_have_count(0)  # not sent to the office for a photo
+    page.locator("#correct").click()
+
+    expect(page.locator("h1")).to_have_text("Lengkapi dokumen")
+    expect(page.locator("#document-ktp")).to_contain_text("diminta petugas")
+    expect(page.locator("#document-aplikator_letter")).to_have_count(0)  # a fisher
+    fits_the_phone(page)
+    page.locator("#id_dokumen_ktp").set_input_files(tmp_path / "ktp-jelas.png")
+    page.locator("#send-documents").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("Dokumen diterima dan pendaftaran Anda diajukan ulang")
+    expect(page.locator("#application-status")).to_have_text("Menunggu verifikasi")
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.AWAITING_VERIFICATION
+    assert application.documents.filter(kind="ktp", superseded_at=None, uploaded_by_label="applicant").exists()
+    fits_the_phone(page)

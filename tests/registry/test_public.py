@@ -518,17 +518,25 @@ def test_a_broken_file_in_the_correction_is_refused_and_the_application_stays_re
     assert application.status == S.RETURNED
 
 
-def test_a_counter_application_that_was_returned_is_not_corrected_online(
+def test_a_counter_application_that_was_returned_is_completed_online_too(
     client: Client, bpn_2026: Programme, make_application
 ) -> None:  # type: ignore[no-untyped-def]
+    # Issue 21: registered at the counter, returned for a clear KK; the applicant holds number and NIK and need not
+    # travel to the office to send a photo.
     application = make_application(bpn_2026, status="submitted")
     from jaring.registry.services import application_transition
 
     application_transition(application=application, transition="return_for_correction", actor="test", reason="KK buram")
     check(client, application.number, application.person.nik)
     html = client.get(reverse("public:status_result")).content.decode()
-    assert "KK buram" in html and 'id="correct"' not in html and 'id="what-to-do"' in html
-    assert client.get(reverse("public:status_correct"))["Location"] == reverse("public:status_result")
+    assert "KK buram" in html and 'id="correct"' in html
+    form = client.get(reverse("public:status_correct")).content.decode()
+    assert 'id="data-fixes"' in form and 'name="dokumen_kk"' in form
+    response = client.post(reverse("public:status_correct"), {"dokumen_kk": SimpleUploadedFile("kk.pdf", PDF)})
+    assert response.status_code == 302
+    # Sent back in and judged again (its other papers, never uploaded in this test, are still missing).
+    assert AuditRecord.objects.filter(action="application.resubmit", target_id=str(application.pk)).exists()
+    assert application.documents.filter(kind="kk", uploaded_by_label="applicant").exists()
 
 
 # -- nothing answers 500 -----------------------------------------------------------------------------
