@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core import clock, selectors
+from jaring.core.audit_text import action_text, actor_text
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.forms import ApiTokenForm, AuditFilterForm, HolidayForm, LoginForm
 from jaring.core.http import client_ip, domain_errors_as_pages
@@ -134,6 +135,10 @@ def audit(request: HttpRequest) -> HttpResponse:
         target_id=filters.get("target_id", ""),
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    for record in page:
+        # In words beside the stored codes, which the auditor filters and exports by.
+        record.sentence = action_text(record.action)  # type: ignore[attr-defined]
+        record.actor_text = actor_text(record.actor_label, record.actor)  # type: ignore[attr-defined]
     return render(request, "core/audit.html", {"form": form, "page": page})
 
 
