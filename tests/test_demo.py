@@ -155,3 +155,18 @@ def test_in_june_the_demo_runs_this_year_and_compares_it_with_last_years_signed_
 @pytest.mark.django_db
 def test_the_demo_lives_in_the_cycle_of_its_day(day: str, client: Client) -> None:
     the_demo_lives_in_the_cycle_of(day, client)
+
+
+@pytest.mark.django_db
+def test_every_demo_deadline_is_counted_in_working_days_from_the_day_the_work_reached_the_queue() -> None:
+    from jaring.programmes.selectors import verification_due
+
+    demo_seed(per_programme=20)
+    queued = Application.objects.filter(queued_at__isnull=False).select_related("programme")
+    assert queued.filter(verification_due__lt=clock.today()).exists()  # overdue work is there to see
+    for application in queued:
+        assert application.submitted_at is not None and application.submitted_at <= application.queued_at
+        arrived = clock.localdate(application.queued_at)
+        assert application.verification_due == verification_due(programme=application.programme, start=arrived)
+        # Never "submitted 6 December, due 25 November".
+        assert application.verification_due > clock.localdate(application.submitted_at)

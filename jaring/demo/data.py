@@ -11,6 +11,7 @@ kelurahan's kecamatan but belong to nobody.
 from __future__ import annotations
 
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,7 @@ from jaring.demo.people import (
     applicant_data,
     demo_uploads,
     demo_village,
-    make_overdue,
+    registered_on,
     verifier_decides,
     villages_of,
 )
@@ -252,19 +253,22 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
             data = applicant_data(rng, village=village, sector=sector, serial=serial, on=today, recent=recent)
             serial += 1
             leave_out = DocumentKind.KTP if status == ApplicationStatus.RETURNED else ""
-            application = applicant_register(
-                data=data,
-                programme=programme,
-                channel=channel,
-                actor=actor,
-                uploads=demo_uploads(sector, leave_out=leave_out),
-                submit=status != ApplicationStatus.DRAFT,
+            # Some of the work waits past its deadline (still waiting, or decided late): registered weeks ago.
+            late = (status in VERIFIER_DECIDES and rng.random() < 0.4) or (
+                status == ApplicationStatus.AWAITING_VERIFICATION and i % 3 == 0
             )
+            with clock.pinned(registered_on(rng)) if late else nullcontext():
+                application = applicant_register(
+                    data=data,
+                    programme=programme,
+                    channel=channel,
+                    actor=actor,
+                    uploads=demo_uploads(sector, leave_out=leave_out),
+                    submit=status != ApplicationStatus.DRAFT,
+                )
             if status in VERIFIER_DECIDES and application.status == ApplicationStatus.AWAITING_VERIFICATION:
-                verifier_decides(application, status, rng)
+                verifier_decides(application, status)
                 application.refresh_from_db()
-            elif status == ApplicationStatus.AWAITING_VERIFICATION and i % 3 == 0:
-                make_overdue(application, rng)
             for transition in AFTER_VERIFICATION.get(status, []):
                 application = application_transition(
                     application=application,
@@ -325,7 +329,7 @@ def seed_cover_elsewhere(cycle: Cycle) -> int:
                 actor=province_officer or "demo",
                 uploads=demo_uploads(ojol),
             )
-            verifier_decides(funded, ApplicationStatus.APPROVED, random.Random(0))  # takes a province place
+            verifier_decides(funded, ApplicationStatus.APPROVED)  # takes a province place
             made += 1
         applicant_register(
             data=data, programme=balikpapan, channel=Channel.ONLINE, actor="demo:online", uploads=demo_uploads(ojol)

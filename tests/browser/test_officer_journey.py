@@ -13,10 +13,14 @@ from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from tests.browser.test_shell import log_in
+from tests.verification import conftest as verification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LAPTOP = {"width": 1280, "height": 800}
+
+# Applicants registered through the real services, as in tests/verification/.
+register = verification.register
 
 
 def one_row(page: Page) -> None:
@@ -77,3 +81,50 @@ def test_an_applications_history_reads_as_sentences_with_people_not_codes(  # ty
     page.goto(f"{live_server.url}/pendaftaran/{seeded.number}/")
     expect(page.locator("#history")).to_contain_text("Data demo (jalur Operator kelurahan)")
     expect(page.locator("#history")).not_to_contain_text("demo:kelurahan")
+
+
+def test_a_verifier_finds_an_application_in_the_queue_by_name_nik_or_number_as_typed(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    registration_officer: User,
+    dppp_verifier: User,
+) -> None:
+    syamsul = register(bpn_2026, registration_officer, sector="nelayan", name="Syamsul Bahri")
+    wati = register(bpn_2026, registration_officer, sector="petani", name="Wati Lestari")
+    register(bpn_2026, registration_officer, sector="nelayan", name="Andi Saputra")
+    page.set_viewport_size(LAPTOP)
+    log_in(page, live_server.url, "dppp_verifier")
+    page.goto(f"{live_server.url}/verifikasi/")
+    rows = page.locator("#queue tbody tr")
+    expect(rows).to_have_count(3)
+
+    search = page.get_by_label("Cari nama, NIK atau nomor pendaftaran")
+    search.fill("syamsul")
+    page.locator("#search-submit").click()
+    expect(rows).to_have_count(1)
+    expect(page.locator(f"#row-{syamsul.number}")).to_be_visible()
+
+    # The full NIK finds the person, and never appears in the address bar.
+    nik = wati.person.nik
+    page.get_by_label("Cari nama, NIK atau nomor pendaftaran").fill(f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}")
+    page.locator("#search-submit").click()
+    expect(rows).to_have_count(1)
+    expect(page.locator(f"#row-{wati.number}")).to_be_visible()
+    assert nik not in page.url
+
+    serial = int(syamsul.number.rsplit("-", 1)[1])
+    page.get_by_label("Cari nama, NIK atau nomor pendaftaran").fill(f"bpn-2026-{serial}")
+    page.locator("#search-submit").click()
+    expect(rows).to_have_count(1)
+    # The search is kept on the way to the application and back.
+    page.locator(f"#row-{syamsul.number}").get_by_role("link", name=syamsul.number).click()
+    page.locator("#back-to-queue").click()
+    expect(rows).to_have_count(1)
+    page.locator("#search-clear").click()
+    expect(rows).to_have_count(3)
+
+    page.get_by_label("Cari nama, NIK atau nomor pendaftaran").fill("Tidak Ada Orangnya")
+    page.locator("#search-submit").click()
+    expect(page.locator("#empty")).to_contain_text("Tidak Ada Orangnya")
