@@ -12,7 +12,9 @@ from playwright.sync_api import Page, expect
 from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
+from tests.browser.test_import import run_worker
 from tests.browser.test_shell import log_in
+from tests.imports.conftest import csv_bytes, good
 from tests.verification import conftest as verification
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -128,3 +130,35 @@ def test_a_verifier_finds_an_application_in_the_queue_by_name_nik_or_number_as_t
     page.get_by_label("Cari nama, NIK atau nomor pendaftaran").fill("Tidak Ada Orangnya")
     page.locator("#search-submit").click()
     expect(page.locator("#empty")).to_contain_text("Tidak Ada Orangnya")
+
+
+def test_an_officer_reads_the_refused_rows_and_their_reasons_on_the_import_page(  # type: ignore[no-untyped-def]
+    live_server, page: Page, registration_officer: User, bpn_2026: Programme, tmp_path
+) -> None:
+    rows = [good(n) for n in range(1, 7)]
+    rows[2] = good(3, nik="12345", tanggal_lahir="31-02-1990")  # row 4 of the sheet: two reasons
+    rows[4] = good(5, sektor="astronot")  # row 6
+    rows[5] = good(1)  # row 7: the same person as row 2
+    listing = tmp_path / "kelurahan-lamaru.csv"
+    listing.write_bytes(csv_bytes(rows, sep=";"))
+
+    page.set_viewport_size(LAPTOP)
+    log_in(page, live_server.url, "registration_officer")
+    page.goto(f"{live_server.url}/impor/")
+    page.get_by_label("Program").select_option(label=f"BPN-2026 · {bpn_2026.name}")
+    page.locator("#id_file").set_input_files(str(listing))
+    page.locator("#import-submit").click()
+    worker = run_worker()
+    expect(page.locator("#import-status-label")).to_have_attribute("data-status", "done", timeout=30_000)
+    worker.join(timeout=30)
+
+    # Without downloading anything, the page says which rows to fix and why.
+    refused = page.locator("#refused-rows tbody tr")
+    expect(page.locator("#refused-heading")).to_have_text("2 baris ditolak: perbaiki lalu impor lagi")
+    expect(refused).to_have_count(2)
+    expect(page.locator("#row-4")).to_contain_text("Kolom nik: NIK harus 16 angka; tertulis 5 angka.")
+    expect(page.locator("#row-4")).to_contain_text("Kolom tanggal_lahir: 31-02-1990 bukan tanggal yang ada")
+    expect(page.locator("#row-6")).to_contain_text("sektor “astronot” tidak dikenal")
+    page.locator("#duplicates summary").click()
+    first = Application.objects.get(person__nik=good(1)["nik"])
+    expect(page.locator("#duplicate-rows")).to_contain_text(first.number)
