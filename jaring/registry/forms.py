@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.forms import DayInput, day_from_text
 from jaring.core.models import Region, Sector
 from jaring.core.validation import (
     FieldError,
@@ -68,12 +69,7 @@ class ApplicantForm(forms.Form):
     )
     nama = forms.CharField(label=_("Nama lengkap"), max_length=200, help_text=_("Sesuai KTP."))
     tempat_lahir = forms.CharField(label=_("Tempat lahir"), max_length=200, required=False)
-    tanggal_lahir = forms.CharField(
-        label=_("Tanggal lahir"),
-        max_length=20,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-    )
+    tanggal_lahir = forms.CharField(label=_("Tanggal lahir"), max_length=20, help_text=DATE_HINT, widget=DayInput)
     jenis_kelamin = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=[("", "—"), ("L", _("Laki-laki")), ("P", _("Perempuan"))]
     )
@@ -89,10 +85,7 @@ class ApplicantForm(forms.Form):
     )
     kode_kelurahan = forms.ChoiceField(label=_("Kelurahan"), choices=())
     domisili_sejak = forms.CharField(
-        label=_("Tinggal di alamat ini sejak"),
-        max_length=20,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        label=_("Tinggal di alamat ini sejak"), max_length=20, help_text=DATE_HINT, widget=DayInput
     )
     no_hp = forms.CharField(
         label=_("Nomor HP / WhatsApp"),
@@ -143,6 +136,19 @@ class ApplicantForm(forms.Form):
             if name not in fields:
                 del self.fields[name]
         mark_sector_fields(self)
+
+    def _typed_day(self, name: str) -> str:
+        """A date as typed on a phone (17.08.1985, 17 08 1985, 17081985) in the form the parser reads; anything
+        else as it was, for the parser to refuse with its message."""
+        text = self.cleaned_data.get(name, "")
+        day = day_from_text(text) if isinstance(text, str) else None
+        return day.strftime("%d-%m-%Y") if day is not None else text
+
+    def clean_tanggal_lahir(self) -> str:
+        return self._typed_day("tanggal_lahir")
+
+    def clean_domisili_sejak(self) -> str:
+        return self._typed_day("domisili_sejak")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -162,3 +162,35 @@ def test_an_officer_reads_the_refused_rows_and_their_reasons_on_the_import_page(
     page.locator("#duplicates summary").click()
     first = Application.objects.get(person__nik=good(1)["nik"])
     expect(page.locator("#duplicate-rows")).to_contain_text(first.number)
+
+
+@pytest.mark.today("2026-12-01")
+def test_a_manager_is_warned_before_a_second_sk_draft_beside_the_existing_one(  # type: ignore[no-untyped-def]
+    live_server, page: Page, programme_manager: User, bpn_2026: Programme
+) -> None:
+    from datetime import date
+
+    from jaring.allocation.decrees import decree_generate
+    from jaring.allocation.models import Decree
+
+    first = decree_generate(
+        programme=bpn_2026, number="100.3.3.2/071/HK/2026", decree_date=date(2026, 12, 1), actor=programme_manager
+    )
+    page.set_viewport_size(LAPTOP)
+    log_in(page, live_server.url, "programme_manager")
+    page.goto(f"{live_server.url}/program/BPN-2026/sk/")
+    expect(page.locator("#existing-draft")).to_contain_text("sudah punya draf SK 100.3.3.2/071/HK/2026")
+
+    page.get_by_label("Nomor SK").fill("100.3.3.2/072/HK/2026")
+    page.get_by_label("Tanggal SK").fill("02-12-2026")
+    page.locator("#decree-generate").click()
+    expect(page.locator("#decree-errors")).to_contain_text("Sudah ada draf SK 100.3.3.2/071/HK/2026")
+    assert Decree.objects.filter(programme=bpn_2026).count() == 1
+
+    page.get_by_label("Saya tetap membuat draf kedua di samping draf yang sudah ada.").check()
+    page.locator("#decree-generate").click()
+    expect(page.locator("h1")).to_contain_text("100.3.3.2/072/HK/2026")
+    assert set(Decree.objects.filter(programme=bpn_2026).values_list("number", flat=True)) == {
+        first.number,
+        "100.3.3.2/072/HK/2026",
+    }
