@@ -29,6 +29,7 @@ Variables (all optional on a developer machine):
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
+  JARING_WAITLIST_SWEEP_MINUTES      how often the worker admits waitlists into free places, default 60
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ try:
     PROXY_SSL_HEADER = env.bool("JARING_PROXY_SSL_HEADER", HTTPS)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
+    # Free places admit the waitlist by themselves: besides the admission when a place ends or a quota grows, the
+    # worker sweeps every programme this often (jaring.allocation.tasks).
+    WAITLIST_SWEEP_MINUTES = env.int("JARING_WAITLIST_SWEEP_MINUTES", 60, minimum=1, maximum=1440)
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -216,6 +220,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Tasks that queue their own next run; a starting worker queues the first (core.services.periodic_tasks_ensure).
+PERIODIC_TASKS = ["jaring.allocation.tasks.waitlists_sweep"]
 
 LOGGING = {
     "version": 1,

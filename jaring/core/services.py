@@ -488,3 +488,26 @@ def task_results_requeue_orphaned(*, host: str, actor: str = "worker") -> list[s
             )
         requeued.append(str(result.pk))
     return requeued
+
+
+def periodic_task_pending(task_path: str, *, besides_running: bool = False) -> bool:
+    """Whether a run of this task is queued (or, unless `besides_running`, running): a periodic task queues its
+    next run only when none is, so restarting workers never multiplies the chain."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    statuses = [TaskResultStatus.READY] if besides_running else [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    return DBTaskResult.objects.filter(task_path=task_path, status__in=statuses).exists()
+
+
+def periodic_tasks_ensure() -> list[str]:
+    """Queue a first run of each periodic task (settings.PERIODIC_TASKS, dotted paths of tasks that queue their
+    own next run) that has none queued or running. Called when a worker starts. Returns the paths queued."""
+    from django.utils.module_loading import import_string
+
+    queued = []
+    for path in settings.PERIODIC_TASKS:
+        if not periodic_task_pending(path):
+            import_string(path).enqueue()
+            queued.append(path)
+    return queued

@@ -212,9 +212,11 @@ def seed_token() -> str:
 
 # After assessment (submit), what the owning office does to an awaiting application to reach its demo state.
 AFTER_VERIFICATION: dict[str, list[str]] = {
-    ApplicationStatus.WAITLISTED: [Transition.WAITLIST],
     ApplicationStatus.WITHDRAWN: [Transition.WITHDRAW],
 }
+# Not seeded: a waitlist only forms when a programme's places are all taken, and the demo's have thousands free
+# (free places admit the waitlist by themselves: allocation.services.waitlists_admit).
+NOT_SEEDED = frozenset({ApplicationStatus.WAITLISTED})
 
 
 # The states a verifier reaches by deciding (approval takes a place); enrolled ones are then sent to BPJS in
@@ -230,7 +232,7 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
     sectors = list(Sector.objects.all())
     # Every state in turn, the funded ones first so that even a few applicants per programme make members.
     funded = [ApplicationStatus.ENROLLED, ApplicationStatus.AWAITING_VERIFICATION, ApplicationStatus.APPROVED]
-    statuses = [*funded, *(s for s in ApplicationStatus.values if s not in funded)]
+    statuses = [*funded, *(s for s in ApplicationStatus.values if s not in funded and s not in NOT_SEEDED)]
     today = clock.today()
     made = 0
     serial = 1
