@@ -30,6 +30,7 @@ Variables (all optional on a developer machine):
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
   JARING_WAITLIST_SWEEP_MINUTES      how often the worker admits waitlists into free places, default 60
+  JARING_LOGO_MAX_KB     largest funder logo accepted (PNG or JPEG), in KB, default 1024
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ try:
     # Free places admit the waitlist by themselves: besides the admission when a place ends or a quota grows, the
     # worker sweeps every programme this often (jaring.allocation.tasks).
     WAITLIST_SWEEP_MINUTES = env.int("JARING_WAITLIST_SWEEP_MINUTES", 60, minimum=1, maximum=1440)
+    # A funder's logo upload (PNG or JPEG), redrawn as a small PNG (core.branding).
+    LOGO_MAX_KB = env.int("JARING_LOGO_MAX_KB", 1024, minimum=16, maximum=10_240)
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

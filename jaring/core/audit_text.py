@@ -82,6 +82,7 @@ ACTION_TEXT: dict[str, Promise] = {
     "holiday.remove": gettext_lazy("Hari libur dihapus"),
     "funder.seed": gettext_lazy("Pemberi dana dibuat"),
     "funder.logo_set": gettext_lazy("Logo pemberi dana diganti"),
+    "funder.logo_remove": gettext_lazy("Logo pemberi dana dihapus"),
     "user.seed": gettext_lazy("Akun petugas dibuat"),
     "user.login": gettext_lazy("Masuk ke Jaring"),
     "api_token.create": gettext_lazy("Token API dibuat"),

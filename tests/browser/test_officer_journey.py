@@ -194,3 +194,38 @@ def test_a_manager_is_warned_before_a_second_sk_draft_beside_the_existing_one(  
         first.number,
         "100.3.3.2/072/HK/2026",
     }
+
+
+def test_a_funder_administrator_uploads_the_logo_and_sees_it_on_the_funders_pages_without_a_missing_icon(  # type: ignore[no-untyped-def]
+    live_server, page: Page, administrator: User, bpn_2026: Programme, tmp_path, settings
+) -> None:
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    logo = tmp_path / "lambang.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (240, 240), "#c8102e").save(buffer, format="PNG")
+    logo.write_bytes(buffer.getvalue())
+
+    page.set_viewport_size(LAPTOP)
+    log_in(page, live_server.url, "administrator_bpn")
+    expect(page.locator("#funder-brand-default")).to_be_visible()  # no logo yet: Jaring's mark and the name
+    expect(page.locator("#funder-brand")).to_contain_text("Kota Balikpapan")
+    page.goto(f"{live_server.url}/pengguna/")
+    page.locator("#funder-logos-link").click()
+    page.locator("#logo-file-balikpapan").set_input_files(logo)
+    page.locator("#logo-upload-balikpapan").click()
+    expect(page.get_by_role("status").first).to_contain_text("tersimpan")
+    expect(page.locator("#funder-brand-logo")).to_be_visible()
+    width = page.locator("#funder-brand-logo").evaluate("img => img.naturalWidth")
+    assert width == 240  # the image itself arrived, not a broken icon
+
+    # Public pages of its programme carry it too.
+    page.goto(f"{live_server.url}/daftar/")
+    page.locator("#next").click()
+    expect(page.locator("#funder-brand-logo")).to_be_visible()
+    assert not missing, f"answered 404: {missing}"
