@@ -171,3 +171,14 @@ def test_every_demo_deadline_is_counted_in_working_days_from_the_day_the_work_re
         assert application.verification_due == verification_due(programme=application.programme, start=arrived)
         # Never "submitted 6 December, due 25 November".
         assert application.verification_due > clock.localdate(application.submitted_at)
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_nik_the_counter_confirmed_despite_its_birth_date_and_sex() -> None:
+    from jaring.registry.selectors import identity_confirmation_of
+
+    demo_seed(per_programme=2)
+    doubtful = Application.objects.get(person__nik="6471014107880009")
+    assert doubtful.status == ApplicationStatus.AWAITING_VERIFICATION and len(doubtful.warnings) == 2
+    assert doubtful.verifying_agency is not None and doubtful.verifying_agency.code == "dppp"
+    assert "menyatakan sudah mencocokkannya dengan KTP asli" in identity_confirmation_of(doubtful)

@@ -39,7 +39,7 @@ from jaring.enrolment.models import Membership
 from jaring.enrolment.services import Answer, batch_answers_apply, batch_create, cards_issue, places_ready_for_batch
 from jaring.programmes.models import Programme
 from jaring.programmes.services import rejection_reasons_seed
-from jaring.registry.intake import ApplicantData
+from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import applicant_register, application_transition
 from jaring.registry.states import ApplicationStatus, Transition
@@ -236,6 +236,7 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
     today = clock.today()
     made = 0
     serial = 1
+    waiting = 0  # applicants left waiting for verification so far: every third one waits past its deadline
     for short, programme in cycle.current.items():
         rule_version_ensure(programme=programme, actor="demo")
         funder = programme.funder
@@ -256,8 +257,10 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
             serial += 1
             leave_out = DocumentKind.KTP if status == ApplicationStatus.RETURNED else ""
             # Some of the work waits past its deadline (still waiting, or decided late): registered weeks ago.
+            if status == ApplicationStatus.AWAITING_VERIFICATION:
+                waiting += 1
             late = (status in VERIFIER_DECIDES and rng.random() < 0.4) or (
-                status == ApplicationStatus.AWAITING_VERIFICATION and i % 3 == 0
+                status == ApplicationStatus.AWAITING_VERIFICATION and waiting % 3 == 1
             )
             with clock.pinned(registered_on(rng)) if late else nullcontext():
                 application = applicant_register(
@@ -292,6 +295,40 @@ def seed_rules(cycle: Cycle) -> None:
         note=f"Rapat koordinasi {cycle.year}: usia minimal 18 tahun",
         min_age=18,
     )
+
+
+def seed_identity_doubt(cycle: Cycle) -> int:
+    """A fisher registered at the counter whose NIK says a woman born on another day than the form: the officer
+    confirmed it against the KTP, and DPPP's verifier sees it flagged in the queue and on the decision page."""
+    officer = User.objects.filter(role=Role.REGISTRATION_OFFICER, funder=cycle.bpn.funder).first()
+    if officer is None:
+        return 0
+    values = {
+        "nik": "6471014107880009",  # born 01-07-1988, a woman (41 = 1 + 40)
+        "nama": "Andi Rahman",
+        "tanggal_lahir": "02-07-1988",
+        "jenis_kelamin": "L",
+        "alamat": "Jl. Pantai Manggar No. 21",
+        "kode_kelurahan": "64.71.01.1001",
+        "domisili_sejak": "01-06-2010",
+        "sektor": "nelayan",
+        "penghasilan_bulanan": "2.100.000",
+    }
+    parsed = parse_applicant(
+        values, index=ReferenceIndex.load(), region_code=cycle.bpn.funder.region_id, today=clock.today()
+    )
+    assert parsed.data is not None and parsed.data.warnings, parsed.errors
+    nelayan = Sector.objects.get(code="nelayan")
+    application = applicant_register(
+        data=parsed.data, programme=cycle.bpn, channel=Channel.COUNTER, actor=officer, uploads=demo_uploads(nelayan)
+    )
+    audit_record(
+        actor=officer,
+        action="application.identity_confirm",
+        target=application,
+        data={"warnings": [w.message for w in parsed.data.warnings]},
+    )
+    return 1
 
 
 def seed_cover_elsewhere(cycle: Cycle) -> int:
@@ -407,6 +444,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             applicants = seed_last_year(cycle)
             applicants += seed_applicants(cycle, per_programme=per_programme)
             applicants += seed_cover_elsewhere(cycle)
+            applicants += seed_identity_doubt(cycle)
             seed_enrolment(cycle)
             applicants += seed_next_year(cycle, today=today)
     return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}

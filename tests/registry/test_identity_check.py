@@ -74,7 +74,11 @@ def test_the_verifier_sees_the_mismatch_in_the_queue_and_on_the_decision_page(
 
     client = client_for(verifier)
     queue = client.get("/verifikasi/").content.decode()
-    assert f'id="nik-warning-{doubtful.number}"' in queue and "NIK tidak cocok, cek KTP" in queue
+    assert (
+        f'id="nik-warning-{doubtful.number}"' in queue
+        and "Cek NIK" in queue
+        and "NIK tidak cocok dengan tanggal lahir atau jenis kelamin" in queue
+    )
     assert f'id="nik-warning-{fine.number}"' not in queue
 
     page = client.get(f"/verifikasi/{doubtful.number}/").content.decode()
