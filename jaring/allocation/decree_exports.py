@@ -29,11 +29,22 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from jaring.allocation.models import Decree, DecreeEntry
 from jaring.core import xlsx
+from jaring.core.branding import funder_logo_bytes
 from jaring.core.models import Funder
+from jaring.programmes.money import thousands
 from jaring.registry.models import mask_nik
 
 Category = DecreeEntry.Category
@@ -212,9 +223,9 @@ def _list_sheet(workbook: Workbook, decree: Decree, show_nik: Callable[[str], st
             out.cell(
                 _("%(participants)s peserta (baru %(new)s, lanjutan %(continuing)s)")
                 % {
-                    "participants": totals.get("participants", 0),
-                    "new": totals.get("new", 0),
-                    "continuing": totals.get("continuing", 0),
+                    "participants": thousands(totals.get("participants", 0)),
+                    "new": thousands(totals.get("new", 0)),
+                    "continuing": thousands(totals.get("continuing", 0)),
                 },
                 bold=True,
             ),
@@ -484,7 +495,14 @@ def _decree_pdf(decree: Decree) -> bytes:
         hAlign="LEFT",
     )
     meta_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    logo = funder_logo_bytes(funder)
     heading: list[Any] = [
+        # The Pemda's logo above the heading when it has one (a signed SK's digest covers its list, not this).
+        *(
+            [Image(io.BytesIO(logo), width=18 * mm, height=18 * mm, kind="proportional"), Spacer(1, 2 * mm)]
+            if logo
+            else []
+        ),
         Paragraph(escape(_("LAMPIRAN KEPUTUSAN %(who)s") % {"who": signatory.upper()}), styles["heading"]),
         Spacer(1, 4 * mm),
         meta_table,
@@ -518,9 +536,9 @@ def _decree_pdf(decree: Decree) -> bytes:
             escape(
                 _("Jumlah peserta: %(participants)s orang (baru %(new)s, lanjutan %(continuing)s).")
                 % {
-                    "participants": totals.get("participants", 0),
-                    "new": totals.get("new", 0),
-                    "continuing": totals.get("continuing", 0),
+                    "participants": thousands(totals.get("participants", 0)),
+                    "new": thousands(totals.get("new", 0)),
+                    "continuing": thousands(totals.get("continuing", 0)),
                 }
             ),
             styles["body"],

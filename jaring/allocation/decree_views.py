@@ -34,12 +34,14 @@ from jaring.allocation.decrees import (
 )
 from jaring.allocation.models import Decree, DecreeEntry, Place
 from jaring.core.errors import DomainError, NotFound
+from jaring.core.forms import DayField
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, require
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
+from jaring.programmes.money import thousands
 from jaring.programmes.selectors import programme_in_scope
 from jaring.registry.models import mask_nik
 
@@ -58,11 +60,7 @@ TABS: dict[str, tuple[str | None, Any]] = {
 
 class DecreeForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Nomor SK"), max_length=120)
-    decree_date = forms.DateField(
-        label=gettext_lazy("Tanggal SK"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-    )
+    decree_date = DayField(label=gettext_lazy("Tanggal SK"))
     title = forms.CharField(
         label=gettext_lazy("Tentang (judul)"),
         max_length=300,
@@ -149,10 +147,27 @@ def decree_list(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's decrees, and the form that generates a new draft from today's places."""
     user = _user(request)
     programme = _managed_programme(user, code)
+    drafts = list(
+        Decree.objects.filter(programme=programme, status=Decree.Status.DRAFT).order_by("-decree_date", "-id")
+    )
     status = 200
     if request.method == "POST":
         form = DecreeForm(request.POST)
-        if form.is_valid():
+        # A second draft beside an existing one makes two lists that disagree; the usual intent is to regenerate
+        # the draft there is. Made only when the manager says so.
+        second_unconfirmed = bool(drafts) and request.POST.get("second_draft") != "1"
+        if second_unconfirmed:
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Sudah ada draf SK %(number)s. Susun ulang draf itu agar daftarnya terbaru, atau centang "
+                    "pernyataan di bawah untuk tetap membuat draf kedua."
+                )
+                % {"number": drafts[0].number},
+            )
+            status = 409
+        elif form.is_valid():
             try:
                 decree = decree_generate(
                     programme=programme,
@@ -168,7 +183,7 @@ def decree_list(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(
                     request,
                     _("Draf SK %(number)s disusun: %(participants)s peserta.")
-                    % {"number": decree.number, "participants": decree.totals.get("participants", 0)},
+                    % {"number": decree.number, "participants": thousands(decree.totals.get("participants", 0))},
                 )
                 return redirect("decrees:detail", code=programme.code, pk=decree.pk)
         else:
@@ -183,6 +198,7 @@ def decree_list(request: HttpRequest, code: str) -> HttpResponse:
         "decrees": decrees,
         "form": form,
         "previous": previous_decree_of(programme),
+        "drafts": drafts,
         "active_places": Place.objects.filter(programme=programme, status=Place.Status.ACTIVE).count(),
     }
     return render(request, "allocation/decree_list.html", context, status=status)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jaring.core import clock
+from jaring.core.forms import DayField
 from jaring.enrolment.card_tasks import (
     MAX_SELECTED,
     active_member_kelurahans,
@@ -20,7 +21,6 @@ from jaring.enrolment.card_tasks import (
 from jaring.enrolment.selectors import KelurahanChoice
 from jaring.programmes.models import Programme
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -111,11 +111,7 @@ class HandoverForm(forms.Form):
         max_length=MAX_SELECTED * 8,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    handed_on = forms.DateField(
-        label=gettext_lazy("Tanggal penyerahan"),
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    handed_on = DayField(label=gettext_lazy("Tanggal penyerahan"))
     place = forms.CharField(label=gettext_lazy("Tempat penyerahan"), max_length=200)
     handed_by = forms.CharField(label=gettext_lazy("Diserahkan oleh"), max_length=150)
     received_by = forms.CharField(

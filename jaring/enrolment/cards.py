@@ -8,6 +8,7 @@ bench/cards_pdf.py)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -21,9 +22,11 @@ from django.utils.translation import gettext as _
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from jaring.core.branding import funder_logo_bytes
 from jaring.enrolment.models import Card
 from jaring.enrolment.services import card_token
 from jaring.registry.models import mask_nik
@@ -76,12 +79,14 @@ class CardFace:
     valid_until: date
     url: str
     number: int = 0  # the card's id: hand-over by card number
+    logo: bytes | None = None  # the funder's logo (a PNG), drawn in the band; None: its name only
 
 
-def card_face(card: Card, *, base_url: str) -> CardFace:
+def card_face(card: Card, *, base_url: str, logo: bytes | None = None) -> CardFace:
     membership = card.membership
     programme = membership.programme
     return CardFace(
+        logo=logo,
         funder=programme.funder.name,
         programme=programme.name,
         name=membership.person.name,
@@ -97,7 +102,16 @@ def cards_pdf(cards: Iterable[Card], *, base_url: str, on_progress: Callable[[in
     """The PDF of these cards in the given order, eight to an A4 page. `cards` must come with
     membership__person and membership__programme__funder selected. `on_progress(done)` is called after
     every card."""
-    return faces_pdf((card_face(card, base_url=base_url) for card in cards), on_progress=on_progress)
+    logos: dict[int, bytes | None] = {}  # read once per funder, not per card
+
+    def logo_of(card: Card) -> bytes | None:
+        funder = card.membership.programme.funder
+        if funder.pk not in logos:
+            logos[funder.pk] = funder_logo_bytes(funder)
+        return logos[funder.pk]
+
+    faces = (card_face(card, base_url=base_url, logo=logo_of(card)) for card in cards)
+    return faces_pdf(faces, on_progress=on_progress)
 
 
 def faces_pdf(faces: Iterable[CardFace], *, on_progress: Callable[[int], None] | None = None) -> bytes:
@@ -201,6 +215,23 @@ def _draw_card(canvas: Canvas, face: CardFace, x: float, y: float, labels: _Labe
     canvas.setLineWidth(0.25)
     canvas.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, CORNER, stroke=1, fill=0)
 
+    if face.logo is not None:
+        # The Pemda's logo at the band's right end, in a white tile so any logo colour reads on the band.
+        tile = BAND_HEIGHT - 2.5 * mm
+        tile_x, tile_y = x + CARD_WIDTH - PADDING - tile, top - BAND_HEIGHT + 1.25 * mm
+        canvas.setFillColor(white)
+        canvas.roundRect(tile_x, tile_y, tile, tile, 1 * mm, stroke=0, fill=1)
+        canvas.drawImage(
+            _image(face.logo),
+            tile_x + 0.5 * mm,
+            tile_y + 0.5 * mm,
+            tile - mm,
+            tile - mm,
+            mask="auto",
+            preserveAspectRatio=True,
+            anchor="c",
+        )
+        inner -= tile + 2 * mm
     canvas.setFillColor(white)
     text, size = _fit(face.funder.upper(), BOLD, 8, inner)
     canvas.setFont(BOLD, size)
@@ -248,6 +279,12 @@ def _draw_card(canvas: Canvas, face: CardFace, x: float, y: float, labels: _Labe
 
     canvas.setFillColor(INK)
     _draw_qr(canvas, face.url, qr_x, qr_y, QR_SIZE)
+
+
+@functools.lru_cache(maxsize=8)
+def _image(png: bytes) -> ImageReader:
+    """One reader per logo, so a sheet of a thousand cards embeds the image once."""
+    return ImageReader(io.BytesIO(png))
 
 
 def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:

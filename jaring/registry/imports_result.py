@@ -24,7 +24,13 @@ from jaring.core import clock
 from jaring.registry.imports_read import RESULT_COLUMNS, TEXT_COLUMNS, CheckedFile, is_empty_row
 from jaring.registry.imports_result_writer import BLANK, Outcome, ResultSpec, result_workbook_write
 from jaring.registry.imports_store import ChunkResult
-from jaring.registry.intake import COLUMNS
+from jaring.registry.intake import (
+    COLUMNS,
+    TEMPLATE_EXAMPLE_KECAMATAN,
+    TEMPLATE_EXAMPLE_KELURAHAN,
+    TEMPLATE_EXAMPLE_NAME,
+    TEMPLATE_EXAMPLE_NIK,
+)
 from jaring.registry.models import ImportBatch, ImportRow
 
 logger = logging.getLogger(__name__)
@@ -238,9 +244,9 @@ def _notes(batch: ImportBatch) -> list[list[object]]:
 # -- the template ----------------------------------------------------------------------------------
 
 EXAMPLE = {
-    "nik": "6471011508900001",
+    "nik": TEMPLATE_EXAMPLE_NIK,
     "no_kk": "6471010101100001",
-    "nama": "Budi Santoso",
+    "nama": TEMPLATE_EXAMPLE_NAME,
     "tempat_lahir": "Balikpapan",
     "tanggal_lahir": "15-08-1990",
     "jenis_kelamin": "L",
@@ -249,8 +255,8 @@ EXAMPLE = {
     "rt": "005",
     "rw": "002",
     "kode_kelurahan": "64.71.01.1001",
-    "kelurahan": "Manggar",
-    "kecamatan": "Balikpapan Timur",
+    "kelurahan": TEMPLATE_EXAMPLE_KELURAHAN,
+    "kecamatan": TEMPLATE_EXAMPLE_KECAMATAN,
     "domisili_sejak": "01-01-2015",
     "no_hp": "081234567890",
     "sektor": "ojol",
@@ -320,14 +326,15 @@ def _template_notes() -> dict[str, tuple[str, str]]:
 
 
 def template_write() -> bytes:
-    """The XLSX template: the spec's columns, one filled example row, and a notes sheet `catatan`."""
+    """The XLSX template: the spec's columns over empty rows, and a notes sheet `catatan` describing each column
+    with an example value. The example is not a row of the `pendaftar` sheet: left in, it was imported as a real
+    applicant (a file made from an older template is still caught: intake.is_template_example)."""
     workbook = OpenpyxlWorkbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "pendaftar"
     columns = list(COLUMNS)
     sheet.append(columns)
-    sheet.append([EXAMPLE[name] for name in columns])
     bold = Font(bold=True)
     for index, name in enumerate(columns, start=1):
         header = sheet.cell(row=1, column=index)
@@ -342,23 +349,28 @@ def template_write() -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("catatan")
-    notes.append([_("kolom"), _("alias"), _("wajib"), _("isi yang diterima")])
+    notes.append([_("kolom"), _("alias"), _("wajib"), _("isi yang diterima"), _("contoh (bukan pemohon)")])
     for cell in notes[1]:
         cell.font = bold
     for name, (required, accepted) in _template_notes().items():
-        notes.append([name, TEMPLATE_ALIASES.get(name, ""), required, accepted])
+        notes.append([name, TEMPLATE_ALIASES.get(name, ""), required, accepted, EXAMPLE.get(name, "")])
     notes.append([])
     for line in (
         _("Baris judul harus baris pertama; nama kolom boleh huruf besar/kecil, dengan spasi, titik, - atau _."),
         _("Urutan kolom bebas. Kolom lain diabaikan dan dilaporkan. Baris kosong dilewati."),
         _("Simpan sebagai .xlsx (lembar pertama atau lembar bernama “pendaftar”) atau .csv (pemisah , atau ;)."),
         _("Satu baris adalah satu pemohon untuk program yang dipilih saat impor."),
+        _(
+            "Kolom “contoh” hanya menunjukkan cara menulis; jangan disalin ke lembar pendaftar. Baris contoh "
+            "(Budi Santoso, NIK 6471011508900001) yang ikut diimpor ditolak."
+        ),
     ):
         notes.append([line])
-    for letter, width in zip("ABCD", (22, 36, 30, 90), strict=True):
+    for letter, width in zip("ABCDE", (22, 36, 30, 90, 24), strict=True):
         notes.column_dimensions[letter].width = width
     for row in notes.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
+        row[4].number_format = "@"  # the example NIK keeps its 16 digits
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -674,7 +674,10 @@ def test_form_errors_are_shown_next_to_the_field(bpn_2026, programme_manager, cl
     nul = client.post(_list_url(bpn_2026), {"number": "SK\x00-1", "decree_date": "2026-12-01"})
     assert nul.status_code == 400
     assert client.post(_list_url(bpn_2026), {"number": "SK-1", "decree_date": "2026-12-01"}).status_code == 302
-    duplicate = client.post(_list_url(bpn_2026), {"number": "SK-1", "decree_date": "2026-12-02"})
+    # A second draft beside the first is asked about first (issue 21); confirmed, its number must still be new.
+    second = client.post(_list_url(bpn_2026), {"number": "SK-2", "decree_date": "2026-12-02"})
+    assert second.status_code == 409 and "Sudah ada draf SK SK-1" in second.content.decode()
+    duplicate = client.post(_list_url(bpn_2026), {"number": "SK-1", "decree_date": "2026-12-02", "second_draft": "1"})
     assert duplicate.status_code == 400 and "sudah dipakai" in duplicate.content.decode()
     assert Decree.objects.count() == 1
     decree = Decree.objects.get()

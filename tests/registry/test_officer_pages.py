@@ -396,8 +396,11 @@ def test_field_errors_are_shown_in_indonesian_next_to_their_fields(
     response = client.post(NEW, form(bpn_2026, token="e", nik="12345", tanggal_lahir="31-02-1990"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert "nik" in field_errors(html, "nik") and "16" in field_errors(html, "nik")
-    assert "bukan tanggal yang ada" in field_errors(html, "tanggal_lahir")
+    assert "NIK harus 16 angka; tertulis 5 angka." in field_errors(html, "nik")
+    # Under the field's own label: not the import file's "Kolom tanggal_lahir:", nor its Excel advice.
+    born = field_errors(html, "tanggal_lahir")
+    assert "<li>31-02-1990 bukan tanggal yang ada; tulis tanggal-bulan-tahun dengan angka" in born
+    assert "Kolom" not in born and "Excel" not in born and "Kolom" not in field_errors(html, "nik")
     assert field_errors(html, "nama") == ""
 
     response = client.post(NEW, form(bpn_2026, token="e", sektor="astronot"))
