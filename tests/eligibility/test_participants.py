@@ -234,13 +234,13 @@ ENCRYPTED_XLSX = (
     ("name", "content", "message"),
     [
         ("kosong.csv", b"", "Berkas kosong"),
-        ("rusak.xlsx", b"PK\x03\x04 this is not a workbook", "Berkas Excel rusak"),
+        ("rusak.xlsx", b"PK\x03\x04 this is not a workbook", "Berkas XLSX rusak"),
         ("bukan.xlsx", b"NIK,Status\n", "Berkas XLSX rusak"),
         ("sandi.xlsx", ENCRYPTED_XLSX, "dilindungi kata sandi"),
         ("tanpa-nik.csv", b"Nama;KPJ;Status\nBudi;12345678901;aktif\n", "Kolom NIK tidak ditemukan"),
         ("tanpa-status.csv", f"NIK;KPJ\n{BUDI};12345678901\n".encode(), "Kolom status tidak ditemukan"),
         ("judul-saja.csv", b"NIK;KPJ;Segmen;Status\n", "tidak berisi data peserta"),
-        ("gambar.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bukan CSV atau XLSX"),
+        ("gambar.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bukan XLSX atau CSV"),
     ],
     ids=[
         "zero-bytes",

@@ -119,7 +119,7 @@ def test_it_reads_excel_dates_and_numeric_kpj_cells(sent):  # type: ignore[no-un
             "j.xlsx",
             "sandi",
         ),
-        (b"\x00\x01\x02\xff\xfe" * 200, "jawaban.csv", "bukan CSV"),
+        (b"\x00\x01\x02\xff\xfe" * 200, "jawaban.csv", "bukan XLSX atau CSV"),
         (b"%PDF-1.4 surat", "jawaban.pdf", "bukan CSV atau XLSX"),
         (b"NIK;STATUS;KPJ\r\n", "jawaban.csv", "di bawah baris judul"),
         (b"\r\n;;\r\n", "jawaban.csv", "baris judul"),
@@ -384,7 +384,7 @@ def test_the_page_lists_every_problem_then_applies_the_sound_rows_on_request(  #
     [
         ("jawaban.csv", b"", "kosong"),
         ("jawaban.xlsx", b"PK\x03\x04garbage" * 10, "rusak"),
-        ("jawaban.csv", bytes(range(256)) * 40, "bukan CSV"),
+        ("jawaban.csv", bytes(range(256)) * 40, "bukan XLSX atau CSV"),
         ("jawaban.docx", b"some words", "bukan CSV atau XLSX"),
         ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "bukan CSV atau XLSX"),
     ],

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from jaring.core.models import User
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_run, import_batch_start
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.models import ImportBatch, ImportRow
 from tests.conftest import MANGGAR
 

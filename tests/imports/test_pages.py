@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import AccessLog, User
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_run, import_batch_start
-from jaring.registry.imports_read import REQUIRED_COLUMNS
+from jaring.registry.imports.files import REQUIRED_COLUMNS
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.intake import COLUMNS
 from jaring.registry.models import Application, ImportBatch
 from tests.imports.conftest import csv_bytes, good
