@@ -38,8 +38,8 @@ from jaring.registry.models import Application, ImportBatch, ImportRow
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Decision
 from jaring.verification.services import applications_approve
-from tests.conftest import queued_applications
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
+from tests.helpers.reference import queued_applications
 
 S = ApplicationStatus
 ROOT = Path(__file__).resolve().parents[1]

@@ -50,7 +50,7 @@ def xlsx_bytes(tmp_path: Path, rows: list[list[object]], name: str = "peserta.xl
     return path.read_bytes()
 
 
-def load(funder: Funder, content: bytes, *, name: str = "peserta.csv", apply_sound_rows: bool = False):  # type: ignore[no-untyped-def]
+def load(funder: Funder, content: bytes, *, name: str = "peserta.csv", apply_sound_rows: bool = False):
     return participant_list_import(
         funder=funder, file_name=name, content=content, actor="test", apply_sound_rows=apply_sound_rows
     )
@@ -334,7 +334,7 @@ def test_an_officer_loads_only_for_their_own_funder(
 # -- the page --------------------------------------------------------------------------------------------
 
 
-def upload(client: Client, content: bytes, *, name: str = "peserta.csv", **extra: object):  # type: ignore[no-untyped-def]
+def upload(client: Client, content: bytes, *, name: str = "peserta.csv", **extra: object):
     return client.post(PAGE, {"file": SimpleUploadedFile(name, content), **extra})
 
 

@@ -40,8 +40,9 @@ from jaring.registry.services import Upload, applicant_register
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import programme_for
-from tests.verification.conftest import PDF, PNG, TODAY, applicant_values
+from tests.helpers.applicants import TODAY, applicant_values
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.reference import programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")

@@ -18,7 +18,7 @@ from jaring.core.models import AuditRecord, User
 from jaring.programmes.models import Programme
 from jaring.registry.imports import chunks
 from jaring.registry.models import Application, ImportBatch
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 pytestmark = pytest.mark.django_db
 

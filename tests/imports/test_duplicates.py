@@ -14,7 +14,7 @@ from jaring.registry.imports import chunks
 from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.models import Application, ImportBatch, ImportRow
 from jaring.registry.states import ApplicationStatus
-from tests.imports.conftest import csv_bytes, good, outcomes
+from tests.helpers.imports import csv_bytes, good, outcomes
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from jaring.registry.imports.files import file_check
 from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.intake import ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, ImportBatch, ImportRow
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from jaring.registry.models import Application, Channel, ImportBatch, Person
 from jaring.registry.selectors import applications_visible_to
 from jaring.registry.services import applicant_register
 from jaring.registry.states import ApplicationStatus
-from tests.imports.conftest import csv_bytes, good, outcomes
+from tests.helpers.imports import csv_bytes, good, outcomes
 
 pytestmark = pytest.mark.django_db
 CHECKED = "Kelurahan Manggar"

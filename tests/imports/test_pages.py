@@ -20,12 +20,12 @@ from jaring.registry.imports.files import REQUIRED_COLUMNS
 from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.intake import COLUMNS
 from jaring.registry.models import Application, ImportBatch
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 pytestmark = pytest.mark.django_db
 
 
-def upload(client: Client, programme: Programme, content: bytes, name: str = "daftar.csv", **extra: str):  # type: ignore[no-untyped-def]
+def upload(client: Client, programme: Programme, content: bytes, name: str = "daftar.csv", **extra: str):
     return client.post(
         "/impor/",
         {"programme": programme.pk, "file": SimpleUploadedFile(name, content), **extra},

@@ -17,7 +17,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.imports.results import result_path, result_write
 from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.models import Application, ImportBatch, ImportRow, Person
-from tests.imports.conftest import HEADER, csv_bytes, good, xlsx_bytes
+from tests.helpers.imports import HEADER, csv_bytes, good, xlsx_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

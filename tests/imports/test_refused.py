@@ -18,7 +18,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.imports.files import ImportFileError
 from jaring.registry.imports.services import import_batch_start
 from jaring.registry.models import Application, ImportBatch, Person
-from tests.imports.conftest import HEADER, csv_bytes, good, xlsx_bytes
+from tests.helpers.imports import HEADER, csv_bytes, good, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

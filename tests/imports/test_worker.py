@@ -19,7 +19,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.imports import chunks, services
 from jaring.registry.models import Application, ImportBatch, ImportRow
 from jaring.registry.tasks import applicant_import
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 # The worker closes its connections between tasks, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
