@@ -7,8 +7,9 @@ COPY of the same rows into a bare table, with our time as a multiple of it. Targ
 100,000 rows in (checked, judged, stored with their outcomes) in at most 20 s with at most 500 MB; the
 result file, written once every row has its outcome, is timed apart. The list is generated in a child
 process (so its memory does not count) and cached in the temporary directory; the database must be empty (a
-throwaway cluster). Everything runs in one thread, so the phases add up to the total. The PostgreSQL CPU
-counts every `postgres` process of the machine: run it with no other cluster busy.
+throwaway cluster). The next chunk's rows are read and parsed in a second thread while the current one is
+stored, so those phases overlap the others; CPU times are each thread's own. The PostgreSQL CPU counts every
+`postgres` process of the machine: run it with no other cluster busy.
 """
 
 from __future__ import annotations
