@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jaring.allocation.decree_exports import decree_pdf, decree_xlsx, signatory_of
-from jaring.allocation.decrees import (
+from jaring.allocation.decrees.exports import decree_pdf, decree_xlsx, signatory_of
+from jaring.allocation.decrees.services import (
     DecreeSigned,
     decree_generate,
     decree_regenerate,

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from jaring.allocation.decrees import decree_generate, decree_sign
+from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import Decree, Place
 from jaring.core.models import AccessLog, Funder
 from jaring.programmes.models import Programme

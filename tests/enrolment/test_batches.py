@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jaring.core.models import AccessLog, Role
-from jaring.enrolment.batch_files import batch_csv, batch_xlsx
+from jaring.enrolment.batches.files import batch_csv, batch_xlsx
 from jaring.enrolment.columns import COLUMNS, DEFAULT_COLUMNS
 from jaring.enrolment.models import Batch, ColumnTemplate
 from jaring.enrolment.services import (

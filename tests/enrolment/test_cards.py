@@ -18,17 +18,17 @@ from django.utils import timezone
 from jaring.allocation.models import EndReason
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AccessLog, AuditRecord, Job, Role, User
-from jaring.enrolment import card_tasks, card_views
-from jaring.enrolment.card_tasks import (
+from jaring.enrolment.cards import services as card_services
+from jaring.enrolment.cards import views as card_views
+from jaring.enrolment.cards.pdf import card_check_url, cards_pdf
+from jaring.enrolment.cards.reports import handover_report
+from jaring.enrolment.cards.selectors import (
     active_member_kelurahans,
     card_kelurahans,
-    card_print_run,
-    card_print_start,
     cards_to_hand_over,
-    handover_report,
     selection_memberships,
 )
-from jaring.enrolment.cards import card_check_url, cards_pdf
+from jaring.enrolment.cards.services import card_print_run, card_print_start
 from jaring.enrolment.models import Card, CardPrint
 from jaring.enrolment.selectors import kelurahan_choices
 from jaring.enrolment.services import (
@@ -221,14 +221,14 @@ def test_a_print_for_a_kelurahan_issues_cards_and_the_task_reports_progress(
         programme=bpn_2026, selection={"ids": [m.pk for m in memberships]}, actor=programme_manager
     )
     reported: list[int] = []
-    real_progress = card_tasks.job_progress
+    real_progress = card_services.job_progress
 
     def spy(*, job: Job, done: int, **kwargs: object) -> None:
         reported.append(done)
         real_progress(job=job, done=done, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(card_tasks, "PROGRESS_EVERY", 1)
-    monkeypatch.setattr(card_tasks, "job_progress", spy)
+    monkeypatch.setattr(card_services, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(card_services, "job_progress", spy)
     path = card_print_run(second)
     assert reported == [1, 2]
     second.refresh_from_db()

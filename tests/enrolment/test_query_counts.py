@@ -10,9 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jaring.core.models import MinimumWage, Region
-from jaring.enrolment.card_tasks import (
-    selection_labels,
-)
+from jaring.enrolment.cards.selectors import selection_labels
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import (
     Answer,
