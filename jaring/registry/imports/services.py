@@ -387,24 +387,30 @@ def _few_collections() -> Iterator[None]:
 
 
 def _finish(batch: ImportBatch, checked: CheckedFile) -> ImportBatch:
-    batch.refresh_from_db()
+    """Write the result file and mark the batch done, once: a second run of the batch that got here too (they
+    take turns per chunk) waits for the batch row and finds it done."""
     if batch.job is not None:
         message = _("Semua baris tercatat; berkas hasil sedang ditulis.")
         job_progress(job=batch.job, done=batch.rows_total, message=message)
-    batch.finished_at = clock.now()  # the result's notes say when
-    relative = result_write(batch=batch, checked=checked)
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=B.DONE, result_file=relative, rows_done=batch.rows_total, finished_at=batch.finished_at
-    )
-    batch.refresh_from_db()
-    counts = {
-        "created": batch.created_count,
-        "duplicate": batch.duplicate_count,
-        "rejected": batch.rejected_count,
-    }
-    audit_record(actor=batch.created_by or batch.actor_label, action="import.finish", target=batch, data=counts)
-    if batch.job is not None:
-        job_finish(job=batch.job, result={"batch": batch.pk, **counts})
+    with transaction.atomic():
+        status = ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("status", flat=True).get()
+        batch.refresh_from_db()
+        if status == B.DONE:
+            return batch
+        batch.finished_at = clock.now()  # the result's notes say when
+        relative = result_write(batch=batch, checked=checked)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=B.DONE, result_file=relative, rows_done=batch.rows_total, finished_at=batch.finished_at
+        )
+        batch.refresh_from_db()
+        counts = {
+            "created": batch.created_count,
+            "duplicate": batch.duplicate_count,
+            "rejected": batch.rejected_count,
+        }
+        audit_record(actor=batch.created_by or batch.actor_label, action="import.finish", target=batch, data=counts)
+        if batch.job is not None:
+            job_finish(job=batch.job, result={"batch": batch.pk, **counts})
     return batch
 
 
