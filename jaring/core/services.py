@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -83,11 +83,23 @@ def audit_record(
     )
 
 
+class AuditTarget(NamedTuple):
+    """The target of a record given by its parts, for a bulk writer that holds no model instance of it (building
+    a hundred thousand instances only to audit them costs seconds)."""
+
+    model: type[models.Model]
+    pk: int | str
+    label: str
+    funder: Funder | None
+
+
 def audit_records_many(
-    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any] | JsonText]]
+    *,
+    actor: User | str | None,
+    records: Sequence[tuple[str, models.Model | AuditTarget, Mapping[str, Any] | JsonText]],
 ) -> int:
     """Records of one actor, each with its own action, target and data, written in few statements. `data` may
-    be JSON text already (bulk.JsonText: a bulk import encodes data shared by many records once)."""
+    be JSON text already (bulk.JsonText)."""
     user_id = actor.pk if isinstance(actor, User) else None
     label = _actor_label(actor)
     now = clock.now()
@@ -100,11 +112,11 @@ def audit_records_many(
                 now,
                 user_id,
                 label,
-                funder.pk if (funder := _funder_of(target)) is not None else None,
+                funder.pk if (funder := _target_funder(target)) is not None else None,
                 action,
-                target._meta.label_lower,
+                target.model._meta.label_lower if isinstance(target, AuditTarget) else target._meta.label_lower,
                 str(target.pk),
-                str(target)[:200],
+                (target.label if isinstance(target, AuditTarget) else str(target))[:200],
                 data if isinstance(data, JsonText) else _jsonable(dict(data)),
             )
             for action, target, data in records
@@ -112,6 +124,10 @@ def audit_records_many(
         ids=False,
     )
     return len(records)
+
+
+def _target_funder(target: models.Model | AuditTarget) -> Funder | None:
+    return target.funder if isinstance(target, AuditTarget) else _funder_of(target)
 
 
 def _funder_of(target: models.Model) -> Funder | None:

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.db import transaction
 
-from jaring.allocation.decrees import decree_generate
+from jaring.allocation.decrees.services import decree_generate
 from jaring.core import clock
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference

@@ -25,17 +25,15 @@ from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
-from jaring.registry.imports import (
-    ATTESTATION_MAX,
+from jaring.registry.imports.files import ImportFileError
+from jaring.registry.imports.results import result_download_name, result_path, template_write
+from jaring.registry.imports.selectors import (
     import_batch_for,
     import_batch_resumable,
-    import_batch_resume,
-    import_batch_start,
     import_batches_visible_to,
     import_programmes_for,
 )
-from jaring.registry.imports_read import ImportFileError
-from jaring.registry.imports_result import result_download_name, result_path, template_write
+from jaring.registry.imports.services import ATTESTATION_MAX, import_batch_resume, import_batch_start
 from jaring.registry.models import ImportBatch, ImportRow, mask_nik
 
 BATCHES_SHOWN = 30

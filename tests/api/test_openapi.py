@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from jaring.programmes.models import Programme
-from tests.api.conftest import Partner
-from tests.api.test_applications import URL, assert_error_shape, body
+from tests.helpers.api import URL, Partner, assert_error_shape, body
 
 pytestmark = pytest.mark.django_db
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}

@@ -17,7 +17,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
 from jaring.registry.services import application_create, application_transition, person_upsert
 from jaring.registry.states import Transition
-from tests.conftest import MANGGAR, PASSWORD
+from tests.helpers.reference import MANGGAR, PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -16,17 +16,17 @@ from openpyxl import load_workbook
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import AccessLog, User
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_run, import_batch_start
-from jaring.registry.imports_read import REQUIRED_COLUMNS
-from jaring.registry.imports_result import EXAMPLE
+from jaring.registry.imports.files import REQUIRED_COLUMNS
+from jaring.registry.imports.results import EXAMPLE
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.intake import COLUMNS, TEMPLATE_EXAMPLE_NIK
 from jaring.registry.models import Application, ImportBatch, ImportRow
-from tests.imports.conftest import csv_bytes, good, outcomes, xlsx_bytes
+from tests.helpers.imports import csv_bytes, good, outcomes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def upload(client: Client, programme: Programme, content: bytes, name: str = "daftar.csv", **extra: str):  # type: ignore[no-untyped-def]
+def upload(client: Client, programme: Programme, content: bytes, name: str = "daftar.csv", **extra: str):
     return client.post(
         "/impor/",
         {"programme": programme.pk, "file": SimpleUploadedFile(name, content), **extra},

@@ -21,7 +21,7 @@ from jaring.verification import views
 from jaring.verification.models import Outcome
 from jaring.verification.selectors import queue_application_for, queue_counts, queue_for, queue_in_scope
 from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import LAMARU
+from tests.helpers.reference import LAMARU
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -31,7 +31,7 @@ QUEUE = reverse("verification:queue")
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jaring.core import clock
 from jaring.core.forms import DayField
-from jaring.enrolment.card_tasks import (
+from jaring.enrolment.cards.selectors import (
     MAX_SELECTED,
     active_member_kelurahans,
     card_kelurahans,

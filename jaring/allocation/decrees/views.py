@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jaring.allocation.decree_exports import PDF_MIME, XLSX_MIME, decree_pdf, decree_xlsx, file_stem, signatory_of
-from jaring.allocation.decrees import (
+from jaring.allocation.decrees.exports import PDF_MIME, XLSX_MIME, decree_pdf, decree_xlsx, file_stem, signatory_of
+from jaring.allocation.decrees.services import (
     decree_generate,
     decree_is_stale,
     decree_regenerate,

@@ -29,19 +29,18 @@ from jaring.core.errors import DomainError
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import Job, User
 from jaring.core.services import access_log_write, rate_limit_hit
-from jaring.enrolment.card_forms import CardPrintForm, HandoverForm
-from jaring.enrolment.card_tasks import (
-    PrintRunning,
+from jaring.enrolment.cards.forms import CardPrintForm, HandoverForm
+from jaring.enrolment.cards.reports import handover_report
+from jaring.enrolment.cards.selectors import (
     card_print_of,
     card_print_path,
-    card_print_start,
     card_prints_of,
     card_programme_of,
     cards_to_hand_over,
-    handover_report,
     selection_label,
     selection_labels,
 )
+from jaring.enrolment.cards.services import PrintRunning, card_print_start
 from jaring.enrolment.models import CardPrint
 from jaring.enrolment.services import Handover, card_from_token, card_is_valid, cards_hand_over
 

@@ -1,29 +1,28 @@
 """The files an import hands back: the result (the original sheet plus `status`, `nomor_pendaftaran` and
-`alasan`, so an operator fixes the rejected rows in it and sends it again) and the empty template."""
+`alasan`, so an operator fixes the rejected rows in it and sends it again) and the empty template.
+
+The result is written with openpyxl's write-only mode through `core.xlsx` (texts stay texts, never formulas;
+NIK, KK and phone cells in the text format), from the file and the recorded outcomes, row after row: a
+100,000-row result is read and written without holding either in memory.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import logging
 import os
-import pickle
-import subprocess
-import sys
-import tempfile
-import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from jaring.core import clock
-from jaring.registry.imports_read import RESULT_COLUMNS, TEXT_COLUMNS, CheckedFile, is_empty_row
-from jaring.registry.imports_result_writer import BLANK, Outcome, ResultSpec, result_workbook_write
-from jaring.registry.imports_store import ChunkResult
+from jaring.core import clock, xlsx
+from jaring.registry.imports.files import RESULT_COLUMNS, TEXT_COLUMNS, CheckedFile, is_empty_row
 from jaring.registry.intake import (
     COLUMNS,
     TEMPLATE_EXAMPLE_KECAMATAN,
@@ -33,17 +32,14 @@ from jaring.registry.intake import (
 )
 from jaring.registry.models import ImportBatch, ImportRow
 
-logger = logging.getLogger(__name__)
-
 RESULT_DIR = "imports/results"
-WRITER_MODULE = "jaring.registry.imports_result_writer"
-FINISH_SECONDS = 300  # for the helper to write what it was handed (about a second for 100,000 rows)
 # The values of the `status` column are part of the file format (the spec), not UI text: never translated.
 STATUS_VALUES: dict[str, str] = {
     ImportRow.Status.CREATED: "dibuat",
     ImportRow.Status.DUPLICATE: "duplikat",
     ImportRow.Status.REJECTED: "ditolak",
 }
+BLANK = ("", "", "")  # a row without an outcome (it cannot happen once the import is done)
 
 
 def result_path(batch: ImportBatch) -> Path:
@@ -55,153 +51,68 @@ def result_download_name(batch: ImportBatch) -> str:
     return f"{stem}-hasil.xlsx"
 
 
-def result_spec(checked: CheckedFile, path: Path) -> ResultSpec:
-    layout = checked.layout
-    kept = [position for position in range(len(layout.headers)) if position not in layout.result_positions]
-    text_columns = {new for new, position in enumerate(kept) if layout.columns.get(position) in TEXT_COLUMNS}
-    return ResultSpec(
-        path=str(path),
-        header=[*(str(layout.headers[position]) for position in kept), *RESULT_COLUMNS],
-        kept=kept,
-        width=len(layout.headers),
-        text_columns=frozenset(text_columns),
-        widths=[18.0 if position in text_columns else 16.0 for position in range(len(kept))] + [10.0, 20.0, 80.0],
-    )
-
-
-def _result_folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _result_relative(batch: ImportBatch) -> str:
-    return f"{RESULT_DIR}/{batch.pk}-hasil.xlsx"
-
-
-def outcome_cells(status: str, number: str, reasons: list[str]) -> Outcome:
-    return STATUS_VALUES[status], number, "; ".join(reasons)
+def _outcomes(batch: ImportBatch) -> Iterator[tuple[int, tuple[str, str, str]]]:
+    """Each recorded row's number and its result cells, in row order (read in slices, not all at once)."""
+    rows = ImportRow.objects.filter(batch=batch).order_by("row_number")
+    for number, status, registration, reasons in rows.values_list("row_number", "status", "number", "reasons").iterator(
+        chunk_size=5000
+    ):
+        yield number, (STATUS_VALUES[status], registration, "; ".join(reasons))
 
 
 def result_write(*, batch: ImportBatch, checked: CheckedFile) -> str:
-    """Write the result file of a finished batch; returns its path relative to MEDIA_ROOT."""
-    outcomes = {
-        row_number: outcome_cells(status, number, reasons)
-        for row_number, status, number, reasons in ImportRow.objects.filter(batch=batch).values_list(
-            "row_number", "status", "number", "reasons"
-        )
-    }
-    folder = _result_folder()
+    """Write the result file of a batch whose rows are all recorded; its path relative to MEDIA_ROOT."""
+    layout = checked.layout
+    kept = [position for position in range(len(layout.headers)) if position not in layout.result_positions]
+    text = frozenset(p for p in kept if layout.columns.get(p) in TEXT_COLUMNS)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("hasil")
+    for number, position in enumerate(kept, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = 18 if position in text else 16
+    for number, width in enumerate((10, 20, 80), start=len(kept) + 1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = [*(layout.headers[position] for position in kept), *RESULT_COLUMNS]
+    sheet.append([xlsx.cell(sheet, name, font=bold) for name in header])
+    outcomes = _outcomes(batch)
+    recorded = next(outcomes, None)
+    width = len(layout.headers)
+    for row_number, row in checked.rows():
+        # Both in row order: the outcome of this row, if it has one, is the next recorded one.
+        while recorded is not None and recorded[0] < row_number:
+            recorded = next(outcomes, None)
+        if is_empty_row(row):
+            sheet.append([])
+            continue
+        outcome = recorded[1] if recorded is not None and recorded[0] == row_number else BLANK
+        cells = row if len(row) >= width else [*row, *[None] * (width - len(row))]
+        values = [
+            (xlsx.cell(sheet, xlsx.as_text(cells[p]), text=True) if cells[p] not in (None, "") else None)
+            if p in text
+            else cells[p]
+            for p in kept
+        ]
+        sheet.append(xlsx.row(sheet, [*values, *outcome]))
+    notes = workbook.create_sheet("catatan")
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["B"].width = 90
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in _notes(batch):
+        notes.append([_wrapped(notes, value, wrap) for value in line])
+    folder = Path(settings.MEDIA_ROOT) / RESULT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name and moved in place: a reader never sees half a file.
     partial = folder / f".{batch.pk}-hasil.xlsx.part"
-    rows = (
-        (row, None if is_empty_row(row) else outcomes.get(row_number, BLANK))
-        for row_number, row in checked.source.rows()
-    )
-    result_workbook_write(result_spec(checked, partial), rows, lambda: _notes(batch))
+    workbook.save(partial)
     os.replace(partial, folder / f"{batch.pk}-hasil.xlsx")
-    return _result_relative(batch)
+    return f"{RESULT_DIR}/{batch.pk}-hasil.xlsx"
 
 
-class ResultStream:
-    """The result file written by a helper process (imports_result_writer) while the chunks are stored: each
-    committed chunk's original rows and outcomes are handed to it in file order, and when the last chunk is
-    committed only the notes sheet is left to write. For a fresh run only (a resumed one writes the result from
-    the recorded outcomes, `result_write`). Anything going wrong with the helper only costs the time: `finish`
-    then returns None and the caller writes the file itself."""
-
-    def __init__(self, batch: ImportBatch, checked: CheckedFile) -> None:
-        self._batch = batch
-        self.helper_usage: tuple[float, float] | None = None  # the helper's peak memory (MB) and CPU seconds
-        self._partial = _result_folder() / f".{batch.pk}-hasil.{uuid.uuid4().hex}.stream"  # one per run
-        root = str(Path(__file__).resolve().parents[2])
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{path}" if path else root}
-        # Its complaints go to a file: a pipe nobody reads until the end could fill up and stop it.
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or abort)
-        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(  # noqa: S603 (our own module)
-            [sys.executable, "-m", WRITER_MODULE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._errors,
-            env=env,
-        )
-        self._send(("start", dataclasses.asdict(result_spec(checked, self._partial))))
-
-    @classmethod
-    def start(cls, batch: ImportBatch, checked: CheckedFile) -> ResultStream | None:
-        """A stream, or None when the helper cannot be started (the file is then written at the end)."""
-        try:
-            return cls(batch, checked)
-        except OSError:
-            logger.warning("import %s: no result writer process; the result is written at the end", batch.pk)
-            return None
-
-    def _send(self, message: tuple[str, object]) -> None:
-        process = self._process
-        if process is None or process.stdin is None:
-            return
-        try:
-            pickle.dump(message, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            process.stdin.flush()
-        except OSError:  # the helper is gone: the file is written at the end instead
-            logger.warning("import %s: the result writer stopped; the result is written at the end", self._batch.pk)
-            self.abort()
-
-    def add_chunk(self, raw: Sequence[tuple[int, list[object]]], result: ChunkResult) -> None:
-        """A committed chunk: its original rows (empty ones included) and what storing them gave."""
-        # ImportRow values in IMPORT_ROW_FIELDS order: batch, row_number, status, nik, application, number, reasons
-        if self._process is None:
-            return
-        outcomes = {values[1]: outcome_cells(values[2], values[5], values[6]) for values in result.outcomes}
-        rows = []
-        for number, row in raw:
-            outcome = outcomes.get(number)
-            if outcome is None and not is_empty_row(row):
-                # Recorded by another run of the batch meanwhile: its outcome is in the database only, so the
-                # file is written from there at the end.
-                self.abort()
-                return
-            rows.append((row, outcome))
-        self._send(("rows", rows))
-
-    def finish(self, batch: ImportBatch) -> str | None:
-        """Write the notes and close the file; its path relative to MEDIA_ROOT, or None if the helper failed."""
-        process = self._process
-        if process is None:
-            return None
-        self._send(("notes", _notes(batch)))
-        if self._process is None:
-            return None
-        try:
-            out, _err = process.communicate(timeout=FINISH_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, _err = process.communicate()
-        self._process = None
-        answer = out.split()
-        if process.returncode != 0 or answer[:1] != [b"ok"]:
-            self._errors.seek(0)
-            complaint = self._errors.read()[-500:].decode(errors="replace")
-            logger.warning("import %s: the result writer failed (%s): %s", batch.pk, process.returncode, complaint)
-            self._partial.unlink(missing_ok=True)
-            self._errors.close()
-            return None
-        self._errors.close()
-        if len(answer) == 3:
-            self.helper_usage = (int(answer[1]) / 1024, float(answer[2]))
-        os.replace(self._partial, _result_folder() / f"{batch.pk}-hasil.xlsx")
-        return _result_relative(batch)
-
-    def abort(self) -> None:
-        """Stop the helper and drop its half-written file (a stop, a failure, or a finished run: then a no-op)."""
-        process, self._process = self._process, None
-        if process is None:
-            return
-        process.kill()
-        process.communicate()
-        self._partial.unlink(missing_ok=True)
-        self._errors.close()
+def _wrapped(sheet: WriteOnlyWorksheet, value: object, alignment: Alignment) -> WriteOnlyCell:
+    item = xlsx.cell(sheet, value)
+    item.alignment = alignment
+    return item
 
 
 def _notes(batch: ImportBatch) -> list[list[object]]:
@@ -329,7 +240,7 @@ def template_write() -> bytes:
     """The XLSX template: the spec's columns over empty rows, and a notes sheet `catatan` describing each column
     with an example value. The example is not a row of the `pendaftar` sheet: left in, it was imported as a real
     applicant (a file made from an older template is still caught: intake.is_template_example)."""
-    workbook = OpenpyxlWorkbook()
+    workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "pendaftar"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jaring.enrolment import batch_views as views
+from jaring.enrolment.batches import views
 
 app_name = "batches"
 

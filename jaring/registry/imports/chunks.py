@@ -1,9 +1,10 @@
-"""Judging and storing one chunk of an applicant import, set-based: a fixed handful of queries per chunk.
+"""Judging and storing one chunk of an applicant import, set-based: a fixed handful of queries per chunk, never
+one per row.
 
 Each row ends created, duplicate or rejected. Valid rows are judged by the same pure eligibility engine and
-routed by the same rules as single registrations (registry/assessment.py); their state is computed in
+routed by the same rules as single registrations (registry/assessment.py); their state is worked out in
 memory (draft -> submitted -> routed) and the applications are written finished, with one block of
-registration numbers. `chunk_prepare` only reads; `chunk_store` runs inside the one transaction that also
+registration numbers. `chunk_judge` only reads; `chunk_store` runs inside the one transaction that also
 records every row's ImportRow, so a killed import leaves whole chunks only.
 """
 
@@ -20,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from jaring.core import clock
 from jaring.core.bulk import JsonText, rows_insert
-from jaring.core.models import Agency, Funder, User
-from jaring.core.services import audit_records_many
+from jaring.core.models import Agency, User
+from jaring.core.services import AuditTarget, audit_records_many
 from jaring.core.validation import FieldError
 from jaring.eligibility import rules
 from jaring.eligibility.models import RuleVersion
@@ -67,8 +68,7 @@ PERSON_FIELDS = (
     "aplikator",
 )
 IMPORT_ROW_FIELDS = ("batch_id", "row_number", "status", "nik", "application_id", "number", "reasons")
-# Applications are written as plain rows (rows_insert): the fields _store_applications gives, in its order;
-# every other field gets its default.
+# Applications are written as plain rows (`rows_insert`), in this order; every other field gets its default.
 APPLICATION_FIELDS = (
     "number",
     "person_id",
@@ -95,7 +95,6 @@ APPLICATION_FIELDS = (
     "documents_attestation",
     "api_token_id",
 )
-NO_WARNINGS = JsonText("[]")
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,18 @@ class ParsedRow:
     row_number: int
     data: ApplicantData | None
     errors: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an assessment sends a new application, worked out once per sector and set of failed outcomes
+    (rules.Evaluator shares outcomes between rows)."""
+
+    status: str
+    reason: str
+    agency: Agency | None
+    outcome: str  # what the result file says
+    audit: dict[str, Any]  # the data of the audit record: from, to, transitions, rule version, outcome
 
 
 @dataclass
@@ -119,13 +130,11 @@ class RunContext:
     application_date: date
     # NIK -> (row number, registration number, application id) of the row of this file that created it.
     seen: dict[str, tuple[int, str, int]] = field(default_factory=dict)
-    # Texts repeated on many rows, translated once per run.
+    # Worked out once per run rather than once per row: texts, routes, each rule outcome's JSON, due dates.
     texts: dict[Any, str] = field(default_factory=dict)
-    # (sector code, ids of the failed outcomes) -> their Route; outcome id -> its JSON. The evaluator keeps
-    # the outcomes alive, so their ids stay theirs.
     routes: dict[tuple[object, ...], Route] = field(default_factory=dict)
-    outcome_json: dict[int, str] = field(default_factory=dict)
-    due_dates: dict[date, date] = field(default_factory=dict)  # the day a chunk enters the queues -> due date
+    outcome_json: dict[int, str] = field(default_factory=dict)  # id of a shared outcome -> its JSON
+    due_dates: dict[date, date] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.evaluator = rules.Evaluator(self.ruleset)
@@ -135,36 +144,21 @@ class RunContext:
         return self.batch.documents_checked_by
 
     def due(self, at: datetime) -> date:
-        """When work entering the queues at `at` is due (a query of the holidays once per day, not per chunk)."""
+        """When work entering the queues at `at` is due (the holidays are read once per day, not per chunk)."""
         day = clock.localdate(at)
-        found = self.due_dates.get(day)
-        if found is None:
-            found = self.due_dates[day] = queue_due(self.programme, at)
-        return found
+        if day not in self.due_dates:
+            self.due_dates[day] = queue_due(self.programme, at)
+        return self.due_dates[day]
 
     def text(self, key: Any, make: Callable[[], object]) -> str:
-        found = self.texts.get(key)
-        if found is None:
-            found = self.texts[key] = str(make())
-        return found
-
-
-@dataclass(frozen=True)
-class Route:
-    """Where an assessment sends a new application, and what the rows it applies to share: worked out once per
-    sector and set of failed outcomes (rules.Evaluator shares outcomes between rows)."""
-
-    status: str
-    transitions: tuple[str, ...]
-    reason: str
-    agency: Agency | None
-    outcome: str  # what the result file says
-    audit: JsonText  # the data of the audit record of where the application went
+        if key not in self.texts:
+            self.texts[key] = str(make())
+        return self.texts[key]
 
 
 @dataclass(frozen=True)
 class Judged:
-    """A valid row's assessment and where it would go if it is created."""
+    """A valid row's assessment and where it goes if it is created."""
 
     row: ParsedRow
     data: ApplicantData
@@ -173,7 +167,7 @@ class Judged:
 
 
 @dataclass
-class PreparedChunk:
+class Chunk:
     rows: list[ParsedRow]
     judged: dict[int, Judged]  # by row number, valid rows only
     position: int  # data rows of the file read once this chunk is stored
@@ -185,20 +179,16 @@ class ChunkResult:
     duplicate: int = 0
     rejected: int = 0
     seen: dict[str, tuple[int, str, int]] = field(default_factory=dict)
-    # The ImportRow values written (IMPORT_ROW_FIELDS order), for a result file written as the run goes.
-    outcomes: list[list[Any]] = field(default_factory=list)
 
 
 # -- judging (reads only) --------------------------------------------------------------------------
 
 
-def chunk_prepare(ctx: RunContext, rows: list[ParsedRow], *, position: int) -> PreparedChunk:
-    """Judge every valid row by the programme's rules: two queries (cover elsewhere), the rest in memory."""
+def chunk_judge(ctx: RunContext, rows: list[ParsedRow], *, position: int) -> Chunk:
+    """Judge every valid row by the programme's rules: one look-up of cover elsewhere, the rest in memory."""
     valid = [row for row in rows if row.data is not None]
     covered = coverage_elsewhere(niks=[row.data.nik for row in valid if row.data], programme=ctx.programme)
     documents = ALL_DOCUMENTS if ctx.attestation else frozenset()
-    evaluate = ctx.evaluator
-    routes = ctx.routes
     judged: dict[int, Judged] = {}
     for row in valid:
         data = row.data
@@ -206,13 +196,13 @@ def chunk_prepare(ctx: RunContext, rows: list[ParsedRow], *, position: int) -> P
         facts = facts_from_data(
             data, application_date=ctx.application_date, documents=documents, covered=covered.get(data.nik, ())
         )
-        assessment = evaluate(facts)
+        assessment = ctx.evaluator(facts)
         key = (data.sector_code, *(id(o) for o in assessment.outcomes if not o.passed))
-        route = routes.get(key)
+        route = ctx.routes.get(key)
         if route is None:
-            route = routes[key] = _route(ctx, assessment, data.sector_code)
+            route = ctx.routes[key] = _route(ctx, assessment, data.sector_code)
         judged[row.row_number] = Judged(row=row, data=data, assessment=assessment, route=route)
-    return PreparedChunk(rows=rows, judged=judged, position=position)
+    return Chunk(rows=rows, judged=judged, position=position)
 
 
 def _route(ctx: RunContext, assessment: rules.Assessment, sector_code: str) -> Route:
@@ -221,35 +211,34 @@ def _route(ctx: RunContext, assessment: rules.Assessment, sector_code: str) -> R
     status = status_after(S.SUBMITTED, routing)
     reason = reason_text(routing)
     transitions = (Transition.SUBMIT, *routing.transitions)
-    audit = {
-        "from": S.DRAFT.value,
-        "to": str(status),
-        "transitions": [str(t) for t in transitions],
-        "reason": reason,
-        "automatic": True,
-        "rule_version": ctx.version.version,
-        "eligible": assessment.eligible,
-        "complete": assessment.complete,
-        "failed": [o.rule for o in assessment.failed()],
-    }
     return Route(
         status=status,
-        transitions=transitions,
         reason=reason,
         agency=agency,
         outcome=_outcome_text(ctx, status, reason, agency),
-        audit=JsonText(json.dumps(audit)),
+        audit={
+            "from": S.DRAFT.value,
+            "to": str(status),
+            "transitions": [str(t) for t in transitions],
+            "reason": reason,
+            "automatic": True,
+            "rule_version": ctx.version.version,
+            "eligible": assessment.eligible,
+            "complete": assessment.complete,
+            "failed": [o.rule for o in assessment.failed()],
+        },
     )
 
 
 def _eligibility_json(ctx: RunContext, assessment: rules.Assessment) -> JsonText:
-    """json.dumps(stored_outcomes(assessment)), from each shared outcome's JSON encoded once."""
-    cache = ctx.outcome_json
+    """The stored outcomes as JSON, equal to json.dumps(stored_outcomes(assessment)). The evaluator shares each
+    outcome between the rows it applies to, so each is encoded once per run (encoding every row's list cost a
+    second per 100,000 rows) and a row's list is its items' JSON in a JSON array."""
     parts = []
     for outcome in assessment.outcomes:
-        part = cache.get(id(outcome))
+        part = ctx.outcome_json.get(id(outcome))
         if part is None:
-            part = cache[id(outcome)] = json.dumps(stored_outcome(outcome))
+            part = ctx.outcome_json[id(outcome)] = json.dumps(stored_outcome(outcome))
         parts.append(part)
     return JsonText("[" + ", ".join(parts) + "]")
 
@@ -258,11 +247,9 @@ def _outcome_text(ctx: RunContext, status: str, reason: str, agency: Agency | No
     """What the result file says of a created row: where the application went, and why."""
     label = ctx.text(("label", status), lambda: S(status).label)
     if status == S.AWAITING_VERIFICATION and agency is not None:
-        return ctx.text(
-            ("awaiting", agency.pk), lambda: _("%(status)s: %(agency)s") % {"status": label, "agency": agency.name}
-        )
+        return _("%(status)s: %(agency)s") % {"status": label, "agency": agency.name}
     if reason:
-        return ctx.text("with_reason", lambda: _("%(status)s: %(reason)s")) % {"status": label, "reason": reason}
+        return _("%(status)s: %(reason)s") % {"status": label, "reason": reason}
     return label
 
 
@@ -287,14 +274,13 @@ def existing_applications(*, person_ids: Sequence[int], programme: Programme) ->
     return found
 
 
-def _lock_and_done(batch: ImportBatch, rows: list[ParsedRow], *, lock: bool) -> set[int]:
-    """Lock the batch row (unless the caller holds the run's lock), then find which of `rows` are recorded.
+def _lock_and_recorded(batch: ImportBatch, rows: list[ParsedRow]) -> set[int]:
+    """Lock the batch row, then find which of `rows` are recorded.
 
-    The lock keeps one runner at a time per batch: a second one (a resume started while a stalled run woke
-    up) waits here and then finds these rows done. A chunk's rows are in file order, so the recorded ones lie
-    between its first and last row numbers (a range, not a list of two thousand numbers to send)."""
-    if lock:
-        ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True).first()
+    The lock keeps one runner at a time per batch: a second one (a resume started while a stalled run woke up)
+    waits here and then finds these rows done. A chunk's rows are in file order, so the recorded ones lie
+    between its first and last row numbers (a range, not a list of two thousand numbers)."""
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True).first()
     if not rows:
         return set()
     recorded = ImportRow.objects.filter(
@@ -303,15 +289,11 @@ def _lock_and_done(batch: ImportBatch, rows: list[ParsedRow], *, lock: bool) -> 
     return set(recorded.values_list("row_number", flat=True))
 
 
-def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = True) -> ChunkResult:
-    """Store one chunk's outcomes. Must run inside a transaction; rows already recorded are skipped.
-
-    `lock_batch=False` is for a run that holds the batch's advisory lock for its whole length
-    (imports_pipeline._Relay): its chunks then lock the batch row only with their last statement, so one chunk
-    can be stored while the one before it commits."""
+def chunk_store(ctx: RunContext, chunk: Chunk) -> ChunkResult:
+    """Store one chunk's outcomes. Runs inside a transaction; rows already recorded are skipped."""
     batch = ctx.batch
-    done = _lock_and_done(batch, chunk.rows, lock=lock_batch)
-    rows = [row for row in chunk.rows if row.row_number not in done]
+    recorded = _lock_and_recorded(batch, chunk.rows)
+    rows = [row for row in chunk.rows if row.row_number not in recorded]
     niks = {row.data.nik for row in rows if row.data is not None and row.data.nik not in ctx.seen}
     # Persons are looked up by NIK once (unique index), then everything else by their ids: a join on the NIK
     # list made PostgreSQL scan the programme's applications for every chunk.
@@ -320,8 +302,8 @@ def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = Tru
     existing = {nik: by_person[person.pk] for nik, person in persons.items() if person.pk in by_person}
 
     result = ChunkResult()
-    outcomes: list[list[Any]] = []  # ImportRow values; numbers of in-chunk duplicates filled in below
-    in_chunk: list[tuple[list[Any], str]] = []
+    outcomes: list[list[Any]] = []  # ImportRow values (IMPORT_ROW_FIELDS)
+    repeated: list[tuple[list[Any], str]] = []  # outcomes of NIKs repeated within the chunk, completed below
     to_create: list[Judged] = []
     firsts: set[str] = set()
     for row in rows:
@@ -332,7 +314,6 @@ def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = Tru
             result.rejected += 1
             continue
         nik = data.nik
-        result.duplicate += 1
         if nik in ctx.seen:
             first_row, number, application_id = ctx.seen[nik]
             reasons = [_in_file_reason(first_row, number)]
@@ -348,25 +329,24 @@ def chunk_store(ctx: RunContext, chunk: PreparedChunk, *, lock_batch: bool = Tru
         elif nik in firsts:
             values = [batch.pk, row.row_number, R.DUPLICATE, nik, None, "", []]
             outcomes.append(values)
-            in_chunk.append((values, nik))
+            repeated.append((values, nik))
         else:
-            result.duplicate -= 1
             to_create.append(chunk.judged[row.row_number])
             firsts.add(nik)
+            continue
+        result.duplicate += 1
 
-    applications = _store_applications(ctx, to_create, persons)
+    created = _store_applications(ctx, to_create, persons)
     warning = ctx.text("warning", lambda: _("Peringatan: %(message)s"))
-    for plan, application in zip(to_create, applications, strict=True):
+    for plan, (application_id, number) in zip(to_create, created, strict=True):
         reasons = [plan.route.outcome, *(warning % {"message": w.message} for w in plan.data.warnings)]
-        number = application.number
-        outcomes.append([batch.pk, plan.row.row_number, R.CREATED, plan.data.nik, application.pk, number, reasons])
-        result.seen[plan.data.nik] = (plan.row.row_number, number, application.pk)
+        outcomes.append([batch.pk, plan.row.row_number, R.CREATED, plan.data.nik, application_id, number, reasons])
+        result.seen[plan.data.nik] = (plan.row.row_number, number, application_id)
         result.created += 1
-    for values, nik in in_chunk:
+    for values, nik in repeated:
         first_row, number, application_id = result.seen[nik]
         values[4], values[5], values[6] = application_id, number, [_in_file_reason(first_row, number)]
     rows_insert(ImportRow, IMPORT_ROW_FIELDS, outcomes, ids=False)
-    result.outcomes = outcomes
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=chunk.position,
         created_count=F("created_count") + result.created,
@@ -405,11 +385,11 @@ def _person_values(ctx: RunContext, data: ApplicantData) -> tuple[Any, ...]:
     )
 
 
+AuditRows = list[tuple[str, Person | AuditTarget, dict[str, Any] | JsonText]]
+
+
 def _store_persons(
-    ctx: RunContext,
-    planned: list[Judged],
-    known: dict[str, Person],
-    records: list[tuple[str, Any, dict[str, Any] | JsonText]],
+    ctx: RunContext, planned: list[Judged], known: dict[str, Person], records: AuditRows
 ) -> dict[str, tuple[int, str]]:
     """Create the new persons and bring known ones up to date (as person_upsert does).
     NIK -> (person id, "created", "updated" or "unchanged")."""
@@ -447,65 +427,47 @@ def _store_persons(
     return found
 
 
-class _Created:
-    """A created application as the audit trail reads it (`audit_records_many` takes its type, id, label and
-    funder): building a hundred thousand model instances only to audit them cost seconds."""
-
-    __slots__ = ("funder", "number", "pk")
-    _meta = Application._meta
-
-    def __init__(self, pk: int, number: str, funder: Funder) -> None:
-        self.pk, self.number, self.funder = pk, number, funder
-
-    def __str__(self) -> str:
-        return self.number  # as Application.__str__
-
-
-def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str, Person]) -> list[_Created]:
+def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str, Person]) -> list[tuple[int, str]]:
+    """Write the persons and applications of the rows to create, and audit them; (id, number) of each."""
     if not planned:
         return []
-    records: list[tuple[str, Any, dict[str, Any] | JsonText]] = []
+    records: AuditRows = []
     persons = _store_persons(ctx, planned, known, records)
-    now: datetime = clock.now()
-    user_id = ctx.actor.pk if isinstance(ctx.actor, User) else None
-    version = ctx.version
-    batch = ctx.batch
+    now = clock.now()
     programme = ctx.programme
+    batch = ctx.batch
     shared = (
         programme.pk,
         Channel.IMPORT.value,
-        user_id,
+        ctx.actor.pk if isinstance(ctx.actor, User) else None,
         now,
         now,
-        version.pk,
+        ctx.version.pk,
         now,
         ctx.attestation,
         batch.api_token_id,
     )
     due = ctx.due(now)  # the whole chunk enters the queues at `now`
-    sector_ids = ctx.sector_ids
     rows = []
     for plan in planned:
-        data = plan.data
-        route = plan.route
-        agency = route.agency
-        assessment = plan.assessment
+        data, route, agency = plan.data, plan.route, plan.route.agency
+        warnings = [{"field": w.field, "message": w.message} for w in data.warnings]
         rows.append(
             [
                 None,  # the number, reserved below
                 persons[data.nik][0],
                 route.status,
                 data.kelurahan_code,
-                sector_ids[data.sector_code],
+                ctx.sector_ids[data.sector_code],
                 agency.pk if agency is not None else None,
                 now if agency is not None else None,
                 due if agency is not None else None,
                 route.reason,
                 data.note,
-                assessment.eligible,
-                assessment.complete,
-                _eligibility_json(ctx, assessment),
-                [{"field": w.field, "message": w.message} for w in data.warnings] if data.warnings else NO_WARNINGS,
+                plan.assessment.eligible,
+                plan.assessment.complete,
+                _eligibility_json(ctx, plan.assessment),
+                warnings,
                 *shared,
             ]
         )
@@ -514,20 +476,19 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
     for row, number in zip(rows, numbers, strict=True):
         row[0] = number
     ids = rows_insert(Application, APPLICATION_FIELDS, rows)
-    funder = programme.funder
-    created = [_Created(pk, number, funder) for pk, number in zip(ids, numbers, strict=True)]
     # One record per application tells its creation, the person's, and every automatic step to where it went
-    # (from, to, transitions, rule version, outcome): the whole state change, written once. A single
-    # registration writes one record per step; here one per row keeps a hundred thousand rows fast.
-    create = "application.create"
-    channel = Channel.IMPORT.value
-    for plan, application in zip(planned, created, strict=True):
+    # (from, to, transitions, rule version, outcome): the whole state change, written once.
+    for plan, pk, number in zip(planned, ids, numbers, strict=True):
         person_id, person_record = persons[plan.data.nik]
-        routed = plan.route.audit
-        audit = JsonText(
-            f'{{"channel": "{channel}", "batch": {batch.pk}, "row": {plan.row.row_number}, '
-            f'"person": {person_id}, "person_record": "{person_record}", {routed[1:]}'
-        )
-        records.append((create, application, audit))
+        target = AuditTarget(model=Application, pk=pk, label=number, funder=programme.funder)
+        audit = {
+            "channel": Channel.IMPORT.value,
+            "batch": batch.pk,
+            "row": plan.row.row_number,
+            "person": person_id,
+            "person_record": person_record,
+            **plan.route.audit,
+        }
+        records.append(("application.create", target, JsonText(json.dumps(audit))))  # plain values: no walk
     audit_records_many(actor=ctx.actor, records=records)
-    return created
+    return list(zip(ids, numbers, strict=True))

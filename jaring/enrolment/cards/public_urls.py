@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from jaring.enrolment import card_views
+from jaring.enrolment.cards import views
 
 app_name = "card_check"
 
 urlpatterns: list[URLPattern] = [
-    path("<str:token>/", card_views.check, name="check"),
+    path("<str:token>/", views.check, name="check"),
 ]

@@ -1,9 +1,5 @@
-"""Printing membership cards in the worker, and the reads the card pages need.
-
-`card_print_start` issues one new card per active member of the selection (a batch, a kelurahan or chosen
-members), records a CardPrint with a core Job and queues `card_print_render`, which draws the PDF
-(enrolment/cards.py) with progress and keeps it under MEDIA_ROOT/cards/<id>.pdf. The file holds names and
-masked NIKs: it is never served directly, only through the logged download of the card pages.
+"""The reads the card pages need: who may print and hand over cards, which members a selection means, the
+prints of a programme, kelurahan and batches to choose from, the cards to hand over.
 
 Who: officers who exchange data with BPJS or manage programmes (Capability.EXCHANGE_WITH_BPJS or
 MANAGE_PROGRAMMES), for their own funder's programmes; another funder's programme is answered as not found.
@@ -11,32 +7,23 @@ MANAGE_PROGRAMMES), for their own funder's programmes; another funder's programm
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
-from django_tasks import task
 
-from jaring.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from jaring.core.models import Job, Region, User
+from jaring.core.errors import DomainError, NotFound, PermissionDenied
+from jaring.core.models import Region, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, scope_of
-from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
-from jaring.enrolment.cards import cards_pdf, pages_for, public_base_url
-from jaring.enrolment.models import Batch, BatchMember, Card, CardPrint, Membership
+from jaring.enrolment.models import BatchMember, Card, CardPrint, Membership
 from jaring.enrolment.selectors import MEMBER_KELURAHAN, KelurahanChoice, kelurahans_with, member_kelurahans
-from jaring.enrolment.services import cards_issue, check_may_exchange
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_in_scope
 
-CARD_DIR = "cards"
-PROGRESS_EVERY = 50
 MAX_SELECTED = 5000  # ids chosen by hand; a whole kelurahan or batch has no such limit
 CARD_OFFICERS = (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
 SELECTION_KINDS = ("batch", "kelurahan", "ids")
@@ -124,105 +111,6 @@ def selection_label(selection: dict[str, Any]) -> str:
 # -- printing ----------------------------------------------------------------------------------------------
 
 
-class PrintRunning(Conflict):
-    """The same selection is already being printed (a double submission): the print to follow instead."""
-
-    def __init__(self, card_print: CardPrint) -> None:
-        super().__init__(_("Kartu untuk pilihan yang sama sedang dicetak."))
-        self.card_print = card_print
-
-
-def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: User) -> CardPrint:
-    """Issue a new card for every active member of the selection and queue their PDF."""
-    check_may_exchange(actor, programme)
-    selection = selection_clean(selection)
-    if "batch" in selection and not Batch.objects.filter(programme=programme, number=selection["batch"]).exists():
-        message = _("Batch %(number)s tidak ada di program ini.") % {"number": selection["batch"]}
-        raise DomainError(message, field="batch")
-    with transaction.atomic():
-        # One print at a time per programme and selection: a double submission follows the first print.
-        Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        running = (
-            CardPrint.objects.filter(programme=programme, job__status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
-            .select_related("job")
-            .order_by("-id")
-        )
-        for earlier in running:
-            if earlier.selection == selection:
-                raise PrintRunning(earlier)
-        memberships = list(selection_memberships(programme, selection))
-        if not memberships:
-            raise DomainError(_("Tidak ada peserta aktif pada pilihan ini."), field=next(iter(selection)))
-        cards = cards_issue(memberships=memberships, actor=actor)
-        label = selection_label(selection)
-        job = job_create(
-            kind="card_print",
-            label=_("Cetak kartu %(programme)s: %(selection)s") % {"programme": programme.code, "selection": label},
-            actor=actor,
-            total=len(cards),
-            params={"programme": programme.code, **selection},
-        )
-        card_print = CardPrint.objects.create(programme=programme, job=job, selection=selection)
-        card_print.cards.set(cards)
-        audit_record(
-            actor=actor,
-            action="programme.card_print",
-            target=programme,
-            data={"print": card_print.pk, "cards": len(cards), **selection},
-        )
-        # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-        transaction.on_commit(lambda: _enqueue(job))
-    return card_print
-
-
-def _enqueue(job: Job) -> None:
-    result = card_print_render.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
-
-
-@task()
-def card_print_render(job_id: int) -> None:
-    card_print = CardPrint.objects.select_related("job", "programme").get(job_id=job_id)
-    try:
-        card_print_run(card_print)
-    except Exception as exc:
-        job_fail(job=card_print.job, message=str(exc)[:500])
-        raise
-
-
-def card_print_run(card_print: CardPrint) -> Path:
-    """Draw the PDF of a print's cards and keep it; safe to run again (the file is simply redrawn)."""
-    job = card_print.job
-    cards = list(
-        card_print.cards.select_related("membership__person", "membership__programme__funder").order_by(
-            f"membership__{MEMBER_KELURAHAN}_id", "membership__person__name", "pk"
-        )
-    )
-    job_start(job=job, total=len(cards))
-
-    def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
-            job_progress(job=job, done=done)
-
-    pdf = cards_pdf(cards, base_url=public_base_url(), on_progress=progress)
-    relative = f"{CARD_DIR}/{card_print.pk}.pdf"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(pdf)
-    os.replace(partial, path)  # a download never sees half a file
-    card_print.file = relative
-    card_print.save(update_fields=["file"])
-    pages = pages_for(len(cards))
-    # No "file" key: the core job download is not logged, and this PDF holds names (see card_print_path).
-    job_finish(
-        job=job,
-        result={"cards": len(cards), "pages": pages, "print": card_print.pk},
-        message=_("%(cards)s kartu pada %(pages)s halaman A4.") % {"cards": len(cards), "pages": pages},
-    )
-    return path
-
-
 def card_print_path(card_print: CardPrint) -> Path | None:
     """The PDF of a finished print, or None."""
     if not card_print.file:
@@ -304,46 +192,3 @@ def cards_to_hand_over(
     cards = list(qs.filter(pk__in=wanted))
     known = {card.pk for card in cards}
     return cards, [pk for pk in wanted if pk not in known]
-
-
-@dataclass(frozen=True)
-class HandoverRow:
-    code: str
-    kelurahan: str
-    kecamatan: str
-    members: int  # active members today
-    printed: int
-    handed: int
-
-    @property
-    def waiting(self) -> int:
-        return self.printed - self.handed
-
-
-def handover_report(programme: Programme) -> list[HandoverRow]:
-    """Per kelurahan: active members, cards printed, handed over and not yet handed over."""
-    card_key = f"membership__{MEMBER_KELURAHAN}_id"
-    cards = {
-        row[card_key]: row
-        for row in Card.objects.filter(membership__programme=programme)
-        .values(card_key)
-        .annotate(printed=Count("id"), handed=Count("id", filter=Q(handed_on__isnull=False)))
-    }
-    members = {k.code: k.count for k in member_kelurahans(programme, active=True)}
-    codes = set(cards) | set(members)
-    regions = {r.code: r for r in Region.objects.filter(code__in=codes).select_related("parent")}
-    rows = []
-    for code in codes:
-        region = regions.get(code)
-        row = cards.get(code, {})
-        rows.append(
-            HandoverRow(
-                code=code,
-                kelurahan=region.name if region else code,
-                kecamatan=region.parent.name if region and region.parent else "",
-                members=members.get(code, 0),
-                printed=row.get("printed", 0),
-                handed=row.get("handed", 0),
-            )
-        )
-    return sorted(rows, key=lambda r: (r.kecamatan, r.kelurahan))

@@ -28,8 +28,8 @@ from jaring.core.permissions import Capability
 from jaring.core.selectors import require
 from jaring.core.services import access_log_write
 from jaring.enrolment.answers import MAX_FILE_BYTES, answer_import
-from jaring.enrolment.batch_files import batch_download_log, batch_file, headers_for, headers_of
-from jaring.enrolment.batch_forms import AnswerUploadForm, BatchCreateForm, ColumnTemplateForm
+from jaring.enrolment.batches.files import batch_download_log, batch_file, headers_for, headers_of
+from jaring.enrolment.batches.forms import AnswerUploadForm, BatchCreateForm, ColumnTemplateForm
 from jaring.enrolment.models import Batch, BatchMember, ResponseImport
 from jaring.enrolment.services import (
     BatchMadeMeanwhile,
