@@ -18,8 +18,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jaring.core import clock
-from jaring.core import sheets
+from jaring.core import clock, sheets
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record

@@ -23,7 +23,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.services import applications_approve
 from tests.allocation.test_allocation import _twin
-from tests.conftest import programme_for, queued_applications
+from tests.helpers.reference import programme_for, queued_applications
 
 pytestmark = pytest.mark.today("2026-11-03")
 

@@ -15,15 +15,11 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Fix, Outcome
 from jaring.verification.services import DecisionInput, application_decide
-from tests.verification import conftest as verification
-from tests.verification.conftest import PNG
+from tests.helpers.documents import PNG
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
 
 PHONE = {"width": 360, "height": 740}
-
-# Applicants registered through the real services, as in tests/verification/.
-register = verification.register
 
 
 def fits_the_phone(page: Page) -> None:

@@ -14,15 +14,11 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from tests.browser.test_import import run_worker
 from tests.browser.test_shell import log_in
-from tests.imports.conftest import csv_bytes, good
-from tests.verification import conftest as verification
+from tests.helpers.imports import csv_bytes, good
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LAPTOP = {"width": 1280, "height": 800}
-
-# Applicants registered through the real services, as in tests/verification/.
-register = verification.register
 
 
 def one_row(page: Page) -> None:
@@ -170,7 +166,7 @@ def test_a_manager_is_warned_before_a_second_sk_draft_beside_the_existing_one(  
 ) -> None:
     from datetime import date
 
-    from jaring.allocation.decrees import decree_generate
+    from jaring.allocation.decrees.services import decree_generate
     from jaring.allocation.models import Decree
 
     first = decree_generate(

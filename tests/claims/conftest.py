@@ -17,7 +17,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Person, Sex
 from jaring.registry.services import Upload
 from jaring.registry.states import ApplicationStatus
-from tests.conftest import LAMARU, MANGGAR
+from tests.helpers.reference import LAMARU, MANGGAR
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"IEND\xaeB`\x82"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -15,13 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from jaring.allocation.decree_exports import decree_pdf
-from jaring.allocation.decrees import decree_generate
+from jaring.allocation.decrees.services import decree_generate
+from jaring.allocation.decrees.exports import decree_pdf
 from jaring.core.branding import funder_logo_bytes
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AuditRecord, Funder, Role, User
 from jaring.core.services import funder_logo_remove, funder_logo_set
-from jaring.enrolment.cards import CardFace, faces_pdf
+from jaring.enrolment.cards.pdf import CardFace, faces_pdf
 from jaring.programmes.models import Programme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-03")]

@@ -13,7 +13,8 @@ from jaring.core.models import AuditRecord, Role, User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from jaring.registry.selectors import identity_confirmation_of
-from tests.registry.test_officer_pages import NEW, files, form
+from tests.helpers.counter import files, form
+from tests.registry.test_officer_pages import NEW
 from tests.registry.test_public import IDENTITY, fill, step
 
 pytestmark = pytest.mark.today("2026-11-03")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_timestamps_from_the_clock'),
+        ('core', '0006_finance_officer_role'),
     ]
 
     operations = [
