@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from jaring.allocation.decrees.services import decree_generate
 from jaring.allocation.decrees.exports import decree_pdf
+from jaring.allocation.decrees.services import decree_generate
 from jaring.core.branding import funder_logo_bytes
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AuditRecord, Funder, Role, User
