@@ -245,8 +245,9 @@ def _workbook_table(source: bytes | Path, *, kind: str, max_bytes: int, what: st
 
 
 def _csv_table(data: bytes, *, what: str) -> Table:
-    # Control bytes mean a binary file; a NUL anywhere would also be refused by PostgreSQL in a text column.
-    if b"\x00" in data or not _BINARY.isdisjoint(data[:65536]):
+    # Control bytes mean a binary file; a NUL anywhere would also be refused by PostgreSQL in a text column. A PDF
+    # (a letter sent instead of the list) may start as text.
+    if data.startswith(b"%PDF") or b"\x00" in data or not _BINARY.isdisjoint(data[:65536]):
         raise SpreadsheetError(
             _("Berkas ini bukan XLSX atau CSV. Unggah %(what)s sebagai .xlsx atau .csv.") % {"what": what}
         )
