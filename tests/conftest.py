@@ -15,6 +15,7 @@ from django.test import Client
 
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
+from jaring.demo.data import seed_migration_tables
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_verifying_agency
@@ -75,6 +76,7 @@ def reference(db: None) -> None:
     """Regions of Kalimantan Timur, the four funders with their offices, sectors, UMK and holidays."""
     if not Region.objects.exists():
         seed_reference()
+    seed_migration_tables()  # a transactional test before this one flushed them
 
 
 @pytest.fixture

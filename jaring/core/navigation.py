@@ -55,6 +55,7 @@ MENU: list[MenuItem] = [
         "reports:dashboard",
         (Capability.VIEW_DASHBOARD, Capability.MANAGE_PROGRAMMES, Capability.VIEW_APPLICATIONS, Capability.VERIFY),
         _("lihat angka program: peserta, kuota, anggaran, verifikasi, kartu dan klaim, dengan grafik."),
+        "programme",
     ),
     MenuItem(
         _("Pendaftaran"),

@@ -10,6 +10,7 @@ kelurahan's kecamatan but belong to nobody.
 
 from __future__ import annotations
 
+import importlib
 import random
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -431,12 +432,28 @@ def _enrol(programme: Programme, year: int, *, all_answered: bool) -> int:
     return result.accepted
 
 
+MIGRATION_SEEDS = (
+    ("jaring.programmes.migrations.0003_money_waitlist_contribution_rates", "seed_lowest_bracket"),
+    ("jaring.claims.migrations.0002_seed_pp_82_2019", "seed"),
+)
+
+
+def seed_migration_tables() -> None:
+    """The lowest contribution bracket and the PP 82/2019 benefit table are seeded by migrations; a database
+    flushed since (`jaring flush`, a test that flushes) lacks them. Both seeds are get_or_create."""
+    from django.apps import apps
+
+    for module, name in MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), name)(apps, None)
+
+
 def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
     """Seed the cycle of today. Applicants are seeded into an empty database only: `jaring demo --reset`
     starts afresh, for instance a database seeded in an earlier programme year."""
     today = clock.today()
     with transaction.atomic():
         reference = seed_reference()
+        seed_migration_tables()
         cycle = seed_programmes(today)
         logins = seed_users(cycle)
         token = seed_token()
