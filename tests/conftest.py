@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -61,6 +62,15 @@ def _the_day_the_test_means(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     with time_machine.travel(morning_of(marker.args[0]), tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_sigterm() -> Iterator[None]:
+    """A worker run in-process (by any test) leaves its own SIGTERM handler behind; each test starts from the
+    default, so a test that signals itself meets only the handler it means."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

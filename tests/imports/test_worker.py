@@ -25,14 +25,6 @@ from tests.helpers.imports import csv_bytes, good
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def default_sigterm() -> Any:
-    """The worker run in-process leaves its own SIGTERM handler behind; each test starts from the default."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    yield
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def test_an_upload_is_imported_by_the_worker_with_progress_on_its_job(
     registration_officer: User, bpn_2026: Programme, client_for: Callable[[User], Client]
 ) -> None:
