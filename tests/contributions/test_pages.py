@@ -32,6 +32,8 @@ def test_the_finance_officer_finds_contributions_in_the_menu_and_outsiders_do_no
     assert client_for(registration_officer).get("/iuran/BPN-2026/").status_code == 403
 
 
+# The worker closes its database connections between tasks: this one commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_a_manager_uploads_an_invoice_follows_its_progress_and_reads_the_rows_to_check(  # type: ignore[no-untyped-def]
     bpn_2026, enrol, programme_manager, client_for, django_capture_on_commit_callbacks
 ):
