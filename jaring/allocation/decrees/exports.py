@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -41,7 +41,7 @@ from reportlab.platypus import (
 )
 
 from jaring.allocation.models import Decree, DecreeEntry
-from jaring.core import xlsx
+from jaring.core import clock, xlsx
 from jaring.core.branding import funder_logo_bytes
 from jaring.core.models import Funder
 from jaring.programmes.money import thousands
@@ -553,6 +553,6 @@ def _decree_pdf(decree: Decree) -> bytes:
         "digest": decree.digest[:16],
     }
     draft = "" if decree.status == Decree.Status.SIGNED else _("DRAF, BELUM DITANDATANGANI")
-    generated = timezone.localtime(decree.generated_at).strftime("%d-%m-%Y %H:%M")
+    generated = clock.local(decree.generated_at).strftime("%d-%m-%Y %H:%M")
     document.build(story, canvasmaker=_canvas_class(f"{footer} · {generated}", draft))
     return buffer.getvalue()
