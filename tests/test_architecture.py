@@ -16,7 +16,8 @@ ORDER = [
     ["allocation"],
     ["verification"],
     ["enrolment"],
-    ["contributions", "claims"],
+    ["contributions"],
+    ["claims"],  # asks contributions whether a member's cover held on the day of a death or an accident
     ["reports", "api", "demo"],
 ]
 RANK = {app: i for i, group in enumerate(ORDER) for app in group}

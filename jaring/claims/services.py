@@ -26,6 +26,7 @@ from jaring.claims.coverage import coverage_on
 from jaring.claims.models import (
     DEATH_KINDS,
     JKK_KINDS,
+    BenefitTable,
     Claim,
     ClaimBenefitItem,
     ClaimDocument,
@@ -37,6 +38,7 @@ from jaring.claims.models import (
     ScholarshipChild,
     SchoolLevel,
 )
+from jaring.claims.reference import PP_82_2019
 from jaring.claims.selectors import (
     benefit_table_on,
     claim_in_scope,
@@ -238,6 +240,21 @@ def _write_children(claim: Claim, scholarship: rules.Scholarship, *, today: date
         elif not decision.eligible:
             child.next_claim_due = None
         child.save()
+
+
+# -- the benefit table ----------------------------------------------------------------------------------------
+
+
+def benefit_table_seed() -> BenefitTable:
+    """PP 82/2019's row of the benefit table, when it is missing (the migration seeds it; a restored or flushed
+    database, the demo and the tests call this). Idempotent; an existing row is never changed."""
+    table, created = BenefitTable.objects.get_or_create(
+        effective_from=PP_82_2019["effective_from"],
+        defaults={key: value for key, value in PP_82_2019.items() if key != "effective_from"},
+    )
+    if created:
+        audit_record(actor=None, action="benefit_table.seed", target=table, data={"legal_basis": table.legal_basis})
+    return table
 
 
 # -- reporting a case ------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import date
 from django.db import transaction
 
 from jaring.allocation.decrees import decree_generate
+from jaring.claims.services import benefit_table_seed
 from jaring.core import clock
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
@@ -403,6 +404,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             applicants += seed_applicants(cycle, per_programme=per_programme)
             applicants += seed_cover_elsewhere(cycle)
             seed_enrolment(cycle)
+            benefit_table_seed()
             seed_claims(cycle)
             applicants += seed_next_year(cycle, today=today)
     return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}

@@ -25,11 +25,11 @@ pytestmark = pytest.mark.today("2026-11-03")
 
 def test_the_participant_list_may_say_since_when_someone_is_a_participant(balikpapan: Funder) -> None:
     content = (
-        "NIK;KPJ;Segmen;Status;Peserta sejak\n"
-        "6471015505850001;12345678901;BPU;nonaktif;01-03-2021\n"
-        "6471011508900002;12345678902;PU;aktif;\n"
-        "6471011508900003;12345678903;PU;aktif;kemarin\n"
-    ).encode()
+        b"NIK;KPJ;Segmen;Status;Peserta sejak\n"
+        b"6471015505850001;12345678901;BPU;nonaktif;01-03-2021\n"
+        b"6471011508900002;12345678902;PU;aktif;\n"
+        b"6471011508900003;12345678903;PU;aktif;kemarin\n"
+    )
     listed = participant_list_import(
         funder=balikpapan, file_name="peserta.csv", content=content, actor="test", apply_sound_rows=True
     )
