@@ -19,6 +19,8 @@ Variables (all optional on a developer machine):
   JARING_STATUS_CHECKS_PER_HOUR       public status look-ups per address per hour, default 60
   JARING_IMPORT_MAX_ROWS  largest applicant list accepted by the bulk import, in rows, default 200000
   JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
+  JARING_INVOICE_MAX_ROWS  largest BPJS invoice reconciled, in rows, default 2000000
+  JARING_INVOICE_MAX_MB    largest BPJS invoice file accepted, in MB, default 200
   JARING_PUBLIC_BASE_URL  public address printed in card QR codes, default http://127.0.0.1:8000
   JARING_CARD_CHECKS_PER_HOUR  public card checks per client address per hour, default 600
   JARING_MEMBER_LOOKUPS_PER_HOUR  member look-ups (POST /api/v1/members/lookup) per partner token per hour,
@@ -76,6 +78,9 @@ try:
     # Bulk import of applicant lists (Kutai Timur alone covers 150,000 people).
     IMPORT_MAX_ROWS = env.int("JARING_IMPORT_MAX_ROWS", 200_000, minimum=1, maximum=1_000_000)
     IMPORT_MAX_MB = env.int("JARING_IMPORT_MAX_MB", 50, minimum=1, maximum=500)
+    # A BPJS invoice has a row per member and month: a province-wide programme bills over a million.
+    INVOICE_MAX_ROWS = env.int("JARING_INVOICE_MAX_ROWS", 2_000_000, minimum=1, maximum=10_000_000)
+    INVOICE_MAX_MB = env.int("JARING_INVOICE_MAX_MB", 200, minimum=1, maximum=2000)
     # Messages to applicants: channel=dotted.path.SenderClass pairs. Channels left out use the log-and-outbox
     # sender, so the system works with no SMS, WhatsApp or e-mail provider (docs/verification.md).
     # The address printed in card QR codes: the public card check page must open from any phone.
@@ -193,6 +198,7 @@ STORAGES = {
 MEDIA_URL = "/_private/"
 UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1_048_576
 IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1_048_576
+INVOICE_MAX_BYTES = INVOICE_MAX_MB * 1_048_576
 # A document plus the form around it; larger bodies are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576

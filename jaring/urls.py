@@ -23,6 +23,7 @@ urlpatterns = [
     path("kepesertaan/", include("jaring.enrolment.batch_urls")),
     path("kepesertaan/", include("jaring.enrolment.card_urls")),
     path("kartu/", include("jaring.enrolment.card_public_urls")),
+    path("iuran/", include("jaring.contributions.urls")),
     path("klaim/", include("jaring.claims.urls")),
     path("", include("jaring.claims.public_urls")),
     path("bahasa/", set_language, name="set_language"),

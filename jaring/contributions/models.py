@@ -78,14 +78,17 @@ class Invoice(models.Model):
     the current one (which stays, marked replaced, with an audit record); the same file again changes nothing."""
 
     class Status(models.TextChoices):
+        RECONCILING = "reconciling", _("Sedang dicocokkan")
         CURRENT = "current", _("Berlaku")
         REPLACED = "replaced", _("Diganti tagihan koreksi")
+        FAILED = "failed", _("Gagal dicocokkan")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("program")
     )
     month = models.DateField(_("bulan tagihan"))  # the first day of the month billed
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CURRENT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CURRENT)
+    error = models.TextField(_("masalah"), blank=True)
     file_name = models.CharField(_("nama berkas"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     stored_file = models.CharField(max_length=200, blank=True)  # relative to MEDIA_ROOT, never served directly
@@ -131,12 +134,29 @@ class InvoiceLine(models.Model):
     """One row of an invoice as reconciled (position = its order in the file), or a member covered that month
     and not billed (`tidak_ditagih`, after the file's rows)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("tagihan"))
+    # A million rows a month are written by COPY: no per-row foreign key checks (each was a trigger and a lock),
+    # and a BRIN index on `invoice` (migration 0003; rows of one invoice lie together) instead of a b-tree.
+    # Lines are written only by contributions.invoices, for an invoice and memberships it has just read.
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("tagihan"),
+        db_constraint=False,
+        db_index=False,
+    )
     position = models.PositiveIntegerField(_("urutan"))
     row_number = models.PositiveIntegerField(_("baris berkas"), default=0)  # 0: not in the file
     status = models.CharField(_("status"), max_length=16, choices=LineStatus.choices)
     membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kepesertaan")
+        Membership,
+        on_delete=models.DO_NOTHING,  # memberships are never deleted (PROTECT everywhere else)
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kepesertaan"),
+        db_constraint=False,
+        db_index=False,
     )
     month = models.DateField(_("periode"), null=True, blank=True)
     kpj = models.CharField(_("KPJ"), max_length=11, blank=True)
@@ -149,7 +169,12 @@ class InvoiceLine(models.Model):
 
     class Meta:
         ordering = ["invoice", "position"]
-        indexes = [models.Index(fields=["invoice", "status"]), models.Index(fields=["membership", "month"])]
+        # The rows a page lists (every status but cocok), in order; cocok rows cost this index nothing.
+        indexes = [
+            models.Index(
+                fields=["invoice", "position"], condition=~models.Q(status="cocok"), name="invoice_line_problems"
+            )
+        ]
         verbose_name = _("baris tagihan")
         verbose_name_plural = _("baris tagihan")
 
@@ -201,7 +226,14 @@ class PaidMonth(models.Model):
     amount = models.BigIntegerField(_("jumlah (Rp)"))
     paid_on = models.DateField(_("dibayar"))  # the SP2D date
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="months", verbose_name=_("pembayaran"))
-    line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="+", verbose_name=_("baris tagihan"))
+    line = models.ForeignKey(
+        InvoiceLine,
+        on_delete=models.DO_NOTHING,  # a paid invoice is never replaced, so its lines stay
+        related_name="+",
+        verbose_name=_("baris tagihan"),
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["membership", "month"]

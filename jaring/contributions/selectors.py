@@ -3,14 +3,19 @@ programme's billing terms and the contribution due for a month."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Least
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import EndReason
 from jaring.contributions import billing
 from jaring.contributions.models import BillingTerms, CoverRule, PaidMonth
+from jaring.contributions.reconcile import Member
+from jaring.core import clock
 from jaring.enrolment.models import Membership, MembershipEvent
 from jaring.programmes.models import Programme
 from jaring.programmes.money import Contribution, monthly_contribution
@@ -162,3 +167,159 @@ def months_in_arrears(membership: Membership, month: date) -> int:
     return billing.arrears_in(
         billable=billable, paid=paid, month=billing.month_of(month), tracked_from=terms.tracked_from
     )
+
+
+# -- set-based reads for a whole programme -----------------------------------------------------------------------
+
+
+def members_of(programme: Programme, *, kpjs: Collection[str] | None = None) -> Iterator[Member]:
+    """Every membership of the programme (or those with these KPJs) as the reconciler needs it, streamed (a
+    province has a million)."""
+    memberships = Membership.objects.filter(programme=programme)
+    if kpjs is not None:
+        memberships = memberships.filter(kpj__in=list(kpjs))
+    rows = (
+        memberships.order_by()
+        .values_list(
+            "pk",
+            "kpj",
+            "person__nik",
+            "starts",
+            "ends",
+            "end_reason",
+            "place__ends",
+            "place__end_reason",
+            "place__end_note",
+        )
+        .iterator(chunk_size=20_000)
+    )
+    for pk, kpj, nik, starts, ends, end_reason, place_ends, place_reason, place_note in rows:
+        if end_reason:
+            reason, note = end_reason, place_note
+        elif place_ends < ends:
+            reason, note = place_reason, place_note
+        else:
+            reason = note = ""
+        yield Member(pk, kpj, nik, starts, min(ends, place_ends), reason, note)
+
+
+def paid_in(programme: Programme, month: date) -> dict[int, str]:
+    """Membership id -> the payment that paid its `month` ("SP2D 900/BPKAD/2026, 14-03-2026")."""
+    rows = PaidMonth.objects.filter(membership__programme=programme, month=month).values_list(
+        "membership_id", "payment__sp2d_number", "paid_on"
+    )
+    return {pk: _("SP2D %(number)s, %(date)s") % {"number": number, "date": _date(on)} for pk, number, on in rows}
+
+
+def spans_of(programme: Programme) -> list[tuple[date, date, int]]:
+    """(cover starts, cover ends, members) of the programme's memberships, grouped: members share a few spans
+    (from the month they joined to the cover end), so a month's covered members are counted from these."""
+    return list(
+        Membership.objects.filter(programme=programme)
+        .annotate(until=Least("ends", "place__ends"))
+        .values("starts", "until")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("starts", "until", "n")
+    )
+
+
+def covered_count(spans: Sequence[tuple[date, date, int]], month: date, *, whole_month: bool) -> int:
+    return sum(n for starts, ends, n in spans if billing.is_billable(starts, ends, month, whole_month=whole_month))
+
+
+# -- arrears of a whole programme --------------------------------------------------------------------------------
+
+
+def latest_overdue(on: date, due_day: int) -> date:
+    """The latest month past its due date on `on`."""
+    month = billing.month_of(on)
+    return month if billing.overdue_on(month, on, due_day) else billing.previous_month(month)
+
+
+def _with_until(qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    return qs.annotate(until=Least("ends", "place__ends"))
+
+
+def _billable_in(month: date, terms: BillingTerms) -> Q:
+    first, last = month, billing.month_last_day(month)
+    if terms.cover_rule == CoverRule.WHOLE_MONTH:
+        return Q(starts__lte=first, until__gte=last)
+    return Q(starts__lte=last, until__gte=first)
+
+
+def owes(month: date, *, on: date, terms: BillingTerms) -> Q:
+    """Memberships (annotated with `until`) billed for `month` and not paid by `on`."""
+    if terms.tracked_from is None or month < terms.tracked_from:
+        return Q(pk__in=[])
+    paid = PaidMonth.objects.filter(membership=OuterRef("pk"), month=month, paid_on__lte=on)
+    return _billable_in(month, terms) & ~Q(Exists(paid))
+
+
+def arrears_candidates(programme: Programme, *, on: date, terms: BillingTerms) -> QuerySet[Membership]:
+    """Active memberships owing the three latest overdue months on `on`: those arrears_apply makes non-active."""
+    last = latest_overdue(on, terms.due_day)
+    months = [last, billing.previous_month(last), billing.previous_month(billing.previous_month(last))]
+    qs = _with_until(Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE))
+    for month in months:
+        qs = qs.filter(owes(month, on=on, terms=terms))
+    return qs.select_related("place", "programme__funder").order_by("pk")
+
+
+def arrears_run_of(membership: Membership, *, on: date, terms: BillingTerms) -> list[date]:
+    """The months `membership` owes in a row on `on` (see billing.arrears_on)."""
+    billable = _billable(cover_window(membership), terms)
+    paid = dict(PaidMonth.objects.filter(membership=membership).values_list("month", "paid_on"))
+    return billing.arrears_on(
+        billable=billable, paid_on=paid, day=on, due_day=terms.due_day, tracked_from=terms.tracked_from
+    )
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """Members owing the latest overdue month on a day, by how many months in a row (3 means 3 or more)."""
+
+    month: date  # the latest overdue month
+    one: int
+    two: int
+    three: int
+    members: QuerySet[Membership]  # annotated with `owed` (1, 2 or 3), most owed first
+
+    @property
+    def total(self) -> int:
+        return self.one + self.two + self.three
+
+    def lapse_day(self, owed: int, due_day: int) -> date:
+        """When a member owing `owed` months becomes (or became) non-active if nothing is paid."""
+        month = self.month
+        for _step in range(billing.NON_ACTIVE_AFTER - owed):
+            month = billing.next_month(month)
+        return billing.due_date(month, due_day) + timedelta(days=1)
+
+
+def members_at_risk(programme: Programme, *, on: date | None = None) -> AtRisk:
+    """Who owes contributions on `on` (default today) and is at risk of lapsing, before it happens: members
+    owing the latest overdue month, counted by months in a row (a set-based count: a province has a million)."""
+    on = on or clock.today()
+    terms = terms_of(programme)
+    last = latest_overdue(on, terms.due_day)
+    second = billing.previous_month(last)
+    third = billing.previous_month(second)
+    owes_two = owes(second, on=on, terms=terms)
+    owes_three = owes_two & owes(third, on=on, terms=terms)
+    qs = _with_until(
+        Membership.objects.filter(
+            programme=programme, status__in=(Membership.Status.ACTIVE, Membership.Status.NON_ACTIVE)
+        )
+    ).filter(owes(last, on=on, terms=terms))
+    counts = qs.aggregate(
+        one=Count("id", filter=~owes_two),
+        two=Count("id", filter=owes_two & ~owes_three),
+        three=Count("id", filter=owes_three),
+    )
+    members = (
+        qs.annotate(owed=Case(When(owes_three, then=Value(3)), When(owes_two, then=Value(2)), default=Value(1)))
+        .select_related("person")
+        .order_by("-owed", "person__name", "pk")
+    )
+    return AtRisk(month=last, one=counts["one"], two=counts["two"], three=counts["three"], members=members)

@@ -56,6 +56,7 @@ MENU: list[MenuItem] = [
             Capability.VIEW_AUDIT,
         ),
     ),
+    MenuItem(_("Iuran & pembayaran"), "contributions:programmes", Capability.VIEW_CONTRIBUTIONS),
     MenuItem(_("Klaim JKK/JKM"), "claims:list", Capability.VIEW_CLAIMS),
     MenuItem(_("Beasiswa jatuh tempo"), "claims:scholarship_due", Capability.HANDLE_CLAIMS),
     MenuItem(

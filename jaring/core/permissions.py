@@ -100,6 +100,7 @@ JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "eligibility.reassess": (C.MANAGE_PROGRAMMES,),
     "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
     "contributions.reconcile": (C.RECONCILE_INVOICES,),
+    "contributions.result": (C.RECONCILE_INVOICES, C.RECORD_PAYMENTS),
 }
 
 

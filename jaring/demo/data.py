@@ -23,6 +23,7 @@ from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Rol
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
 from jaring.demo.claims import seed_claims
+from jaring.demo.contributions import seed_contributions
 from jaring.demo.people import (
     REASONS,
     applicant_data,
@@ -175,6 +176,7 @@ def seed_users(cycle: Cycle) -> list[DemoLogin]:
         make(f"bpjs.{s}", Role.BPJS_LIAISON, funder, f"Penghubung BPJS Ketenagakerjaan {place}")
         make(f"pimpinan.{s}", Role.LEADERSHIP, funder, f"Pimpinan daerah {place}")
         make(f"auditor.{s}", Role.AUDITOR, funder, f"Auditor {place}")
+        make(f"bendahara.{s}", Role.FINANCE_OFFICER, funder, f"Bendahara {owner.name}")
         make(f"admin.{s}", Role.ADMINISTRATOR, funder, f"Administrator {place}", is_staff=True)
         # Verifiers of the sector agencies and of every office that owned one of the funder's demo programmes
         # (Balikpapan's Disnaker verified 2025 before Dinas Sosial took the programme over).
@@ -404,6 +406,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             applicants += seed_applicants(cycle, per_programme=per_programme)
             applicants += seed_cover_elsewhere(cycle)
             seed_enrolment(cycle)
+            seed_contributions(cycle.bpn)
             benefit_table_seed()
             seed_claims(cycle)
             applicants += seed_next_year(cycle, today=today)

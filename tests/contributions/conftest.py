@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -91,3 +92,32 @@ def finance_officer(make_officer: Callable[..., User], balikpapan: Funder) -> Us
 @pytest.fixture
 def samarinda_finance_officer(make_officer: Callable[..., User], samarinda: Funder) -> User:
     return make_officer("bendahara_smd", Role.FINANCE_OFFICER, samarinda)
+
+
+HEADER = ("kpj", "nik", "nama", "periode", "iuran_jkk", "iuran_jkm", "jumlah")
+
+
+def invoice_xlsx(rows: list[tuple[object, ...]], *, header: tuple[str, ...] = HEADER, sheet: str = "Sheet1") -> bytes:
+    """A real XLSX as the branch sends it: KPJs and NIKs as text cells, amounts as numbers."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    worksheet.append(list(header))
+    for row in rows:
+        worksheet.append(list(row))
+    for column in worksheet.iter_cols(min_col=1, max_col=2, min_row=2):
+        for cell in column:
+            cell.number_format = "@"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def bill_row(member: Membership | int, month: str, *, jkk: int = 10_000, jkm: int = 6_800) -> tuple[object, ...]:
+    """One invoice row for a member (or a KPJ number n) of month "YYYY-MM", at the given amounts."""
+    if isinstance(member, Membership):
+        return (member.kpj, member.person.nik, member.person.name, month, jkk, jkm, jkk + jkm)
+    return (kpj_of(member), "", f"Orang {member}", month, jkk, jkm, jkk + jkm)
