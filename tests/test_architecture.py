@@ -17,7 +17,7 @@ ORDER = [
     ["verification"],
     ["enrolment"],
     ["contributions"],
-    ["claims"],  # a claim reads whether contributions kept the cover
+    ["claims"],  # asks contributions whether a member's cover held on the day of a death or an accident
     ["reports", "api", "demo"],
 ]
 RANK = {app: i for i, group in enumerate(ORDER) for app in group}

@@ -10,7 +10,6 @@ kelurahan's kecamatan but belong to nobody.
 
 from __future__ import annotations
 
-import importlib
 import random
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import date
 from django.db import transaction
 
 from jaring.allocation.decrees.services import decree_generate
+from jaring.claims.services import benefit_table_seed
 from jaring.core import clock
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
@@ -41,7 +41,7 @@ from jaring.eligibility.services import rule_version_create, rule_version_ensure
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import Answer, batch_answers_apply, batch_create, cards_issue, places_ready_for_batch
 from jaring.programmes.models import Programme
-from jaring.programmes.services import rejection_reasons_seed
+from jaring.programmes.services import contribution_rate_seed, rejection_reasons_seed
 from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import applicant_register, application_transition
@@ -432,19 +432,11 @@ def _enrol(programme: Programme, year: int, *, all_answered: bool) -> int:
     return result.accepted
 
 
-MIGRATION_SEEDS = (
-    ("jaring.programmes.migrations.0003_money_waitlist_contribution_rates", "seed_lowest_bracket"),
-    ("jaring.claims.migrations.0002_seed_pp_82_2019", "seed"),
-)
-
-
 def seed_migration_tables() -> None:
     """The lowest contribution bracket and the PP 82/2019 benefit table are seeded by migrations; a database
-    flushed since (`jaring flush`, a test that flushes) lacks them. Both seeds are get_or_create."""
-    from django.apps import apps
-
-    for module, name in MIGRATION_SEEDS:
-        getattr(importlib.import_module(module), name)(apps, None)
+    flushed since (`jaring flush`, a test that flushes) lacks them. Both seeds leave an existing row alone."""
+    contribution_rate_seed()
+    benefit_table_seed()
 
 
 def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
