@@ -1,8 +1,9 @@
 """An applicant list (../shared/spec/applicant-import.md) read for the duplicate check, and the pairs written
 as the CSV of ../shared/spec/duplicates.md.
 
-The file is opened through the import's own guarded reader (`registry.imports_read.source_open`, which uses
-`core.sheets`) and its headers matched the import's way (`layout_of`). Unlike an import, a row is never refused:
+The file is opened through the one guarded reader every upload uses (`core.sheets.table_open`, the sheet named
+`pendaftar` or the first) and its headers matched the import's way (`registry.imports.files.layout_of`). Unlike
+an import, a row is never refused:
 a list without `domisili_sejak`, or a row with an unreadable birth date, is compared on what it has.
 """
 
@@ -21,7 +22,7 @@ from jaring.core import sheets
 from jaring.duplicates.engine import Match
 from jaring.duplicates.reasons import reasons_text
 from jaring.duplicates.records import Record, record_from_cells
-from jaring.registry.imports_read import ImportFileError, is_empty_row, layout_of, source_open
+from jaring.registry.imports.files import SHEET_NAME, ImportFileError, is_empty_row, layout_of
 
 HEADER = ("row_a", "row_b", "nik_b", "score", "reasons")
 # Without one of these there is nothing to compare a row on.
@@ -38,9 +39,13 @@ class ListFile:
 def list_read(content: bytes | Path) -> ListFile:
     """Every filled row of the list as a Record keyed by its spreadsheet row number (the header is row 1).
     ImportFileError when the file cannot be read as a list at all."""
-    source = source_open(content)
     try:
-        layout = layout_of(source.header())
+        table = sheets.table_open(
+            content, max_bytes=settings.IMPORT_MAX_BYTES, what=_("daftar pemohon"), sheet=SHEET_NAME
+        )
+        rows = table.rows()
+        _number, header = next(rows, (1, []))
+        layout = layout_of(header)
         if not layout.known & IDENTIFYING:
             raise ImportFileError(
                 _(
@@ -50,7 +55,7 @@ def list_read(content: bytes | Path) -> ListFile:
             )
         records = []
         limit = settings.IMPORT_MAX_ROWS
-        for number, row in sheets.rows_checked(source.rows()):
+        for number, row in rows:
             if is_empty_row(row):
                 continue
             records.append(record_from_cells(number, layout.values(row)))
@@ -60,11 +65,9 @@ def list_read(content: bytes | Path) -> ListFile:
                     % {"max": f"{limit:,}".replace(",", ".")}
                 )
     except sheets.SpreadsheetError as exc:
+        if isinstance(exc, ImportFileError):
+            raise
         raise ImportFileError(exc.message) from None
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("Berkas CSV rusak: %(problem)s. Simpan ulang dari Excel, lalu unggah lagi.") % {"problem": exc}
-        ) from None
     missing = [name for name in ("nik", "nama", "tanggal_lahir", "jenis_kelamin") if name not in layout.known]
     return ListFile(records=records, unknown_columns=layout.unknown, missing_columns=missing)
 

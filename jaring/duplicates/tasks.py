@@ -23,7 +23,7 @@ from jaring.duplicates.models import MatchPair
 from jaring.duplicates.selectors import duplicates_scope, person_in_scope
 from jaring.duplicates.services import pairs_record, persons_merge
 from jaring.programmes.models import Programme
-from jaring.registry.imports_read import ImportFileError
+from jaring.registry.imports.files import ImportFileError
 from jaring.registry.models import Application
 
 SCAN = "duplicates.scan"

@@ -200,6 +200,7 @@ class Answer:
     kpj: str = ""
     reason: str = ""
     starts: date | None = None
+    member_since: date | None = None  # first day as a BPJS participant at all, when the branch says
 
 
 @dataclass
@@ -271,7 +272,9 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
             if answer.accepted:
                 member.outcome = BatchMember.Outcome.ACCEPTED
                 member.kpj = answer.kpj
-                memberships.append(_membership_of(member, kpj=answer.kpj, starts=answer.starts))
+                memberships.append(
+                    _membership_of(member, kpj=answer.kpj, starts=answer.starts, member_since=answer.member_since)
+                )
                 to = next_status(application.status, Transition.ENROL)  # InvalidTransition if not approved
                 records.append(
                     (
@@ -327,11 +330,13 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
     return result
 
 
-def _membership_of(member: BatchMember, *, kpj: str, starts: date | None) -> Membership:
+def _membership_of(member: BatchMember, *, kpj: str, starts: date | None, member_since: date | None) -> Membership:
     place = member.place
     # Cover starts when BPJS says, but never before the place nor after it ends.
     begins = min(max(starts or place.starts, place.starts), place.ends)
     return Membership(
+        # A participant at least since this cover began; earlier when the branch says so.
+        bpjs_since=min(member_since, begins) if member_since is not None else begins,
         programme_id=place.programme_id,
         person_id=member.person_id,
         application=member.application,
@@ -368,18 +373,23 @@ def _event(
     )
 
 
+NON_ACTIVE_REASONS = ("non_active", "arrears")  # set by the manager; three months unpaid (contributions)
+REACTIVATE_REASONS = ("reactivated", "arrears_paid")
+
+
 def membership_deactivate(
-    *, membership: Membership, effective: date, note: str, actor: User | str | None
+    *, membership: Membership, effective: date, note: str, actor: User | str | None, reason: str = "non_active"
 ) -> Membership:
-    """Non-active, for example after three months unpaid: cover is suspended, the place is kept."""
+    """Non-active: cover is suspended, the place is kept. `reason` "arrears" when three months in a row are
+    unpaid (contributions.services.arrears_apply), "non_active" when the manager decides it."""
     _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    if reason not in NON_ACTIVE_REASONS:
+        raise DomainError(_("Alasan penonaktifan tidak dikenal."), field="reason")
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
         if locked.status != Membership.Status.ACTIVE:
             raise Conflict(_("Hanya kepesertaan aktif yang dapat dinonaktifkan."))
-        _event(
-            locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason="non_active", note=note, actor=actor
-        )
+        _event(locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason=reason, note=note, actor=actor)
         locked.status = Membership.Status.NON_ACTIVE
         locked.status_since = effective
         locked.save(update_fields=["status", "status_since"])
@@ -388,14 +398,17 @@ def membership_deactivate(
 
 
 def membership_reactivate(
-    *, membership: Membership, effective: date, note: str, actor: User | str | None
+    *, membership: Membership, effective: date, note: str, actor: User | str | None, reason: str = "reactivated"
 ) -> Membership:
+    """Active again: by the manager ("reactivated"), or when the arrears are paid ("arrears_paid")."""
     _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    if reason not in REACTIVATE_REASONS:
+        raise DomainError(_("Alasan pengaktifan kembali tidak dikenal."), field="reason")
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
         if locked.status != Membership.Status.NON_ACTIVE:
             raise Conflict(_("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali."))
-        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason="reactivated", note=note, actor=actor)
+        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason=reason, note=note, actor=actor)
         locked.status = Membership.Status.ACTIVE
         locked.status_since = effective
         locked.save(update_fields=["status", "status_since"])

@@ -18,7 +18,7 @@ from jaring.core import clock
 from jaring.duplicates import thresholds
 from jaring.duplicates.checks import file_check
 from jaring.programmes.models import Programme
-from jaring.registry.imports_read import ImportFileError
+from jaring.registry.imports.files import ImportFileError
 
 EXIT_UNREADABLE = 2
 
