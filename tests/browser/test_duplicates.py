@@ -11,9 +11,9 @@ from jaring.duplicates.models import MatchPair, PersonMerge
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
 from jaring.registry.services import application_create
-from tests.browser.test_shell import log_in
 from tests.duplicates.conftest import SITI, registered
 from tests.duplicates.test_review import SITI_AGAIN, pair_of
+from tests.helpers.browser import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

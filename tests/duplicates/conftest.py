@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from jaring.core.models import Region, Sector
 from jaring.registry.models import Person
 from jaring.registry.services import person_upsert
-from tests.conftest import LAMARU, MANGGAR
+from tests.helpers.reference import LAMARU, MANGGAR
 
 COLUMNS = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "nama_ibu_kandung", "kode_kelurahan", "no_hp")
 

@@ -20,8 +20,8 @@ from jaring.duplicates.services import pairs_record
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Person
 from jaring.registry.services import application_create
-from tests.conftest import programme_for
 from tests.duplicates.conftest import HASAN, HUSAIN, SITI, registered, with_changes
+from tests.helpers.reference import programme_for
 
 pytestmark = pytest.mark.django_db
 
