@@ -2,11 +2,14 @@
 person and undoing it. Every one is audited with its actor.
 
 A merge moves every row that points at the merged person (applications, places, memberships, BPJS batch rows,
-and whatever later apps add) to the surviving person, in one transaction with both persons' applications and
+claims, and whatever later apps add) to the surviving person; what hangs on those rows (documents, decisions,
+billed and paid months, a claim's heirs and papers) follows them, in one transaction with both persons' applications and
 then both persons locked in id order, as an approval locks them (the application, then in `allocation` the
 person) when it gives a place: a merge and an approval of either person never interleave.
-It refuses what would give one person two places for one month or two open applications to one programme; an
-officer first ends one place (which admits the next on the waitlist) or withdraws one application.
+It refuses what would give one person two places for one month, two open applications to one programme or two
+claims for one event; an officer first ends one place (which admits the next on the waitlist), withdraws one
+application or one claim. An undo is refused when a row added since the merge (a claim reported on a moved
+membership) would be left pointing at one person directly and at the other through what it belongs to.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import Place
+from jaring.claims.models import Claim
+from jaring.claims.states import ClaimStatus
 from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Funder, Job, User
@@ -190,7 +195,42 @@ def _conflicts(survivor: Person, merged: Person) -> list[str]:
                 )
     if BatchMember.objects.filter(person_id__in=both, open=True).count() > 1:
         problems.append(_("Keduanya sedang menunggu jawaban BPJS dalam batch; tunggu jawabannya dulu."))
+    claims: dict[tuple[str, Any], dict[int, str]] = {}
+    for person_id, kind, event_date, number in (
+        Claim.objects.filter(person_id__in=both)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .order_by("pk")
+        .values_list("person_id", "kind", "event_date", "number")
+    ):
+        claims.setdefault((kind, event_date), {}).setdefault(person_id, number)
+    for (_kind, event_date), numbers in claims.items():
+        if len(numbers) > 1:
+            problems.append(
+                _(
+                    "Keduanya punya klaim yang sama untuk peristiwa tanggal %(date)s (%(a)s dan %(b)s): satu "
+                    "peristiwa hanya satu klaim. Batalkan salah satu klaim dulu."
+                )
+                % {"date": event_date.strftime("%d-%m-%Y"), "a": numbers[survivor.pk], "b": numbers[merged.pk]}
+            )
     return problems
+
+
+def _crossed(person_ids: list[int]) -> list[str]:
+    """What would point at one of the persons directly and at another person through what it belongs to (a claim
+    whose membership, a place whose application, is another person's), by the plural name of its kind."""
+    relations = _person_relations()
+    person_field = dict(relations)
+    found = []
+    for model, field_name in relations:
+        for fk in model._meta.concrete_fields:
+            target = fk.related_model
+            if not fk.is_relation or fk.name == field_name or target not in person_field:
+                continue
+            rows = model._default_manager.filter(**{f"{field_name}__in": person_ids, f"{fk.name}__isnull": False})
+            if rows.exclude(**{field_name: F(f"{fk.name}__{person_field[target]}")}).exists():
+                found.append(str(model._meta.verbose_name_plural))
+                break
+    return found
 
 
 def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str = "") -> PersonMerge:
@@ -234,6 +274,12 @@ def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str =
                     setattr(keeper, field_name, getattr(merged, field_name))
             if filled:
                 keeper.save(update_fields=[*filled, "updated_at"])
+            crossed = _crossed([keeper.pk, merged.pk])
+            if crossed:
+                raise Conflict(
+                    _("Catatan tidak dapat digabung: %(what)s akan menunjuk dua orang berbeda.")
+                    % {"what": ", ".join(crossed)}
+                )
             merge = PersonMerge.objects.create(
                 survivor=keeper,
                 merged=merged,
@@ -299,6 +345,15 @@ def person_merge_undo(*, merge: PersonMerge, actor: User) -> PersonMerge:
                     ("duplicates.person_moved_back", row, {"from_person": keeper.pk, "to_person": merged.pk})
                     for row in rows
                 ]
+            crossed = _crossed([keeper.pk, merged.pk])
+            if crossed:
+                raise Conflict(
+                    _(
+                        "Penggabungan tidak dapat dibatalkan: sejak penggabungan ada %(what)s baru pada data yang "
+                        "berasal dari catatan yang digabung. Selesaikan atau batalkan data baru itu dulu."
+                    )
+                    % {"what": ", ".join(crossed)}
+                )
             restored = []
             for field_name, old in locked.filled.items():
                 if getattr(keeper, field_name) == getattr(merged, field_name):
