@@ -224,10 +224,13 @@ def _crossed(person_ids: list[int]) -> list[str]:
     for model, field_name in relations:
         for fk in model._meta.concrete_fields:
             target = fk.related_model
-            if not fk.is_relation or fk.name == field_name or target not in person_field:
+            if not fk.is_relation or fk.name == field_name or not isinstance(target, type):
+                continue
+            through = person_field.get(target)
+            if through is None:
                 continue
             rows = model._default_manager.filter(**{f"{field_name}__in": person_ids, f"{fk.name}__isnull": False})
-            if rows.exclude(**{field_name: F(f"{fk.name}__{person_field[target]}")}).exists():
+            if rows.exclude(**{field_name: F(f"{fk.name}__{through}")}).exists():
                 found.append(str(model._meta.verbose_name_plural))
                 break
     return found
