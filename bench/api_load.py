@@ -156,7 +156,9 @@ def drive(
                 if status == EXPECTED[phase.name]:
                     answers.append((i, json.loads(payload)))
             if think:
-                time.sleep(pause.expovariate(1 / think))
+                # A phone comes back on a new connection: gunicorn closes idle keep-alive ones after 2 s.
+                connection.close()
+                time.sleep(max(0.0, min(pause.expovariate(1 / think), deadline - time.monotonic())))
         connection.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
