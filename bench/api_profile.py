@@ -84,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--profile", type=Path, help="also write the cProfile of each phase next to this path")
+    parser.add_argument("--statements", action="store_true", help="also print every statement of one registration")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
     os.environ.setdefault("JARING_SECRET_KEY", secrets.token_urlsafe(48))
@@ -114,6 +115,14 @@ def main() -> None:
     for i in range(10):  # warm-up: caches, the rule version, the connection
         register(i)
         status(i)
+    if args.statements:
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            register(9999)
+        print(f"one registration, {len(captured.captured_queries)} statements:")
+        for query in captured.captured_queries:
+            print("  " + " ".join(query["sql"].split())[:240])
     measure("registration", args.requests, lambda i: register(10 + i), args.profile)
     measure("status", args.requests, status, args.profile)
 

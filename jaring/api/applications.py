@@ -190,8 +190,7 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
     except DuplicateApplication as exc:
         message = exc.message  # names no person: the partner may have sent only a NIK
         return 409, {"detail": message, "errors": {"nik": [message]}, "number": exc.number}
-    application = application_of_funder(token, number=application.number)
-    return 201, application_out(application)
+    return 201, application_out(application)  # as saved: the service read it once, locked, and built it
 
 
 @router.post(

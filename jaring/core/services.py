@@ -83,6 +83,32 @@ def audit_record(
     )
 
 
+def audit_records(
+    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
+) -> list[AuditRecord]:
+    """Several state changes of one actor, each its own record as `audit_record` writes it, in one INSERT (a
+    registration records five: the person, the application, its submission, assessment and routing)."""
+    if not records:
+        return []
+    user = actor if isinstance(actor, User) else None
+    label = _actor_label(actor)
+    return AuditRecord.objects.bulk_create(
+        [
+            AuditRecord(
+                actor=user,
+                actor_label=label,
+                funder=_funder_of(target),
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_label=str(target)[:200],
+                data=_jsonable(dict(data)),
+            )
+            for action, target, data in records
+        ]
+    )
+
+
 class AuditTarget(NamedTuple):
     """The target of a record given by its parts, for a bulk writer that holds no model instance of it (building
     a hundred thousand instances only to audit them costs seconds)."""

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, ForeignKey
+from django.db.models import F, ForeignKey, Model
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
@@ -19,7 +19,7 @@ from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Agency, ApiToken, Region, Sector, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import scope_of
-from jaring.core.services import audit_record
+from jaring.core.services import audit_record, audit_records
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.eligibility.services import rule_version_ensure
@@ -70,6 +70,9 @@ def application_numbers_reserve(*, programme: Programme, count: int) -> list[str
     return [f"{programme.code}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
+Record = tuple[str, Model, dict[str, Any]]  # an audit record still to write: action, target, data
+
+
 def person_upsert(
     *,
     nik: str,
@@ -89,8 +92,11 @@ def person_upsert(
     rw: str = "",
     phone: str = "",
     aplikator: str = "",
+    records: list[Record] | None = None,
 ) -> Person:
-    """Create the person with this NIK, or bring their record up to date with what they declare now."""
+    """Create the person with this NIK, or bring their record up to date with what they declare now.
+
+    The audit record is written here, or appended to `records` for the caller to write with its others."""
     fields: dict[str, Any] = {
         "kk_number": kk_number,
         "name": name,
@@ -108,21 +114,24 @@ def person_upsert(
         "monthly_income": monthly_income,
         "aplikator": aplikator,
     }
+    pending: list[Record] = [] if records is None else records
     # Its callers register inside their own transaction and never catch what fails here: no savepoint of its
     # own (two statements of every registration); called alone, this is the transaction.
     with transaction.atomic(savepoint=False):
         person = Person.objects.select_for_update().filter(nik=nik).first()
         if person is None:
             person = Person.objects.create(nik=nik, **fields)
-            audit_record(actor=actor, action="person.create", target=person, data={"kelurahan": kelurahan.code})
-            return person
-        changed = [name for name, value in fields.items() if getattr(person, name) != value]
-        if changed:
-            for field_name in changed:
-                setattr(person, field_name, fields[field_name])
-            person.save(update_fields=[*changed, "updated_at"])
-            audit_record(actor=actor, action="person.update", target=person, data={"fields": changed})
-        return person
+            pending.append(("person.create", person, {"kelurahan": kelurahan.code}))
+        else:
+            changed = [name for name, value in fields.items() if getattr(person, name) != value]
+            if changed:
+                for field_name in changed:
+                    setattr(person, field_name, fields[field_name])
+                person.save(update_fields=[*changed, "updated_at"])
+                pending.append(("person.update", person, {"fields": changed}))
+        if records is None:
+            audit_records(actor=actor, records=pending)
+    return person
 
 
 class DuplicateApplication(Conflict):
@@ -142,16 +151,14 @@ def application_create(
     note: str = "",
     warnings: list[dict[str, str]] | None = None,
     api_token: ApiToken | None = None,
+    records: list[Record] | None = None,
 ) -> Application:
-    """A draft application of `person` to `programme`. DuplicateApplication if the person already has an open one."""
-    existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
-    if existing is not None:
-        raise DuplicateApplication(
-            # No name: the message may reach someone who typed only a NIK.
-            _("NIK ini sudah memiliki pendaftaran aktif di program ini: %(number)s.") % {"number": existing.number},
-            number=existing.number,
-        )
+    """A draft application of `person` to `programme`. DuplicateApplication if the person already has an open one.
+
+    The audit record is written here, or appended to `records` for the caller to write with its others."""
     try:
+        # The constraint one_open_application_per_person_programme is the check: a person who already applies
+        # is refused by the insert (its savepoint returns the number), and only then is the other one read.
         with transaction.atomic():
             application = Application.objects.create(
                 number=application_number_next(programme=programme),
@@ -165,14 +172,20 @@ def application_create(
                 api_token=api_token,
                 created_by=actor if isinstance(actor, User) else None,
             )
-            audit_record(actor=actor, action="application.create", target=application, data={"channel": channel})
     except IntegrityError:
-        # Two submissions of the same person raced past the check above; the constraint decided.
         existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
-        number = existing.number if existing else "?"
+        if existing is None:
+            raise  # another constraint: not a duplicate
         raise DuplicateApplication(
-            _("Pendaftaran ganda: %(number)s sudah ada.") % {"number": number}, number=number
+            # No name: the message may reach someone who typed only a NIK.
+            _("NIK ini sudah memiliki pendaftaran aktif di program ini: %(number)s.") % {"number": existing.number},
+            number=existing.number,
         ) from None
+    record: Record = ("application.create", application, {"channel": channel})
+    if records is None:
+        audit_records(actor=actor, records=[record])
+    else:
+        records.append(record)
     return application
 
 
@@ -189,26 +202,38 @@ def application_transition(
     with transaction.atomic():
         # The programme and its funder ride along: the deadline and the audit record need them.
         locked = Application.objects.select_for_update().select_related("programme__funder").get(pk=application.pk)
-        before = locked.status
-        locked.status = next_status(before, transition)
-        locked.status_reason = reason
-        now = clock.now()
-        locked.status_changed_at = now
-        if locked.status == ApplicationStatus.SUBMITTED and locked.submitted_at is None:
-            locked.submitted_at = now
-        if verifying_agency is not None:
-            locked.verifying_agency = verifying_agency
-        if locked.status == ApplicationStatus.AWAITING_VERIFICATION and locked.verifying_agency is not None:
-            enter_queue(locked, agency=locked.verifying_agency, at=now, due=queue_due(locked.programme, now))
+        record = _move(locked, transition, reason=reason, verifying_agency=verifying_agency, data=data)
         locked.save()
-        audit_record(
-            actor=actor,
-            action=f"application.{transition}",
-            target=locked,
-            data={"from": before, "to": locked.status, "reason": reason, **(data or {})},
-        )
+        audit_records(actor=actor, records=[record])
     _take_state(application, locked)
     return application
+
+
+def _move(
+    locked: Application,
+    transition: str,
+    *,
+    reason: str = "",
+    verifying_agency: Agency | None = None,
+    data: dict[str, Any] | None = None,
+) -> Record:
+    """Move the locked application along `transition` in memory (the caller saves it); its audit record."""
+    before = locked.status
+    locked.status = next_status(before, transition)
+    locked.status_reason = reason
+    now = clock.now()
+    locked.status_changed_at = now
+    if locked.status == ApplicationStatus.SUBMITTED and locked.submitted_at is None:
+        locked.submitted_at = now
+    if verifying_agency is not None:
+        locked.verifying_agency = verifying_agency
+    if locked.status == ApplicationStatus.AWAITING_VERIFICATION and locked.verifying_agency is not None:
+        enter_queue(locked, agency=locked.verifying_agency, at=now, due=queue_due(locked.programme, now))
+    return (
+        f"application.{transition}",
+        locked,
+        {"from": before, "to": locked.status, "reason": reason, **(data or {})},
+    )
 
 
 def _take_state(application: Application, saved: Application) -> None:
@@ -321,52 +346,62 @@ def application_assess(
     if version is None or version.programme_id != programme.pk:
         version = rule_version_ensure(programme=programme)
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("person", "person__sector", "programme", "programme__funder__region")
-            .get(pk=application.pk)
-        )
-        version.programme = locked.programme  # its funder and region are loaded along
-        assessment = assess_many([locked], version=version)[locked.pk]
-        before = locked.status
-        routing = routing_for(before, assessment) if route else Routing((), "", False)
-        locked.eligible = assessment.eligible
-        locked.complete = assessment.complete
-        locked.eligibility = stored_outcomes(assessment)
-        locked.rule_version = version
-        locked.assessed_at = clock.now()
-        if routing.transitions:
-            locked.status = status_after(before, routing)
-            locked.status_reason = reason_text(routing)
-            locked.status_changed_at = locked.assessed_at
-            if routing.to_verification:
-                agency = programme_verifying_agency(programme=programme, sector=locked.sector)
-                at = locked.assessed_at
-                enter_queue(locked, agency=agency, at=at, due=queue_due(programme, at))
+        locked = _locked_for_assessment(application.pk)
+        assessment, records = _assess(locked, version=version, route=route)
         locked.save()
-        audit_record(
-            actor=actor,
-            action="application.assess",
-            target=locked,
-            data={
+        audit_records(actor=actor, records=records)
+    _take_state(application, locked)
+    return assessment
+
+
+def _locked_for_assessment(pk: int) -> Application:
+    """The application locked, with what judging it reads: its person and sector, programme, funder and region."""
+    return (
+        Application.objects.select_for_update()
+        .select_related("person", "person__sector", "programme", "programme__funder__region")
+        .get(pk=pk)
+    )
+
+
+def _assess(locked: Application, *, version: RuleVersion, route: bool) -> tuple[rules.Assessment, list[Record]]:
+    """Judge the locked application and move it on in memory (the caller saves it); the audit records of it."""
+    programme = locked.programme
+    version.programme = programme  # its funder and region are loaded along
+    assessment = assess_many([locked], version=version)[locked.pk]
+    before = locked.status
+    routing = routing_for(before, assessment) if route else Routing((), "", False)
+    locked.eligible = assessment.eligible
+    locked.complete = assessment.complete
+    locked.eligibility = stored_outcomes(assessment)
+    locked.rule_version = version
+    locked.assessed_at = clock.now()
+    if routing.transitions:
+        locked.status = status_after(before, routing)
+        locked.status_reason = reason_text(routing)
+        locked.status_changed_at = locked.assessed_at
+        if routing.to_verification:
+            agency = programme_verifying_agency(programme=programme, sector=locked.sector)
+            at = locked.assessed_at
+            enter_queue(locked, agency=agency, at=at, due=queue_due(programme, at))
+    records: list[Record] = [
+        (
+            "application.assess",
+            locked,
+            {
                 "rule_version": version.version,
                 "eligible": assessment.eligible,
                 "complete": assessment.complete,
                 "failed": [o.rule for o in assessment.failed()],
             },
         )
-        status = before
-        for transition in routing.transitions:
-            after = next_status(status, transition)
-            audit_record(
-                actor=actor,
-                action=f"application.{transition}",
-                target=locked,
-                data={"from": status, "to": after, "reason": locked.status_reason, "automatic": True},
-            )
-            status = after
-    _take_state(application, locked)
-    return assessment
+    ]
+    status = before
+    for transition in routing.transitions:
+        after = next_status(status, transition)
+        data = {"from": status, "to": after, "reason": locked.status_reason, "automatic": True}
+        records.append((f"application.{transition}", locked, data))
+        status = after
+    return assessment, records
 
 
 def application_submit(
@@ -415,7 +450,14 @@ def _kelurahan(code: str) -> Region | None:
     return row
 
 
-def _person_from_data(*, data: ApplicantData, kelurahan: Region, sector: Sector, actor: User | str | None) -> Person:
+def _person_from_data(
+    *,
+    data: ApplicantData,
+    kelurahan: Region,
+    sector: Sector,
+    actor: User | str | None,
+    records: list[Record] | None = None,
+) -> Person:
     return person_upsert(
         nik=data.nik,
         name=data.name,
@@ -434,6 +476,7 @@ def _person_from_data(*, data: ApplicantData, kelurahan: Region, sector: Sector,
         phone=data.phone,
         aplikator=data.aplikator,
         actor=actor,
+        records=records,
     )
 
 
@@ -456,8 +499,9 @@ def applicant_register(
     _check_may_register(actor=actor, programme=programme, kelurahan_code=data.kelurahan_code)
     kelurahan, sector = _kelurahan_and_sector(data)
     version = rule_version_ensure(programme=programme)
+    records: list[Record] = []  # written together, in the order of what they record
     with transaction.atomic():
-        person = _person_from_data(data=data, kelurahan=kelurahan, sector=sector, actor=actor)
+        person = _person_from_data(data=data, kelurahan=kelurahan, sector=sector, actor=actor, records=records)
         application = application_create(
             person=person,
             programme=programme,
@@ -466,11 +510,21 @@ def applicant_register(
             note=data.note,
             warnings=[{"field": w.field, "message": w.message} for w in data.warnings],
             api_token=api_token,
+            records=records,
         )
-        for upload in uploads:
-            document_add(application=application, upload=upload, actor=actor)
+        if uploads:
+            audit_records(actor=actor, records=records)
+            records = []
+            for upload in uploads:
+                document_add(application=application, upload=upload, actor=actor)
         if submit:
-            application_submit(application=application, actor=actor, version=version)
+            # Submitted and judged in one locked read and one update (application_submit reads it twice and
+            # writes it twice); the answer is built from this object, nothing is read back.
+            application = _locked_for_assessment(application.pk)
+            records.append(_move(application, Transition.SUBMIT))
+            records += _assess(application, version=version, route=True)[1]
+            application.save()
+        audit_records(actor=actor, records=records)
     return application
 
 

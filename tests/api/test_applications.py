@@ -60,6 +60,28 @@ def test_a_partner_registers_an_ojol_driver_and_gets_the_application(gojek: Part
     assert AuditRecord.objects.filter(action="application.create", actor_label="api:Gojek").exists()
 
 
+def test_a_registration_records_each_of_its_steps_with_the_token_as_actor(gojek: Partner, bpn_2026: Programme) -> None:
+    number = gojek.post(URL, body()).json()["number"]
+    application = Application.objects.get(number=number)
+    mine = AuditRecord.objects.filter(actor_label="api:Gojek").order_by("id")
+    records = list(mine.values_list("action", "actor_label", "funder_id", "target_id"))
+    person, app = str(application.person_id), str(application.pk)
+    funder = bpn_2026.funder_id
+    assert records == [
+        ("person.create", "api:Gojek", None, person),
+        ("application.create", "api:Gojek", funder, app),
+        ("application.submit", "api:Gojek", funder, app),
+        ("application.assess", "api:Gojek", funder, app),
+        ("application.return_for_correction", "api:Gojek", funder, app),
+    ]
+
+
+def test_the_answer_is_the_application_as_stored(gojek: Partner, bpn_2026: Programme) -> None:
+    answer = gojek.post(URL, body()).json()
+    stored = gojek.get(f"{URL}/{answer['number']}").json()
+    assert answer == stored
+
+
 def test_the_nik_doubts_come_back_as_warnings_without_refusing(gojek: Partner, bpn_2026: Programme) -> None:
     # The NIK says born 15-08-1990; the stated birth date is another day.
     response = gojek.post(URL, body(tanggal_lahir="16-08-1990"))
