@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.programmes.models import Programme
@@ -26,6 +27,8 @@ from jaring.registry.states import ApplicationStatus, Transition
 PASSWORD = "a-long-test-password-2026"
 MANGGAR = "64.71.01.1001"  # Balikpapan Timur
 LAMARU = "64.71.01.1002"  # Balikpapan Timur, a neighbouring kelurahan
+# What the set-up of the tests writes, as the system: trusted, and named in the audit trail.
+TESTS = Actor.system("test")
 
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -97,7 +100,7 @@ def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: in
         quota=quota,
         status=Programme.Status.OPEN,
     )
-    rejection_reasons_seed(programme=programme, actor="test")
+    rejection_reasons_seed(programme=programme, actor=TESTS)
     return programme
 
 
@@ -223,7 +226,7 @@ def make_application(reference: None) -> Callable[..., Application]:
         kelurahan: str = MANGGAR,
         status: str = "awaiting_verification",
         name: str = "Budi Santoso",
-        actor: User | str = "test",
+        actor: Actor | User = TESTS,
     ) -> Application:
         n = next(serial)
         region = Region.objects.get(code=kelurahan)

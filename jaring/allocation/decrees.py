@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from jaring.allocation.models import Decree, DecreeEntry, EndReason, Place
 from jaring.allocation.services import _lock_programme
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import bulk_insert
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
@@ -44,8 +44,6 @@ TITLE_MAX = 300
 REASON_MAX = 300
 UNFINISHED = frozenset({S.DRAFT, S.SUBMITTED, S.AWAITING_VERIFICATION, S.RETURNED})
 
-Actor = User | str | None
-
 
 class DecreeSigned(Conflict):
     """A signed SK is frozen: regenerating, signing again or any other change is refused."""
@@ -57,14 +55,9 @@ class DecreeSigned(Conflict):
 # -- who may ------------------------------------------------------------------------------------------------
 
 
-def check_may_manage(actor: Actor, programme: Programme) -> None:
-    """Programme managers of the programme's funder (or the system operator). The command line and the demo
-    act as the system (a text label)."""
-    if not isinstance(actor, User):
-        return
-    scope = require(actor, Capability.MANAGE_PROGRAMMES)
-    if not scope.everything and programme.funder_id != scope.funder:
-        raise PermissionDenied(_("Program %(code)s di luar wewenang Anda.") % {"code": programme.code})
+def check_may_manage(actor: Actor | User, programme: Programme) -> None:
+    """Programme managers of the programme's funder (or the system operator, or the system itself)."""
+    Actor.of(actor).require(Capability.MANAGE_PROGRAMMES, programme=programme)
 
 
 # -- reads ----------------------------------------------------------------------------------------------------
@@ -457,7 +450,7 @@ def _clean_header(
 
 
 def decree_generate(
-    *, programme: Programme, number: str, decree_date: date | None, title: str = "", actor: Actor
+    *, programme: Programme, number: str, decree_date: date | None, title: str = "", actor: Actor | User
 ) -> Decree:
     """A draft SK listing every active place of the programme, compared with last year's signed SK."""
     check_may_manage(actor, programme)
@@ -474,7 +467,7 @@ def decree_generate(
             title=title_text,
             status=Decree.Status.DRAFT,
             generated_at=clock.now(),
-            generated_by=actor if isinstance(actor, User) else None,
+            generated_by=Actor.of(actor).user,
         )
         _fill(decree)
         audit_record(
@@ -499,7 +492,7 @@ def _locked_decree(decree: Decree) -> Decree:
 def decree_regenerate(
     *,
     decree: Decree,
-    actor: Actor,
+    actor: Actor | User,
     number: str | None = None,
     decree_date: date | None = None,
     title: str | None = None,
@@ -520,7 +513,7 @@ def decree_regenerate(
             exclude=locked.pk,
         )
         locked.generated_at = clock.now()
-        locked.generated_by = actor if isinstance(actor, User) else None
+        locked.generated_by = Actor.of(actor).user
         _fill(locked)
         audit_record(
             actor=actor,
@@ -532,7 +525,7 @@ def decree_regenerate(
     return decree
 
 
-def decree_sign(*, decree: Decree, actor: Actor, digest: str | None = None) -> Decree:
+def decree_sign(*, decree: Decree, actor: Actor | User, digest: str | None = None) -> Decree:
     """Mark the SK signed by the regional head: from now on it is frozen. `digest` is the one the manager saw:
     if someone regenerated the draft meanwhile, the list is not the one that was read, and signing is refused."""
     check_may_manage(actor, decree.programme)
@@ -550,7 +543,7 @@ def decree_sign(*, decree: Decree, actor: Actor, digest: str | None = None) -> D
             raise Conflict(_("Isi SK tidak cocok dengan sidik digitalnya. Susun ulang SK sebelum ditandatangani."))
         locked.status = Decree.Status.SIGNED
         locked.signed_at = clock.now()
-        locked.signed_by = actor if isinstance(actor, User) else None
+        locked.signed_by = Actor.of(actor).user
         locked.save(update_fields=["status", "signed_at", "signed_by"])
         audit_record(
             actor=actor,

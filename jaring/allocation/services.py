@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from jaring.allocation.models import EndReason, Place
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.notifications import Message, notifications_queue
@@ -192,7 +193,7 @@ def _move(applications: Sequence[Application], transition: str, *, reason: str, 
     return records
 
 
-def waitlist_admit(*, programme: Programme, actor: User | str | None, on: date | None = None) -> list[Application]:
+def waitlist_admit(*, programme: Programme, actor: Actor | User, on: date | None = None) -> list[Application]:
     """Admit waiting applicants, in the programme's priority order, into the places now free. Applicants who
     meanwhile hold a place elsewhere stay waiting (they are listed as conflicts on the waitlist page)."""
     now = clock.now()
@@ -235,7 +236,7 @@ def waitlist_admit(*, programme: Programme, actor: User | str | None, on: date |
     return admitted
 
 
-def programme_quota_set(*, programme: Programme, quota: int, actor: User | str | None) -> list[Application]:
+def programme_quota_set(*, programme: Programme, quota: int, actor: Actor | User) -> list[Application]:
     """Change the number of places. Lowering below the places already given is refused; raising admits the
     waitlist in priority order. Returns the admitted applications."""
     if quota < 0:
@@ -269,7 +270,7 @@ class PlaceEnded:
 
 
 def place_end(
-    *, place: Place, reason: str, on: date, actor: User | str | None, note: str = "", admit_next: bool = True
+    *, place: Place, reason: str, on: date, actor: Actor | User, note: str = "", admit_next: bool = True
 ) -> PlaceEnded:
     """End a place at the end of the month of `on` (withdrawal, death, moving away...): the application is
     closed with the reason, and the freed place goes to the next on the waitlist."""
@@ -300,7 +301,7 @@ def place_end(
     return PlaceEnded(place=place, admitted=admitted)
 
 
-def place_hand_over(*, place: Place, to_application: Application, from_month: date, actor: User | str | None) -> Place:
+def place_hand_over(*, place: Place, to_application: Application, from_month: date, actor: Actor | User) -> Place:
     """Hand a person over from one funder to another from `from_month`: the old place ends the month before
     (its months stay paid by the first funder), and the other programme's application gets a place from that
     month. The freed place in the first programme goes to its waitlist."""

@@ -25,6 +25,7 @@ from jaring.allocation.models import EndReason, Place
 from jaring.allocation.selectors import rupiah_text
 from jaring.allocation.services import conflicts_of, place_end, place_hand_over, programme_quota_set, waitlist_admit
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
@@ -39,12 +40,6 @@ from jaring.programmes.selectors import contribution_brackets, lowest_income_bas
 from jaring.programmes.services import contribution_rate_add, programme_settings_set
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _planner_url(figures: selectors.Figures) -> str:
@@ -70,7 +65,7 @@ def _programme_context(user: User, programme: Programme, current: str) -> dict[s
 @domain_errors_as_pages
 @require_GET
 def quota_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     rows = selectors.programmes_figures(user)
     return render(request, "allocation/quota_list.html", {"rows": rows, "can_manage": selectors.may_manage(user)})
 
@@ -80,7 +75,7 @@ def quota_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def quota(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's figures; for its managers, the quota and the money settings."""
-    user = _user(request)
+    user = officer_of(request)
     status = 200
     quota_form = QuotaForm(initial=None)
     settings_form: ProgrammeSettingsForm | None = None
@@ -154,7 +149,7 @@ def quota(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def waitlist(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     if request.method == "POST":
         admitted = waitlist_admit(programme=programme, actor=user)
@@ -208,7 +203,7 @@ STATUS_FILTERS = {"aktif": Place.Status.ACTIVE, "berakhir": Place.Status.ENDED, 
 @domain_errors_as_pages
 @require_GET
 def places(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     status_key = request.GET.get("status", "aktif")
     if status_key not in STATUS_FILTERS:
@@ -237,7 +232,7 @@ def places(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """End one place (withdrawal, death, moving away...): the next on the waitlist gets it."""
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     place = selectors.place_of(user, programme, pk)
     back = reverse("allocation:places", kwargs={"code": programme.code})
@@ -298,7 +293,7 @@ def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def conflicts(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     status = 200
     failed: tuple[int, int] | None = None
@@ -411,7 +406,7 @@ def _planner_initial(today: date) -> dict[str, str]:
 @require_GET
 def planner(request: HttpRequest) -> HttpResponse:
     """From a budget, the people it covers; from a number of people, the budget. Needs no programme."""
-    user = _user(request)
+    user = officer_of(request)
     _require_any(user, PLANNER_CAPABILITIES)
     asked = any(name in request.GET for name in PlannerForm.base_fields)
     form = PlannerForm(request.GET) if asked else PlannerForm(initial=_planner_initial(clock.today()))
@@ -462,7 +457,7 @@ def _rate_initial(today: date) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def rates(request: HttpRequest) -> HttpResponse:
     """The BPU contribution table by effective date; administrators add rows (a new regulation adds a table)."""
-    user = _user(request)
+    user = officer_of(request)
     _require_any(user, PLANNER_CAPABILITIES)
     # The BPU table is national and shared by every funder: only the system operator edits it.
     can_add = user_can(user, Capability.ADMINISTER) and user.is_system_administrator

@@ -15,7 +15,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.decorators import decorate_view
 
 from jaring.api.auth import require_any_scope, require_scope
-from jaring.api.common import page_of, token_actor, wita
+from jaring.api.common import page_of, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -35,6 +35,7 @@ from jaring.api.selectors import (
     programme_for_partner,
 )
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
@@ -185,7 +186,7 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
         return 422, invalid_body(errors)
     try:
         application = applicant_register(
-            data=result.data, programme=programme, channel=Channel.API, actor=token_actor(token), api_token=token
+            data=result.data, programme=programme, channel=Channel.API, actor=Actor.partner(token)
         )
     except DuplicateApplication as exc:
         message = exc.message  # names no person: the partner may have sent only a NIK
@@ -273,7 +274,7 @@ def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     application = application_of_funder(token, number=number)
     # Eligibility reasons speak of the person's age, income and cover: who read them is recorded (UU PDP).
     access_log_write(
-        actor=token_actor(token),
+        actor=Actor.partner(token),
         person_ref=str(application.person_id),
         what="api_application_detail",
         path=request.path,
@@ -318,7 +319,7 @@ def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind],
     def handle() -> Answer:
         upload = Upload(kind=kind, content=content, name=file.name or "")
         try:
-            document = document_add(application=application, upload=upload, actor=token_actor(token))
+            document = document_add(application=application, upload=upload, actor=Actor.partner(token))
         except DomainError as exc:
             if exc.status_code != DomainError.status_code:
                 raise  # a closed application (409) is not a problem of the request's fields
@@ -362,7 +363,7 @@ def application_send_again(request: HttpRequest, number: str) -> Any:
     application = application_of_token(token, number=number)
 
     def handle() -> Answer:
-        application_resubmit(application=application, actor=token_actor(token))
+        application_resubmit(application=application, actor=Actor.partner(token))
         return 200, application_out(application_of_funder(token, number=application.number))
 
     return run_once(request, token=token, fingerprint=request.body, handle=handle)

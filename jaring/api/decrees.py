@@ -18,10 +18,11 @@ from ninja.decorators import decorate_view
 from jaring.allocation.decree_exports import XLSX_MIME, decree_xlsx, file_stem
 from jaring.allocation.models import Decree, DecreeEntry
 from jaring.api.auth import require_scope
-from jaring.api.common import token_actor, wita
+from jaring.api.common import wita
 from jaring.api.docs import openapi
 from jaring.api.schemas import ErrorOut
 from jaring.api.selectors import programme_for_partner
+from jaring.core.actors import Actor
 from jaring.core.errors import NotFound
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
@@ -115,7 +116,7 @@ def _decree_of(token: ApiToken, pk: int) -> Decree:
 
 def _log(request: HttpRequest, token: ApiToken, decree: Decree, what: str) -> None:
     access_log_write(
-        actor=token_actor(token),
+        actor=Actor.partner(token),
         person_ref=f"decree:{decree.pk}",
         person_label=f"SK {decree.number} ({decree.programme.code})",
         what=what,

@@ -19,10 +19,11 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
 from jaring.api.auth import require_scope
-from jaring.api.common import token_actor, wita
+from jaring.api.common import wita
 from jaring.api.errors import invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import ErrorOut
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, NotFound
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
@@ -123,11 +124,10 @@ def import_create(
         try:
             batch, _checked = import_batch_start(
                 programme=target,
-                actor=token_actor(token),
+                actor=Actor.partner(token),
                 file_name=file.name or "impor",
                 content=content,
                 documents_checked_by=documents_checked_by,
-                api_token=token,
             )
         except ImportFileError as exc:
             return 422, invalid_body({"file": [exc.message]})
@@ -173,7 +173,7 @@ def import_result(request: HttpRequest, batch_id: int) -> Any:
         raise Conflict(_("Impor belum selesai; berkas hasil belum tersedia."))
     # The result holds every row's personal data: who downloaded it is recorded (UU PDP).
     access_log_write(
-        actor=token_actor(token),
+        actor=Actor.partner(token),
         person_ref=f"import:{batch.pk}",
         person_label=batch.file_name,
         what="api_import_result",

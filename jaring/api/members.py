@@ -20,10 +20,10 @@ from pydantic import ConfigDict
 
 from jaring.allocation.models import EndReason
 from jaring.api.auth import require_scope
-from jaring.api.common import token_actor
 from jaring.api.docs import openapi
 from jaring.api.errors import TooManyRequests, Unprocessable
 from jaring.api.schemas import ErrorOut
+from jaring.core.actors import Actor
 from jaring.core.errors import NotFound
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope
@@ -174,7 +174,7 @@ def member_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     current = memberships[0]
     person = current.person
     access_log_write(
-        actor=token_actor(token),
+        actor=Actor.partner(token),
         person_ref=str(person.pk),
         person_label=person.name,
         what="api_member_lookup",

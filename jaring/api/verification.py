@@ -27,12 +27,13 @@ from ninja.decorators import decorate_view
 
 from jaring.api.applications import PAGE_SIZE_MAX
 from jaring.api.auth import require_scope
-from jaring.api.common import page_of, token_actor, wita
+from jaring.api.common import page_of, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import EligibilityOut, ErrorOut
 from jaring.api.selectors import programme_for_partner
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
 from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken, Region, Sector
@@ -284,7 +285,7 @@ def decision_out(decision: Decision, application: Application) -> dict[str, Any]
 def _log_entry(request: HttpRequest, token: ApiToken, application: Application, what: str) -> dict[str, Any]:
     """The access log entry (keyword arguments of `access_log_write`) for a person shown with an application."""
     return {
-        "actor": token_actor(token),
+        "actor": Actor.partner(token),
         "person_ref": str(application.person_id),
         "person_label": application.person.name,
         "what": what[:120],
@@ -547,7 +548,7 @@ def decide(request: HttpRequest, number: str) -> Any:
         if decision is None:
             return 422, invalid_body(errors)
         try:
-            row = application_decide(application=application, decision=decision, actor=token)
+            row = application_decide(application=application, decision=decision, actor=Actor.partner(token))
         except PermissionDenied:
             # Moved to another agency's queue meanwhile: for this token it is no longer there.
             raise NotFound(
@@ -640,7 +641,7 @@ def approve_many(request: HttpRequest) -> Any:
         waitlisted: list[str] = []
         if found:
             try:
-                result = applications_approve(ids=list(found.values()), actor=token, note=note)
+                result = applications_approve(ids=list(found.values()), actor=Actor.partner(token), note=note)
             except DomainError as exc:
                 if exc.status_code != DomainError.status_code:
                     raise

@@ -1,11 +1,12 @@
-"""What each role may do, in one table. Views ask `user_can`; data scope is decided in selectors."""
+"""What each role, each partner token scope and the applicant may do, in one table each. Views ask
+`user_can`; services ask the actor (`core.actors.Actor.require`); data scope is decided in selectors."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.core.models import Role, User
+from jaring.core.models import ApiScope, ApiToken, Role, User
 
 
 class Capability(models.TextChoices):
@@ -47,6 +48,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# What a partner's token may do through the services, by the scopes an administrator gave it. Reads by scope
+# (`reports`, `membership`) are the API's own selectors; a verification token also needs its agency.
+TOKEN_SCOPE_CAPABILITIES: dict[str, frozenset[str]] = {
+    ApiScope.REGISTRATION: frozenset({C.REGISTER_APPLICANTS, C.IMPORT_APPLICANTS}),
+    ApiScope.VERIFICATION: frozenset({C.VERIFY}),
+    ApiScope.REPORTS: frozenset({C.VIEW_APPLICATIONS, C.VIEW_DASHBOARD}),
+    ApiScope.MEMBERSHIP: frozenset(),
+}
+
+# The public registers themselves (online), and nothing else.
+APPLICANT_CAPABILITIES: frozenset[str] = frozenset({C.REGISTER_APPLICANTS})
+
 # Who may follow a background job and take its file: the capability of the work it did (any one of them).
 # A job is a door to its result (the audit log, an applicant list, card PDFs): "same funder" is not enough.
 # Kinds not listed here are seen by their creator only.
@@ -70,3 +83,7 @@ def user_can(user: User | object, capability: str) -> bool:
     if user.is_superuser:
         return True
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def token_can(token: ApiToken, capability: str) -> bool:
+    return any(capability in TOKEN_SCOPE_CAPABILITIES.get(scope, frozenset()) for scope in token.scopes)

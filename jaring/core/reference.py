@@ -15,6 +15,7 @@ from django.db import transaction
 from lokal import get_holidays
 from lokal import wilayah as lokal_wilayah
 
+from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, Funder, Holiday, MinimumWage, Region, Sector
 from jaring.core.services import audit_record
 
@@ -139,7 +140,7 @@ def seed_funders_and_agencies() -> tuple[int, int]:
         funder, created = Funder.objects.get_or_create(code=seed.code, defaults={"name": seed.name, "region": region})
         funders += created
         if created:
-            audit_record(actor=None, action="funder.seed", target=funder)
+            audit_record(actor=Actor.system("seed-reference"), action="funder.seed", target=funder)
         place = region.name
         for kind in OFFICE_KINDS:
             _, created = Agency.objects.get_or_create(

@@ -18,10 +18,12 @@ from django.db import transaction
 
 from jaring.allocation.decrees import decree_generate
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
 from jaring.demo.people import (
+    DEMO,
     REASONS,
     applicant_data,
     demo_uploads,
@@ -134,8 +136,8 @@ def seed_programmes(today: date) -> Cycle:
             },
         )
         if created:
-            audit_record(actor=None, action="programme.seed", target=programme)
-        rejection_reasons_seed(programme=programme, actor="demo")
+            audit_record(actor=DEMO, action="programme.seed", target=programme)
+        rejection_reasons_seed(programme=programme, actor=DEMO)
         programmes[seed.code] = programme
     y = today.year
     return Cycle(
@@ -158,7 +160,7 @@ def seed_users(cycle: Cycle) -> list[DemoLogin]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-            audit_record(actor=None, action="user.seed", target=user, data={"role": role})
+            audit_record(actor=DEMO, action="user.seed", target=user, data={"role": role})
         logins.append(DemoLogin(username, str(Role(role).label) if role else "Administrator sistem", label))
 
     make(
@@ -205,7 +207,7 @@ def seed_token() -> str:
             prefix=DEMO_TOKEN[:10],
             token_hash=token_hash(DEMO_TOKEN),
         )
-        audit_record(actor=None, action="api_token.seed", target=token)
+        audit_record(actor=DEMO, action="api_token.seed", target=token)
     return DEMO_TOKEN
 
 
@@ -234,7 +236,7 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
     made = 0
     serial = 1
     for short, programme in cycle.current.items():
-        rule_version_ensure(programme=programme, actor="demo")
+        rule_version_ensure(programme=programme, actor=DEMO)
         funder = programme.funder
         villages = villages_of(funder)
         own_village = demo_village(funder)
@@ -246,7 +248,7 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
             village = own_village if own_village is not None and i % 4 == 0 else rng.choice(villages)
             sector = rng.choice(sectors)
             channel = rng.choice([Channel.ONLINE, Channel.COUNTER, Channel.KELURAHAN, Channel.API])
-            actor: User | str = officer if channel == Channel.COUNTER and officer else f"demo:{channel}"
+            actor: Actor | User = officer if channel == Channel.COUNTER and officer else Actor.system(f"demo:{channel}")
             # Not eligible: moved in four months ago. Returned: the KTP photo is missing.
             recent = status == ApplicationStatus.NOT_ELIGIBLE
             data = applicant_data(rng, village=village, sector=sector, serial=serial, on=today, recent=recent)
@@ -269,7 +271,7 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
                 application = application_transition(
                     application=application,
                     transition=transition,
-                    actor=officer or "demo",
+                    actor=officer or DEMO,
                     reason=REASONS.get(Transition(transition), ""),
                 )
             made += 1
@@ -279,10 +281,10 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
 def seed_rules(cycle: Cycle) -> None:
     """Version 1 from the reference scheme for every programme of the year; Balikpapan's also shows a change."""
     for programme in cycle.current.values():
-        rule_version_create(programme=programme, actor="demo", note="Perwali Balikpapan 3/2025 (aturan acuan)")
+        rule_version_create(programme=programme, actor=DEMO, note="Perwali Balikpapan 3/2025 (aturan acuan)")
     rule_version_create(
         programme=cycle.bpn,
-        actor="demo",
+        actor=DEMO,
         note=f"Rapat koordinasi {cycle.year}: usia minimal 18 tahun",
         min_age=18,
     )
@@ -300,7 +302,7 @@ def seed_cover_elsewhere(cycle: Cycle) -> int:
     bpjs_nik, province_nik = people[0][0], people[1][0]
     csv = f"nik;kpj;segmen;status\n{bpjs_nik};12345678901;BPU;aktif\n".encode()
     participant_list_import(
-        funder=balikpapan.funder, file_name="peserta-bpjs-demo.csv", content=csv, actor="demo", apply_sound_rows=True
+        funder=balikpapan.funder, file_name="peserta-bpjs-demo.csv", content=csv, actor=DEMO, apply_sound_rows=True
     )
     province_officer = User.objects.filter(role=Role.REGISTRATION_OFFICER, funder=kaltim.funder).first()
     made = 0
@@ -322,13 +324,17 @@ def seed_cover_elsewhere(cycle: Cycle) -> int:
                 data=data,
                 programme=kaltim,
                 channel=Channel.COUNTER,
-                actor=province_officer or "demo",
+                actor=province_officer or DEMO,
                 uploads=demo_uploads(ojol),
             )
             verifier_decides(funded, ApplicationStatus.APPROVED, random.Random(0))  # takes a province place
             made += 1
         applicant_register(
-            data=data, programme=balikpapan, channel=Channel.ONLINE, actor="demo:online", uploads=demo_uploads(ojol)
+            data=data,
+            programme=balikpapan,
+            channel=Channel.ONLINE,
+            actor=Actor.system("demo:online"),
+            uploads=demo_uploads(ojol),
         )
         made += 1
     return made
@@ -349,7 +355,7 @@ def seed_enrolment(cycle: Cycle) -> int:
         number=f"100.3.3.2/071/HK/{cycle.year}",
         decree_date=clock.today(),
         title=f"Penetapan Peserta Jaminan Sosial Pekerja Rentan Kota Balikpapan Tahun {cycle.year}",
-        actor=manager,
+        actor=manager or DEMO,
     )
     return accepted
 

@@ -24,10 +24,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jaring.core import sheets
-from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.actors import Actor
+from jaring.core.errors import DomainError
 from jaring.core.models import Funder, User
-from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import Scope, filter_by_funder, scope_of
+from jaring.core.permissions import Capability
+from jaring.core.selectors import Scope, filter_by_funder
 from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, normalise_header, parse_kpj, parse_nik
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
@@ -36,6 +37,8 @@ from jaring.eligibility.models import ExistingParticipant, ParticipantList
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Problems kept with a list: enough to fix a file by, without storing a second copy of a broken one.
 MAX_PROBLEMS_KEPT = 1000
+# Who keeps the BPJS participant list of their funder.
+PARTICIPANT_KEEPERS = (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
 _LOOKUP_CHUNK = 2000
 
 # Canonical column -> header spellings, normalised as `normalise_header` does.
@@ -312,12 +315,8 @@ def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
 # -- loading it ------------------------------------------------------------------------------------------
 
 
-def _check_may_import(*, actor: User | str | None, funder: Funder) -> None:
-    if not isinstance(actor, User):
-        return  # the command line or the system
-    scope = participants_scope(actor)
-    if not scope.everything and scope.funder_id != funder.pk:
-        raise PermissionDenied(_("Anda hanya dapat mengunggah daftar peserta untuk pemberi dana Anda sendiri."))
+def _check_may_import(*, actor: Actor | User, funder: Funder) -> None:
+    Actor.of(actor).require(*PARTICIPANT_KEEPERS, funder_id=funder.pk)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -358,7 +357,7 @@ def _upsert(rows: Sequence[ParticipantRow], *, source: ParticipantList, columns:
 
 
 def participant_list_import(
-    *, funder: Funder, file_name: str, content: bytes, actor: User | str | None, apply_sound_rows: bool
+    *, funder: Funder, file_name: str, content: bytes, actor: Actor | User, apply_sound_rows: bool
 ) -> ParticipantList:
     """Record the branch's file and load its participants by NIK (the newest list wins).
 
@@ -378,7 +377,7 @@ def participant_list_import(
             rows_loaded=0 if refused else len(parsed.sound),
             rows_rejected=parsed.rows_rejected,
             problems=[asdict(problem) for problem in parsed.problems[:MAX_PROBLEMS_KEPT]],
-            uploaded_by=actor if isinstance(actor, User) else None,
+            uploaded_by=Actor.of(actor).user,
         )
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         if not refused:
@@ -410,12 +409,9 @@ def participant_list_applied(participant_list: ParticipantList) -> bool:
 # -- reads -----------------------------------------------------------------------------------------------
 
 
-def participants_scope(user: User | object) -> Scope:
+def participants_scope(user: User) -> Scope:
     """The scope of a BPJS liaison or programme manager; PermissionDenied for anyone else."""
-    scope = scope_of(user)
-    if not (user_can(user, Capability.EXCHANGE_WITH_BPJS) or user_can(user, Capability.MANAGE_PROGRAMMES)):
-        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
-    return scope
+    return Actor.officer(user).require(*PARTICIPANT_KEEPERS)
 
 
 def participant_lists_visible_to(user: User) -> QuerySet[ParticipantList]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import Sector, User
 from jaring.core.services import audit_record
@@ -88,9 +89,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def rule_version_create(
-    *, programme: Programme, actor: User | str | None, note: str = "", **values: Any
-) -> RuleVersion:
+def rule_version_create(*, programme: Programme, actor: Actor | User, note: str = "", **values: Any) -> RuleVersion:
     """Write the programme's next rule version. Fields not given keep the current version's value."""
     unknown = set(values) - set(RULE_FIELDS)
     if unknown:
@@ -105,7 +104,7 @@ def rule_version_create(
                     programme=programme,
                     version=(current.version + 1) if current else 1,
                     note=note,
-                    created_by=actor if isinstance(actor, User) else None,
+                    created_by=Actor.of(actor).user,
                     **cleaned,
                 )
         except IntegrityError:
@@ -123,13 +122,17 @@ def rule_version_create(
     return version
 
 
-def rule_version_ensure(*, programme: Programme, actor: User | str | None = None) -> RuleVersion:
+# Version 1 of a programme's rules is the reference scheme, written by the system when first needed.
+DEFAULT_RULES_AUTHOR = Actor.system("default-rules")
+
+
+def rule_version_ensure(*, programme: Programme, actor: Actor | User = DEFAULT_RULES_AUTHOR) -> RuleVersion:
     """The programme's current rules, writing version 1 from the reference scheme if it has none yet."""
     current = RuleVersion.objects.filter(programme=programme).order_by("-version").first()
     if current is not None:
         return current
     try:
-        return rule_version_create(programme=programme, actor=actor or "system", note=_("Aturan awal (bawaan)."))
+        return rule_version_create(programme=programme, actor=actor, note=_("Aturan awal (bawaan)."))
     except Conflict:
         # Another request wrote version 1 at the same moment.
         return RuleVersion.objects.filter(programme=programme).order_by("-version").first()  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record
@@ -296,7 +297,7 @@ def answer_import(
     programme: Programme,
     file_name: str,
     content: bytes,
-    actor: User | str | None,
+    actor: Actor | User,
     apply_sound_rows: bool = False,
 ) -> ResponseImport:
     """Record the branch's answer file and apply it.
@@ -346,7 +347,7 @@ def answer_import(
             status=ResponseImport.Status.REFUSED if refused else ResponseImport.Status.APPLIED,
             counts=counts,
             problems=problems,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=Actor.of(actor).user,
         )
         audit_record(
             actor=actor,

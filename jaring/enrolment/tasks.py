@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from jaring.core.actors import Actor
 from jaring.core.models import Job, User
 from jaring.core.services import job_create, job_fail, job_finish
 from jaring.enrolment.models import ReverificationCampaign
@@ -56,7 +57,7 @@ def reverification_campaign_run(job_id: int) -> None:
         campaign = ReverificationCampaign.objects.select_related("source__funder", "target__funder").get(
             pk=job.params["campaign_id"]
         )
-        counts = reverification_run(campaign=campaign, actor=job.created_by or "system", job=job)
+        counts = reverification_run(campaign=campaign, actor=Actor.of_job(job), job=job)
     except Exception as exc:
         job_fail(job=job, message=str(exc)[:500])
         raise

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.actors import Actor
+from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record
 from jaring.programmes.models import BudgetSource, ContributionRate, Programme, RejectionReason, WaitlistKey
@@ -29,7 +30,7 @@ DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
 )
 
 
-def rejection_reasons_seed(*, programme: Programme, actor: User | str | None) -> int:
+def rejection_reasons_seed(*, programme: Programme, actor: Actor | User) -> int:
     """Give a programme without reasons the default list. Returns how many were added."""
     if RejectionReason.objects.filter(programme=programme).exists():
         return 0
@@ -46,7 +47,7 @@ def rejection_reasons_seed(*, programme: Programme, actor: User | str | None) ->
     return len(DEFAULT_REJECTION_REASONS)
 
 
-def rejection_reason_add(*, programme: Programme, label: str, actor: User | str | None) -> RejectionReason:
+def rejection_reason_add(*, programme: Programme, label: str, actor: Actor | User) -> RejectionReason:
     label = " ".join(label.split())
     if not label:
         raise DomainError(_("Alasan penolakan wajib diisi."), field="label")
@@ -74,7 +75,7 @@ def rejection_reason_add(*, programme: Programme, label: str, actor: User | str 
     return reason
 
 
-def rejection_reason_retire(*, reason: RejectionReason, actor: User | str | None) -> RejectionReason:
+def rejection_reason_retire(*, reason: RejectionReason, actor: Actor | User) -> RejectionReason:
     """Withdraw a reason from the list. Past decisions keep it, so it is never deleted."""
     with transaction.atomic():
         reason.active = False
@@ -88,7 +89,7 @@ def rejection_reason_retire(*, reason: RejectionReason, actor: User | str | None
     return reason
 
 
-def programme_verification_days_set(*, programme: Programme, days: int, actor: User | str | None) -> Programme:
+def programme_verification_days_set(*, programme: Programme, days: int, actor: Actor | User) -> Programme:
     """Working days agencies get from now on. Applications already queued keep the deadline they were given."""
     if not 1 <= days <= 60:
         raise DomainError(_("Batas waktu verifikasi harus antara 1 dan 60 hari kerja."), field="verification_days")
@@ -164,7 +165,7 @@ def _settings_cleaned(programme: Programme, fields: dict[str, Any]) -> dict[str,
     return cleaned
 
 
-def programme_settings_set(*, programme: Programme, actor: User | str | None, **fields: Any) -> Programme:
+def programme_settings_set(*, programme: Programme, actor: Actor | User, **fields: Any) -> Programme:
     """Change a programme's money settings (JHT, income basis, budget and its source and line) and the order of
     its waitlist. Only the fields given change; the audit record keeps each changed field's before and after."""
     cleaned = _settings_cleaned(programme, fields)
@@ -192,13 +193,14 @@ def contribution_rate_add(
     jkk_rate: Decimal,
     jkm_amount: Decimal,
     legal_basis: str,
-    actor: User | str | None,
+    actor: Actor | User,
 ) -> ContributionRate:
     """Add one row to the BPU contribution table. Rows are never edited: a new regulation adds rows with its
     own effective date, and the table in force on a date is the newest one on or before it. The table is
     national and shared by every funder, so only the system operator (not a funder's administrator) adds rows."""
-    if isinstance(actor, User) and not actor.is_system_administrator:
-        raise PermissionDenied(_("Tabel iuran berlaku nasional; hanya administrator sistem yang dapat mengubahnya."))
+    Actor.of(actor).require_operator(
+        _("Tabel iuran berlaku nasional; hanya administrator sistem yang dapat mengubahnya.")
+    )
     errors: dict[str, list[str]] = {}
     if not lower_bound.is_finite() or lower_bound < 0 or lower_bound > INCOME_BASIS_MAX:
         errors["lower_bound"] = [_("Batas bawah penghasilan tidak boleh negatif.")]

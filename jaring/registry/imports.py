@@ -24,8 +24,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
-from jaring.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from jaring.core.models import ApiScope, ApiToken, Job, Sector, User
+from jaring.core.actors import Actor
+from jaring.core.errors import Conflict, DomainError, NotFound
+from jaring.core.models import Job, Sector, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
 from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
@@ -47,26 +48,13 @@ CHUNK_SIZE = 2000
 STALLED_AFTER = timedelta(minutes=2)
 ATTESTATION_MAX = 200
 
-Actor = User | str
-
-
 # -- who may import --------------------------------------------------------------------------------
 
 
-def import_check_may(*, actor: Actor, programme: Programme, api_token: ApiToken | None = None) -> None:
+def import_check_may(*, actor: Actor | User, programme: Programme) -> None:
     """Registration officers and programme managers of the programme's funder; a partner token of that funder
-    with the registration scope; the server's own CLI."""
-    if api_token is not None:
-        if not api_token.has_scope(ApiScope.REGISTRATION):
-            raise PermissionDenied(_("Token ini tidak memiliki cakupan “%(scope)s”.") % {"scope": "registration"})
-        if api_token.funder_id != programme.funder_id:
-            raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
-        return
-    if not isinstance(actor, User):
-        return  # the server operator's CLI
-    scope = require(actor, Capability.IMPORT_APPLICANTS)
-    if not scope.everything and scope.funder_id != programme.funder_id:
-        raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
+    with the registration scope; the system (the server's own CLI)."""
+    Actor.of(actor).require(Capability.IMPORT_APPLICANTS, programme=programme)
 
 
 def import_programmes_for(user: User) -> QuerySet[Programme]:
@@ -99,20 +87,13 @@ def import_batch_resumable(batch: ImportBatch) -> bool:
 # -- starting and resuming -------------------------------------------------------------------------
 
 
-def _actor_label(actor: Actor, api_token: ApiToken | None) -> str:
-    if api_token is not None:
-        return f"api:{api_token.name}"[:150]
-    return actor.username if isinstance(actor, User) else actor
-
-
 def import_batch_start(
     *,
     programme: Programme,
-    actor: Actor,
+    actor: Actor | User,
     file_name: str,
     content: bytes,
     documents_checked_by: str = "",
-    api_token: ApiToken | None = None,
     enqueue: bool = True,
 ) -> tuple[ImportBatch, CheckedFile | None]:
     """Check the file and record a batch to import it into `programme` (queued for the worker when `enqueue`).
@@ -121,7 +102,8 @@ def import_batch_start(
     instead (its CheckedFile is then None). A file that cannot be imported raises ImportFileError and
     nothing is stored.
     """
-    import_check_may(actor=actor, programme=programme, api_token=api_token)
+    actor = Actor.of(actor)
+    import_check_may(actor=actor, programme=programme)
     programme_check_open(programme=programme)
     attestation = " ".join(documents_checked_by.split())
     if len(attestation) > ATTESTATION_MAX:
@@ -139,22 +121,21 @@ def import_batch_start(
     )
     if unfinished is not None:
         if enqueue and import_batch_resumable(unfinished):
-            import_batch_resume(batch=unfinished, actor=actor, api_token=api_token)
+            import_batch_resume(batch=unfinished, actor=actor)
         return unfinished, None
     stored = _store_original(content, digest=digest, kind=checked.kind)
-    user = actor if isinstance(actor, User) else None
     with transaction.atomic():
         job = job_create(
             kind="applicant_import",
             label=_("Impor %(file)s ke %(programme)s") % {"file": file_name[:120], "programme": programme.code},
-            actor=user,
+            actor=actor,
             total=checked.rows_total,
         )
         batch = ImportBatch.objects.create(
             programme=programme,
-            created_by=user,
-            api_token=api_token,
-            actor_label=_actor_label(actor, api_token),
+            created_by=actor.user,
+            api_token=actor.token,
+            actor_label=actor.label,
             file_name=Path(file_name).name[:255] or "impor",
             file_sha256=digest,
             file_size=len(content),
@@ -197,9 +178,9 @@ def _store_original(content: bytes, *, digest: str, kind: str) -> str:
     return relative
 
 
-def import_batch_resume(*, batch: ImportBatch, actor: Actor, api_token: ApiToken | None = None) -> ImportBatch:
+def import_batch_resume(*, batch: ImportBatch, actor: Actor | User) -> ImportBatch:
     """Queue an unfinished batch again; the run skips the rows it already recorded."""
-    import_check_may(actor=actor, programme=batch.programme, api_token=api_token)
+    import_check_may(actor=actor, programme=batch.programme)
     if batch.status == B.DONE:
         raise Conflict(_("Impor ini sudah selesai."))
     if batch.status == B.RUNNING and not import_batch_resumable(batch):
@@ -224,6 +205,15 @@ def import_batch_enqueue(batch: ImportBatch) -> None:
 # -- running ---------------------------------------------------------------------------------------
 
 
+def _batch_actor(batch: ImportBatch) -> Actor:
+    """Who started the batch acts for its run: the officer, the partner's token, or the system (the CLI)."""
+    if batch.created_by is not None:
+        return Actor.officer(batch.created_by)
+    if batch.api_token is not None:
+        return Actor.partner(batch.api_token)
+    return Actor.system(batch.actor_label)
+
+
 def _context(batch: ImportBatch) -> RunContext:
     programme = batch.programme
     version = rule_version_ensure(programme=programme)
@@ -240,7 +230,7 @@ def _context(batch: ImportBatch) -> RunContext:
         ruleset=ruleset_of(version=version),
         agencies=programme_routes(programme),
         sector_ids=dict(Sector.objects.values_list("code", "pk")),
-        actor=batch.created_by or batch.actor_label,
+        actor=_batch_actor(batch),
         application_date=clock.today(),
         seen=seen,
     )
@@ -258,7 +248,7 @@ def import_batch_run(
     batch = ImportBatch.objects.select_related("programme__funder", "created_by", "api_token", "job").get(pk=batch.pk)
     if batch.status == B.DONE:
         return batch
-    actor = batch.created_by or batch.actor_label
+    actor = _batch_actor(batch)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=B.RUNNING, started_at=batch.started_at or clock.now(), error=""
     )

@@ -19,8 +19,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import JsonText, rows_insert
-from jaring.core.models import Agency, Funder, User
+from jaring.core.models import Agency, Funder
 from jaring.core.services import audit_records_many
 from jaring.core.validation import FieldError
 from jaring.eligibility import rules
@@ -115,7 +116,7 @@ class RunContext:
     ruleset: rules.RuleSet
     agencies: dict[int, Agency]  # sector id -> verifying agency
     sector_ids: dict[str, int]
-    actor: User | str
+    actor: Actor
     application_date: date
     # NIK -> (row number, registration number, application id) of the row of this file that created it.
     seen: dict[str, tuple[int, str, int]] = field(default_factory=dict)
@@ -467,7 +468,7 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
     records: list[tuple[str, Any, dict[str, Any] | JsonText]] = []
     persons = _store_persons(ctx, planned, known, records)
     now: datetime = clock.now()
-    user_id = ctx.actor.pk if isinstance(ctx.actor, User) else None
+    user_id = ctx.actor.user.pk if ctx.actor.user is not None else None
     version = ctx.version
     batch = ctx.batch
     programme = ctx.programme

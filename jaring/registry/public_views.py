@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip
 from jaring.core.models import Sector
@@ -384,7 +385,11 @@ def _submit(request: HttpRequest, draft: dict[str, Any], programme: Programme) -
         return _message(request, _("Terlalu banyak percobaan"), message, status=429)
     try:
         application = applicant_register(
-            data=data, programme=programme, channel=Channel.ONLINE, actor="applicant", uploads=pending_uploads(draft)
+            data=data,
+            programme=programme,
+            channel=Channel.ONLINE,
+            actor=Actor.applicant(),
+            uploads=pending_uploads(draft),
         )
     except DuplicateApplication as exc:
         # The number only: the name on file is not shown to whoever typed this NIK.
@@ -398,7 +403,7 @@ def _submit(request: HttpRequest, draft: dict[str, Any], programme: Programme) -
         return redirect("public:register_step", step=step)
     # The income is self-declared: the statement the applicant ticked is kept with the application.
     audit_record(
-        actor="applicant",
+        actor=Actor.applicant(),
         action="application.declare",
         target=application,
         data={"statement": str(STATEMENT), "channel": Channel.ONLINE},
@@ -538,9 +543,9 @@ def status_correct(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 # Good files are kept even when another is refused: the applicant re-sends only that one.
                 for item in accepted:
-                    document_add(application=application, upload=item, actor="applicant")
+                    document_add(application=application, upload=item, actor=Actor.applicant())
                 if chosen and not errors:
-                    application_resubmit(application=application, actor="applicant")
+                    application_resubmit(application=application, actor=Actor.applicant())
         except DomainError as exc:
             return _message(request, _("Dokumen belum dapat disimpan"), exc.message, status=exc.status_code)
         if chosen and not errors:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from jaring.core.actors import Actor
 from jaring.core.models import Job, MinimumWage, Region, User
 from jaring.core.services import job_create, job_fail, job_finish, minimum_wage_set
 from jaring.programmes.models import Programme
@@ -71,7 +72,7 @@ def reassess_applications(job_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
     try:
         programme = Programme.objects.select_related("funder", "funder__region").get(pk=job.params["programme_id"])
-        counts = applications_reassess(programme=programme, actor=job.created_by or "system", job=job)
+        counts = applications_reassess(programme=programme, actor=Actor.of_job(job), job=job)
     except Exception as exc:
         job_fail(job=job, message=str(exc)[:500])
         raise

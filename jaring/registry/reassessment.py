@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.models import Job, User
 from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
 from jaring.eligibility.services import rule_version_ensure
@@ -30,7 +31,7 @@ S = ApplicationStatus
 
 
 def applications_reassess(
-    *, programme: Programme, actor: User | str | None, job: Job | None = None, chunk_size: int = 1000
+    *, programme: Programme, actor: Actor | User, job: Job | None = None, chunk_size: int = 1000
 ) -> dict[str, int]:
     """Judge every open application of the programme again by its current rules, set-based in chunks,
     and move the ones whose outcome changed. Returns counts: assessed, changed (outcome text or state),

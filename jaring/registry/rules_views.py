@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import Funder, Sector, User
@@ -53,8 +54,7 @@ def _sectors() -> list[tuple[str, str]]:
 @login_required
 @domain_errors_as_pages
 def programme_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     scope = require(user, Capability.MANAGE_PROGRAMMES)
     programmes = list(filter_by_funder(Programme.objects.select_related("funder", "owning_agency"), scope))
     current = {
@@ -70,8 +70,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's current rules in plain words, their history, and the form that writes the next version."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     programme = _managed_programme(user, code)
     current = rule_version_current(programme=programme)
     sectors = _sectors()
@@ -170,8 +169,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def reassess(request: HttpRequest, code: str) -> HttpResponse:
     """Queue the re-assessment of the programme's open applications by its current rules."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     programme = _managed_programme(user, code)
     job = reassess_start(programme=programme, actor=user)
     messages.info(
@@ -188,8 +186,7 @@ def reassess(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def participants(request: HttpRequest) -> HttpResponse:
     """The BPJS branch's lists of existing participants: upload one, see earlier ones and the last one's problems."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     scope = participants_scope(user)
     funders = funders_visible_to(user) if scope.everything else None
     status = 200

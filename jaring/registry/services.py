@@ -15,10 +15,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
-from jaring.core.models import Agency, ApiToken, Region, Sector, User
-from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import scope_of
+from jaring.core.models import Agency, Region, Sector, User
+from jaring.core.permissions import Capability
 from jaring.core.services import audit_record
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind
@@ -81,7 +81,7 @@ def person_upsert(
     domicile_since: date,
     sector: Sector,
     monthly_income: int,
-    actor: User | str | None,
+    actor: Actor | User,
     kk_number: str = "",
     birth_place: str = "",
     mother_name: str = "",
@@ -136,10 +136,9 @@ def application_create(
     person: Person,
     programme: Programme,
     channel: str,
-    actor: User | str | None,
+    actor: Actor | User,
     note: str = "",
     warnings: list[dict[str, str]] | None = None,
-    api_token: ApiToken | None = None,
 ) -> Application:
     """A draft application of `person` to `programme`. DuplicateApplication if the person already has an open one."""
     existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
@@ -149,6 +148,7 @@ def application_create(
             _("NIK ini sudah memiliki pendaftaran aktif di program ini: %(number)s.") % {"number": existing.number},
             number=existing.number,
         )
+    actor = Actor.of(actor)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -160,8 +160,8 @@ def application_create(
                 sector=person.sector,
                 note=note,
                 warnings=warnings or [],
-                api_token=api_token,
-                created_by=actor if isinstance(actor, User) else None,
+                api_token=actor.token,
+                created_by=actor.user,
             )
             audit_record(actor=actor, action="application.create", target=application, data={"channel": channel})
     except IntegrityError:
@@ -178,7 +178,7 @@ def application_transition(
     *,
     application: Application,
     transition: str,
-    actor: User | str | None,
+    actor: Actor | User,
     reason: str = "",
     verifying_agency: Agency | None = None,
     data: dict[str, Any] | None = None,
@@ -211,15 +211,10 @@ def application_transition(
 # -- registration, assessment, documents -------------------------------------------------------------
 
 
-def _check_may_register(*, actor: User | str | None, programme: Programme, kelurahan_code: str) -> None:
-    """Officers register only for their own funder; a kelurahan operator only people of their kelurahan."""
-    if not isinstance(actor, User):
-        return  # the applicant online, a partner token (checked by the API), or the system
-    if not (user_can(actor, Capability.REGISTER_APPLICANTS) or user_can(actor, Capability.IMPORT_APPLICANTS)):
-        raise PermissionDenied(_("Peran Anda tidak berwenang mendaftarkan pemohon."))
-    scope = scope_of(actor)
-    if not scope.everything and scope.funder_id != programme.funder_id:
-        raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
+def _check_may_register(*, actor: Actor | User, programme: Programme, kelurahan_code: str) -> None:
+    """Officers and partners register only for their own funder, the applicant for themselves in any open
+    programme; a kelurahan operator only people of their kelurahan."""
+    scope = Actor.of(actor).require(Capability.REGISTER_APPLICANTS, Capability.IMPORT_APPLICANTS, programme=programme)
     if scope.kelurahan_code is not None and kelurahan_code != scope.kelurahan_code:
         raise PermissionDenied(
             _(
@@ -245,7 +240,7 @@ class Upload:
     name: str = ""
 
 
-def document_add(*, application: Application, upload: Upload, actor: User | str | None) -> Document:
+def document_add(*, application: Application, upload: Upload, actor: Actor | User) -> Document:
     """Store one document, checked by its content; an earlier document of the same kind is kept but superseded."""
     if upload.kind not in DocumentKind.values:
         raise DomainError(_("Jenis dokumen tidak dikenal."), field="kind")
@@ -273,8 +268,8 @@ def document_add(*, application: Application, upload: Upload, actor: User | str 
             size=len(upload.content),
             content_type=sniffed.content_type,
             original_name=upload.name[-200:],
-            uploaded_by=actor if isinstance(actor, User) else None,
-            uploaded_by_label=actor.username if isinstance(actor, User) else (actor or "system"),
+            uploaded_by=Actor.of(actor).user,
+            uploaded_by_label=Actor.of(actor).label,
         )
         name = _document_name(document)
         if not document.file.storage.exists(name):
@@ -295,7 +290,7 @@ def _document_name(document: Document) -> str:
     return f"documents/{document.sha256[:2]}/{document.sha256}{document.extension}"
 
 
-def application_assess(*, application: Application, actor: User | str | None, route: bool = True) -> rules.Assessment:
+def application_assess(*, application: Application, actor: Actor | User, route: bool = True) -> rules.Assessment:
     """Judge the application by its programme's current rules, store every rule's outcome, and (when
     `route`) move it on: not eligible, returned for missing documents, or to the sector agency's queue."""
     programme = application.programme
@@ -348,14 +343,14 @@ def application_assess(*, application: Application, actor: User | str | None, ro
     return assessment
 
 
-def application_submit(*, application: Application, actor: User | str | None) -> Application:
+def application_submit(*, application: Application, actor: Actor | User) -> Application:
     """Submit a draft: it is judged at once and moved on (see application_assess)."""
     application_transition(application=application, transition=Transition.SUBMIT, actor=actor)
     application_assess(application=application, actor=actor)
     return application
 
 
-def application_resubmit(*, application: Application, actor: User | str | None) -> Application:
+def application_resubmit(*, application: Application, actor: Actor | User) -> Application:
     """A returned application after its correction: judged again and, when eligible and complete, back in
     the queue of the agency of its sector."""
     application_transition(application=application, transition=Transition.RESUBMIT, actor=actor)
@@ -373,7 +368,7 @@ def _kelurahan_and_sector(data: ApplicantData) -> tuple[Region, Sector]:
     return kelurahan, sector
 
 
-def _person_from_data(*, data: ApplicantData, kelurahan: Region, sector: Sector, actor: User | str | None) -> Person:
+def _person_from_data(*, data: ApplicantData, kelurahan: Region, sector: Sector, actor: Actor | User) -> Person:
     return person_upsert(
         nik=data.nik,
         name=data.name,
@@ -400,9 +395,8 @@ def applicant_register(
     data: ApplicantData,
     programme: Programme,
     channel: str,
-    actor: User | str | None,
+    actor: Actor | User,
     uploads: Sequence[Upload] = (),
-    api_token: ApiToken | None = None,
     submit: bool = True,
 ) -> Application:
     """Register one applicant through any channel: the person is created or brought up to date, the
@@ -423,7 +417,6 @@ def applicant_register(
             actor=actor,
             note=data.note,
             warnings=[{"field": w.field, "message": w.message} for w in data.warnings],
-            api_token=api_token,
         )
         for upload in uploads:
             document_add(application=application, upload=upload, actor=actor)
@@ -433,7 +426,7 @@ def applicant_register(
 
 
 def applicant_correct(
-    *, application: Application, data: ApplicantData, actor: User | str | None, uploads: Sequence[Upload] = ()
+    *, application: Application, data: ApplicantData, actor: Actor | User, uploads: Sequence[Upload] = ()
 ) -> Application:
     """Correct a returned application (the person's data and documents) and send it back in."""
     if application.status != ApplicationStatus.RETURNED:

@@ -92,7 +92,7 @@ def verification_overview(user: User, *, programme: Programme) -> list[AgencyFig
     """One row per agency that verifies a sector of the programme now or has or had work in it, by name: an
     agency with nothing in its queue shows as zeros rather than missing."""
     scope = _overseer_scope(user)
-    if not scope.everything and programme.funder_id != scope.funder:
+    if not scope.covers(programme.funder_id):
         raise _not_found(programme.code)
     today = clock.today()
     awaiting = Q(status=S.AWAITING_VERIFICATION)

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from jaring.allocation.services import PersonHasPlace, places_allocate
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
-from jaring.core.models import Agency, ApiScope, ApiToken, Sector, User
+from jaring.core.models import Agency, Sector, User
 from jaring.core.notifications import Message, notifications_queue
 from jaring.core.permissions import Capability
-from jaring.core.selectors import holidays_between, require
+from jaring.core.selectors import holidays_between
 from jaring.core.services import audit_record, audit_records_many
 from jaring.core.workdays import working_days_between
 from jaring.programmes.models import Programme, RejectionReason, SectorRoute
@@ -43,19 +44,13 @@ TRANSITION_OF: dict[str, str] = {
 # the officer (counter, kelurahan, import) who entered it.
 SELF_SERVICE_CHANNELS = frozenset({Channel.ONLINE, Channel.API})
 
-Actor = User | ApiToken
-
-
 # -- who may decide ---------------------------------------------------------------------------------------
 
 
 def _actor_agency(actor: Actor) -> tuple[int | None, int | None]:
-    """(funder id, agency id) the actor decides for; None for an operator who may act everywhere."""
-    if isinstance(actor, ApiToken):
-        if actor.revoked_at is not None or not actor.has_scope(ApiScope.VERIFICATION) or actor.agency_id is None:
-            raise PermissionDenied(_("Token ini tidak berwenang memutuskan verifikasi."))
-        return actor.funder_id, actor.agency_id
-    scope = require(actor, Capability.VERIFY)
+    """(funder id, agency id) the actor decides for; None for an operator who may act everywhere. An agency's
+    verifier, or an agency's own system through its verification token."""
+    scope = actor.require(Capability.VERIFY)
     if scope.everything:
         return None, None
     if scope.agency_id is None:
@@ -71,16 +66,6 @@ def _check_may_decide(application: Application, funder_id: int | None, agency_id
         raise PermissionDenied(
             _("Pendaftaran %(number)s tidak berada di antrean instansi Anda.") % {"number": application.number}
         )
-
-
-def _actor_label_of(actor: Actor) -> str:
-    if isinstance(actor, ApiToken):
-        return f"api:{actor.name}"[:150]
-    return (actor.full_name or actor.username)[:150]
-
-
-def _audit_actor(actor: Actor) -> User | str:
-    return actor if isinstance(actor, User) else f"api:{actor.name}"
 
 
 # -- decisions --------------------------------------------------------------------------------------------
@@ -165,9 +150,9 @@ class Clock:
             reason=decision.reason,
             fixes=list(decision.fixes),
             note=decision.note,
-            decided_by=actor if isinstance(actor, User) else None,
-            api_token=actor if isinstance(actor, ApiToken) else None,
-            actor_label=_actor_label_of(actor),
+            decided_by=actor.user,
+            api_token=actor.token,
+            actor_label=actor.name,
             queued_at=queued_at,
             due=due,
             decided_at=self.now,
@@ -215,8 +200,9 @@ def _locked(ids: Sequence[int]) -> list[Application]:
     )
 
 
-def application_decide(*, application: Application, decision: DecisionInput, actor: Actor) -> Decision:
+def application_decide(*, application: Application, decision: DecisionInput, actor: Actor | User) -> Decision:
     """Approve, return with what to fix, or reject one application in the actor's queue."""
+    actor = Actor.of(actor)
     funder_id, agency_id = _actor_agency(actor)
     with transaction.atomic():
         found = _locked([application.pk])
@@ -249,7 +235,7 @@ def application_decide(*, application: Application, decision: DecisionInput, act
         locked.status_changed_at = clock.now
         locked.save(update_fields=["status", "status_reason", "status_changed_at"])
         audit_record(
-            actor=_audit_actor(actor),
+            actor=actor,
             action=f"application.{transition}",
             target=locked,
             data={
@@ -275,10 +261,11 @@ class BulkApproval:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
 
 
-def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") -> BulkApproval:
+def applications_approve(*, ids: Sequence[int], actor: Actor | User, note: str = "") -> BulkApproval:
     """Approve many applications of the actor's queue at once: set-based, yet each one gets its own decision,
     audit record and message. Applications no longer awaiting verification (decided meanwhile by a colleague,
     or a double click) are skipped and reported, never decided twice."""
+    actor = Actor.of(actor)
     funder_id, agency_id = _actor_agency(actor)
     ids = list(dict.fromkeys(ids))
     if not ids:
@@ -355,7 +342,7 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
                 )
             )
             (result.approved if placed else result.waitlisted).append(application.number)
-        audit_records_many(actor=_audit_actor(actor), records=records)
+        audit_records_many(actor=actor, records=records)
         notifications_queue([_message(a, row) for a, row in zip(ready, rows, strict=True)])
     return result
 
@@ -365,7 +352,7 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
 ROUTED_STATUSES = (S.AWAITING_VERIFICATION, S.RETURNED)
 
 
-def open_work_reroute(*, programme: Programme, actor: User | str | None, cause: str) -> int:
+def open_work_reroute(*, programme: Programme, actor: Actor | User, cause: str) -> int:
     """Move every application waiting at (or returned by) an agency that no longer verifies its sector to the
     agency that now does. Work awaiting a decision starts afresh there, with a new deadline. Each move is
     audited with where it came from and why; nothing is dropped. Returns how many moved."""
@@ -413,7 +400,7 @@ def open_work_reroute(*, programme: Programme, actor: User | str | None, cause: 
 
 
 def programme_routes_set(
-    *, programme: Programme, routes: Sequence[tuple[Sector, Agency | None]], actor: User | str | None
+    *, programme: Programme, routes: Sequence[tuple[Sector, Agency | None]], actor: Actor | User
 ) -> int:
     """Route each sector of `programme` to its agency (None: the owning office), all or none, then move the
     open work once (a scan of the programme's open applications, not one per sector). Returns how many moved.
@@ -448,14 +435,12 @@ def programme_routes_set(
     return moved
 
 
-def programme_route_set(
-    *, programme: Programme, sector: Sector, agency: Agency | None, actor: User | str | None
-) -> int:
+def programme_route_set(*, programme: Programme, sector: Sector, agency: Agency | None, actor: Actor | User) -> int:
     """Route one sector (see programme_routes_set)."""
     return programme_routes_set(programme=programme, routes=[(sector, agency)], actor=actor)
 
 
-def programme_owning_agency_change(*, programme: Programme, agency: Agency, actor: User | str | None) -> int:
+def programme_owning_agency_change(*, programme: Programme, agency: Agency, actor: Actor | User) -> int:
     """Hand the programme to another office (Balikpapan: Disnaker to Dinas Sosial in 2026). The sectors the
     owning office verifies follow it, with their open work."""
     if agency.funder_id != programme.funder_id:

@@ -10,6 +10,7 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 
+from jaring.core.actors import Actor
 from jaring.core.models import AccessLog, AuditRecord, Funder, Region, Sector, User
 from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme
@@ -83,7 +84,7 @@ def test_a_second_open_application_of_the_same_person_is_refused(
 
     first = make_application(bpn_2026, status="submitted")
     with pytest.raises(Conflict, match=first.number):
-        application_create(person=first.person, programme=bpn_2026, channel=Channel.COUNTER, actor="test")
+        application_create(person=first.person, programme=bpn_2026, channel=Channel.COUNTER, actor=Actor.system("test"))
 
 
 def test_token_creation_and_revocation_are_audited(balikpapan: Funder, administrator: User) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from jaring.core.actors import Actor
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import Region, Role
 from jaring.enrolment.card_tasks import (
@@ -79,7 +80,7 @@ def test_print_labels_cost_one_query_for_any_number_of_prints(django_assert_num_
 
 def test_the_card_url_is_the_public_check_page(members) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
-    (card,) = cards_issue(memberships=[membership], actor="sistem")
+    (card,) = cards_issue(memberships=[membership], actor=Actor.system("sistem"))
     url = card_check_url(card, base_url="https://jaring.example/")
     assert url.startswith("https://jaring.example/kartu/") and url.endswith("/")
     assert card_from_token(url.removeprefix("https://jaring.example/kartu/").rstrip("/")) == card

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, Funder, User
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
@@ -57,7 +58,7 @@ def register(reference: None) -> Callable[..., Application]:
 
     def make(
         programme: Programme,
-        actor: User | str,
+        actor: Actor | User,
         *,
         sector: str = "nelayan",
         channel: str = Channel.COUNTER,
