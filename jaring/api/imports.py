@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
-from jaring.api.auth import require_scope
+from jaring.api.auth import PartnerToken, partner
 from jaring.api.common import wita
 from jaring.api.errors import invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -87,6 +87,7 @@ def _batch_of(token: ApiToken, batch_id: int) -> ImportBatch:
 
 @router.post(
     "",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response={202: ImportOut, **ERRORS, 413: ErrorOut, 422: ErrorOut},
     summary="Impor daftar pemohon / Import an applicant list",
     description=(
@@ -110,7 +111,7 @@ def import_create(
     file: File[UploadedFile],
     documents_checked_by: Form[str] = "",
 ) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     target = Programme.objects.filter(code=programme.strip()[:30], funder=token.funder).first()
     if target is None:
         raise NotFound(_("Program %(code)s tidak ditemukan.") % {"code": programme.strip()[:30]}, field="programme")
@@ -142,6 +143,7 @@ def import_create(
 
 @router.get(
     "/{batch_id}",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response={200: ImportOut, **ERRORS},
     url_name="import_detail",
     summary="Status impor / Import status",
@@ -149,12 +151,13 @@ def import_create(
 )
 @decorate_view(never_cache)
 def import_detail(request: HttpRequest, batch_id: int) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     return import_out(_batch_of(token, batch_id))
 
 
 @router.get(
     "/{batch_id}/result",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response={200: None, **ERRORS},
     url_name="import_result",
     summary="Berkas hasil impor / Import result file",
@@ -166,7 +169,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> Any:
 )
 @decorate_view(never_cache)
 def import_result(request: HttpRequest, batch_id: int) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     batch = _batch_of(token, batch_id)
     path = result_path(batch) if batch.result_file else None
     if batch.status != ImportBatch.Status.DONE or path is None or not path.is_file():

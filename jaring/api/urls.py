@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query
 
 from jaring.api import applications, errors, status
-from jaring.api.auth import PartnerToken
+from jaring.api.auth import PartnerToken, partner
 from jaring.api.docs import declare_errors
 from jaring.api.schemas import ErrorOut, HealthOut, RegionOut, SectorOut, TokenOut
-from jaring.core.models import ApiToken, Region, Sector
+from jaring.core.models import Region, Sector
 from jaring.core.selectors import regions_search
 
 
@@ -59,8 +59,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 @api.get("/token", response={200: TokenOut, **AUTH_ERRORS}, tags=["system"])
 def token_info(request: HttpRequest) -> dict[str, object]:
     """The calling token: its partner name, funder and scopes."""
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
+    token = partner(request)
     return {"name": token.name, "funder": token.funder.code, "scopes": token.scopes, "created_at": token.created_at}
 
 

@@ -679,9 +679,15 @@ def test_the_openapi_document_describes_the_verification_paths(db: None) -> None
         assert operation["summary"] and "Scope: `verification`" in operation["description"]
         assert "403" in operation["responses"] and "401" in operation["responses"]
     decision = paths["/api/v1/verification/applications/{number}/decision"]["post"]
-    schema = decision["requestBody"]["content"]["application/json"]["schema"]
-    assert schema["properties"]["outcome"]["enum"] == ["approve", "return", "reject"]
+    schema = resolved(spec, decision["requestBody"]["content"]["application/json"]["schema"])
+    assert resolved(spec, schema["properties"]["outcome"])["enum"] == ["approve", "return", "reject"]
     assert {p["name"] for p in decision["parameters"]} >= {"number", "Idempotency-Key"}
     assert "$defs" not in json.dumps(decision)
     document = paths["/api/v1/verification/applications/{number}/documents/{document_id}"]["get"]
     assert "application/pdf" in document["responses"]["200"]["content"]
+
+
+def resolved(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A schema of the OpenAPI document with its `$ref` followed to the shared definition."""
+    ref = node.get("$ref", "")
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else node
