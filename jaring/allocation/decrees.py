@@ -419,34 +419,50 @@ def _clean_header(
 ) -> tuple[str, date, str]:
     errors: dict[str, list[str]] = {}
     number_text = " ".join(str(number or "").split())
-    if not number_text:
-        errors["number"] = [_("Nomor SK wajib diisi.")]
-    elif len(number_text) > NUMBER_MAX:
-        errors["number"] = [_("Nomor SK paling panjang %(n)d karakter.") % {"n": NUMBER_MAX}]
-    elif "\x00" in number_text:
-        errors["number"] = [_("Nomor SK berisi karakter yang tidak diizinkan.")]
-    else:
-        taken = Decree.objects.filter(programme=programme, number__iexact=number_text)
-        if exclude is not None:
-            taken = taken.exclude(pk=exclude)
-        if taken.exists():
-            errors["number"] = [
-                _("Nomor SK %(number)s sudah dipakai di program ini.") % {"number": number_text},
-            ]
-    if not isinstance(decree_date, date):
-        errors["decree_date"] = [_("Tanggal SK wajib diisi.")]
-    elif not (2000 <= decree_date.year <= 2100):
-        errors["decree_date"] = [_("Tanggal SK tidak masuk akal.")]
     title_text = " ".join(str(title or "").split()) or default_title(programme)
-    if len(title_text) > TITLE_MAX:
-        errors["title"] = [_("Judul paling panjang %(n)d karakter.") % {"n": TITLE_MAX}]
-    elif "\x00" in title_text:
-        errors["title"] = [_("Judul berisi karakter yang tidak diizinkan.")]
+    for field, problem in (
+        ("number", _number_problem(programme, number_text, exclude=exclude)),
+        ("decree_date", _date_problem(decree_date)),
+        ("title", _title_problem(title_text)),
+    ):
+        if problem:
+            errors[field] = [problem]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors=errors)
     assert isinstance(decree_date, date)
     return number_text, decree_date, title_text
+
+
+def _number_problem(programme: Programme, number: str, *, exclude: int | None) -> str:
+    if not number:
+        return _("Nomor SK wajib diisi.")
+    if len(number) > NUMBER_MAX:
+        return _("Nomor SK paling panjang %(n)d karakter.") % {"n": NUMBER_MAX}
+    if "\x00" in number:
+        return _("Nomor SK berisi karakter yang tidak diizinkan.")
+    taken = Decree.objects.filter(programme=programme, number__iexact=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        return _("Nomor SK %(number)s sudah dipakai di program ini.") % {"number": number}
+    return ""
+
+
+def _date_problem(decree_date: object) -> str:
+    if not isinstance(decree_date, date):
+        return _("Tanggal SK wajib diisi.")
+    if not (2000 <= decree_date.year <= 2100):
+        return _("Tanggal SK tidak masuk akal.")
+    return ""
+
+
+def _title_problem(title: str) -> str:
+    if len(title) > TITLE_MAX:
+        return _("Judul paling panjang %(n)d karakter.") % {"n": TITLE_MAX}
+    if "\x00" in title:
+        return _("Judul berisi karakter yang tidak diizinkan.")
+    return ""
 
 
 def decree_generate(

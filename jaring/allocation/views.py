@@ -4,6 +4,7 @@ allocation and programmes services; scope is decided in allocation.selectors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -76,65 +77,75 @@ def quota_list(request: HttpRequest) -> HttpResponse:
 def quota(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's figures; for its managers, the quota and the money settings."""
     user = officer_of(request)
-    status = 200
-    quota_form = QuotaForm(initial=None)
-    settings_form: ProgrammeSettingsForm | None = None
-    if request.method == "POST":
-        programme = selectors.programme_of(user, code, manage=True)
-        action = request.POST.get("aksi", "")
-        if action == "kuota":
-            quota_form = QuotaForm(request.POST)
-            if quota_form.is_valid():
-                before = programme.quota
-                new_quota = quota_form.cleaned_data["quota"]
-                try:
-                    admitted = programme_quota_set(programme=programme, quota=new_quota, actor=user)
-                except DomainError as exc:
-                    quota_form.add_error("quota", exc.message)
-                    status = exc.status_code
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Kuota %(code)s diubah dari %(before)s menjadi %(after)s; %(admitted)s diterima dari "
-                            "daftar tunggu."
-                        )
-                        % {
-                            "code": programme.code,
-                            "before": thousands(before),
-                            "after": thousands(new_quota),
-                            "admitted": thousands(len(admitted)),
-                        },
-                    )
-                    return redirect("allocation:quota", code=programme.code)
-            else:
-                status = 400
-        elif action == "pengaturan":
-            settings_form = ProgrammeSettingsForm(request.POST)
-            if settings_form.is_valid():
-                try:
-                    programme_settings_set(programme=programme, actor=user, **settings_form.settings_values())
-                except DomainError as exc:
-                    settings_form.add_domain_errors(exc.errors, exc.message)
-                    status = exc.status_code
-                else:
-                    messages.success(request, _("Pengaturan anggaran %(code)s disimpan.") % {"code": programme.code})
-                    return redirect(f"{reverse('allocation:quota', kwargs={'code': programme.code})}#pengaturan")
-            else:
-                status = 400
-        else:
-            messages.warning(request, _("Tindakan tidak dikenal; tidak ada yang diubah."))
-            return redirect("allocation:quota", code=programme.code)
-    else:
-        programme = selectors.programme_of(user, code)
+    if request.method != "POST":
+        return _quota_page(request, user, selectors.programme_of(user, code))
+    programme = selectors.programme_of(user, code, manage=True)
+    change = QUOTA_CHANGES.get(request.POST.get("aksi", ""))
+    if change is None:
+        messages.warning(request, _("Tindakan tidak dikenal; tidak ada yang diubah."))
+        return redirect("allocation:quota", code=programme.code)
+    return change(request, user, programme)
+
+
+def _quota_change(request: HttpRequest, user: User, programme: Programme) -> HttpResponse:
+    form = QuotaForm(request.POST)
+    if not form.is_valid():
+        return _quota_page(request, user, programme, quota_form=form, status=400)
+    before = programme.quota
+    new_quota = form.cleaned_data["quota"]
+    try:
+        admitted = programme_quota_set(programme=programme, quota=new_quota, actor=user)
+    except DomainError as exc:
+        form.add_error("quota", exc.message)
+        return _quota_page(request, user, programme, quota_form=form, status=exc.status_code)
+    messages.success(
+        request,
+        _("Kuota %(code)s diubah dari %(before)s menjadi %(after)s; %(admitted)s diterima dari daftar tunggu.")
+        % {
+            "code": programme.code,
+            "before": thousands(before),
+            "after": thousands(new_quota),
+            "admitted": thousands(len(admitted)),
+        },
+    )
+    return redirect("allocation:quota", code=programme.code)
+
+
+def _settings_change(request: HttpRequest, user: User, programme: Programme) -> HttpResponse:
+    form = ProgrammeSettingsForm(request.POST)
+    if not form.is_valid():
+        return _quota_page(request, user, programme, settings_form=form, status=400)
+    try:
+        programme_settings_set(programme=programme, actor=user, **form.settings_values())
+    except DomainError as exc:
+        form.add_domain_errors(exc.errors, exc.message)
+        return _quota_page(request, user, programme, settings_form=form, status=exc.status_code)
+    messages.success(request, _("Pengaturan anggaran %(code)s disimpan.") % {"code": programme.code})
+    return redirect(f"{reverse('allocation:quota', kwargs={'code': programme.code})}#pengaturan")
+
+
+# The forms of the quota page, by the `aksi` they post.
+QUOTA_CHANGES: dict[str, Callable[[HttpRequest, User, Programme], HttpResponse]] = {
+    "kuota": _quota_change,
+    "pengaturan": _settings_change,
+}
+
+
+def _quota_page(
+    request: HttpRequest,
+    user: User,
+    programme: Programme,
+    *,
+    quota_form: QuotaForm | None = None,
+    settings_form: ProgrammeSettingsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     figures = selectors.programme_figures(user, programme)
-    if settings_form is None:
-        settings_form = ProgrammeSettingsForm(initial=ProgrammeSettingsForm.initial_for(programme))
     context = {
         **_programme_context(user, programme, "quota"),
         "figures": figures,
-        "quota_form": quota_form,
-        "settings_form": settings_form,
+        "quota_form": quota_form or QuotaForm(initial=None),
+        "settings_form": settings_form or ProgrammeSettingsForm(initial=ProgrammeSettingsForm.initial_for(programme)),
         "waitlist_order": selectors.waitlist_order_text(programme),
         "planner_url": _planner_url(figures),
     }

@@ -114,51 +114,47 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
 
 
 LOCATION_PARTS = frozenset({"body", "query", "path", "header", "payload", "data", "form"})
-NOT_A_FORMAT = frozenset({"date_type", "date_from_datetime_parsing", "date_parsing", "int_parsing", "json_invalid"})
-TYPE_MESSAGES: dict[str, Any] = {
+# What each kind of pydantic refusal says, in the request's language: a fixed message, or one that names the
+# bound from the error's context.
+FIXED_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("Wajib diisi."),
     "string_type": gettext_lazy("Harus berupa teks."),
     "int_type": gettext_lazy("Harus berupa bilangan bulat."),
     "bool_type": gettext_lazy("Harus berupa true atau false."),
     "list_type": gettext_lazy("Harus berupa daftar."),
     "model_attributes_type": gettext_lazy("Isi permintaan harus berupa objek JSON."),
     "dict_type": gettext_lazy("Harus berupa objek JSON."),
+    **dict.fromkeys(
+        ("date_type", "date_from_datetime_parsing", "date_parsing", "int_parsing", "json_invalid"),
+        gettext_lazy("Format tidak valid."),
+    ),
+}
+BOUNDED_MESSAGES: dict[str, tuple[Any, str]] = {
+    "string_too_short": (gettext_lazy("Paling sedikit %(n)s karakter."), "min_length"),
+    "string_too_long": (gettext_lazy("Paling banyak %(n)s karakter."), "max_length"),
+    "too_short": (gettext_lazy("Paling sedikit %(n)s butir."), "min_length"),
+    "too_long": (gettext_lazy("Paling banyak %(n)s butir."), "max_length"),
+    "greater_than_equal": (gettext_lazy("Paling kecil %(n)s."), "ge"),
+    "less_than_equal": (gettext_lazy("Paling besar %(n)s."), "le"),
 }
 
 
 def _translate(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return _("Wajib diisi.")
-    if kind in TYPE_MESSAGES:
-        return str(TYPE_MESSAGES[kind])
-    if kind in NOT_A_FORMAT:
-        return _("Format tidak valid.")
-    if kind == "string_too_short":
-        if ctx.get("min_length") == 1:
-            return _("Wajib diisi.")
-        return _("Paling sedikit %(n)s karakter.") % {"n": ctx.get("min_length", "?")}
-    if kind == "string_too_long":
-        return _("Paling banyak %(n)s karakter.") % {"n": ctx.get("max_length", "?")}
-    if kind in {"too_long", "too_short"}:
-        return _limits_of_a_list(kind, ctx)
-    if kind in {"greater_than_equal", "less_than_equal"}:
-        bound = ctx.get("ge", ctx.get("le", "?"))
-        if kind == "greater_than_equal":
-            return _("Paling kecil %(n)s.") % {"n": bound}
-        return _("Paling besar %(n)s.") % {"n": bound}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        kind = "missing"  # an empty text where one is required
+    if kind in FIXED_MESSAGES:
+        return str(FIXED_MESSAGES[kind])
+    if kind in BOUNDED_MESSAGES:
+        message, bound = BOUNDED_MESSAGES[kind]
+        return str(message) % {"n": ctx.get(bound, "?")}
     if kind in {"enum", "literal_error"}:
         choices = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return _("Pilihan tidak dikenal; pilih salah satu dari: %(choices)s.") % {"choices": choices}
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "")))
     return _("Nilai tidak valid.")
-
-
-def _limits_of_a_list(kind: str, ctx: dict[str, Any]) -> str:
-    if kind == "too_long":
-        return _("Paling banyak %(n)s butir.") % {"n": ctx.get("max_length", "?")}
-    return _("Paling sedikit %(n)s butir.") % {"n": ctx.get("min_length", "?")}
 
 
 def install(api: NinjaAPI) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from numbers import Number
 
@@ -185,7 +185,7 @@ def _read_csv(content: bytes) -> list[tuple[int, list[object]]]:
 # -- checking the rows ----------------------------------------------------------------------------------
 
 
-def _is_empty(value: object) -> bool:
+def is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -211,7 +211,7 @@ def _kpj(value: object) -> str:
 
 
 def _segment(value: object) -> str:
-    if _is_empty(value):
+    if is_empty(value):
         return ""
     if _is_number(value) and float(value).is_integer():  # type: ignore[arg-type]
         return str(int(value))  # type: ignore[call-overload]
@@ -219,7 +219,7 @@ def _segment(value: object) -> str:
 
 
 def _status(value: object) -> str:
-    if _is_empty(value):
+    if is_empty(value):
         raise ValueError(_("Status wajib diisi: aktif atau nonaktif."))
     status = STATUS_VALUES.get(_header_key(value))
     if status is None:
@@ -229,30 +229,42 @@ def _status(value: object) -> str:
     return status
 
 
-def _columns(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str]]:
-    """Canonical column -> index (the first header that matches), and canonical column -> header as written."""
-    lookup = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+def columns_of(
+    header: Sequence[object], columns: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Canonical column -> index (the first header that is one of its aliases), and canonical column -> header as
+    written. `No. KTP`, `NO_KTP` and `no-ktp` are one column (the applicant import's rule); cells may be numbers."""
+    lookup = {alias: column for column, aliases in columns.items() for alias in aliases}
     index: dict[str, int] = {}
     written: dict[str, str] = {}
     for position, cell in enumerate(header):
-        column = lookup.get(_header_key(cell)) if not _is_empty(cell) else None
+        column = lookup.get(normalise_header(str(cell))) if not is_empty(cell) else None
         if column is not None and column not in index:
             index[column] = position
-            written[column] = str(cell).strip()
+            written[column] = str(cell).strip()[:60]
     return index, written
+
+
+def header_of(rows: Iterator[tuple[int, list[object]]]) -> tuple[int, list[object]] | None:
+    """The first row with anything in it (its number and cells), taken from `rows`, which go on below it."""
+    for number, cells in rows:
+        if any(not is_empty(cell) for cell in cells):
+            return number, cells
+    return None
+
+
+def cell_at(cells: list[object], position: int | None) -> object:
+    """The cell of a row at a column's position; None where the row is shorter or the column is absent."""
+    return cells[position] if position is not None and position < len(cells) else None
 
 
 def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
     """Every row of the file checked; DomainError when the file as a whole cannot be used."""
     rows = read_table(file_name=file_name, content=content)
-    header: list[object] | None = None
-    for _number, cells in rows:
-        if any(not _is_empty(cell) for cell in cells):
-            header = cells
-            break
+    header = header_of(rows)
     if header is None:
         raise _unreadable(_("Berkas tidak berisi baris judul maupun data peserta."))
-    index, written = _columns(header)
+    index, written = columns_of(header[1], COLUMNS)
     missing = [column for column in REQUIRED_COLUMNS if column not in index]
     if missing:
         names = {"nik": "NIK", "status": _("status")}
@@ -263,44 +275,20 @@ def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
             )
             % {"columns": ", ".join(names[column] for column in missing)}
         )
-
-    def cell(cells: list[object], column: str) -> object:
-        position = index.get(column)
-        return cells[position] if position is not None and position < len(cells) else None
-
     sound: list[ParticipantRow] = []
     problems: list[Problem] = []
     first_row_of: dict[str, int] = {}
     rows_total = rows_rejected = 0
     for number, cells in rows:
-        if all(_is_empty(value) for value in cells):
+        if all(is_empty(value) for value in cells):
             continue
         rows_total += 1
-        row_problems: list[Problem] = []
-        values: dict[str, str] = {}
-        for column, parse in (("nik", _nik), ("kpj", _kpj), ("segment", _segment), ("status", _status)):
-            if column not in index:
-                values[column] = ""
-                continue
-            try:
-                values[column] = parse(cell(cells, column))
-            except ValueError as exc:
-                row_problems.append(Problem(row=number, column=written[column], message=str(exc)))
-        nik = values.get("nik")
-        if nik:
-            first = first_row_of.setdefault(nik, number)
-            if first != number:
-                message = _("NIK ini sudah ada di baris %(row)s; baris ini diabaikan.") % {"row": first}
-                row_problems.append(Problem(row=number, column=written["nik"], message=message))
-        if row_problems:
+        row, row_problems = _row_checked(number, cells, index=index, written=written, first_row_of=first_row_of)
+        if row is None:
             rows_rejected += 1
             problems.extend(row_problems)
-            continue
-        sound.append(
-            ParticipantRow(
-                row=number, nik=values["nik"], kpj=values["kpj"], segment=values["segment"], status=values["status"]
-            )
-        )
+        else:
+            sound.append(row)
     if rows_total == 0:
         raise _unreadable(_("Berkas tidak berisi data peserta di bawah baris judul."))
     return ParsedList(
@@ -310,6 +298,39 @@ def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
         rows_rejected=rows_rejected,
         columns=frozenset(index),
     )
+
+
+# How each column of a row is read; a column the file lacks reads as empty.
+ROW_PARSERS = (("nik", _nik), ("kpj", _kpj), ("segment", _segment), ("status", _status))
+
+
+def _row_checked(
+    number: int,
+    cells: list[object],
+    *,
+    index: dict[str, int],
+    written: dict[str, str],
+    first_row_of: dict[str, int],
+) -> tuple[ParticipantRow | None, list[Problem]]:
+    """One data row: sound, or None with each of its problems (a NIK seen on an earlier row is one)."""
+    problems: list[Problem] = []
+    values: dict[str, str] = {}
+    for column, parse in ROW_PARSERS:
+        try:
+            values[column] = parse(cell_at(cells, index[column])) if column in index else ""
+        except ValueError as exc:
+            problems.append(Problem(row=number, column=written[column], message=str(exc)))
+    nik = values.get("nik")
+    first = first_row_of.setdefault(nik, number) if nik else number
+    if first != number:
+        message = _("NIK ini sudah ada di baris %(row)s; baris ini diabaikan.") % {"row": first}
+        problems.append(Problem(row=number, column=written["nik"], message=message))
+    if problems:
+        return None, problems
+    row = ParticipantRow(
+        row=number, nik=values["nik"], kpj=values["kpj"], segment=values["segment"], status=values["status"]
+    )
+    return row, []
 
 
 # -- loading it ------------------------------------------------------------------------------------------

@@ -39,17 +39,33 @@ DEFAULT_RULES: dict[str, Any] = {
 RULE_FIELDS = tuple(DEFAULT_RULES)
 
 
+Problems = dict[str, list[str]]
+
+
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     """Refuse rules that cannot be evaluated, naming the field; return them normalised."""
-    errors: dict[str, list[str]] = {}
+    errors: Problems = {}
     cleaned = {**values}
+    known_sectors = set(Sector.objects.values_list("code", flat=True))
+    _clean_income_ceiling(cleaned, errors)
+    _check_bounds(cleaned, errors)
+    _clean_sectors(cleaned, errors, known=known_sectors)
+    _clean_documents(cleaned, errors, known=known_sectors)
+    if errors:
+        raise DomainError(_("Aturan belum dapat disimpan; periksa isian yang ditandai."), errors=errors)
+    return cleaned
+
+
+def _clean_income_ceiling(cleaned: dict[str, Any], errors: Problems) -> None:
     if cleaned["income_ceiling"] not in IncomeCeiling.values:
         errors.setdefault("income_ceiling", []).append(_("Pilihan batas penghasilan tidak dikenal."))
-    if cleaned["income_ceiling"] == IncomeCeiling.FIXED:
-        if not cleaned.get("income_ceiling_amount"):
-            errors.setdefault("income_ceiling_amount", []).append(_("Isi jumlah batas penghasilan tetap dalam Rupiah."))
-    else:
+    if cleaned["income_ceiling"] != IncomeCeiling.FIXED:
         cleaned["income_ceiling_amount"] = None
+    elif not cleaned.get("income_ceiling_amount"):
+        errors.setdefault("income_ceiling_amount", []).append(_("Isi jumlah batas penghasilan tetap dalam Rupiah."))
+
+
+def _check_bounds(cleaned: dict[str, Any], errors: Problems) -> None:
     min_age, max_age = cleaned.get("min_age"), cleaned.get("max_age")
     if min_age is not None and max_age is not None and min_age > max_age:
         errors.setdefault("min_age", []).append(_("Usia minimal tidak boleh lebih dari usia maksimal."))
@@ -60,33 +76,36 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     months = cleaned.get("min_domicile_months")
     if months is not None and not 0 <= months <= 600:
         errors.setdefault("min_domicile_months", []).append(_("Jumlah bulan domisili harus antara 0 dan 600."))
-    known_sectors = set(Sector.objects.values_list("code", flat=True))
+
+
+def _clean_sectors(cleaned: dict[str, Any], errors: Problems, *, known: set[str]) -> None:
     sectors = sorted(set(cleaned.get("eligible_sectors") or []))
-    unknown = [code for code in sectors if code not in known_sectors]
+    unknown = [code for code in sectors if code not in known]
     if unknown:
         errors.setdefault("eligible_sectors", []).append(
             _("Sektor tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}
         )
     cleaned["eligible_sectors"] = sectors
+
+
+def _clean_documents(cleaned: dict[str, Any], errors: Problems, *, known: set[str]) -> None:
     documents: dict[str, list[str]] = {}
     for key, kinds in (cleaned.get("required_documents") or {}).items():
-        if key != rules.ALL_SECTORS and key not in known_sectors:
-            errors.setdefault("required_documents", []).append(
-                _("Sektor tidak dikenal pada dokumen wajib: %(code)s.") % {"code": key}
-            )
-            continue
-        bad = [kind for kind in kinds if kind not in DocumentKind.values]
-        if bad:
-            errors.setdefault("required_documents", []).append(
-                _("Jenis dokumen tidak dikenal: %(kinds)s.") % {"kinds": ", ".join(bad)}
-            )
-            continue
-        if kinds:
+        problem = _documents_problem(key, kinds, known=known)
+        if problem:
+            errors.setdefault("required_documents", []).append(problem)
+        elif kinds:
             documents[key] = sorted(set(kinds))
     cleaned["required_documents"] = documents
-    if errors:
-        raise DomainError(_("Aturan belum dapat disimpan; periksa isian yang ditandai."), errors=errors)
-    return cleaned
+
+
+def _documents_problem(sector: str, kinds: list[str], *, known: set[str]) -> str:
+    if sector != rules.ALL_SECTORS and sector not in known:
+        return _("Sektor tidak dikenal pada dokumen wajib: %(code)s.") % {"code": sector}
+    bad = [kind for kind in kinds if kind not in DocumentKind.values]
+    if bad:
+        return _("Jenis dokumen tidak dikenal: %(kinds)s.") % {"kinds": ", ".join(bad)}
+    return ""
 
 
 def rule_version_create(*, programme: Programme, actor: Actor | User, note: str = "", **values: Any) -> RuleVersion:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -110,6 +111,10 @@ BUDGET_MAX = 10**15  # far above any regional budget; keeps a typo of extra zero
 INCOME_BASIS_MAX = Decimal("1000000000")
 
 
+class _Refused(Exception):
+    """A setting that cannot be stored, with the message that says why."""
+
+
 def _settings_cleaned(programme: Programme, fields: dict[str, Any]) -> dict[str, Any]:
     """The settings as they will be stored, or DomainError naming every field that is wrong."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
@@ -117,52 +122,77 @@ def _settings_cleaned(programme: Programme, fields: dict[str, Any]) -> dict[str,
         raise TypeError(f"unknown programme settings: {sorted(unknown)}")
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    if "jht" in fields:
-        cleaned["jht"] = bool(fields["jht"])
-    if "income_basis" in fields:
+    for name in SETTINGS_FIELDS:
+        if name not in fields:
+            continue
         try:
-            basis = Decimal(fields["income_basis"])
-        except (InvalidOperation, TypeError, ValueError):
-            basis = Decimal("NaN")
-        if not basis.is_finite() or basis <= 0 or basis > INCOME_BASIS_MAX:
-            errors["income_basis"] = [_("Dasar penghasilan harus lebih dari Rp0 dan paling besar Rp1.000.000.000.")]
-        else:
-            try:
-                monthly_contribution(basis, contribution_brackets(), programme.cover_start)
-            except NoRates:
-                errors["income_basis"] = [
-                    _("Belum ada tabel iuran yang berlaku pada %(date)s; isi tabel iuran terlebih dahulu.")
-                    % {"date": programme.cover_start.strftime("%d-%m-%Y")}
-                ]
-            cleaned["income_basis"] = basis.quantize(Decimal("0.01"))
-    if "budget" in fields:
-        budget = fields["budget"]
-        if isinstance(budget, bool) or not isinstance(budget, int) or not 0 <= budget <= BUDGET_MAX:
-            errors["budget"] = [_("Anggaran harus berupa rupiah bulat, tidak negatif.")]
-        else:
-            cleaned["budget"] = budget
-    if "budget_source" in fields:
-        if fields["budget_source"] not in BudgetSource.values:
-            errors["budget_source"] = [_("Pilih sumber anggaran dari daftar.")]
-        else:
-            cleaned["budget_source"] = str(fields["budget_source"])
-    if "budget_line" in fields:
-        line = " ".join(str(fields["budget_line"] or "").split())
-        if len(line) > 120:
-            errors["budget_line"] = [_("Kode rekening paling banyak 120 karakter.")]
-        cleaned["budget_line"] = line
-    if "waitlist_order" in fields:
-        order = [str(key) for key in fields["waitlist_order"] or []]
-        if any(key not in WaitlistKey.values for key in order):
-            errors["waitlist_order"] = [_("Urutan daftar tunggu memuat kunci yang tidak dikenal.")]
-        elif len(set(order)) != len(order):
-            errors["waitlist_order"] = [_("Setiap kunci urutan daftar tunggu hanya boleh dipilih sekali.")]
-        else:
-            cleaned["waitlist_order"] = order
+            cleaned[name] = SETTING_CLEANERS[name](programme, fields[name])
+        except _Refused as refused:
+            errors[name] = [str(refused)]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, field=next(iter(errors)), errors=errors)
     return cleaned
+
+
+def _jht(programme: Programme, value: Any) -> bool:
+    return bool(value)
+
+
+def _income_basis(programme: Programme, value: Any) -> Decimal:
+    try:
+        basis = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        basis = Decimal("NaN")
+    if not basis.is_finite() or basis <= 0 or basis > INCOME_BASIS_MAX:
+        raise _Refused(_("Dasar penghasilan harus lebih dari Rp0 dan paling besar Rp1.000.000.000."))
+    try:
+        monthly_contribution(basis, contribution_brackets(), programme.cover_start)
+    except NoRates:
+        raise _Refused(
+            _("Belum ada tabel iuran yang berlaku pada %(date)s; isi tabel iuran terlebih dahulu.")
+            % {"date": programme.cover_start.strftime("%d-%m-%Y")}
+        ) from None
+    return basis.quantize(Decimal("0.01"))
+
+
+def _budget(programme: Programme, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BUDGET_MAX:
+        raise _Refused(_("Anggaran harus berupa rupiah bulat, tidak negatif."))
+    return value
+
+
+def _budget_source(programme: Programme, value: Any) -> str:
+    if value not in BudgetSource.values:
+        raise _Refused(_("Pilih sumber anggaran dari daftar."))
+    return str(value)
+
+
+def _budget_line(programme: Programme, value: Any) -> str:
+    line = " ".join(str(value or "").split())
+    if len(line) > 120:
+        raise _Refused(_("Kode rekening paling banyak 120 karakter."))
+    return line
+
+
+def _waitlist_order(programme: Programme, value: Any) -> list[str]:
+    order = [str(key) for key in value or []]
+    if any(key not in WaitlistKey.values for key in order):
+        raise _Refused(_("Urutan daftar tunggu memuat kunci yang tidak dikenal."))
+    if len(set(order)) != len(order):
+        raise _Refused(_("Setiap kunci urutan daftar tunggu hanya boleh dipilih sekali."))
+    return order
+
+
+# How each setting is checked and normalised before it is stored.
+SETTING_CLEANERS: dict[str, Callable[[Programme, Any], Any]] = {
+    "jht": _jht,
+    "income_basis": _income_basis,
+    "budget": _budget,
+    "budget_source": _budget_source,
+    "budget_line": _budget_line,
+    "waitlist_order": _waitlist_order,
+}
 
 
 def programme_settings_set(*, programme: Programme, actor: Actor | User, **fields: Any) -> Programme:

@@ -522,45 +522,60 @@ def status_correct(request: HttpRequest) -> HttpResponse:
         return redirect("public:status_result")
     if request.method == "POST" and request.POST.get(HONEYPOT):
         return _honeypot_refused(request)
+    if request.method != "POST":
+        return _correction_page(request, application)
+    chosen, accepted, errors = _documents_sent(request)
+    try:
+        with transaction.atomic():
+            # Good files are kept even when another is refused: the applicant re-sends only that one.
+            for item in accepted:
+                document_add(application=application, upload=item, actor=Actor.applicant())
+            if chosen and not errors:
+                application_resubmit(application=application, actor=Actor.applicant())
+    except DomainError as exc:
+        return _message(request, _("Dokumen belum dapat disimpan"), exc.message, status=exc.status_code)
+    if chosen and not errors:
+        messages.success(request, _("Dokumen diterima dan pendaftaran Anda diajukan ulang."))
+        return redirect("public:status_result")
+    problem = "" if chosen else _("Pilih berkas yang akan diunggah.")
+    return _correction_page(request, application, errors=errors, problem=problem, status=400)
+
+
+def _documents_sent(request: HttpRequest) -> tuple[int, list[Upload], dict[str, str]]:
+    """How many files were chosen, those that can be stored, and why each of the others is refused."""
+    chosen: list[tuple[str, UploadedFile]] = []
+    for kind in DocumentKind.values:
+        upload = request.FILES.get(f"dokumen_{kind}")
+        if upload is not None:
+            chosen.append((kind, upload))
+    accepted: list[Upload] = []
     errors: dict[str, str] = {}
-    problem, code = "", 200
-    if request.method == "POST":
-        chosen: list[tuple[str, UploadedFile]] = []
-        for kind in DocumentKind.values:
-            upload = request.FILES.get(f"dokumen_{kind}")
-            if upload is not None:
-                chosen.append((kind, upload))
-        accepted: list[Upload] = []
-        for kind, upload in chosen:
-            content, refusal, _type = read_upload(upload)
-            if refusal:
-                errors[kind] = f"{DocumentKind(kind).label}: {refusal}"
-            else:
-                accepted.append(Upload(kind=kind, content=content, name=(upload.name or "")[-100:]))
-        if not chosen:
-            problem = _("Pilih berkas yang akan diunggah.")
-        try:
-            with transaction.atomic():
-                # Good files are kept even when another is refused: the applicant re-sends only that one.
-                for item in accepted:
-                    document_add(application=application, upload=item, actor=Actor.applicant())
-                if chosen and not errors:
-                    application_resubmit(application=application, actor=Actor.applicant())
-        except DomainError as exc:
-            return _message(request, _("Dokumen belum dapat disimpan"), exc.message, status=exc.status_code)
-        if chosen and not errors:
-            messages.success(request, _("Dokumen diterima dan pendaftaran Anda diajukan ulang."))
-            return redirect("public:status_result")
-        code = 400
+    for kind, upload in chosen:
+        content, refusal, _type = read_upload(upload)
+        if refusal:
+            errors[kind] = f"{DocumentKind(kind).label}: {refusal}"
+        else:
+            accepted.append(Upload(kind=kind, content=content, name=(upload.name or "")[-100:]))
+    return len(chosen), accepted, errors
+
+
+def _correction_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    errors: dict[str, str] | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
     present = set(Document.objects.filter(application=application, superseded_at=None).values_list("kind", flat=True))
     sector_code = Sector.objects.filter(pk=application.sector_id).values_list("code", flat=True).first() or ""
     version = application.rule_version
     missing = [k for k in required_kinds(application.programme, sector_code, version=version) if k not in present]
     context = {
         **_outcome(application),
-        "rows": document_rows(required=missing, errors=errors, stored={kind: True for kind in present}),
+        "rows": document_rows(required=missing, errors=errors or {}, stored={kind: True for kind in present}),
         "problem": problem,
         "limit_mb": size_limit_mb(),
         "honeypot": HONEYPOT,
     }
-    return render(request, "public/status_correct.html", context, status=code)
+    return render(request, "public/status_correct.html", context, status=status)

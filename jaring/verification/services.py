@@ -273,78 +273,98 @@ def applications_approve(*, ids: Sequence[int], actor: Actor | User, note: str =
     if len(ids) > BULK_MAX:
         raise DomainError(_("Paling banyak %(n)d pendaftaran sekali setuju.") % {"n": BULK_MAX}, field="applications")
     result = BulkApproval()
-    decision = DecisionInput(outcome=Outcome.APPROVE, note=note)
     with transaction.atomic():
-        locked = _locked(ids)
-        missing = set(ids) - {a.pk for a in locked}
-        result.skipped.extend((str(pk), _("tidak ditemukan")) for pk in sorted(missing))
-        ready: list[Application] = []
-        for application in locked:
-            try:
-                _check_may_decide(application, funder_id, agency_id)
-            except PermissionDenied:
-                # Told like a missing id: posting ids must not reveal another agency's numbers.
-                result.skipped.append((str(application.pk), _("tidak ditemukan")))
-                continue
-            if application.status != S.AWAITING_VERIFICATION:
-                result.skipped.append((application.number, str(S(application.status).label)))
-                continue
-            ready.append(application)
+        ready = _awaiting_of(ids, funder_id=funder_id, agency_id=agency_id, result=result)
         if not ready:
             return result
-        cleaned = _clean(ready[0], decision)
+        cleaned = _clean(ready[0], DecisionInput(outcome=Outcome.APPROVE, note=note))
         clock = Clock.around(ready)
-        reason = status_reason_of(cleaned)
-        waitlisted: set[int] = set()
-        by_programme: dict[int, list[Application]] = {}
-        for application in ready:
-            by_programme.setdefault(application.programme_id, []).append(application)
-        for group in by_programme.values():
-            # Oldest submission first: when the quota runs out, the later ones wait.
-            group.sort(key=lambda a: (a.submitted_at or clock.now, a.pk))
-            allocation = places_allocate(programme=group[0].programme, applications=group)
-            waitlisted.update(a.pk for a in allocation.waitlisted)
-            for application, other in allocation.conflicts:
-                result.skipped.append((application.number, str(PersonHasPlace(application, other).message)))
+        waitlisted = _places_take(ready, clock=clock, result=result)
         conflicted = {number for number, _why in result.skipped}
         ready = [a for a in ready if a.number not in conflicted]
-        if not ready:
-            return result
-        rows = [clock.decision_row(a, cleaned, actor=actor, agency_id=a.verifying_agency_id or 0) for a in ready]
-        Decision.objects.bulk_create(rows)
-        waiting_reason = waitlist_reason()
-        for status, text, ids in (
-            (S.APPROVED, reason, [a.pk for a in ready if a.pk not in waitlisted]),
-            (S.WAITLISTED, waiting_reason, sorted(waitlisted)),
-        ):
-            if ids:
-                Application.objects.filter(pk__in=ids).update(
-                    status=status, status_reason=text, status_changed_at=clock.now
-                )
-        records = []
-        for application, row in zip(ready, rows, strict=True):
-            placed = application.pk not in waitlisted
-            application.status = S.APPROVED if placed else S.WAITLISTED
-            application.status_reason = reason if placed else waiting_reason
-            records.append(
-                (
-                    f"application.{Transition.APPROVE if placed else Transition.WAITLIST}",
-                    application,
-                    {
-                        "from": S.AWAITING_VERIFICATION,
-                        "to": application.status,
-                        "decision": row.pk,
-                        "agency": row.agency_id,
-                        "note": cleaned.note,
-                        "late": row.late,
-                        "bulk": True,
-                    },
-                )
-            )
-            (result.approved if placed else result.waitlisted).append(application.number)
-        audit_records_many(actor=actor, records=records)
-        notifications_queue([_message(a, row) for a, row in zip(ready, rows, strict=True)])
+        if ready:
+            _approvals_record(ready, waitlisted, cleaned=cleaned, clock=clock, actor=actor, result=result)
     return result
+
+
+def _awaiting_of(
+    ids: Sequence[int], *, funder_id: int | None, agency_id: int | None, result: BulkApproval
+) -> list[Application]:
+    """The applications of `ids` in the actor's queue still awaiting verification, locked; the others skipped."""
+    locked = _locked(ids)
+    missing = set(ids) - {a.pk for a in locked}
+    result.skipped.extend((str(pk), _("tidak ditemukan")) for pk in sorted(missing))
+    ready: list[Application] = []
+    for application in locked:
+        try:
+            _check_may_decide(application, funder_id, agency_id)
+        except PermissionDenied:
+            # Told like a missing id: posting ids must not reveal another agency's numbers.
+            result.skipped.append((str(application.pk), _("tidak ditemukan")))
+            continue
+        if application.status != S.AWAITING_VERIFICATION:
+            result.skipped.append((application.number, str(S(application.status).label)))
+            continue
+        ready.append(application)
+    return ready
+
+
+def _places_take(ready: list[Application], *, clock: Clock, result: BulkApproval) -> set[int]:
+    """Places in each programme's quota for the approved, oldest submission first; returns the ids of those
+    that wait (the quota ran out). A person who already has a place elsewhere is skipped."""
+    waitlisted: set[int] = set()
+    by_programme: dict[int, list[Application]] = {}
+    for application in ready:
+        by_programme.setdefault(application.programme_id, []).append(application)
+    for group in by_programme.values():
+        # Oldest submission first: when the quota runs out, the later ones wait.
+        group.sort(key=lambda a: (a.submitted_at or clock.now, a.pk))
+        allocation = places_allocate(programme=group[0].programme, applications=group)
+        waitlisted.update(a.pk for a in allocation.waitlisted)
+        for application, other in allocation.conflicts:
+            result.skipped.append((application.number, str(PersonHasPlace(application, other).message)))
+    return waitlisted
+
+
+def _approvals_record(
+    ready: list[Application],
+    waitlisted: set[int],
+    *,
+    cleaned: DecisionInput,
+    clock: Clock,
+    actor: Actor,
+    result: BulkApproval,
+) -> None:
+    """Each approval's decision, new status, audit record and message, written set-based."""
+    rows = [clock.decision_row(a, cleaned, actor=actor, agency_id=a.verifying_agency_id or 0) for a in ready]
+    Decision.objects.bulk_create(rows)
+    reason, waiting_reason = status_reason_of(cleaned), waitlist_reason()
+    for status, text, ids in (
+        (S.APPROVED, reason, [a.pk for a in ready if a.pk not in waitlisted]),
+        (S.WAITLISTED, waiting_reason, sorted(waitlisted)),
+    ):
+        if ids:
+            Application.objects.filter(pk__in=ids).update(
+                status=status, status_reason=text, status_changed_at=clock.now
+            )
+    records = []
+    for application, row in zip(ready, rows, strict=True):
+        placed = application.pk not in waitlisted
+        application.status = S.APPROVED if placed else S.WAITLISTED
+        application.status_reason = reason if placed else waiting_reason
+        data = {
+            "from": S.AWAITING_VERIFICATION,
+            "to": application.status,
+            "decision": row.pk,
+            "agency": row.agency_id,
+            "note": cleaned.note,
+            "late": row.late,
+            "bulk": True,
+        }
+        records.append((f"application.{Transition.APPROVE if placed else Transition.WAITLIST}", application, data))
+        (result.approved if placed else result.waitlisted).append(application.number)
+    audit_records_many(actor=actor, records=records)
+    notifications_queue([_message(a, row) for a, row in zip(ready, rows, strict=True)])
 
 
 # -- routing ----------------------------------------------------------------------------------------------
