@@ -36,12 +36,11 @@ from jaring.allocation.models import Decree, DecreeEntry, Place
 from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, require
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_managed_by
 from jaring.registry.models import mask_nik
 
 PAGE_SIZE = 50
@@ -88,12 +87,6 @@ class SignForm(forms.Form):
         label=gettext_lazy("Saya menyatakan SK ini sudah ditandatangani dan isinya sama dengan yang ditandatangani."),
         error_messages={"required": gettext_lazy("Centang pernyataan ini untuk menandai SK sudah ditandatangani.")},
     )
-
-
-def _managed_programme(user: User, code: str) -> Programme:
-    """A programme of the manager's own funder (every funder's for the system operator); NotFound otherwise, so
-    codes of other funders cannot be probed."""
-    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "funder__region"))
 
 
 def _decree(programme: Programme, pk: int) -> Decree:
@@ -143,7 +136,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def decree_list(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's decrees, and the form that generates a new draft from today's places."""
     user = officer_of(request)
-    programme = _managed_programme(user, code)
+    programme = programme_managed_by(user, code)
     status = 200
     if request.method == "POST":
         form = DecreeForm(request.POST)
@@ -233,7 +226,7 @@ def _detail(
 @domain_errors_as_pages
 @require_GET
 def decree_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _managed_programme(officer_of(request), code)
+    programme = programme_managed_by(officer_of(request), code)
     return _detail(request, _decree(programme, pk))
 
 
@@ -244,7 +237,7 @@ def decree_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def regenerate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Generate a draft again from today's places, with the number, date and title as corrected in the form."""
     user = officer_of(request)
-    programme = _managed_programme(user, code)
+    programme = programme_managed_by(user, code)
     decree = _decree(programme, pk)
     form = DecreeForm(request.POST, auto_id="regen_%s")
     if not form.is_valid():
@@ -279,7 +272,7 @@ def regenerate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def sign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Mark the SK signed: from then on it is frozen."""
     user = officer_of(request)
-    programme = _managed_programme(user, code)
+    programme = programme_managed_by(user, code)
     decree = _decree(programme, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
@@ -305,7 +298,7 @@ def _attachment(content: bytes, mime: str, name: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def download_xlsx(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _managed_programme(officer_of(request), code)
+    programme = programme_managed_by(officer_of(request), code)
     decree = _decree(programme, pk)
     content = decree_xlsx(decree)
     _log(request, decree, "decree_xlsx")
@@ -317,7 +310,7 @@ def download_xlsx(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def download_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _managed_programme(officer_of(request), code)
+    programme = programme_managed_by(officer_of(request), code)
     decree = _decree(programme, pk)
     content = decree_pdf(decree)
     _log(request, decree, "decree_pdf")

@@ -32,7 +32,7 @@ from jaring.programmes.money import (
     people_covered,
     thousands,
 )
-from jaring.programmes.selectors import contribution_brackets, programme_in_scope
+from jaring.programmes.selectors import contribution_brackets, programme_in_scope, programme_managed_by
 from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 
@@ -70,8 +70,9 @@ def programmes_for(user: User) -> QuerySet[Programme]:
 def programme_of(user: User, code: str, *, manage: bool = False) -> Programme:
     """One programme by code. `manage`: the user must be able to change it (and to see its people). Another
     funder's code is NotFound, so codes cannot be probed."""
-    scope = require(user, Capability.MANAGE_PROGRAMMES) if manage else reader_scope(user)
-    return programme_in_scope(scope, code, related=("funder", "owning_agency"))
+    if manage:
+        return programme_managed_by(user, code)
+    return programme_in_scope(reader_scope(user), code, related=("funder", "owning_agency"))
 
 
 def _check_reads(user: User, programme: Programme) -> None:

@@ -15,7 +15,7 @@ from ninja.decorators import decorate_view
 from pydantic import ValidationError
 
 from jaring.api.auth import PartnerToken, partner
-from jaring.api.common import page_of
+from jaring.api.common import page_of, partner_saw
 from jaring.api.docs import openapi
 from jaring.api.errors import field_errors, invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -36,9 +36,7 @@ from jaring.api.selectors import (
 from jaring.core import clock
 from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.registry.intake import COLUMNS, ReferenceIndex, column_message, parse_applicant
@@ -217,14 +215,7 @@ def application_detail(request: HttpRequest, number: str) -> Application:
     token = partner(request)
     application = application_of_funder(token, number=number)
     # Eligibility reasons speak of the person's age, income and cover: who read them is recorded (UU PDP).
-    access_log_write(
-        actor=Actor.partner(token),
-        person_ref=str(application.person_id),
-        what="api_application_detail",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+    partner_saw(request, person_ref=str(application.person_id), what="api_application_detail")
     return application
 
 

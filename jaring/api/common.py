@@ -9,6 +9,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from jaring.api.auth import partner
+from jaring.core.actors import Actor
+from jaring.core.http import client_ip
+from jaring.core.services import access_log_write
+
 
 def wita(moment: datetime | None) -> str | None:
     """ISO 8601 in the configured time zone (WITA, Asia/Makassar: +08:00), to the second, whatever time zone
@@ -16,6 +21,26 @@ def wita(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
+
+
+def partner_view(request: HttpRequest, *, person_ref: str, what: str, person_label: str = "") -> dict[str, Any]:
+    """The access-log entry (keyword arguments of `access_log_write`) of personal data shown to the calling
+    partner: who saw what, from where, for which funder (UU PDP)."""
+    token = partner(request)
+    return {
+        "actor": Actor.partner(token),
+        "person_ref": person_ref,
+        "person_label": person_label,
+        "what": what[:120],
+        "path": request.path,
+        "ip_address": client_ip(request),
+        "funder": token.funder,
+    }
+
+
+def partner_saw(request: HttpRequest, *, person_ref: str, what: str, person_label: str = "") -> None:
+    """Record that the calling partner was shown a person's data (or a list or file of them)."""
+    access_log_write(**partner_view(request, person_ref=person_ref, what=what, person_label=person_label))
 
 
 def page_of(

@@ -18,14 +18,12 @@ from ninja.decorators import decorate_view
 from jaring.allocation.decree_exports import XLSX_MIME, decree_xlsx, file_stem
 from jaring.allocation.models import Decree, DecreeEntry
 from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import partner_saw
 from jaring.api.docs import openapi
 from jaring.api.schemas import ErrorOut, Out, WitaMoment
 from jaring.api.selectors import programme_for_partner
-from jaring.core.actors import Actor
 from jaring.core.errors import NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.registry.models import mask_nik
 
 router = Router(tags=["decrees"])
@@ -124,16 +122,9 @@ def _decree_of(token: ApiToken, pk: int) -> Decree:
     return decree
 
 
-def _log(request: HttpRequest, token: ApiToken, decree: Decree, what: str) -> None:
-    access_log_write(
-        actor=Actor.partner(token),
-        person_ref=f"decree:{decree.pk}",
-        person_label=f"SK {decree.number} ({decree.programme.code})",
-        what=what,
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+def _log(request: HttpRequest, decree: Decree, what: str) -> None:
+    label = f"SK {decree.number} ({decree.programme.code})"
+    partner_saw(request, person_ref=f"decree:{decree.pk}", person_label=label, what=what)
 
 
 @router.get(
@@ -181,7 +172,7 @@ def decree_list(request: HttpRequest, programme: str = Query("", max_length=40))
 def decree_detail(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX)) -> Decree:
     token = partner(request)
     decree = _decree_of(token, decree_id)
-    _log(request, token, decree, "api_decree_detail")
+    _log(request, decree, "api_decree_detail")
     return decree
 
 
@@ -209,7 +200,7 @@ def decree_file(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX
     token = partner(request)
     decree = _decree_of(token, decree_id)
     content = decree_xlsx(decree, masked=not token.has_scope(ApiScope.MEMBERSHIP))
-    _log(request, token, decree, "api_decree_xlsx")
+    _log(request, decree, "api_decree_xlsx")
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{file_stem(decree)}.xlsx"'
     return response

@@ -19,15 +19,13 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
 from jaring.api.auth import PartnerToken, partner
-from jaring.api.common import wita
+from jaring.api.common import partner_saw, wita
 from jaring.api.errors import invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import ErrorOut
 from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
 from jaring.registry.imports import import_batch_start
 from jaring.registry.imports_read import ImportFileError
@@ -175,13 +173,5 @@ def import_result(request: HttpRequest, batch_id: int) -> Any:
     if batch.status != ImportBatch.Status.DONE or path is None or not path.is_file():
         raise Conflict(_("Impor belum selesai; berkas hasil belum tersedia."))
     # The result holds every row's personal data: who downloaded it is recorded (UU PDP).
-    access_log_write(
-        actor=Actor.partner(token),
-        person_ref=f"import:{batch.pk}",
-        person_label=batch.file_name,
-        what="api_import_result",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+    partner_saw(request, person_ref=f"import:{batch.pk}", person_label=batch.file_name, what="api_import_result")
     return FileResponse(path.open("rb"), as_attachment=True, filename=result_download_name(batch))

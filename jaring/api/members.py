@@ -19,14 +19,13 @@ from pydantic import ConfigDict
 
 from jaring.allocation.models import EndReason
 from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import partner_saw
 from jaring.api.docs import openapi
 from jaring.api.errors import TooManyRequests, invalid
 from jaring.api.schemas import ErrorOut, Out
-from jaring.core.actors import Actor
 from jaring.core.errors import NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope
-from jaring.core.services import access_log_write, rate_limit_hit
+from jaring.core.services import rate_limit_hit
 from jaring.core.validation import Invalid, parse_kpj, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.enrolment.selectors import memberships_of_person_at_funder
@@ -167,15 +166,7 @@ def member_lookup(request: HttpRequest, payload: LookupIn) -> Membership:
         )
     current = memberships[0]
     person = current.person
-    access_log_write(
-        actor=Actor.partner(token),
-        person_ref=str(person.pk),
-        person_label=person.name,
-        what="api_member_lookup",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+    partner_saw(request, person_ref=str(person.pk), person_label=person.name, what="api_member_lookup")
     # The answer is the current membership, with every membership of the person at this funder beside it.
     current.memberships = memberships  # type: ignore[attr-defined]
     return current

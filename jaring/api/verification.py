@@ -28,7 +28,7 @@ from pydantic import StrictInt, StrictStr
 
 from jaring.api.applications import PAGE_SIZE_MAX
 from jaring.api.auth import PartnerToken, partner
-from jaring.api.common import page_of
+from jaring.api.common import page_of, partner_view
 from jaring.api.docs import openapi
 from jaring.api.errors import invalid, invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
@@ -36,7 +36,6 @@ from jaring.api.schemas import EligibilityOut, ErrorOut, Out, WitaMoment
 from jaring.api.selectors import programme_for_partner
 from jaring.core.actors import Actor
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken, Region, Sector
 from jaring.core.selectors import Scope, region_by_code
 from jaring.core.services import access_log_write, access_logs_write
@@ -247,21 +246,13 @@ def decision_out(decision: Decision) -> dict[str, Any]:
     return DecisionOut.model_validate(decision).model_dump(mode="json")
 
 
-def _log_entry(request: HttpRequest, token: ApiToken, application: Application, what: str) -> dict[str, Any]:
-    """The access log entry (keyword arguments of `access_log_write`) for a person shown with an application."""
-    return {
-        "actor": Actor.partner(token),
-        "person_ref": str(application.person_id),
-        "person_label": application.person.name,
-        "what": what[:120],
-        "path": request.path,
-        "ip_address": client_ip(request),
-        "funder": token.funder,
-    }
+def _log_entry(request: HttpRequest, application: Application, what: str) -> dict[str, Any]:
+    """The access log entry of a person shown with an application of the queue."""
+    return partner_view(request, person_ref=str(application.person_id), person_label=application.person.name, what=what)
 
 
-def _log(request: HttpRequest, token: ApiToken, application: Application, what: str) -> None:
-    access_log_write(**_log_entry(request, token, application, what))
+def _log(request: HttpRequest, application: Application, what: str) -> None:
+    access_log_write(**_log_entry(request, application, what))
 
 
 def _filters(
@@ -331,7 +322,7 @@ def queue(
     count, rows, following = page_of(request, applications, page=page, page_size=page_size)
     # UU PDP: who saw whose data. One entry per person shown, so the log answers "who saw this person"; the
     # entry names the application it was shown with. One INSERT for the page.
-    access_logs_write([_log_entry(request, token, a, f"api_verification_queue:{a.number}") for a in rows])
+    access_logs_write([_log_entry(request, a, f"api_verification_queue:{a.number}") for a in rows])
     return {"count": count, "next": following, "results": rows}
 
 
@@ -352,7 +343,7 @@ def queue(
 def application_detail(request: HttpRequest, number: str) -> Application:
     token = partner(request)
     application = _in_queue(token, number)
-    _log(request, token, application, f"api_verification_detail:{application.number}")
+    _log(request, application, f"api_verification_detail:{application.number}")
     own = Decision.objects.filter(agency=token.agency).select_related("reason")
     prefetch_related_objects([application], Prefetch("decisions", queryset=own, to_attr="agency_decisions"))
     return application
@@ -389,7 +380,7 @@ def document_file(request: HttpRequest, number: str, document_id: int = Path(...
     if document is None:
         raise NotFound(_("Dokumen tidak ditemukan pada pendaftaran ini."), field="document_id")
     response = document_response(application, document)
-    _log(request, token, application, f"api_verification_document:{application.number}:{document.kind}")
+    _log(request, application, f"api_verification_document:{application.number}:{document.kind}")
     return response
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -270,6 +271,27 @@ def job_create(
     )
     audit_record(actor=actor, action="job.create", target=job, data={"kind": kind})
     return job
+
+
+def job_enqueue_on_commit(job: Job, *, task: Any) -> None:
+    """Hand the job to the worker (`task`, which takes the job's id) once the current transaction commits: the
+    worker must never pick up a job row it cannot yet see."""
+
+    def enqueue() -> None:
+        result = task.enqueue(job_id=job.pk)
+        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+@contextmanager
+def job_failure_recorded(job: Job) -> Iterator[None]:
+    """Work of a job that raises marks the job failed with the error's text; the error goes on to the worker."""
+    try:
+        yield
+    except Exception as exc:
+        job_fail(job=job, message=str(exc)[:500])
+        raise
 
 
 def job_start(*, job: Job, total: int | None = None) -> None:

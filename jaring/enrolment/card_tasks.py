@@ -27,7 +27,15 @@ from jaring.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from jaring.core.models import Job, Region, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, scope_of
-from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
+from jaring.core.services import (
+    audit_record,
+    job_create,
+    job_enqueue_on_commit,
+    job_failure_recorded,
+    job_finish,
+    job_progress,
+    job_start,
+)
 from jaring.enrolment.cards import cards_pdf, pages_for, public_base_url
 from jaring.enrolment.models import Batch, BatchMember, Card, CardPrint, Membership
 from jaring.enrolment.selectors import MEMBER_KELURAHAN, KelurahanChoice, kelurahans_with, member_kelurahans
@@ -170,24 +178,15 @@ def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: 
             target=programme,
             data={"print": card_print.pk, "cards": len(cards), **selection},
         )
-        # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-        transaction.on_commit(lambda: _enqueue(job))
+        job_enqueue_on_commit(job, task=card_print_render)
     return card_print
-
-
-def _enqueue(job: Job) -> None:
-    result = card_print_render.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
 
 @task()
 def card_print_render(job_id: int) -> None:
     card_print = CardPrint.objects.select_related("job", "programme").get(job_id=job_id)
-    try:
+    with job_failure_recorded(card_print.job):
         card_print_run(card_print)
-    except Exception as exc:
-        job_fail(job=card_print.job, message=str(exc)[:500])
-        raise
 
 
 def card_print_run(card_print: CardPrint) -> Path:

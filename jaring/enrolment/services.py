@@ -354,29 +354,43 @@ def _event(membership: Membership, *, to: str, effective: date, reason: str, not
 
 def membership_deactivate(*, membership: Membership, effective: date, note: str, actor: Actor | User) -> Membership:
     """Non-active, for example after three months unpaid: cover is suspended, the place is kept."""
-    check_may_exchange(actor, membership.programme)
-    with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
-        if locked.status != Membership.Status.ACTIVE:
-            raise Conflict(_("Hanya kepesertaan aktif yang dapat dinonaktifkan."))
-        _event(
-            locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason="non_active", note=note, actor=actor
-        )
-        locked.status = Membership.Status.NON_ACTIVE
-        locked.status_since = effective
-        locked.save(update_fields=["status", "status_since"])
-    membership.refresh_from_db()
-    return membership
+    refusal = _("Hanya kepesertaan aktif yang dapat dinonaktifkan.")
+    return _membership_switch(
+        membership,
+        to=Membership.Status.NON_ACTIVE,
+        reason="non_active",
+        refusal=refusal,
+        effective=effective,
+        note=note,
+        actor=actor,
+    )
 
 
 def membership_reactivate(*, membership: Membership, effective: date, note: str, actor: Actor | User) -> Membership:
+    refusal = _("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali.")
+    return _membership_switch(
+        membership,
+        to=Membership.Status.ACTIVE,
+        reason="reactivated",
+        refusal=refusal,
+        effective=effective,
+        note=note,
+        actor=actor,
+    )
+
+
+def _membership_switch(
+    membership: Membership, *, to: str, reason: str, refusal: str, effective: date, note: str, actor: Actor | User
+) -> Membership:
+    """Between active and non-active, in either direction; Conflict (`refusal`) when it is not in the other one."""
     check_may_exchange(actor, membership.programme)
+    source = Membership.Status.NON_ACTIVE if to == Membership.Status.ACTIVE else Membership.Status.ACTIVE
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
-        if locked.status != Membership.Status.NON_ACTIVE:
-            raise Conflict(_("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali."))
-        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason="reactivated", note=note, actor=actor)
-        locked.status = Membership.Status.ACTIVE
+        if locked.status != source:
+            raise Conflict(refusal)
+        _event(locked, to=to, effective=effective, reason=reason, note=note, actor=actor)
+        locked.status = to
         locked.status_since = effective
         locked.save(update_fields=["status", "status_since"])
     membership.refresh_from_db()

@@ -74,6 +74,13 @@ def programme_in_scope(scope: Scope, code: str, *, related: tuple[str, ...] = ("
     return programme
 
 
+def programme_managed_by(user: User, code: str) -> Programme:
+    """A programme the officer manages: of their own funder (every funder's for the system operator). NotFound
+    otherwise, so codes of other funders cannot be probed."""
+    scope = require(user, Capability.MANAGE_PROGRAMMES)
+    return programme_in_scope(scope, code, related=("funder", "funder__region", "owning_agency"))
+
+
 def programmes_open_to(user: User) -> QuerySet[Programme]:
     """The open programmes this officer may register applicants into: their funder's, newest first."""
     scope = require(user, Capability.REGISTER_APPLICANTS)

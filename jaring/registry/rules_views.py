@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.http import domain_errors_as_pages
-from jaring.core.models import Funder, Sector, User
+from jaring.core.models import Funder, Sector
 from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, funders_visible_to, jobs_visible_to, require
 from jaring.eligibility import forms as rule_forms
@@ -35,16 +35,10 @@ from jaring.eligibility.participants import (
 from jaring.eligibility.selectors import income_ceiling_of, rule_version_current
 from jaring.eligibility.services import DEFAULT_RULES, rule_version_create
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_managed_by
 from jaring.registry.assessment import REASSESSABLE
 from jaring.registry.models import Application
 from jaring.registry.reassess_tasks import reassess_job_latest, reassess_start
-
-
-def _managed_programme(user: User, code: str) -> Programme:
-    """A programme of the manager's own funder (every funder's for the system operator); NotFound otherwise, so
-    codes of other funders cannot be probed."""
-    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "funder__region"))
 
 
 def _sectors() -> list[tuple[str, str]]:
@@ -71,7 +65,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's current rules in plain words, their history, and the form that writes the next version."""
     user = officer_of(request)
-    programme = _managed_programme(user, code)
+    programme = programme_managed_by(user, code)
     current = rule_version_current(programme=programme)
     sectors = _sectors()
     status = 200
@@ -170,7 +164,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
 def reassess(request: HttpRequest, code: str) -> HttpResponse:
     """Queue the re-assessment of the programme's open applications by its current rules."""
     user = officer_of(request)
-    programme = _managed_programme(user, code)
+    programme = programme_managed_by(user, code)
     job = reassess_start(programme=programme, actor=user)
     messages.info(
         request,

@@ -20,6 +20,7 @@ from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme, RejectionReason
+from jaring.programmes.selectors import programme_managed_by
 from jaring.programmes.services import (
     programme_verification_days_set,
     rejection_reason_add,
@@ -41,7 +42,6 @@ from jaring.verification.overview import (
     offices_of,
     open_work_at,
     outbox_for,
-    programme_managed,
     programme_overseen,
     programme_route_rows,
     programmes_overview,
@@ -168,7 +168,7 @@ def _days_save(
 def routes(request: HttpRequest, code: str) -> HttpResponse:
     """Which agency verifies each sector, who owns the programme, and how many working days agencies have."""
     user = officer_of(request)
-    programme = programme_managed(user, code=code)
+    programme = programme_managed_by(user, code)
     rows = programme_route_rows(programme)
     offices = list(offices_of(programme))
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
@@ -215,7 +215,7 @@ def routes(request: HttpRequest, code: str) -> HttpResponse:
 def rejection_reasons(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's own list of reasons a verifier may reject with."""
     user = officer_of(request)
-    programme = programme_managed(user, code=code)
+    programme = programme_managed_by(user, code)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
     add_form = RejectionReasonAddForm(request.POST if action == "tambah" else None)
     retire_form = RejectionReasonRetireForm(request.POST if action == "cabut" else None, programme=programme)

@@ -64,11 +64,6 @@ def programmes_overseen_by(user: User) -> QuerySet[Programme]:
     return filter_by_funder(qs, scope)
 
 
-def programme_managed(user: User, *, code: str) -> Programme:
-    """NotFound, not 403, for another funder's code, so codes cannot be probed."""
-    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "owning_agency"))
-
-
 def programme_overseen(user: User, *, code: str) -> Programme:
     return programme_in_scope(_overseer_scope(user), code, related=("funder", "owning_agency"))
 
