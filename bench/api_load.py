@@ -22,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -40,12 +41,15 @@ TARGET_P95_MS = {"registration": 250.0, "status": 50.0}
 EXPECTED = {"registration": 201, "status": 200}
 
 
+PROGRAMME = ""  # the demo's Balikpapan programme of this year, set by seed()
+
+
 def applicant(i: int) -> dict[str, Any]:
     """A valid, eligible ojol driver of Manggar (Balikpapan Timur). The NIK is the kecamatan code, the birth
     date (DDMMYY) and a serial: the birth day and the serial vary, so 28 x 9,999 NIKs are unique."""
     day, serial = 1 + i % 28, 1 + i // 28
     return {
-        "programme": "BPN-2026",
+        "programme": PROGRAMME,
         "nik": f"647101{day:02d}0890{serial:04d}",
         "no_kk": f"647101010110{serial:04d}",
         "nama": f"Pengemudi {_letters(i)}",  # a KTP name has no digits
@@ -181,14 +185,17 @@ def seed() -> str:
     django.setup()
     from django.core.management import call_command
 
+    from jaring.core import clock
     from jaring.core.models import Region
     from jaring.core.reference import seed_reference
     from jaring.demo.data import seed_programmes, seed_token
 
+    global PROGRAMME
     call_command("migrate", verbosity=0)
     if not Region.objects.exists():
         seed_reference()
-    seed_programmes()
+    cycle = seed_programmes(clock.today())
+    PROGRAMME = cycle.current["bpn"].code
     return seed_token()
 
 
@@ -209,7 +216,8 @@ def main() -> int:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "jaring.settings",
-        "JARING_SECRET_KEY": "load-test-only-secret-key-never-used-in-production",
+        # A new key each run: a key written here would be one anyone can read (and start-up refuses them).
+        "JARING_SECRET_KEY": secrets.token_urlsafe(48),
         "JARING_DEBUG": "0",
         "JARING_DATA_DIR": data_dir,
         # One address sends every request: the public limits would answer 429 after the first few.

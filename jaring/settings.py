@@ -19,6 +19,8 @@ Variables (all optional on a developer machine):
   JARING_STATUS_CHECKS_PER_HOUR       public status look-ups per address per hour, default 60
   JARING_IMPORT_MAX_ROWS  largest applicant list accepted by the bulk import, in rows, default 200000
   JARING_IMPORT_MAX_MB    largest applicant list file accepted, in MB, default 50
+  JARING_INVOICE_MAX_ROWS  largest BPJS invoice reconciled, in rows, default 2000000
+  JARING_INVOICE_MAX_MB    largest BPJS invoice file accepted, in MB, default 200
   JARING_PUBLIC_BASE_URL  public address printed in card QR codes, default http://127.0.0.1:8000
   JARING_CARD_CHECKS_PER_HOUR  public card checks per client address per hour, default 600
   JARING_MEMBER_LOOKUPS_PER_HOUR  member look-ups (POST /api/v1/members/lookup) per partner token per hour,
@@ -29,6 +31,8 @@ Variables (all optional on a developer machine):
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
+  JARING_WAITLIST_SWEEP_MINUTES      how often the worker admits waitlists into free places, default 60
+  JARING_LOGO_MAX_KB     largest funder logo accepted (PNG or JPEG), in KB, default 1024
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ try:
     # Bulk import of applicant lists (Kutai Timur alone covers 150,000 people).
     IMPORT_MAX_ROWS = env.int("JARING_IMPORT_MAX_ROWS", 200_000, minimum=1, maximum=1_000_000)
     IMPORT_MAX_MB = env.int("JARING_IMPORT_MAX_MB", 50, minimum=1, maximum=500)
+    # A BPJS invoice has a row per member and month: a province-wide programme bills over a million.
+    INVOICE_MAX_ROWS = env.int("JARING_INVOICE_MAX_ROWS", 2_000_000, minimum=1, maximum=10_000_000)
+    INVOICE_MAX_MB = env.int("JARING_INVOICE_MAX_MB", 200, minimum=1, maximum=2000)
     # Messages to applicants: channel=dotted.path.SenderClass pairs. Channels left out use the log-and-outbox
     # sender, so the system works with no SMS, WhatsApp or e-mail provider (docs/verification.md).
     # The address printed in card QR codes: the public card check page must open from any phone.
@@ -88,8 +95,16 @@ try:
     HTTPS = env.bool("JARING_HTTPS", not DEBUG and not DEMO_MODE)
     HSTS_SECONDS = env.int("JARING_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0, maximum=63_072_000)
     PROXY_SSL_HEADER = env.bool("JARING_PROXY_SSL_HEADER", HTTPS)
+    # Dashboards, the coverage API and open data read figures counted by the worker; older than this, a view
+    # queues a new count (reports.tasks.snapshots_ensure). Cron can run `jaring reports-refresh` instead.
+    REPORTS_MAX_AGE_MINUTES = env.int("JARING_REPORTS_MAX_AGE_MINUTES", 15, minimum=1, maximum=1440)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
+    # Free places admit the waitlist by themselves: besides the admission when a place ends or a quota grows, the
+    # worker sweeps every programme this often (jaring.allocation.tasks).
+    WAITLIST_SWEEP_MINUTES = env.int("JARING_WAITLIST_SWEEP_MINUTES", 60, minimum=1, maximum=1440)
+    # A funder's logo upload (PNG or JPEG), redrawn as a small PNG (core.branding).
+    LOGO_MAX_KB = env.int("JARING_LOGO_MAX_KB", 1024, minimum=16, maximum=10_240)
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -117,6 +132,8 @@ INSTALLED_APPS = [
     "jaring.allocation",
     "jaring.verification",
     "jaring.enrolment",
+    "jaring.contributions",
+    "jaring.claims",
     "jaring.reports",
     "jaring.demo",
 ]
@@ -191,6 +208,7 @@ STORAGES = {
 MEDIA_URL = "/_private/"
 UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1_048_576
 IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1_048_576
+INVOICE_MAX_BYTES = INVOICE_MAX_MB * 1_048_576
 # A document plus the form around it; larger bodies are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1_048_576
@@ -216,6 +234,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Tasks that queue their own next run; a starting worker queues the first (core.services.periodic_tasks_ensure).
+PERIODIC_TASKS = ["jaring.allocation.tasks.waitlists_sweep"]
 
 LOGGING = {
     "version": 1,

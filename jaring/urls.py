@@ -5,7 +5,11 @@ from django.views.i18n import set_language
 from jaring.api.urls import api
 from jaring.core.views import admin_login
 from jaring.registry.wage_views import wages
+from jaring.reports.api import router as reports_router
 from jaring.reports.views import home
+
+# `reports` and `api` both end the import chain: the project joins them here (GET /api/v1/reports/coverage).
+api.add_router("/reports", reports_router)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -18,11 +22,16 @@ urlpatterns = [
     path("", include("jaring.verification.manage_urls")),
     path("verifikasi/", include("jaring.verification.urls")),
     path("program/", include("jaring.allocation.urls")),
-    path("program/", include("jaring.allocation.decree_urls")),
+    path("program/", include("jaring.allocation.decrees.urls")),
     path("kepesertaan/", include("jaring.enrolment.urls")),
-    path("kepesertaan/", include("jaring.enrolment.batch_urls")),
-    path("kepesertaan/", include("jaring.enrolment.card_urls")),
-    path("kartu/", include("jaring.enrolment.card_public_urls")),
+    path("kepesertaan/", include("jaring.enrolment.batches.urls")),
+    path("kepesertaan/", include("jaring.enrolment.cards.urls")),
+    path("kartu/", include("jaring.enrolment.cards.public_urls")),
+    path("", include("jaring.reports.urls")),
+    path("data-terbuka/", include("jaring.reports.open_data_urls")),
+    path("klaim/", include("jaring.claims.urls")),
+    path("", include("jaring.claims.public_urls")),
+    path("iuran/", include("jaring.contributions.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     # Before the admin's own: its log-in form would skip our throttle, lock-out and audit record.

@@ -7,20 +7,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from jaring.api.auth import partner
+from jaring.core import clock
 from jaring.core.actors import Actor
 from jaring.core.http import client_ip
 from jaring.core.services import access_log_write
 
 
 def wita(moment: datetime | None) -> str | None:
-    """ISO 8601 in the configured time zone (WITA, Asia/Makassar: +08:00), to the second, whatever time zone
-    the request happens to have activated."""
+    """ISO 8601 in the configured time zone (WITA, Asia/Makassar: +08:00), to the second."""
     if moment is None:
         return None
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
+    return clock.local(moment).replace(microsecond=0).isoformat()
 
 
 def partner_view(request: HttpRequest, *, person_ref: str, what: str, person_label: str = "") -> dict[str, Any]:

@@ -27,9 +27,9 @@ from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, NotFound
 from jaring.core.models import ApiScope, ApiToken
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_start
-from jaring.registry.imports_read import ImportFileError
-from jaring.registry.imports_result import result_download_name, result_path
+from jaring.registry.imports.files import ImportFileError
+from jaring.registry.imports.results import result_download_name, result_path
+from jaring.registry.imports.services import import_batch_start
 from jaring.registry.models import ImportBatch
 
 router = Router(tags=["imports"])

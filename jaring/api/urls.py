@@ -44,6 +44,9 @@ api.add_router("/verification", "jaring.api.verification.router")  # agencies' o
 api.add_router("/programmes", "jaring.api.programmes.router")  # quota and budget figures (issue 5)
 api.add_router("/decrees", "jaring.api.decrees.router")  # SK lists (issue 5)
 api.add_router("/members", "jaring.api.members.router")  # membership status by NIK or KPJ (issue 6)
+api.add_router("/claims", "jaring.api.claims.router")  # JKK/JKM cases (issue 17)
+# Invoices, a month's contributions and the member list, under /programmes/{code}/ (issue 16).
+api.add_router("/programmes", "jaring.api.contributions.router")
 
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 

@@ -20,15 +20,34 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("Melihat log audit")
     ADMINISTER = "administer", _("Administrasi sistem")
     VIEW_REFERENCE = "view_reference", _("Melihat data rujukan")
+    VIEW_CONTRIBUTIONS = "view_contributions", _("Melihat iuran, tunggakan dan realisasi anggaran")
+    RECONCILE_INVOICES = "reconcile_invoices", _("Mencocokkan tagihan iuran BPJS")
+    RECORD_PAYMENTS = "record_payments", _("Mencatat pembayaran iuran (SP2D)")
+    # Claims (JKK/JKM cases): who sees them, who reports a case for a member, who takes it to BPJS and on.
+    VIEW_CLAIMS = "view_claims", _("Melihat klaim JKK/JKM")
+    REPORT_CLAIMS = "report_claims", _("Melaporkan klaim JKK/JKM")
+    HANDLE_CLAIMS = "handle_claims", _("Mengurus klaim JKK/JKM ke BPJS")
 
 
 C = Capability
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    # The owning office's counter (Disnaker, Dinas Sosial) takes a family's report and sees the case through.
     Role.REGISTRATION_OFFICER: frozenset(
-        {C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.IMPORT_APPLICANTS, C.VIEW_REFERENCE}
+        {
+            C.VIEW_APPLICATIONS,
+            C.REGISTER_APPLICANTS,
+            C.IMPORT_APPLICANTS,
+            C.VIEW_REFERENCE,
+            C.VIEW_CLAIMS,
+            C.REPORT_CLAIMS,
+            C.HANDLE_CLAIMS,
+        }
     ),
-    Role.KELURAHAN_OPERATOR: frozenset({C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.VIEW_REFERENCE}),
+    # A kelurahan operator reports a death or an accident of a member of their kelurahan and adds its papers.
+    Role.KELURAHAN_OPERATOR: frozenset(
+        {C.VIEW_APPLICATIONS, C.REGISTER_APPLICANTS, C.VIEW_REFERENCE, C.VIEW_CLAIMS, C.REPORT_CLAIMS}
+    ),
     Role.VERIFIER: frozenset({C.VIEW_APPLICATIONS, C.VERIFY, C.VIEW_REFERENCE}),
     Role.PROGRAMME_MANAGER: frozenset(
         # DOMAIN: "quotas, budget, SK list, BPJS exchange, billing".
@@ -39,11 +58,35 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.EXCHANGE_WITH_BPJS,
             C.VIEW_DASHBOARD,
             C.VIEW_REFERENCE,
+            C.VIEW_CONTRIBUTIONS,
+            C.RECONCILE_INVOICES,
+            C.VIEW_CLAIMS,
+            C.REPORT_CLAIMS,
+            C.HANDLE_CLAIMS,
         }
     ),
-    Role.BPJS_LIAISON: frozenset({C.VIEW_APPLICATIONS, C.EXCHANGE_WITH_BPJS, C.VIEW_REFERENCE}),
-    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE}),
-    Role.AUDITOR: frozenset({C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE}),
+    # DOMAIN: the liaison exchanges "participant lists, KPJ numbers, invoices" and "claim decisions" with the
+    # branch: submission, payment, refusal.
+    Role.BPJS_LIAISON: frozenset(
+        {
+            C.VIEW_APPLICATIONS,
+            C.EXCHANGE_WITH_BPJS,
+            C.VIEW_REFERENCE,
+            C.VIEW_CONTRIBUTIONS,
+            C.RECONCILE_INVOICES,
+            C.VIEW_CLAIMS,
+            C.HANDLE_CLAIMS,
+        }
+    ),
+    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS}),
+    Role.AUDITOR: frozenset(
+        {C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS, C.VIEW_CLAIMS}
+    ),
+    # The finance officer (bendahara) of the funder pays the bill from the APBD once it is checked: checks it
+    # too, records the SP2D, follows arrears and what is left of the budget.
+    Role.FINANCE_OFFICER: frozenset(
+        {C.VIEW_CONTRIBUTIONS, C.RECONCILE_INVOICES, C.RECORD_PAYMENTS, C.VIEW_DASHBOARD, C.VIEW_REFERENCE}
+    ),
     Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_REFERENCE, C.VIEW_APPLICATIONS}),
 }
 
@@ -69,6 +112,8 @@ JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "card_print": (C.EXCHANGE_WITH_BPJS, C.MANAGE_PROGRAMMES),
     "eligibility.reassess": (C.MANAGE_PROGRAMMES,),
     "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
+    "contributions.reconcile": (C.RECONCILE_INVOICES,),
+    "contributions.result": (C.RECONCILE_INVOICES, C.RECORD_PAYMENTS),
 }
 
 

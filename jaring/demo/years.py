@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from jaring.allocation.decrees import decree_generate, decree_sign
+from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import EndReason
 from jaring.core import clock
 from jaring.core.actors import Actor
@@ -118,8 +118,17 @@ def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
     with clock.pinned(start - timedelta(days=10)):
         batch = batch_create(programme=past, actor=manager)
     with clock.pinned(start - timedelta(days=3)):
+        # The first was a BPJS participant long before (a former employer registered him): the branch's answer
+        # says since when, and his family's scholarship counts the years from then.
         answers = [
-            Answer(row_number=i, nik=m.nik, accepted=True, kpj=f"{past.year % 100:02d}071{i:06d}", starts=start)
+            Answer(
+                row_number=i,
+                nik=m.nik,
+                accepted=True,
+                kpj=f"{past.year % 100:02d}071{i:06d}",
+                starts=start,
+                member_since=date(past.year - 5, 3, 1) if i == 2 else None,
+            )
             for i, m in enumerate(batch.members.order_by("position"), start=2)
         ]
         batch_answers_apply(programme=past, answers=answers, actor=manager)

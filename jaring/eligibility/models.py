@@ -100,6 +100,9 @@ class ExistingParticipant(models.Model):
     kpj = models.CharField(_("KPJ"), max_length=11, blank=True)
     segment = models.CharField(_("segmen"), max_length=40, blank=True)  # PU, BPU, Jakon, PMI as BPJS writes them
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    # First day of BPJS membership as the branch's list gives it (optional column): contribution years count
+    # from it, for instance the 3 years a JKM death needs for the children's scholarship.
+    member_since = models.DateField(_("peserta sejak"), null=True, blank=True)
     source = models.ForeignKey(ParticipantList, on_delete=models.PROTECT, related_name="participants")
     updated_at = MomentField(auto_now=True)
 

@@ -12,25 +12,24 @@ small header and NIK rules the applicant import uses are written here again, wit
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from numbers import Number
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from jaring.core import sheets
+from jaring.core import clock, sheets
 from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import Funder, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import Scope, filter_by_funder
 from jaring.core.services import audit_record
-from jaring.core.validation import Invalid, normalise_header, parse_kpj, parse_nik
+from jaring.core.validation import Invalid, normalise_header, parse_date, parse_kpj, parse_nik
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 
 # A branch's list for a whole city is tens of thousands of rows, a few MB; anything far larger is a wrong file.
@@ -47,6 +46,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "kpj": ("kpj", "nokpj", "nomorkpj", "nokartu", "nomorpeserta"),
     "segment": ("segmen", "segment", "kepesertaan", "segmenkepesertaan", "segmenpeserta"),
     "status": ("status", "statuskepesertaan", "statuspeserta"),
+    # Optional: since when the person is a participant (contribution years count from it, e.g. for the JKM
+    # scholarship's three years).
+    "member_since": (
+        "pesertasejak",
+        "terdaftarsejak",
+        "tanggalkepesertaan",
+        "tglkepesertaan",
+        "tanggaldaftar",
+        "tgldaftar",
+        "tmtkepesertaan",
+        "tmt",
+        "membersince",
+    ),
 }
 REQUIRED_COLUMNS = ("nik", "status")
 # The first sheet is read, unless the workbook has one named so (a notes sheet may come first).
@@ -86,6 +98,7 @@ class ParticipantRow:
     kpj: str
     segment: str
     status: str
+    member_since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -104,82 +117,18 @@ def _unreadable(message: str) -> DomainError:
     return DomainError(message, field="file")
 
 
-def read_table(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[object]]]:
-    """Every row of the file with its spreadsheet row number, header first. DomainError when the file cannot be
-    read at all; nothing is guessed."""
-    if not content:
-        raise _unreadable(_("Berkas kosong (0 byte). Pilih berkas daftar peserta yang benar."))
-    if len(content) > MAX_FILE_BYTES:
-        raise _unreadable(
-            _("Berkas terlalu besar (lebih dari %(mb)s MB). Pecah daftar menjadi beberapa berkas.")
-            % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    name = file_name.lower()
-    if sheets.is_zip(content) or sheets.is_ole2(content):
-        rows = _read_workbook(content)
-    elif name.endswith((".xlsx", ".xls", ".xlsm")):
-        raise _unreadable(_("Berkas XLSX rusak atau bukan berkas Excel. Simpan ulang dari Excel lalu unggah lagi."))
-    else:
-        rows = _read_csv(content)
-    # Checked whole before anything is judged: the rows are in memory already.
-    for number, row in rows:
-        sheets.cells_check(row, number=number)
-    return iter(rows)
-
-
-def _read_workbook(content: bytes) -> list[tuple[int, list[object]]]:
-    broken = _("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang sebagai XLSX atau CSV lalu unggah lagi.")
-    if sheets.is_ole2(content):
-        sheets.ole2_check(content)  # an encrypted XLSX; an old .xls is read as it is
-    else:
-        try:
-            sheets.zip_check(content, max_bytes=MAX_FILE_BYTES)
-        except sheets.SpreadsheetError:
-            raise
-        except Exception:  # a broken zip
-            raise _unreadable(broken) from None
-    try:
-        workbook = sheets.workbook_open(content)
-        named = [name for name in workbook.sheet_names if name.strip().lower() == SHEET_NAME]
-        sheet = workbook.get_sheet_by_name(named[0]) if named else workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except sheets.SpreadsheetError:
-        raise
-    except Exception:  # the parser of an uploaded file: any failure means a broken file, never a server fault
-        raise _unreadable(broken) from None
-    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
-
-
-def _decode(content: bytes) -> str:
-    if b"\x00" in content[:4096]:
-        raise _unreadable(_("Berkas ini bukan CSV atau XLSX. Simpan daftar sebagai CSV atau XLSX lalu unggah lagi."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _unreadable(_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8 lalu unggah lagi."))
-
-
-def _delimiter(text: str) -> str:
-    """`;` (Indonesian Excel exports), `,` or tab, whichever the header line uses most."""
-    for line in text.splitlines():
-        if line.strip():
-            counts = {sep: line.count(sep) for sep in (";", ",", "\t")}
-            best = max(counts, key=lambda sep: counts[sep])
-            return best if counts[best] else ","
-    return ","
-
-
-def _read_csv(content: bytes) -> list[tuple[int, list[object]]]:
-    text = _decode(content)
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error:
-        raise _unreadable(_("Berkas CSV rusak (tanda kutip tidak berpasangan atau baris terlalu panjang).")) from None
-    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
+def _rows(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[object]]]:
+    """Every row of the file with its spreadsheet row number, header first, through the one guarded reader
+    (`core.sheets`); an old .xls is read too, as branches still send them."""
+    table = sheets.table_open(
+        content,
+        max_bytes=MAX_FILE_BYTES,
+        what=_("daftar peserta BPJS"),
+        sheet=SHEET_NAME,
+        file_name=file_name,
+        legacy_xls=True,
+    )
+    return table.rows()
 
 
 # -- checking the rows ----------------------------------------------------------------------------------
@@ -229,6 +178,19 @@ def _status(value: object) -> str:
     return status
 
 
+def _member_since(value: object) -> date | None:
+    """A date, or None when the cell is empty; ValueError with the reason."""
+    if is_empty(value):
+        return None
+    try:
+        day = parse_date(value, field="member_since")
+    except Invalid as exc:
+        raise ValueError(exc.error.problem) from None
+    if day > clock.today():
+        raise ValueError(_("Tanggal kepesertaan tidak boleh di masa depan."))
+    return day
+
+
 def columns_of(
     header: Sequence[object], columns: Mapping[str, tuple[str, ...]]
 ) -> tuple[dict[str, int], dict[str, str]]:
@@ -260,7 +222,7 @@ def cell_at(cells: list[object], position: int | None) -> object:
 
 def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
     """Every row of the file checked; DomainError when the file as a whole cannot be used."""
-    rows = read_table(file_name=file_name, content=content)
+    rows = _rows(file_name=file_name, content=content)
     header = header_of(rows)
     if header is None:
         raise _unreadable(_("Berkas tidak berisi baris judul maupun data peserta."))
@@ -320,6 +282,11 @@ def _row_checked(
             values[column] = parse(cell_at(cells, index[column])) if column in index else ""
         except ValueError as exc:
             problems.append(Problem(row=number, column=written[column], message=str(exc)))
+    member_since = None
+    try:
+        member_since = _member_since(cell_at(cells, index.get("member_since")))
+    except ValueError as exc:
+        problems.append(Problem(row=number, column=written["member_since"], message=str(exc)))
     nik = values.get("nik")
     first = first_row_of.setdefault(nik, number) if nik else number
     if first != number:
@@ -328,7 +295,12 @@ def _row_checked(
     if problems:
         return None, problems
     row = ParticipantRow(
-        row=number, nik=values["nik"], kpj=values["kpj"], segment=values["segment"], status=values["status"]
+        row=number,
+        nik=values["nik"],
+        kpj=values["kpj"],
+        segment=values["segment"],
+        status=values["status"],
+        member_since=member_since,
     )
     return row, []
 
@@ -348,28 +320,37 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 def _upsert(rows: Sequence[ParticipantRow], *, source: ParticipantList, columns: frozenset[str]) -> dict[str, int]:
     """Insert or update every row by NIK in a few statements; returns created/updated/unchanged counts."""
     niks = [row.nik for row in rows]
-    existing: dict[str, tuple[str, str, str]] = {}
+    existing: dict[str, tuple[str, str, str, date | None]] = {}
     for chunk in _chunks(niks, _LOOKUP_CHUNK):
-        for nik, kpj, segment, status in ExistingParticipant.objects.filter(nik__in=chunk).values_list(
-            "nik", "kpj", "segment", "status"
+        for nik, kpj, segment, status, since in ExistingParticipant.objects.filter(nik__in=chunk).values_list(
+            "nik", "kpj", "segment", "status", "member_since"
         ):
-            existing[nik] = (kpj, segment, status)
+            existing[nik] = (kpj, segment, status, since)
     # A column the file lacks leaves what an earlier list said: a NIK-and-status list must not erase KPJs.
-    kept = {column for column in ("kpj", "segment") if column not in columns}
+    kept = {column for column in ("kpj", "segment", "member_since") if column not in columns}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     objects = []
     for row in rows:
         before = existing.get(row.nik)
         kpj = before[0] if before and "kpj" in kept else row.kpj
         segment = before[1] if before and "segment" in kept else row.segment
+        since = before[3] if before and "member_since" in kept else row.member_since
         if before is None:
             counts["created"] += 1
-        elif before == (kpj, segment, row.status):
+        elif before == (kpj, segment, row.status, since):
             counts["unchanged"] += 1
         else:
             counts["updated"] += 1
-        objects.append(ExistingParticipant(nik=row.nik, kpj=kpj, segment=segment, status=row.status, source=source))
-    update_fields = [name for name in ("kpj", "segment") if name not in kept] + ["status", "source", "updated_at"]
+        objects.append(
+            ExistingParticipant(
+                nik=row.nik, kpj=kpj, segment=segment, status=row.status, member_since=since, source=source
+            )
+        )
+    update_fields = [name for name in ("kpj", "segment", "member_since") if name not in kept] + [
+        "status",
+        "source",
+        "updated_at",
+    ]
     # The database decides between insert and update, so two uploads at once cannot both insert a NIK.
     ExistingParticipant.objects.bulk_create(
         objects, batch_size=1000, update_conflicts=True, unique_fields=["nik"], update_fields=update_fields

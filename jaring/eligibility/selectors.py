@@ -7,6 +7,7 @@ from decimal import ROUND_FLOOR
 
 from django.utils.translation import gettext as _
 
+from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.models import MinimumWage, Sector
 from jaring.eligibility import rules
@@ -52,6 +53,19 @@ def income_ceiling_of(*, version: RuleVersion) -> tuple[int | None, str]:
     return int(wage.amount.to_integral_value(rounding=ROUND_FLOOR)), label
 
 
+# Sector names only word the reasons; read once a minute per process, not on every assessment.
+SECTOR_NAMES_SECONDS = 60.0
+_sector_names: tuple[float, dict[str, str]] | None = None
+
+
+def sector_names() -> dict[str, str]:
+    global _sector_names
+    now = clock.monotonic()
+    if _sector_names is None or now - _sector_names[0] > SECTOR_NAMES_SECONDS:
+        _sector_names = (now, dict(Sector.objects.values_list("code", "name")))
+    return _sector_names[1]
+
+
 def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
     programme = version.programme
     ceiling, label = income_ceiling_of(version=version)
@@ -64,7 +78,7 @@ def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
         min_age=version.min_age,
         max_age=version.max_age,
         eligible_sectors=frozenset(version.eligible_sectors),
-        sector_names=dict(Sector.objects.values_list("code", "name")),
+        sector_names=sector_names(),
         required_documents={key: frozenset(kinds) for key, kinds in version.required_documents.items()},
         document_names={kind.value: str(kind.label) for kind in DocumentKind},
         check_not_covered=version.check_not_covered,

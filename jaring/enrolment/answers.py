@@ -2,8 +2,8 @@
 the sound ones through `batch_answers_apply`.
 
 The branch sends a CSV or XLSX with NIK, KPJ, status (accepted or rejected), reason and start date. The file is
-read as the participant list is (`eligibility.participants.read_table`: `;` or `,` CSV in UTF-8 or
-Windows-1252, the first sheet of a workbook); a row that cannot be trusted is reported with its row number,
+read through the one guarded reader (`core.sheets.table_open`: `;`, `,` or tab CSV in UTF-8 or Windows-1252,
+the first sheet of a workbook, an old .xls too); a row that cannot be trusted is reported with its row number,
 column and reason. By default nothing is applied while any row is bad: the officer fixes the file, or applies
 only the sound rows on purpose.
 """
@@ -18,6 +18,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jaring.core import clock, sheets
 from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import User
@@ -31,7 +32,6 @@ from jaring.eligibility.participants import (
     columns_of,
     header_of,
     is_empty,
-    read_table,
 )
 from jaring.enrolment.models import ResponseImport
 from jaring.enrolment.services import Answer, batch_answers_apply, check_may_exchange
@@ -61,10 +61,29 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "tanggalkepesertaan",
         "mulaiperlindungan",
     ),
+    # Optional: since when the person is a BPJS participant at all, which may be before this programme (an
+    # earlier employer or funder); the JKM scholarship's three years of contributions count from it.
+    "member_since": (
+        "pesertasejak",
+        "pesertabpjssejak",
+        "terdaftarsejak",
+        "tanggalkepesertaanawal",
+        "tglkepesertaanawal",
+        "tmtawal",
+        "tmtpertama",
+        "membersince",
+    ),
 }
 REQUIRED_COLUMNS = ("nik", "status")
 # How the file's columns are named in messages when the file lacks them.
-COLUMN_NAMES = {"nik": "NIK", "kpj": "KPJ", "status": "STATUS", "reason": "ALASAN", "starts": "TANGGAL MULAI"}
+COLUMN_NAMES = {
+    "nik": "NIK",
+    "kpj": "KPJ",
+    "status": "STATUS",
+    "reason": "ALASAN",
+    "starts": "TANGGAL MULAI",
+    "member_since": "PESERTA SEJAK",
+}
 
 # Status words as branches write them, normalised like headers ("Di Terima" -> "diterima").
 ACCEPTED_WORDS = frozenset({"diterima", "terima", "accepted", "accept", "ok", "berhasil", "sukses"})
@@ -90,6 +109,7 @@ class _Row:
     kpj: str = ""
     reason: str = ""
     starts: date | None = None
+    member_since: date | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -125,10 +145,10 @@ def _check_extension(file_name: str) -> None:
 def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
     """Every row of the branch's answer checked. DomainError (field "file") when the file cannot be read at all:
     empty, too large, not a spreadsheet, corrupt or protected by a password."""
-    if not content:
-        raise _unreadable(_("Berkas kosong (0 byte). Pilih berkas jawaban BPJS yang benar."))
     _check_extension(file_name)
-    rows = read_table(file_name=file_name, content=content)
+    rows = sheets.table_open(
+        content, max_bytes=MAX_FILE_BYTES, what=_("jawaban BPJS"), file_name=file_name, legacy_xls=True
+    ).rows()
     header = header_of(rows)
     if header is None:
         raise _unreadable(_("Berkas tidak berisi baris judul maupun jawaban BPJS."))
@@ -150,6 +170,7 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
             kpj=row.kpj if row.accepted else "",
             reason=row.reason,
             starts=row.starts,
+            member_since=row.member_since,
         )
         for row in parsed
         if not row.problems
@@ -222,7 +243,22 @@ class _RowReader:
                 row.starts = parse_date(starts, field=self.name("starts"))
             except Invalid as exc:
                 problem("starts", exc.error.problem)
+        since_problem = self._member_since(row, cell("member_since"))
+        if since_problem:
+            problem("member_since", since_problem)
         return row
+
+    def _member_since(self, row: _Row, value: object) -> str:
+        """Read the day the participant's BPJS membership began into the row; what is wrong with it, if anything."""
+        if is_empty(value):
+            return ""
+        try:
+            row.member_since = parse_date(value, field=self.name("member_since"))
+        except Invalid as exc:
+            return exc.error.problem
+        if row.member_since > clock.today():
+            return _("Tanggal kepesertaan tidak boleh di masa depan.")
+        return ""
 
     def _kpj(self, row: _Row, value: object) -> str:
         """Read the KPJ into the row; what is wrong with it, if anything. An accepted participant must have one."""

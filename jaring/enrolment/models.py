@@ -154,6 +154,10 @@ class Membership(models.Model):
     ends = models.DateField(_("akhir perlindungan"))
     end_reason = models.CharField(_("alasan berakhir"), max_length=30, choices=EndReason.choices, blank=True)
     status_since = models.DateField(_("status sejak"))
+    # When the person first became a BPJS Ketenagakerjaan participant, which may be long before this programme
+    # (an earlier employer, an earlier funder): the branch's answer says so, or its list of existing
+    # participants. Contribution years for the JKM scholarship count from here.
+    bpjs_since = models.DateField(_("peserta BPJS sejak"), null=True, blank=True)
     created_at = MomentField(auto_now_add=True)
 
     class Meta:

@@ -186,6 +186,7 @@ class Answer:
     kpj: str = ""
     reason: str = ""
     starts: date | None = None
+    member_since: date | None = None  # first day as a BPJS participant at all, when the branch says
 
 
 @dataclass
@@ -257,7 +258,9 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
             if answer.accepted:
                 member.outcome = BatchMember.Outcome.ACCEPTED
                 member.kpj = answer.kpj
-                memberships.append(_membership_of(member, kpj=answer.kpj, starts=answer.starts))
+                memberships.append(
+                    _membership_of(member, kpj=answer.kpj, starts=answer.starts, member_since=answer.member_since)
+                )
                 to = next_status(application.status, Transition.ENROL)  # InvalidTransition if not approved
                 records.append(
                     (
@@ -313,11 +316,13 @@ def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], acto
     return result
 
 
-def _membership_of(member: BatchMember, *, kpj: str, starts: date | None) -> Membership:
+def _membership_of(member: BatchMember, *, kpj: str, starts: date | None, member_since: date | None) -> Membership:
     place = member.place
     # Cover starts when BPJS says, but never before the place nor after it ends.
     begins = min(max(starts or place.starts, place.starts), place.ends)
     return Membership(
+        # A participant at least since this cover began; earlier when the branch says so.
+        bpjs_since=min(member_since, begins) if member_since is not None else begins,
         programme_id=place.programme_id,
         person_id=member.person_id,
         application=member.application,
@@ -352,13 +357,22 @@ def _event(membership: Membership, *, to: str, effective: date, reason: str, not
     )
 
 
-def membership_deactivate(*, membership: Membership, effective: date, note: str, actor: Actor | User) -> Membership:
-    """Non-active, for example after three months unpaid: cover is suspended, the place is kept."""
+NON_ACTIVE_REASONS = ("non_active", "arrears")  # set by the manager; three months unpaid (contributions)
+REACTIVATE_REASONS = ("reactivated", "arrears_paid")
+
+
+def membership_deactivate(
+    *, membership: Membership, effective: date, note: str, actor: Actor | User, reason: str = "non_active"
+) -> Membership:
+    """Non-active: cover is suspended, the place is kept. `reason` "arrears" when three months in a row are
+    unpaid (contributions.services.arrears_apply), "non_active" when the manager decides it."""
+    if reason not in NON_ACTIVE_REASONS:
+        raise DomainError(_("Alasan penonaktifan tidak dikenal."), field="reason")
     refusal = _("Hanya kepesertaan aktif yang dapat dinonaktifkan.")
     return _membership_switch(
         membership,
         to=Membership.Status.NON_ACTIVE,
-        reason="non_active",
+        reason=reason,
         refusal=refusal,
         effective=effective,
         note=note,
@@ -366,12 +380,17 @@ def membership_deactivate(*, membership: Membership, effective: date, note: str,
     )
 
 
-def membership_reactivate(*, membership: Membership, effective: date, note: str, actor: Actor | User) -> Membership:
+def membership_reactivate(
+    *, membership: Membership, effective: date, note: str, actor: Actor | User, reason: str = "reactivated"
+) -> Membership:
+    """Active again: by the manager ("reactivated"), or when the arrears are paid ("arrears_paid")."""
+    if reason not in REACTIVATE_REASONS:
+        raise DomainError(_("Alasan pengaktifan kembali tidak dikenal."), field="reason")
     refusal = _("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali.")
     return _membership_switch(
         membership,
         to=Membership.Status.ACTIVE,
-        reason="reactivated",
+        reason=reason,
         refusal=refusal,
         effective=effective,
         note=note,

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from jaring.core.errors import NotFound
 
 if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
+
     from jaring.registry.models import Application, Document
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
@@ -115,16 +117,26 @@ def document_response(application: Application, document: Document) -> FileRespo
     """The document's bytes with the type decided at upload and a sandbox policy, a PDF as a download, so a
     document never runs as a page of this site. NotFound when its file is gone from storage. The caller has checked who
     may see it and records the view."""
+    return stored_file_response(
+        document.file,
+        content_type=document.content_type,
+        filename=f"{application.number}-{document.kind}{document.extension}",
+    )
+
+
+def stored_file_response(file: FieldFile, *, content_type: str, filename: str) -> FileResponse:
+    """A stored document (of an application, of a claim) as `document_response` hands it out: the type decided
+    by its bytes at upload, a sandbox policy, a PDF as a download. NotFound when the file is gone."""
     try:
-        handle = document.file.storage.open(document.file.name, "rb")
+        handle = file.storage.open(file.name or "", "rb")
     except OSError:
         raise NotFound(_("Berkas dokumen tidak ditemukan di penyimpanan. Hubungi administrator.")) from None
     response = FileResponse(
         handle,
-        content_type=document.content_type,
+        content_type=content_type,
         # A photo opens in the browser; a PDF is downloaded (Chrome's viewer will not run under a sandbox).
-        as_attachment=document.content_type == PDF,
-        filename=f"{application.number}-{document.kind}{document.extension}",
+        as_attachment=content_type == PDF,
+        filename=filename,
     )
     # The type was decided by the bytes at upload; a browser must not second-guess it into HTML.
     response["X-Content-Type-Options"] = "nosniff"

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, ForeignKey
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
@@ -21,7 +21,7 @@ from jaring.core.models import Agency, Region, Sector, User
 from jaring.core.permissions import Capability
 from jaring.core.services import audit_record
 from jaring.eligibility import rules
-from jaring.eligibility.models import DocumentKind
+from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_verifying_agency
@@ -36,7 +36,7 @@ from jaring.registry.assessment import (
     stored_outcomes,
 )
 from jaring.registry.documents import sniff
-from jaring.registry.intake import ApplicantData
+from jaring.registry.intake import INDEX_CACHE_SECONDS, ApplicantData
 from jaring.registry.models import Application, Channel, Document, Person
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, Transition, next_status
 
@@ -108,7 +108,9 @@ def person_upsert(
         "monthly_income": monthly_income,
         "aplikator": aplikator,
     }
-    with transaction.atomic():
+    # Its callers register inside their own transaction and never catch what fails here: no savepoint of its
+    # own (two statements of every registration); called alone, this is the transaction.
+    with transaction.atomic(savepoint=False):
         person = Person.objects.select_for_update().filter(nik=nik).first()
         if person is None:
             person = Person.objects.create(nik=nik, **fields)
@@ -185,7 +187,8 @@ def application_transition(
 ) -> Application:
     """Move an application along one named transition of the state machine, and record it."""
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        # The programme and its funder ride along: the deadline and the audit record need them.
+        locked = Application.objects.select_for_update().select_related("programme__funder").get(pk=application.pk)
         before = locked.status
         locked.status = next_status(before, transition)
         locked.status_reason = reason
@@ -204,8 +207,21 @@ def application_transition(
             target=locked,
             data={"from": before, "to": locked.status, "reason": reason, **(data or {})},
         )
-    application.refresh_from_db()
+    _take_state(application, locked)
     return application
+
+
+def _take_state(application: Application, saved: Application) -> None:
+    """Bring the caller's object up to date with the row just saved, as refresh_from_db would, without reading
+    it again (a registration moved an application three times and read it back each time)."""
+    for field in Application._meta.concrete_fields:
+        value = getattr(saved, field.attname)
+        if getattr(application, field.attname) == value:
+            continue
+        setattr(application, field.attname, value)
+        if isinstance(field, ForeignKey) and field.is_cached(application):
+            # A relation that changed: the old related object must not be served from the cache.
+            field.delete_cached_value(application)
 
 
 # -- registration, assessment, documents -------------------------------------------------------------
@@ -290,17 +306,22 @@ def _document_name(document: Document) -> str:
     return f"documents/{document.sha256[:2]}/{document.sha256}{document.extension}"
 
 
-def application_assess(*, application: Application, actor: Actor | User, route: bool = True) -> rules.Assessment:
-    """Judge the application by its programme's current rules, store every rule's outcome, and (when
-    `route`) move it on: not eligible, returned for missing documents, or to the sector agency's queue."""
+def application_assess(
+    *, application: Application, actor: Actor | User, route: bool = True, version: RuleVersion | None = None
+) -> rules.Assessment:
+    """Judge the application by its programme's current rules (`version`, when the caller has just ensured
+    them), store every rule's outcome, and (when `route`) move it on: not eligible, returned for missing
+    documents, or to the sector agency's queue."""
     programme = application.programme
-    version = rule_version_ensure(programme=programme)
+    if version is None or version.programme_id != programme.pk:
+        version = rule_version_ensure(programme=programme)
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update()
-            .select_related("person", "person__sector", "programme", "programme__funder")
+            .select_related("person", "person__sector", "programme", "programme__funder__region")
             .get(pk=application.pk)
         )
+        version.programme = locked.programme  # its funder and region are loaded along
         assessment = assess_many([locked], version=version)[locked.pk]
         before = locked.status
         routing = routing_for(before, assessment) if route else Routing((), "", False)
@@ -339,14 +360,16 @@ def application_assess(*, application: Application, actor: Actor | User, route: 
                 data={"from": status, "to": after, "reason": locked.status_reason, "automatic": True},
             )
             status = after
-    application.refresh_from_db()
+    _take_state(application, locked)
     return assessment
 
 
-def application_submit(*, application: Application, actor: Actor | User) -> Application:
+def application_submit(
+    *, application: Application, actor: Actor | User, version: RuleVersion | None = None
+) -> Application:
     """Submit a draft: it is judged at once and moved on (see application_assess)."""
     application_transition(application=application, transition=Transition.SUBMIT, actor=actor)
-    application_assess(application=application, actor=actor)
+    application_assess(application=application, actor=actor, version=version)
     return application
 
 
@@ -359,13 +382,32 @@ def application_resubmit(*, application: Application, actor: Actor | User) -> Ap
 
 
 def _kelurahan_and_sector(data: ApplicantData) -> tuple[Region, Sector]:
-    kelurahan = Region.objects.filter(code=data.kelurahan_code, level=Region.Level.VILLAGE).first()
+    kelurahan = _kelurahan(data.kelurahan_code)
     sector = Sector.objects.filter(code=data.sector_code).first()
     if kelurahan is None:
         raise DomainError(_("Kelurahan tidak ditemukan."), field="kode_kelurahan")
     if sector is None:
         raise DomainError(_("Sektor tidak dikenal."), field="sektor")
     return kelurahan, sector
+
+
+# Kelurahan are Kemendagri reference data, read on every registration: kept per process for as long as the
+# intake's ReferenceIndex (which already vouched for the code). A region's key is its code, so a cached row
+# never points at another. (Sectors are read each time: their key is a serial id.)
+_kelurahan_rows: dict[str, tuple[float, Region]] = {}
+
+
+def _kelurahan(code: str) -> Region | None:
+    now = clock.monotonic()
+    hit = _kelurahan_rows.get(code)
+    if hit is not None and now - hit[0] <= INDEX_CACHE_SECONDS:
+        return hit[1]
+    row = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    if row is not None:
+        if len(_kelurahan_rows) > 5_000:  # a province has about 1,500 kelurahan
+            _kelurahan_rows.clear()
+        _kelurahan_rows[code] = (now, row)
+    return row
 
 
 def _person_from_data(*, data: ApplicantData, kelurahan: Region, sector: Sector, actor: Actor | User) -> Person:
@@ -407,7 +449,7 @@ def applicant_register(
     programme_check_open(programme=programme)
     _check_may_register(actor=actor, programme=programme, kelurahan_code=data.kelurahan_code)
     kelurahan, sector = _kelurahan_and_sector(data)
-    rule_version_ensure(programme=programme)
+    version = rule_version_ensure(programme=programme)
     with transaction.atomic():
         person = _person_from_data(data=data, kelurahan=kelurahan, sector=sector, actor=actor)
         application = application_create(
@@ -421,7 +463,7 @@ def applicant_register(
         for upload in uploads:
             document_add(application=application, upload=upload, actor=actor)
         if submit:
-            application_submit(application=application, actor=actor)
+            application_submit(application=application, actor=actor, version=version)
     return application
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
-from jaring.enrolment.batch_files import batch_download_log, batch_file
+from jaring.enrolment.batches.files import batch_download_log, batch_file
 from jaring.enrolment.services import batch_create
 from jaring.programmes.models import Programme
 
