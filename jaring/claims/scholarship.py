@@ -14,6 +14,7 @@ from jaring.claims.selectors import benefit_table_on, rates_of, scholarship_paid
 from jaring.claims.services import check_claim, clean_text
 from jaring.claims.states import ClaimStatus
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
@@ -36,7 +37,7 @@ def _years_at(level: str, rates: rules.Rates) -> int:
 
 
 def scholarship_year_claim(
-    *, child: ScholarshipChild, school_year: int, level: str, actor: User | str, claimed_on: date | None = None
+    *, child: ScholarshipChild, school_year: int, level: str, actor: Actor | User, claimed_on: date | None = None
 ) -> ScholarshipClaim:
     """Claim one school year's scholarship of one child, with the proof of schooling uploaded since the last
     claim. The amount is the table's for the level, never beyond the case's remaining maximum; the next claim
@@ -101,7 +102,7 @@ def scholarship_year_claim(
                     level=level,
                     amount=amount,
                     claimed_on=claimed_on,
-                    created_by=actor if isinstance(actor, User) else None,
+                    created_by=Actor.of(actor).user,
                 )
         except IntegrityError:
             raise Conflict(
@@ -135,7 +136,7 @@ def _same_level(level: str) -> tuple[str, ...]:
     return (SchoolLevel.TK, SchoolLevel.SD) if level in (SchoolLevel.TK, SchoolLevel.SD) else (level,)
 
 
-def scholarship_year_paid(*, year_claim: ScholarshipClaim, paid_on: date, actor: User | str) -> ScholarshipClaim:
+def scholarship_year_paid(*, year_claim: ScholarshipClaim, paid_on: date, actor: Actor | User) -> ScholarshipClaim:
     check_claim(actor, year_claim.child.claim, Capability.HANDLE_CLAIMS)
     if paid_on > clock.today():
         raise DomainError(_("Tanggal dibayar tidak boleh di masa depan."), field="paid_on")
@@ -157,7 +158,7 @@ def scholarship_year_paid(*, year_claim: ScholarshipClaim, paid_on: date, actor:
     return year_claim
 
 
-def scholarship_child_end(*, child: ScholarshipChild, reason: str, actor: User | str) -> ScholarshipChild:
+def scholarship_child_end(*, child: ScholarshipChild, reason: str, actor: Actor | User) -> ScholarshipChild:
     """The child finished school (graduated) or left it: no more yearly claims."""
     check_claim(actor, child.claim, Capability.HANDLE_CLAIMS)
     text = clean_text(reason, 200)

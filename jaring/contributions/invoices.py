@@ -28,7 +28,8 @@ from jaring.contributions.invoice_read import InvoiceFileError, RowReader, invoi
 from jaring.contributions.models import PAYABLE, BillingTerms, CoverRule, Invoice, InvoiceLine, LineStatus
 from jaring.contributions.reconcile import LINE_FIELDS, FastPath, Line, Reconciler
 from jaring.contributions.selectors import contribution_for, covered_count, members_of, paid_in, spans_of, terms_of
-from jaring.contributions.services import check_may, label_of
+from jaring.contributions.services import check_may
+from jaring.core.actors import Actor
 from jaring.core.bulk import rows_insert
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import Job, User
@@ -80,13 +81,11 @@ def _digest(content: bytes | Path) -> str:
     return hasher.hexdigest()
 
 
-def invoice_check_may(*, actor: User | str | None, programme: Programme) -> None:
+def invoice_check_may(*, actor: Actor | User, programme: Programme) -> None:
     check_may(actor, programme, Capability.RECONCILE_INVOICES)
 
 
-def invoice_prepare(
-    *, programme: Programme, file_name: str, content: bytes | Path, actor: User | str | None
-) -> Reconciled:
+def invoice_prepare(*, programme: Programme, file_name: str, content: bytes | Path, actor: Actor | User) -> Reconciled:
     """Check the file as a whole and record it as an invoice being reconciled (run it with invoice_reconcile).
     The same file as the month's current invoice is that invoice, unchanged. InvoiceFileError when the file
     cannot be read at all; nothing is stored then."""
@@ -105,8 +104,8 @@ def invoice_prepare(
         file_sha256=digest,
         stored_file=stored,
         headers=opened.layout.headers,
-        created_by=actor if isinstance(actor, User) else None,
-        created_by_label=label_of(actor),
+        created_by=Actor.of(actor).user,
+        created_by_label=Actor.of(actor).name,
     )
     audit_record(
         actor=actor,
@@ -121,7 +120,7 @@ def invoice_prepare(
 def invoice_reconcile(
     *,
     invoice: Invoice,
-    actor: User | str | None,
+    actor: Actor | User,
     month: date | None = None,
     job: Job | None = None,
     set_based: bool | None = None,
@@ -156,7 +155,7 @@ def _reconcile(
     invoice: Invoice,
     programme: Programme,
     *,
-    actor: User | str | None,
+    actor: Actor | User,
     month: date | None,
     job: Job | None,
     set_based: bool | None = None,
@@ -332,7 +331,7 @@ def _names(lines: list[Line]) -> None:
 
 
 def _finish(
-    invoice: Invoice, programme: Programme, *, actor: User | str | None, month: date, fields: dict[str, object]
+    invoice: Invoice, programme: Programme, *, actor: Actor | User, month: date, fields: dict[str, object]
 ) -> Reconciled:
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)  # one finish per programme at a time
@@ -400,7 +399,7 @@ def invoice_import(
     programme: Programme,
     file_name: str,
     content: bytes | Path,
-    actor: User | str | None,
+    actor: Actor | User,
     month: date | None = None,
     job: Job | None = None,
     set_based: bool | None = None,

@@ -16,33 +16,23 @@ from jaring.contributions import billing
 from jaring.contributions.models import PAYABLE, BillingTerms, CoverRule, Invoice, InvoiceLine, PaidMonth, Payment
 from jaring.contributions.selectors import ARREARS_REASON, arrears_candidates, arrears_run_of, terms_of
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import rows_insert
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import membership_deactivate, membership_reactivate
 from jaring.programmes.models import Programme
 
-SYSTEM = "sistem: tunggakan iuran"  # the actor of lifecycle changes that follow from payments, not from a person
+# The actor of lifecycle changes that follow from payments, not from a person: the system, by the arrears rule.
+SYSTEM = Actor.system("sistem: tunggakan iuran")
 
 
-def check_may(actor: User | str | None, programme: Programme, capability: str) -> None:
-    """PermissionDenied unless `actor` holds `capability` for this programme's funder. The system and the
-    operator's commands (a string actor) always may."""
-    if not isinstance(actor, User):
-        return
-    scope = require(actor, capability)
-    if not scope.everything and scope.funder != programme.funder_id:
-        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
-
-
-def label_of(actor: User | str | None) -> str:
-    if isinstance(actor, User):
-        return (actor.full_name or actor.username)[:150]
-    return (actor or "sistem")[:150]
+def check_may(actor: Actor | User, programme: Programme, capability: str) -> None:
+    """PermissionDenied unless `actor` holds `capability` for this programme's funder (the system always may)."""
+    Actor.of(actor).require(capability, programme=programme)
 
 
 # -- billing terms ---------------------------------------------------------------------------------------------
@@ -50,7 +40,7 @@ def label_of(actor: User | str | None) -> str:
 TERMS_FIELDS = ("cover_rule", "due_day", "cover_in_arrears", "tracked_from", "payment_code", "invoice_headers")
 
 
-def billing_terms_set(*, programme: Programme, actor: User | str | None, **fields: Any) -> BillingTerms:
+def billing_terms_set(*, programme: Programme, actor: Actor | User, **fields: Any) -> BillingTerms:
     """Change a programme's billing terms; only the fields given change, each audited with before and after.
     `invoice_headers`: spec column -> extra header names the branch writes (the invoice's column template)."""
     from jaring.contributions.invoice_read import COLUMNS
@@ -118,7 +108,7 @@ def payment_record(
     sp2d_number: str,
     sp2d_date: date,
     amount: int,
-    actor: User | str | None,
+    actor: Actor | User,
     note: str = "",
 ) -> Paid:
     """Record a payment (SP2D number, date and amount; a part of what is proposed may be paid) against a
@@ -159,8 +149,8 @@ def payment_record(
                     sp2d_date=sp2d_date,
                     amount=amount,
                     note=" ".join(note.split())[:300],
-                    created_by=actor if isinstance(actor, User) else None,
-                    created_by_label=label_of(actor),
+                    created_by=Actor.of(actor).user,
+                    created_by_label=Actor.of(actor).name,
                 )
         except IntegrityError:
             raise Conflict(
@@ -230,7 +220,7 @@ class ArrearsApplied:
     reactivated: int
 
 
-def arrears_apply(*, programme: Programme, actor: User | str | None = SYSTEM, on: date | None = None) -> ArrearsApplied:
+def arrears_apply(*, programme: Programme, actor: Actor | User = SYSTEM, on: date | None = None) -> ArrearsApplied:
     """Bring memberships in line with their arrears on `on` (default today): an active member with three months
     in a row unpaid becomes non-active from the day after the third month's due date (BPJS's rule), and a member
     made non-active for arrears becomes active again once fewer than three are owed. Safe to run any number of

@@ -7,7 +7,9 @@ Four kinds act on Jaring's data, and each says so when it is made:
 - a **partner** (`Actor.partner(token)`): an API token, with the capabilities of its scopes, for its funder
   (and its agency) only;
 - an **applicant** (`Actor.applicant()`): the public registering themselves or following their own
-  application; they may apply to any funder's open programme and do nothing else;
+  application, or a member's family reporting a death or an accident on the public claim form
+  (`Actor.applicant("publik")`); they may apply to any funder's open programme, report a claim, and do nothing
+  else;
 - the **system** (`Actor.system("cli")`, `Actor.system("demo")`, a scheduled job by its name): trusted for
   everything. Trusting it is a choice made where it is created, never something a service infers.
 
@@ -74,8 +76,10 @@ class Actor:
         return cls(Kind.PARTNER, f"api:{token.name}"[:LABEL_MAX], token=token)
 
     @classmethod
-    def applicant(cls) -> Actor:
-        return cls(Kind.APPLICANT, "applicant")
+    def applicant(cls, label: str = "applicant") -> Actor:
+        """The public acting for themselves; `label` names the channel in the audit trail ("publik": the public
+        claim form)."""
+        return cls(Kind.APPLICANT, label[:LABEL_MAX])
 
     @classmethod
     def system(cls, name: str) -> Actor:

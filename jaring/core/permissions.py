@@ -98,10 +98,13 @@ TOKEN_SCOPE_CAPABILITIES: dict[str, frozenset[str]] = {
     ApiScope.VERIFICATION: frozenset({C.VERIFY}),
     ApiScope.REPORTS: frozenset({C.VIEW_APPLICATIONS, C.VIEW_DASHBOARD}),
     ApiScope.MEMBERSHIP: frozenset(),
+    ApiScope.CLAIMS: frozenset({C.REPORT_CLAIMS}),
+    ApiScope.CONTRIBUTIONS: frozenset({C.VIEW_CONTRIBUTIONS, C.RECONCILE_INVOICES}),
 }
 
-# The public registers themselves (online), and nothing else.
-APPLICANT_CAPABILITIES: frozenset[str] = frozenset({C.REGISTER_APPLICANTS})
+# The public registers themselves (online) and reports a member's death or accident (the public claim form, whose
+# page checks both member numbers), and nothing else.
+APPLICANT_CAPABILITIES: frozenset[str] = frozenset({C.REGISTER_APPLICANTS, C.REPORT_CLAIMS})
 
 # Who may follow a background job and take its file: the capability of the work it did (any one of them).
 # A job is a door to its result (the audit log, an applicant list, card PDFs): "same funder" is not enough.

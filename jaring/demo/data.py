@@ -441,8 +441,9 @@ def _enrol(programme: Programme, year: int, *, all_answered: bool) -> int:
 def seed_migration_tables() -> None:
     """The lowest contribution bracket and the PP 82/2019 benefit table are seeded by migrations; a database
     flushed since (`jaring flush`, a test that flushes) lacks them. Both seeds leave an existing row alone."""
-    contribution_rate_seed()
-    benefit_table_seed()
+    seeder = Actor.system("seed-reference")  # regulations' numbers, as the migrations seed them
+    contribution_rate_seed(actor=seeder)
+    benefit_table_seed(actor=seeder)
 
 
 def demo_seed(*, per_programme: int = 40) -> dict[str, object]:

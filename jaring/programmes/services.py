@@ -220,7 +220,7 @@ LOWEST_BRACKET_FROM = date(2015, 7, 1)
 LOWEST_BRACKET_BOUND = Decimal("1000000")
 
 
-def contribution_rate_seed() -> ContributionRate:
+def contribution_rate_seed(*, actor: Actor) -> ContributionRate:
     """The lowest bracket of the contribution table, when it is missing (the migration seeds it; a flushed or
     restored database, the demo and the tests call this). Idempotent; an existing row is never changed."""
     existing = ContributionRate.objects.filter(
@@ -233,7 +233,7 @@ def contribution_rate_seed() -> ContributionRate:
         jkk_rate=Decimal("0.0100"),
         jkm_amount=Decimal("6800"),
         legal_basis="PP 44/2015 Lampiran II (BPU), sebagaimana diubah PP 82/2019",
-        actor=None,
+        actor=actor,
     )
 
 

@@ -619,7 +619,7 @@ def _correction_page(
         **_outcome(application),
         "rows": document_rows(
             required=missing,
-            errors=errors,
+            errors=errors or {},
             stored={kind: True for kind in present},
             offered=offered,
             requested=requested,

@@ -23,6 +23,7 @@ from jaring.contributions.models import LineStatus
 from jaring.contributions.reconcile import rupiah_text
 from jaring.contributions.result import result_write
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.programmes.models import Programme
 
@@ -56,7 +57,9 @@ class Command(BaseCommand):
             raise CommandError(_("Berkas %(file)s tidak dapat dibuka.") % {"file": path}, returncode=EXIT_UNREADABLE)
         started = clock.monotonic()
         try:
-            outcome = invoice_import(programme=programme, file_name=path.name, content=path, actor="cli", month=month)
+            outcome = invoice_import(
+                programme=programme, file_name=path.name, content=path, actor=Actor.system("cli"), month=month
+            )
         except InvoiceFileError as exc:
             raise CommandError(exc.message, returncode=EXIT_UNREADABLE) from None
         except DomainError as exc:
