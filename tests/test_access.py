@@ -49,6 +49,7 @@ from jaring.enrolment.services import card_token
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, ImportBatch
 from jaring.registry.services import applicant_register
+from tests.helpers.reference import TESTS
 
 
 @dataclass
@@ -183,17 +184,17 @@ def _seed_tokens(world: World, *, balikpapan: Funder, samarinda: Funder) -> None
     for scope in ApiScope.values:
         agency = Agency.objects.get(funder=balikpapan, code="dppp") if scope == ApiScope.VERIFICATION else None
         _, world.tokens[scope] = api_token_create(
-            name=f"Mitra {scope}", funder=balikpapan, scopes=[scope], actor="test", agency=agency
+            name=f"Mitra {scope}", funder=balikpapan, scopes=[scope], actor=TESTS, agency=agency
         )
     _, world.tokens["dishub_verification"] = api_token_create(
         name="Sistem Dishub",
         funder=balikpapan,
         scopes=[ApiScope.VERIFICATION],
-        actor="test",
+        actor=TESTS,
         agency=Agency.objects.get(funder=balikpapan, code="dishub"),
     )
     _, world.tokens["other_funder"] = api_token_create(
-        name="Mitra Samarinda", funder=samarinda, scopes=list(ApiScope.values), actor="test"
+        name="Mitra Samarinda", funder=samarinda, scopes=list(ApiScope.values), actor=TESTS
     )
     partner = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['registration']}")
     code = world.values["code"]

@@ -21,6 +21,7 @@ from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.states import ApplicationStatus, Transition
 from tests.claims.conftest import ANISA, DEATH, DINA, JKM_PAPERS, PDF_WITH_SCRIPT, RAFI, SITI, upload
+from tests.helpers.reference import TESTS
 
 pytestmark = pytest.mark.today("2026-11-03")
 
@@ -272,7 +273,7 @@ def test_the_death_certificate_ends_the_membership_once_and_frees_the_place_for_
     bpn_2026.quota = Place.objects.filter(programme=bpn_2026, status=Place.Status.ACTIVE).count()
     bpn_2026.save()
     waiting = make_application(bpn_2026, status="awaiting_verification", name="Dewi Menunggu")
-    waiting = application_transition(application=waiting, transition=Transition.WAITLIST, actor="test")  # type: ignore[arg-type]
+    waiting = application_transition(application=waiting, transition=Transition.WAITLIST, actor=TESTS)
 
     claim = report(membership, registration_officer)
     claim_document_add(claim=claim, upload=upload("kartu_peserta"), actor=registration_officer)

@@ -12,7 +12,7 @@ from django.test import Client
 
 from jaring.core.actors import Actor
 from jaring.core.audit_text import actor_text
-from jaring.core.models import AccessLog, AuditRecord, Funder, Region, Sector, User
+from jaring.core.models import AccessLog, ApiScope, AuditRecord, Funder, Region, Sector, User
 from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
@@ -163,7 +163,10 @@ def test_the_audit_page_says_each_action_and_actor_in_words_beside_the_codes_it_
     client_for: Callable[[User], Client],
 ) -> None:
     make_application(bpn_2026, status="submitted", actor=registration_officer)
-    make_application(bpn_2026, status="submitted", actor="api:Gojek Indonesia")
+    gojek, _secret = api_token_create(
+        name="Gojek Indonesia", funder=bpn_2026.funder, scopes=[ApiScope.REGISTRATION], actor=Actor.system("test")
+    )
+    make_application(bpn_2026, status="submitted", actor=Actor.partner(gojek))
     page = client_for(auditor).get("/audit/", {"action": "application.submit"}).content.decode()
     assert "Pendaftaran diajukan" in page and "<code>application.submit</code>" in page
     assert "Registration Officer (Petugas pendaftaran)" in page

@@ -506,7 +506,7 @@ def test_cards_are_issued_and_handed_over_only_by_officers_of_the_programmes_fun
 @pytest.mark.today("2026-11-24")
 def test_the_card_url_is_the_public_check_page(members) -> None:
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
-    (card,) = cards_issue(memberships=[membership], actor="sistem")
+    (card,) = cards_issue(memberships=[membership], actor=Actor.system("sistem"))
     url = card_check_url(card, base_url="https://jaring.example/")
     assert url.startswith("https://jaring.example/kartu/") and url.endswith("/")
     assert card_from_token(url.removeprefix("https://jaring.example/kartu/").rstrip("/")) == card
