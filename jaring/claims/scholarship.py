@@ -45,48 +45,13 @@ def scholarship_year_claim(
     claim = child.claim
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
     claimed_on = claimed_on or clock.today()
-    if claimed_on > clock.today():
-        raise DomainError(_("Tanggal pengajuan tidak boleh di masa depan."), field="claimed_on")
-    if level not in SchoolLevel.values or level == SchoolLevel.BELUM_SEKOLAH:
-        raise DomainError(_("Pilih jenjang sekolah anak tahun ajaran ini (TK sampai perguruan tinggi)."), field="level")
-    if not (claimed_on.year - 1 <= school_year <= claimed_on.year):
-        raise DomainError(
-            _("Tahun ajaran %(year)s/%(next)s bukan tahun ajaran berjalan.")
-            % {"year": school_year, "next": school_year + 1},
-            field="school_year",
-        )
+    _check_request(claimed_on=claimed_on, level=level, school_year=school_year)
     rates = _rates(child)
     with transaction.atomic():
         locked = ScholarshipChild.objects.select_for_update().select_related("claim").get(pk=child.pk)
         case = locked.claim
-        if case.status not in (ClaimStatus.SUBMITTED_TO_BPJS, ClaimStatus.PAID) or not case.scholarship_eligible:
-            raise Conflict(_("Beasiswa diajukan sesudah klaim induknya diajukan ke BPJS dan berhak beasiswa."))
-        if not locked.eligible:
-            raise Conflict(_("Anak ini tidak termasuk penerima beasiswa: %(reason)s") % {"reason": locked.reason})
-        if locked.ended_on is not None:
-            raise Conflict(_("Beasiswa anak ini sudah berakhir: %(reason)s") % {"reason": locked.ended_reason})
-        age = rules.age_on(locked.birth_date, claimed_on)
-        if age >= rates.scholarship_max_age:
-            raise DomainError(
-                _("Anak ini sudah berusia %(age)s tahun; beasiswa hanya sampai usia %(max)s tahun.")
-                % {"age": age, "max": rates.scholarship_max_age},
-                field="child",
-            )
-        previous = locked.claims.order_by("-claimed_on").first()
-        proofs = locked.documents.filter(kind=ClaimDocumentKind.BUKTI_SEKOLAH, superseded_at=None)
-        if previous is not None:
-            proofs = proofs.filter(uploaded_at__date__gte=previous.claimed_on)
-        if not proofs.exists():
-            raise DomainError(
-                _("Unggah bukti masih sekolah/kuliah anak ini untuk tahun ajaran ini lebih dahulu."), field="document"
-            )
-        used = locked.claims.filter(level__in=_same_level(level)).count()
-        if used >= _years_at(level, rates):
-            raise DomainError(
-                _("Beasiswa jenjang %(level)s paling lama %(years)s tahun dan sudah dibayar %(used)s tahun.")
-                % {"level": SchoolLevel(level).label, "years": _years_at(level, rates), "used": used},
-                field="level",
-            )
+        _check_child_may_claim(locked, claimed_on=claimed_on, rates=rates)
+        _check_proof_and_years(locked, level=level, rates=rates)
         remaining = rates.scholarship_max_total - scholarship_paid_total(case)
         if remaining <= 0:
             raise Conflict(
@@ -110,17 +75,7 @@ def scholarship_year_claim(
                 % {"year": school_year, "next": school_year + 1}
             ) from None
         locked.level = level
-        due = rules.add_years(claimed_on, 1)
-        if rules.age_on(locked.birth_date, due) >= rates.scholarship_max_age:
-            locked.next_claim_due = None
-            locked.ended_on = rules.add_years(locked.birth_date, rates.scholarship_max_age)
-            locked.ended_reason = _("Mencapai usia %(max)s tahun") % {"max": rates.scholarship_max_age}
-        elif amount >= remaining:
-            locked.next_claim_due = None
-            locked.ended_on = claimed_on
-            locked.ended_reason = _("Batas beasiswa klaim ini tercapai")
-        else:
-            locked.next_claim_due = due
+        _schedule_next(locked, claimed_on=claimed_on, last=amount >= remaining, rates=rates)
         locked.save(update_fields=["level", "next_claim_due", "ended_on", "ended_reason"])
         audit_record(
             actor=actor,
@@ -129,6 +84,72 @@ def scholarship_year_claim(
             data={"child": locked.position, "school_year": school_year, "level": level, "amount": amount},
         )
     return year_claim
+
+
+def _check_request(*, claimed_on: date, level: str, school_year: int) -> None:
+    if claimed_on > clock.today():
+        raise DomainError(_("Tanggal pengajuan tidak boleh di masa depan."), field="claimed_on")
+    if level not in SchoolLevel.values or level == SchoolLevel.BELUM_SEKOLAH:
+        raise DomainError(_("Pilih jenjang sekolah anak tahun ajaran ini (TK sampai perguruan tinggi)."), field="level")
+    if not (claimed_on.year - 1 <= school_year <= claimed_on.year):
+        raise DomainError(
+            _("Tahun ajaran %(year)s/%(next)s bukan tahun ajaran berjalan.")
+            % {"year": school_year, "next": school_year + 1},
+            field="school_year",
+        )
+
+
+def _check_child_may_claim(locked: ScholarshipChild, *, claimed_on: date, rates: rules.Rates) -> None:
+    """The case was submitted and earns the scholarship, and this child is one of its children still within age."""
+    case = locked.claim
+    if case.status not in (ClaimStatus.SUBMITTED_TO_BPJS, ClaimStatus.PAID) or not case.scholarship_eligible:
+        raise Conflict(_("Beasiswa diajukan sesudah klaim induknya diajukan ke BPJS dan berhak beasiswa."))
+    if not locked.eligible:
+        raise Conflict(_("Anak ini tidak termasuk penerima beasiswa: %(reason)s") % {"reason": locked.reason})
+    if locked.ended_on is not None:
+        raise Conflict(_("Beasiswa anak ini sudah berakhir: %(reason)s") % {"reason": locked.ended_reason})
+    age = rules.age_on(locked.birth_date, claimed_on)
+    if age >= rates.scholarship_max_age:
+        raise DomainError(
+            _("Anak ini sudah berusia %(age)s tahun; beasiswa hanya sampai usia %(max)s tahun.")
+            % {"age": age, "max": rates.scholarship_max_age},
+            field="child",
+        )
+
+
+def _check_proof_and_years(locked: ScholarshipChild, *, level: str, rates: rules.Rates) -> None:
+    """A proof of schooling uploaded since the last claim, and a year left at the level."""
+    previous = locked.claims.order_by("-claimed_on").first()
+    proofs = locked.documents.filter(kind=ClaimDocumentKind.BUKTI_SEKOLAH, superseded_at=None)
+    if previous is not None:
+        proofs = proofs.filter(uploaded_at__date__gte=previous.claimed_on)
+    if not proofs.exists():
+        raise DomainError(
+            _("Unggah bukti masih sekolah/kuliah anak ini untuk tahun ajaran ini lebih dahulu."), field="document"
+        )
+    used = locked.claims.filter(level__in=_same_level(level)).count()
+    if used >= _years_at(level, rates):
+        raise DomainError(
+            _("Beasiswa jenjang %(level)s paling lama %(years)s tahun dan sudah dibayar %(used)s tahun.")
+            % {"level": SchoolLevel(level).label, "years": _years_at(level, rates), "used": used},
+            field="level",
+        )
+
+
+def _schedule_next(locked: ScholarshipChild, *, claimed_on: date, last: bool, rates: rules.Rates) -> None:
+    """The next claim falls due a year later, unless the child will be too old by then or the maximum is reached
+    (`last`)."""
+    due = rules.add_years(claimed_on, 1)
+    if rules.age_on(locked.birth_date, due) >= rates.scholarship_max_age:
+        locked.next_claim_due = None
+        locked.ended_on = rules.add_years(locked.birth_date, rates.scholarship_max_age)
+        locked.ended_reason = _("Mencapai usia %(max)s tahun") % {"max": rates.scholarship_max_age}
+    elif last:
+        locked.next_claim_due = None
+        locked.ended_on = claimed_on
+        locked.ended_reason = _("Batas beasiswa klaim ini tercapai")
+    else:
+        locked.next_claim_due = due
 
 
 def _same_level(level: str) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ Every change is audited; invoices are imported in `invoices.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,40 +41,69 @@ def check_may(actor: Actor | User, programme: Programme, capability: str) -> Non
 TERMS_FIELDS = ("cover_rule", "due_day", "cover_in_arrears", "tracked_from", "payment_code", "invoice_headers")
 
 
+def _cover_rule(value: Any) -> Any:
+    if value not in CoverRule.values:
+        raise ValueError(_("Pilih aturan tertanggung dari daftar."))
+    return value
+
+
+def _due_day(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 28:
+        raise ValueError(_("Batas bayar harus tanggal 1 sampai 28."))
+    return value
+
+
+def _tracked_from(value: Any) -> Any:
+    return billing.month_of(value) if value is not None else None
+
+
+def _payment_code(value: Any) -> str:
+    code = " ".join(str(value or "").split())
+    if len(code) > 40:
+        raise ValueError(_("Kode iuran paling banyak 40 karakter."))
+    return code
+
+
+def _invoice_headers(value: Any) -> dict[str, list[str]]:
+    """Spec column -> the extra header names, each cleaned, at most ten; an unknown spec column is refused."""
+    from jaring.contributions.invoice_read import COLUMNS
+
+    headers: dict[str, list[str]] = {}
+    for column, names in (value or {}).items():
+        if column not in COLUMNS:
+            raise ValueError(_("Kolom tagihan tidak dikenal: %(column)s.") % {"column": column})
+        cleaned = [" ".join(str(name).split())[:60] for name in names if str(name).strip()]
+        if cleaned:
+            headers[column] = list(dict.fromkeys(cleaned))[:10]
+    return headers
+
+
+# How each term given is checked and cleaned (ValueError: the message for its field); the rest are taken as given.
+TERMS_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "cover_rule": _cover_rule,
+    "due_day": _due_day,
+    "tracked_from": _tracked_from,
+    "payment_code": _payment_code,
+    "invoice_headers": _invoice_headers,
+}
+
+
 def billing_terms_set(*, programme: Programme, actor: Actor | User, **fields: Any) -> BillingTerms:
     """Change a programme's billing terms; only the fields given change, each audited with before and after.
     `invoice_headers`: spec column -> extra header names the branch writes (the invoice's column template)."""
-    from jaring.contributions.invoice_read import COLUMNS
-
     check_may(actor, programme, Capability.MANAGE_PROGRAMMES)
     unknown = set(fields) - set(TERMS_FIELDS)
     if unknown:
         raise TypeError(f"unknown billing terms: {sorted(unknown)}")
     errors: dict[str, list[str]] = {}
-    if "cover_rule" in fields and fields["cover_rule"] not in CoverRule.values:
-        errors["cover_rule"] = [_("Pilih aturan tertanggung dari daftar.")]
-    if "due_day" in fields and (
-        isinstance(fields["due_day"], bool)
-        or not isinstance(fields["due_day"], int)
-        or not 1 <= fields["due_day"] <= 28
-    ):
-        errors["due_day"] = [_("Batas bayar harus tanggal 1 sampai 28.")]
-    if "tracked_from" in fields and fields["tracked_from"] is not None:
-        fields["tracked_from"] = billing.month_of(fields["tracked_from"])
-    if "payment_code" in fields:
-        fields["payment_code"] = " ".join(str(fields["payment_code"] or "").split())
-        if len(fields["payment_code"]) > 40:
-            errors["payment_code"] = [_("Kode iuran paling banyak 40 karakter.")]
-    if "invoice_headers" in fields:
-        headers: dict[str, list[str]] = {}
-        for column, names in (fields["invoice_headers"] or {}).items():
-            if column not in COLUMNS:
-                errors["invoice_headers"] = [_("Kolom tagihan tidak dikenal: %(column)s.") % {"column": column}]
-                break
-            cleaned = [" ".join(str(name).split())[:60] for name in names if str(name).strip()]
-            if cleaned:
-                headers[column] = list(dict.fromkeys(cleaned))[:10]
-        fields["invoice_headers"] = headers
+    for name, value in list(fields.items()):
+        clean = TERMS_CLEANERS.get(name)
+        if clean is None:
+            continue
+        try:
+            fields[name] = clean(value)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, field=next(iter(errors)), errors=errors)

@@ -198,11 +198,29 @@ def import_batch_run(
     batch = ImportBatch.objects.select_related("programme__funder", "created_by", "api_token", "job").get(pk=batch.pk)
     if batch.status == B.DONE:
         return batch
+    _started(batch)
+    # Messages (reasons, the result file) in the language of whoever started the import.
+    language = batch.options.get("language") or settings.LANGUAGE_CODE
+    with _outcome_recorded(batch), translation.override(language), _few_collections():
+        if checked is None:
+            checked = file_check(Path(settings.MEDIA_ROOT) / batch.stored_file)
+        committed = _progress_reporter(batch, on_progress)
+        if _rows_import(_context(batch), checked, chunk_size=chunk_size, stop=stop, on_committed=committed):
+            return _finish(batch, checked)
+    return _interrupted(batch)
+
+
+def _started(batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=B.RUNNING, started_at=batch.started_at or clock.now(), error=""
     )
     if batch.job is not None:
         job_start(job=batch.job, total=batch.rows_total)
+
+
+def _progress_reporter(batch: ImportBatch, on_progress: Callable[[ImportBatch], None] | None) -> Callable[[int], None]:
+    """What to do after each committed chunk (`position`: data rows read): the batch's counts, the job's
+    progress, the caller's own report."""
 
     def committed(position: int) -> None:
         batch.refresh_from_db(fields=["rows_done", "created_count", "duplicate_count", "rejected_count"])
@@ -211,19 +229,24 @@ def import_batch_run(
         if on_progress is not None:
             on_progress(batch)
 
-    # Messages (reasons, the result file) in the language of whoever started the import.
-    language = batch.options.get("language") or settings.LANGUAGE_CODE
+    return committed
+
+
+def _interrupted(batch: ImportBatch) -> ImportBatch:
+    """Asked to stop: the batch waits after its last committed chunk for the next run."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=B.INTERRUPTED)
+    if batch.job is not None:
+        job_progress(job=batch.job, done=batch.rows_done, message=_("Dihentikan; akan dilanjutkan."))
+    batch.refresh_from_db()
+    return batch
+
+
+@contextmanager
+def _outcome_recorded(batch: ImportBatch) -> Iterator[None]:
+    """A run that raises leaves the batch failed with the reason (and its job), or interrupted when it was
+    killed; the error goes on."""
     try:
-        with translation.override(language), _few_collections():
-            if checked is None:
-                checked = file_check(Path(settings.MEDIA_ROOT) / batch.stored_file)
-            if _rows_import(_context(batch), checked, chunk_size=chunk_size, stop=stop, on_committed=committed):
-                return _finish(batch, checked)
-        ImportBatch.objects.filter(pk=batch.pk).update(status=B.INTERRUPTED)
-        if batch.job is not None:
-            job_progress(job=batch.job, done=batch.rows_done, message=_("Dihentikan; akan dilanjutkan."))
-        batch.refresh_from_db()
-        return batch
+        yield
     except DomainError as exc:
         _fail(batch, exc.message)
         raise

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jaring.contributions.invoice_read import InvoiceFileError
-from jaring.contributions.invoices import invoice_import
+from jaring.contributions.invoices import Reconciled, invoice_import
 from jaring.contributions.models import LineStatus
 from jaring.contributions.reconcile import rupiah_text
 from jaring.contributions.result import result_write
@@ -41,12 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--result", help="write the result file (XLSX) to this path")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        month = None
-        if options["month"]:
-            match = MONTH.fullmatch(options["month"])
-            if match is None or not 1 <= int(match["month"]) <= 12:
-                raise CommandError(_("--month ditulis YYYY-MM, misalnya 2026-11."))
-            month = date(int(match["year"]), int(match["month"]), 1)
+        month = _month(options["month"]) if options["month"] else None
         programme = Programme.objects.select_related("funder").filter(code=options["programme"]).first()
         if programme is None:
             raise CommandError(
@@ -64,6 +59,13 @@ class Command(BaseCommand):
             raise CommandError(exc.message, returncode=EXIT_UNREADABLE) from None
         except DomainError as exc:
             raise CommandError(exc.message) from None
+        self._report(outcome, programme, seconds=clock.monotonic() - started)
+        if options["result"]:
+            result_write(outcome.invoice, Path(options["result"]))
+            self.stdout.write(_("Berkas hasil: %(file)s") % {"file": options["result"]})
+
+    def _report(self, outcome: Reconciled, programme: Programme, *, seconds: float) -> None:
+        """What happened to the file (to stderr), then the invoice's figures per status."""
         invoice = outcome.invoice
         if outcome.unchanged:
             sys.stderr.write(
@@ -82,7 +84,7 @@ class Command(BaseCommand):
                 "code": programme.code,
                 "month": f"{invoice.month:%m/%Y}",
                 "rows": invoice.rows,
-                "seconds": clock.monotonic() - started,
+                "seconds": seconds,
             }
         )
         for status in LineStatus:
@@ -102,6 +104,10 @@ class Command(BaseCommand):
                 "proposed": rupiah_text(invoice.proposed),
             }
         )
-        if options["result"]:
-            result_write(invoice, Path(options["result"]))
-            self.stdout.write(_("Berkas hasil: %(file)s") % {"file": options["result"]})
+
+
+def _month(text: str) -> date:
+    match = MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match["month"]) <= 12:
+        raise CommandError(_("--month ditulis YYYY-MM, misalnya 2026-11."))
+    return date(int(match["year"]), int(match["month"]), 1)
