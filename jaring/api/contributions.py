@@ -65,6 +65,14 @@ Month = Annotated[
 ]
 
 
+class InvoiceIn(Schema):
+    month: Month = Field(
+        None,
+        description="Bulan tagihan, hanya bila berkas menagih beberapa bulan / the month billed, only when the "
+        "file bills several",
+    )
+
+
 class StatusSumOut(Schema):
     count: int
     sum: int
@@ -188,7 +196,7 @@ def _invoice(programme: Programme, invoice_id: int) -> Invoice:
     ),
 )
 @decorate_view(never_cache)
-def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], month: Form[Month] = None) -> Any:
+def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], form: Form[InvoiceIn]) -> Any:
     token = partner(request)
     programme = _programme(token, code)
     if file.size is not None and file.size > settings.INVOICE_MAX_BYTES:
@@ -200,7 +208,7 @@ def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], mo
             file_name=file.name or "tagihan",
             content=file.read(),
             actor=Actor.partner(token),
-            month=month,
+            month=form.month,
         )
     except InvoiceFileError as exc:
         return Status(422, invalid_body({"file": [exc.message]}))

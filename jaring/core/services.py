@@ -493,7 +493,11 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def task_results_requeue_orphaned(*, host: str, actor: Actor | None = None) -> list[str]:
+# The worker putting back what a dead worker left: the system, under the name the audit trail explains.
+WORKER = Actor.system("worker")
+
+
+def task_results_requeue_orphaned(*, host: str, actor: Actor = WORKER) -> list[str]:
     """Put back in the queue the tasks left running by a `jaring worker` of this host that no longer exists.
 
     django-tasks-db marks a claimed task RUNNING and only its own worker finishes it: a worker killed outright
@@ -503,7 +507,6 @@ def task_results_requeue_orphaned(*, host: str, actor: Actor | None = None) -> l
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    actor = actor or Actor.system("worker")
     prefix = f"{WORKER_ID_PREFIX}{host[:40]}:"
     requeued: list[str] = []
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).order_by("enqueued_at"):

@@ -21,7 +21,7 @@ from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.states import ApplicationStatus, Transition
 from tests.claims.conftest import ANISA, DEATH, DINA, JKM_PAPERS, PDF_WITH_SCRIPT, RAFI, SITI, upload
-from tests.helpers.reference import TESTS
+from tests.helpers.reference import TESTS, partner_of
 
 pytestmark = pytest.mark.today("2026-11-03")
 
@@ -250,7 +250,9 @@ def test_a_repeated_report_is_the_same_case(member: Callable[..., Membership], r
     membership = member()
     first = report(membership, registration_officer)
     with pytest.raises(DuplicateClaim) as again:
-        report(membership, "api:Kelurahan Manggar", heirs=[], children=[])
+        report(
+            membership, partner_of(membership.programme.funder, "Kelurahan Manggar", "claims"), heirs=[], children=[]
+        )
     assert again.value.number == first.number and again.value.status_code == 409
     # Another kind of case for the same day is another case; a withdrawn report does not block a new one.
     report(membership, registration_officer, kind="jkk_death")

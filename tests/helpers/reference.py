@@ -25,6 +25,14 @@ MANGGAR = "64.71.01.1001"  # Balikpapan Timur
 LAMARU = "64.71.01.1002"  # Balikpapan Timur, a neighbouring kelurahan
 
 
+def partner_of(funder: Funder, name: str, *scopes: str) -> Actor:
+    """A partner system of the funder (a token with `scopes`) as the actor of a service."""
+    from jaring.core.services import api_token_create
+
+    token, _secret = api_token_create(name=name, funder=funder, scopes=list(scopes), actor=TESTS)
+    return Actor.partner(token)
+
+
 def _agency(funder: Funder, kind: str) -> Agency:
     return Agency.objects.get(funder=funder, code=kind)
 

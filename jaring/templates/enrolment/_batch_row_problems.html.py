@@ -1,0 +1,20 @@
+BBBB BBBB #
+
+    XXXXXX XXXXXX
+      XXXXXXX
+        XXXX
+          XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Baris') XXXXX
+          XXX XXXXXXXXXXXX gettext(u'NIK') XXXXX
+          XXX XXXXXXXXXXXX gettext(u'Masalah') XXXXX
+        XXXXX
+      XXXXXXXX
+      XXXXXXX
+        BBB BBBBBBB BB BBBBBBBB
+        XXXX
+          XXX XXXXXXXXXXXXXXXXX
+          XXX XXXXXXXXXXXXX XXXXXXXXXX
+          XXXXXXXXX
+        XXXXX
+        BBBBBB
+      XXXXXXXX
+    XXXXXXXX

@@ -1,0 +1,33 @@
+BBBBBBB BBBBBBBBBBB
+BBBB BBBB
+BBBBB BBBBB gettext(u'Pendaftaran terkirim') BBBBBBBB
+BBBBB BBBBBBB
+BBBBBBB BBBBBBBBBBBBBBBBBBBB
+XXXX gettext(u'Pendaftaran terkirim') XXXXX
+XXX gettext(u'Nomor pendaftaran Anda:') XXXX
+XXXXXXXXXX XXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+XXX
+  XXXXXXX XXXXXXXXXXXXX XXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXX XXXXXX
+          XXXXXXXXXXXXXX XXXXXXXXXXX gettext(u'Nomor tersalin') XX gettext(u'Salin nomor') XXXXXXXXX
+XXXX
+XXXXXXXXXXX gettext(u'Simpan nomor ini:') XXXXXXXXX  gettext(u'catat, salin, atau foto layar ini. Nomor ini dan NIK Anda diperlukan untuk cek status.') XXXX
+
+XXXXXXXX XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+  XXX XXXXXXXXXXXXXXXXXXXXX gettext(u'Hasil pemeriksaan awal') XXXXX
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBBB
+XXXXXXXXXX
+
+XXXXXXXX XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+  XXX XXXXXXXXXXXXXXXXXX gettext(u'Selanjutnya') XXXXX
+  XXXX
+    XXXX gettext(u'Cek status kapan saja di <a href="%(url)s">%(url)s</a> dengan nomor pendaftaran dan NIK Anda.') SSS SSSSSS SSSSS SSSS SS SS SSSSSSSSSSSSSSSSSSSSSSSSSS SSSSSS SSSSS SSSSSSSSSSS SSS SSS SSSSSXXXXX
+    BB BBBBBBBBBBBBBBBBBB BB BBBBBBBBBBBBBBBBBBBBBBB
+    XXXX gettext(u'Petugas memeriksa data dan dokumen Anda; bila ada yang kurang, status berubah menjadi Dikembalikan untuk perbaikan beserta alasannya.') XXXXX
+    BBBBB
+    XXXX gettext(u'Peserta yang ditetapkan mendapat perlindungan BPJS Ketenagakerjaan dari %(start)s sampai %(end)s; iurannya dibayar pemerintah daerah.') SSSSSSS SSSS SSSSSSSSSS SSSSSSSS SSSSSSSSSSSS SSSS SSSSSSSSSSSSSSS SSSS SSSSSSSSS SSSSSS SSSSSSSS SSSSSSSS SSSSSSS SSSSSSSSSS SSSSSSSXXXXX
+  XXXXX
+  XX XXXXXXXXXXXXXXXXXXXXX
+    XX XXXXXXBBB BBBBBBBBBBBBBBBX XXXXXXXXXXXXX XXXXXXXXXXXXXXXXXX gettext(u'Cek status') XXXX
+  XXXX
+XXXXXXXXXX
+BBBBBBBB

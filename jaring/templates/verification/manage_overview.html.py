@@ -1,0 +1,70 @@
+BBBBBBB BBBBBBBBBBB
+BBBB BBBBBBBBBBBBB
+BBBB BBBB
+BBBBB BBBBB gettext(u'Verifikasi %(code)s') SSSSSSSSSS SSSSSSSSBBBBBBBB
+BBBBB BBBBBBB
+XXXXX XXXXXXBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBXXX  gettext(u'Semua program') XXXXXXXX
+XXXX gettext(u'Verifikasi %(code)s per instansi') SSSSSSSSSS SSSSSSSS SSS SSSSSSSSXXXXX
+XX XXXXXXXXXXXXX XXXXX XXXXXXXXXXXXXXXXXXXXXXXXXXX
+BBBBBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBB
+
+XX XXXXXXXXXXXXXXXXXXXXXXX
+   ngettext(u'Setiap instansi punya %(counted)s hari kerja untuk memutuskan, dihitung sejak pendaftaran masuk antreannya; Sabtu, Minggu, libur nasional dan cuti bersama tidak dihitung.', u'Setiap instansi punya %(counted)s hari kerja untuk memutuskan, dihitung sejak pendaftaran masuk antreannya; Sabtu, Minggu, libur nasional dan cuti bersama tidak dihitung.', count) SSSSSS SSSSSSSS SSSSS SSSSSSSSSSS SSSS SSSSS SSSSS SSSSSSSSSSS SSSSSSSS SSSSS SSSSSSSSSSS SSSSS SSSSSSSSSSS SSSSSS SSSSSSS SSSSS SSSSSSSS SSS SSSS SSSSSSS SSSSS SSSSSSSSSPPPPPP PPPPPPPP PPPPP PPPPPPPPPPP PPPP PPPPP PPPPP PPPPPPPPPPP PPPPPPPP PPPPP PPPPPPPPPPP PPPPP PPPPPPPPPPP PPPPPP PPPPPPP PPPPP PPPPPPPP PPP PPPP PPPPPPP PPPPP PPPPPPPPP
+   gettext(u'Instansi pengelola:')  X
+XXXX
+
+BB BBBBBBBBBBBBBB
+XX XXXXXXXXXXXX XXXXXXXXXXXXXX XXXXXXXXXXXX XXXXXXXXXXXXXXXXXXX
+   ngettext(u'%(counted)s pendaftaran lewat batas waktu verifikasi.', u'%(counted)s pendaftaran lewat batas waktu verifikasi.', count) SSSSSSSSSSS SSSSSSSSSSS SSSSS SSSSS SSSSS SSSSSSSSSSSPPPPPPPPPPP PPPPPPPPPPP PPPPP PPPPP PPPPP PPPPPPPPPPP
+XXXX
+BBBBB
+
+BB BBBB
+XXXX XXXXXXXXXXXXXXXXXX XXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX XXXXXXXXXXXXX
+  XXXXXX XXXXXXXXXXXXXX
+    XXXXXXXX XXXXXXXXXXXXXXXXXXXXXX gettext(u'Pekerjaan verifikasi per instansi') XXXXXXXXXX
+    XXXXXXX
+      XXXX
+        XXX XXXXXXXXXXXX gettext(u'Instansi') XXXXX
+        XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Menunggu verifikasi') XXXXX
+        XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Lewat batas waktu') XXXXX
+        XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Dikembalikan untuk perbaikan') XXXXX
+        XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Diputuskan') XXXXX
+        XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Diputuskan terlambat') XXXXX
+        XXX XXXXXXXXXXX XXXXXXXXXXXX gettext(u'Median hari kerja untuk memutuskan') XXXXX
+        XXX XXXXXXXXXXXX gettext(u'Batas waktu tertua') XXXXX
+      XXXXX
+    XXXXXXXX
+    XXXXXXX
+      BBB BBB BB BBBB
+      XXX XXXXXXXXXXXXX
+        XXX XXXXXXXXXXXXXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXBB BBBBBBBBBBBXXXXXXXX ngettext(u'%(counted)s lewat batas', u'%(counted)s lewat batas', count) SSSSSSSSSSS SSSSS SSSSSPPPPPPPPPPP PPPPP PPPPPXXXXXXXXXBBBBXBBBBBXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXXXXXX
+        XXX XXXXXXXXXXXXBB BBBBBBBBBBBBBBB BB BBBBXBBBBFFFFFFFFFFFFFFFFBBBBBXXXXX
+        XXX XXXXXXXXXXXXXXXBB BBBBBBBBBBBBBBXXXXX XXXXXXXXXXFFFFFFFFFFFFXXFFFFFFF F FFXXXXXXXBBBBXBBBBBXXXXX
+      XXXXX
+      BBBBBB
+    XXXXXXXX
+    XXXXXXX
+      XXXX
+        XXX XXXXXXXXXXXX gettext(u'Jumlah') XXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXX XXXXXXXXXXXXFFFFFFXXXXX
+        XXXXXXXXX
+        XXXXXXXXX
+      XXXXX
+    XXXXXXXX
+  XXXXXXXX
+XXXXXX
+XX XXXXXXXXXXXXXX gettext(u'Hari kerja untuk memutuskan dihitung seperti batas waktunya: keputusan pada hari batas waktu memakai seluruh hari yang tersedia. Pendaftaran yang dikembalikan menunggu perbaikan dari pemohon atau kantor pendaftar, bukan keputusan instansi.') XXXX
+BBBB
+XX XXXXXXXXXXXXXX gettext(u'Belum ada pendaftaran yang dikirim ke instansi verifikasi dalam program ini.') XXXX
+BBBBB
+BBBBBBBB
