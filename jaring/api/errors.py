@@ -105,9 +105,13 @@ def field_errors(errors: list[Any]) -> dict[str, list[str]]:
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    # pydantic locations look like ("body", "payload", "nik") or ("body", "payload", "fixes", 3); the partner
-    # knows only "nik" and "fixes".
-    parts = [str(p) for p in loc if not isinstance(p, int) and p not in LOCATION_PARTS]
+    # pydantic locations look like ("body", "payload", "nik"), ("body", "payload", "fixes", 3) or ("body",
+    # "payload", "heirs", 1, "nik"); the partner knows "nik", "fixes" (a wrong item is a problem of the list) and
+    # "heirs.1.nik" (a field of the second heir).
+    named = [p for p in loc if p not in LOCATION_PARTS]
+    while named and isinstance(named[-1], int):
+        named.pop()
+    parts = [str(p) for p in named]
     if len(parts) == 2 and parts[0] == parts[1]:
         parts = parts[:1]  # a multipart file: ("file", "file")
     return ".".join(parts) or "body"
