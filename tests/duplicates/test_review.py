@@ -21,7 +21,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Person
 from jaring.registry.services import application_create
 from tests.duplicates.conftest import HASAN, HUSAIN, SITI, registered, with_changes
-from tests.helpers.reference import programme_for
+from tests.helpers.reference import TESTS, programme_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def pair_of(a: Person, b: Person, row_a: dict[str, object], row_b: dict[str, obj
 
 
 def apply(person: Person, programme: Programme) -> Application:
-    return application_create(person=person, programme=programme, channel=Channel.COUNTER, actor="test")
+    return application_create(person=person, programme=programme, channel=Channel.COUNTER, actor=TESTS)
 
 
 @pytest.fixture
