@@ -91,11 +91,7 @@ def places_of_persons_overlapping(
     else:
         places = places.filter(programme=programme)
     found: dict[int, Place] = {}
-    for place in (
-        places
-        .select_related("programme", "programme__funder")
-        .order_by("starts")
-    ):
+    for place in places.select_related("programme", "programme__funder").order_by("starts"):
         found.setdefault(place.person_id, place)
     return found
 
