@@ -16,7 +16,7 @@ from django.test import Client
 from jaring.aid.models import Delivery, DeliveryScan, Receiver
 from jaring.aid.months import MonthStatus
 from jaring.aid.selectors import delivery_sheet, recipient_history
-from jaring.aid.services import delivery_correct, deliveries_record
+from jaring.aid.services import deliveries_record, delivery_correct
 from jaring.allocation.models import Place
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import ApiScope, AuditRecord, User

@@ -41,7 +41,9 @@ def test_a_monthly_recipients_month(period: date, today: date, span: Span, recei
         (date(2027, 1, 1), True, S.RECEIVED),
     ],
 )
-def test_aid_given_once_is_missed_only_when_the_recipients_time_is_over(today: date, received: bool, expected: str) -> None:
+def test_aid_given_once_is_missed_only_when_the_recipients_time_is_over(
+    today: date, received: bool, expected: str
+) -> None:
     status = month_status(period=date(2026, 1, 1), today=today, span=YEAR, received=received, once=True)
     assert status == expected
 

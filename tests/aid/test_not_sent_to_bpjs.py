@@ -102,9 +102,7 @@ def test_no_claim_is_opened_on_an_aid_scheme(
         )
 
 
-def test_bpjs_lists_leave_aid_schemes_out(
-    food_aid: Programme, bpn_2026: Programme, programme_manager: User
-) -> None:
+def test_bpjs_lists_leave_aid_schemes_out(food_aid: Programme, bpn_2026: Programme, programme_manager: User) -> None:
     assert list(programmes_visible_to(programme_manager)) == [bpn_2026]
     assert list(contribution_programmes(programme_manager)) == [bpn_2026]
     assert food_aid not in reverification_targets(bpn_2026)
