@@ -172,8 +172,31 @@ def _seed() -> World:
         "status_body": {"number": application.number, "nik": application.person.nik},
         "kpj": membership.kpj,
     }
+    _seed_aid(world, year=year)
     _seed_tokens(world, balikpapan=balikpapan, samarinda=samarinda)
     return world
+
+
+def _seed_aid(world: World, *, year: int) -> None:
+    """The demo's food aid of Balikpapan: a recipient, a delivery of theirs and a scan of a signed list."""
+    from jaring.aid.models import Delivery
+    from jaring.aid.services import delivery_scan_add
+    from tests.helpers.documents import PDF
+
+    food = Programme.objects.get(code=f"BPN-SEMBAKO-{year}")
+    delivery = Delivery.objects.filter(programme=food).select_related("place").first()
+    scan = delivery_scan_add(
+        programme=food, period=delivery.period, content=PDF, name="daftar.pdf", actor=world.users["counter"]
+    )
+    world.values.update(
+        {
+            "aid_code": food.code,
+            "aid_month": f"{clock.today():%Y-%m}",
+            "aid_place": delivery.place_id,
+            "aid_delivery": delivery.pk,
+            "aid_scan": scan.pk,
+        }
+    )
 
 
 def _seed_tokens(world: World, *, balikpapan: Funder, samarinda: Funder) -> None:
@@ -274,6 +297,13 @@ KWARGS = {
     "card_check:check": {"token": "card_token"},
     "public:register_step": {"step": "=program"},
     "registry:document": {"number": "number", "document_id": "document_id"},
+    "aid:programme": {"code": "aid_code"},
+    "aid:month": {"code": "aid_code", "month": "aid_month"},
+    "aid:print": {"code": "aid_code", "month": "aid_month"},
+    "aid:xlsx": {"code": "aid_code", "month": "aid_month"},
+    "aid:recipient": {"code": "aid_code", "pk": "aid_place"},
+    "aid:correct": {"code": "aid_code", "pk": "aid_delivery"},
+    "aid:scan": {"code": "aid_code", "pk": "aid_scan"},
 }
 
 
@@ -324,6 +354,9 @@ AUDIT = roles("auditor", "admin", "sysadmin", "smd_admin")
 FIGURES = roles("manager", "leader", "auditor", "sysadmin")
 SEES_SUBJECT = roles("operator", "counter", "dppp", "manager", "bpjs", "auditor", "admin", "sysadmin")
 REGISTERS = roles("operator", "other_operator", "counter", "sysadmin")
+# In-kind aid: the counter and the manager record deliveries; leadership and the auditor read them.
+AID_RECORDS = roles("counter", "manager", "sysadmin")
+AID_READS = AID_RECORDS | roles("leader", "auditor")
 
 # (method, the roles that may). Subjects are Balikpapan's: outsiders of another funder are refused the
 # subject pages and see only their own in the lists.
@@ -399,6 +432,14 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "cards:report": ("GET", EXCHANGE),
     "cards:print": ("GET", EXCHANGE),
     "cards:download": ("GET", EXCHANGE),
+    "aid:index": ("GET", AID_READS | {"smd_manager"}),  # each their own funder's aid programmes
+    "aid:programme": ("GET", AID_READS),
+    "aid:month": ("GET", AID_READS),
+    "aid:print": ("GET", AID_READS),
+    "aid:xlsx": ("GET", AID_READS),
+    "aid:recipient": ("GET", AID_READS),
+    "aid:scan": ("GET", AID_READS),
+    "aid:correct": ("GET", AID_RECORDS),
 }
 
 # Roles that may not see the subject application: on any page they may open, its number must not show.
@@ -467,7 +508,8 @@ def test_each_role_opens_exactly_the_pages_its_row_allows(name: str, world: Worl
         if refused(response) == (role in allowed):
             wrong.append(f"{role}: {response.status_code} {response.get('Location', '')}")
         elif role in NOT_TO_SEE_SUBJECT and not refused(response) and method == "GET":
-            assert world.values["number"] not in response.content.decode(errors="replace"), (
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert world.values["number"] not in body.decode(errors="replace"), (
                 f"{role} sees the subject on {url}"
             )
     assert wrong == [], f"{method} {url}"
@@ -569,6 +611,7 @@ def api_request(name: str, world: World) -> tuple[str, str, dict[str, Any]]:
         ),
         "api:import_detail": ("GET", f"/api/v1/imports/{v['token_import']}", {}),
         "api:import_result": ("GET", f"/api/v1/imports/{v['token_import']}/result", {}),
+        "api:aid_deliveries": ("GET", f"/api/v1/aid/{v['aid_code']}/deliveries", {"data": {"month": v["aid_month"]}}),
     }
     return requests[name]
 
@@ -608,6 +651,7 @@ API: dict[str, frozenset[str]] = {
     "api:import_create": frozenset({"registration"}),
     "api:import_detail": frozenset({"registration"}),
     "api:import_result": frozenset({"registration"}),
+    "api:aid_deliveries": frozenset({"reports"}),
 }
 
 
