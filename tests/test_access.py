@@ -509,9 +509,7 @@ def test_each_role_opens_exactly_the_pages_its_row_allows(name: str, world: Worl
             wrong.append(f"{role}: {response.status_code} {response.get('Location', '')}")
         elif role in NOT_TO_SEE_SUBJECT and not refused(response) and method == "GET":
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            assert world.values["number"] not in body.decode(errors="replace"), (
-                f"{role} sees the subject on {url}"
-            )
+            assert world.values["number"] not in body.decode(errors="replace"), f"{role} sees the subject on {url}"
     assert wrong == [], f"{method} {url}"
 
 
