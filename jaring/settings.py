@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "jaring.enrolment",
     "jaring.contributions",
     "jaring.claims",
+    "jaring.duplicates",
     "jaring.reports",
     "jaring.demo",
 ]

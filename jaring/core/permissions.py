@@ -29,6 +29,7 @@ class Capability(models.TextChoices):
     # In-kind aid (food packages, prosthetic legs): who sees the delivery lists, who records deliveries.
     VIEW_AID = "view_aid", _("Melihat penyerahan bantuan barang")
     RECORD_AID = "record_aid", _("Mencatat penyerahan bantuan barang")
+    REVIEW_DUPLICATES = "review_duplicates", _("Memeriksa dan menggabungkan data ganda")
 
 
 C = Capability
@@ -46,6 +47,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.HANDLE_CLAIMS,
             C.VIEW_AID,
             C.RECORD_AID,
+            C.REVIEW_DUPLICATES,
         }
     ),
     # A kelurahan operator reports a death or an accident of a member of their kelurahan and adds its papers.
@@ -69,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.HANDLE_CLAIMS,
             C.VIEW_AID,
             C.RECORD_AID,
+            C.REVIEW_DUPLICATES,
         }
     ),
     # DOMAIN: the liaison exchanges "participant lists, KPJ numbers, invoices" and "claim decisions" with the
@@ -116,6 +119,8 @@ JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
     "contributions.reconcile": (C.RECONCILE_INVOICES,),
     "contributions.result": (C.RECONCILE_INVOICES, C.RECORD_PAYMENTS),
+    "duplicates.scan": (C.REVIEW_DUPLICATES,),
+    "duplicates.file_check": (C.IMPORT_APPLICANTS, C.REVIEW_DUPLICATES),
 }
 
 
