@@ -50,6 +50,7 @@ from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import refuse_unless_bpjs
 
 S = ClaimStatus
 T = ClaimTransition
@@ -89,6 +90,7 @@ def label_of(actor: User | str | None) -> str:
 
 
 def _check_membership(actor: User | str | None, capability: str, membership: Membership) -> None:
+    refuse_unless_bpjs(membership.programme)  # a goods programme has no BPJS cover to claim on
     if not isinstance(actor, User):
         return
     scope = require(actor, capability)

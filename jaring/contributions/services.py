@@ -25,13 +25,16 @@ from jaring.core.services import audit_record
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import membership_deactivate, membership_reactivate
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import refuse_unless_bpjs
 
 SYSTEM = "sistem: tunggakan iuran"  # the actor of lifecycle changes that follow from payments, not from a person
 
 
 def check_may(actor: User | str | None, programme: Programme, capability: str) -> None:
     """PermissionDenied unless `actor` holds `capability` for this programme's funder. The system and the
-    operator's commands (a string actor) always may."""
+    operator's commands (a string actor) always may. NotForBpjs for a goods programme, whoever asks: nothing of
+    it is billed by BPJS."""
+    refuse_unless_bpjs(programme)
     if not isinstance(actor, User):
         return
     scope = require(actor, capability)

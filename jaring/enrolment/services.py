@@ -37,7 +37,7 @@ from jaring.enrolment.models import (
     ReverificationCampaign,
 )
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_routes
+from jaring.programmes.selectors import programme_routes, refuse_unless_bpjs
 from jaring.registry.assessment import (
     assessments_of,
     enter_queue,
@@ -56,6 +56,7 @@ CARD_SALT = "jaring.enrolment.card"
 
 
 def _check_manager(actor: User | str | None, programme: Programme, capability: str) -> None:
+    refuse_unless_bpjs(programme)  # goods programmes are never sent to BPJS, whoever asks
     if not isinstance(actor, User):
         return  # the system, a command run by the operator
     scope = require(actor, capability)
@@ -70,7 +71,7 @@ def check_may_exchange(actor: User | str | None, programme: Programme) -> None:
 
 
 def _check_may_exchange_all(actor: User | str | None, programme_ids: set[int]) -> None:
-    if not isinstance(actor, User) or not programme_ids:
+    if not programme_ids:
         return
     for programme in Programme.objects.filter(pk__in=programme_ids):
         check_may_exchange(actor, programme)
@@ -532,6 +533,7 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | 
 def reverification_start(*, source: Programme, target: Programme, actor: User | str | None) -> ReverificationCampaign:
     """Open next year's cycle for this year's members (run it with reverification_run, in the worker)."""
     _check_manager(actor, source, Capability.MANAGE_PROGRAMMES)
+    refuse_unless_bpjs(target)
     if target.funder_id != source.funder_id or target.year <= source.year:
         raise DomainError(
             _("Program tujuan harus program pemberi dana yang sama untuk tahun berikutnya."), field="target"
