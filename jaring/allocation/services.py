@@ -96,6 +96,15 @@ def places_of_persons_overlapping(
     return found
 
 
+def places_clash(place: Place, other: Place) -> bool:
+    """Whether one person may not hold both places: they share a month and are both BPJS cover (one funder pays a
+    person's cover in a month) or both in the same programme (places_of_persons_overlapping, pairwise)."""
+    if place.starts > other.ends or other.starts > place.ends:
+        return False
+    both_bpjs = place.programme.sends_to_bpjs and other.programme.sends_to_bpjs
+    return both_bpjs or place.programme_id == other.programme_id
+
+
 def _lock_programme(programme: Programme) -> Programme:
     return Programme.objects.select_for_update().select_related("funder").get(pk=programme.pk)
 

@@ -9,22 +9,13 @@ import pytest
 import time_machine
 
 from jaring.allocation.models import Place
-from jaring.core.models import AgencyKind, Funder, User
+from jaring.core.models import Funder, User
 from jaring.programmes.models import BenefitKind, Programme
 from jaring.registry.models import Application
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
 from tests.conftest import morning_of
-from tests.helpers.reference import programme_for
-
-
-def aid_programme(funder: Funder, *, code: str, kind: str, goods: str, unit: str, quota: int) -> Programme:
-    programme = programme_for(funder, code=code, name=f"Bantuan {goods} 2026", owner=AgencyKind.DINSOS, quota=quota)
-    programme.benefit_kind = kind
-    programme.goods_description = goods
-    programme.goods_unit = unit
-    programme.save(update_fields=["benefit_kind", "goods_description", "goods_unit"])
-    return programme
+from tests.helpers.reference import aid_programme
 
 
 @pytest.fixture
