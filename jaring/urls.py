@@ -34,6 +34,7 @@ urlpatterns = [
     path("klaim/", include("jaring.claims.urls")),
     path("", include("jaring.claims.public_urls")),
     path("iuran/", include("jaring.contributions.urls")),
+    path("bantuan/", include("jaring.aid.urls")),
     path("duplikat/", include("jaring.duplicates.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),

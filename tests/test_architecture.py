@@ -15,6 +15,7 @@ ORDER = [
     ["eligibility"],
     ["registry"],
     ["allocation"],
+    ["aid"],  # in-kind aid: deliveries to people holding places; needs nothing of verification or BPJS
     ["verification"],
     ["enrolment"],
     ["contributions"],

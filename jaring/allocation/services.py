@@ -28,7 +28,7 @@ from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.notifications import Message, notifications_queue
 from jaring.core.services import audit_record, audit_records_many
-from jaring.programmes.models import Programme, WaitlistKey
+from jaring.programmes.models import BenefitKind, Programme, WaitlistKey
 from jaring.programmes.selectors import cover_from
 from jaring.registry.models import Application, Person
 from jaring.registry.states import ApplicationStatus, Transition, next_status
@@ -77,18 +77,33 @@ class PersonHasPlace(Conflict):
         )
 
 
-def places_of_persons_overlapping(person_ids: Sequence[int], starts: date, ends: date) -> dict[int, Place]:
-    """Active places of these persons that share a month with [starts, ends], one per person."""
+def places_of_persons_overlapping(
+    person_ids: Sequence[int], starts: date, ends: date, *, programme: Programme
+) -> dict[int, Place]:
+    """Active places of these persons that share a month with [starts, ends] and stand in the way of a place
+    in `programme`, one per person. For BPJS cover: a place in any BPJS programme of any funder (one funder
+    pays a person's cover in a month). For goods (food packages, a prosthetic leg): only the same programme,
+    since a worker covered by BPJS may still be a poor elderly person's food-aid recipient."""
+    places = Place.objects.filter(
+        person_id__among=person_ids, status=Place.Status.ACTIVE, starts__lte=ends, ends__gte=starts
+    )
+    if programme.sends_to_bpjs:
+        places = places.filter(programme__benefit_kind=BenefitKind.BPJS)
+    else:
+        places = places.filter(programme=programme)
     found: dict[int, Place] = {}
-    for place in (
-        Place.objects.filter(
-            person_id__among=person_ids, status=Place.Status.ACTIVE, starts__lte=ends, ends__gte=starts
-        )
-        .select_related("programme", "programme__funder")
-        .order_by("starts")
-    ):
+    for place in places.select_related("programme", "programme__funder").order_by("starts"):
         found.setdefault(place.person_id, place)
     return found
+
+
+def places_clash(place: Place, other: Place) -> bool:
+    """Whether one person may not hold both places: they share a month and are both BPJS cover (one funder pays a
+    person's cover in a month) or both in the same programme (places_of_persons_overlapping, pairwise)."""
+    if place.starts > other.ends or other.starts > place.ends:
+        return False
+    both_bpjs = place.programme.sends_to_bpjs and other.programme.sends_to_bpjs
+    return both_bpjs or place.programme_id == other.programme_id
 
 
 def _lock_programme(programme: Programme) -> Programme:
@@ -121,7 +136,7 @@ def places_allocate(*, programme: Programme, applications: Sequence[Application]
     locked = _lock_programme(programme)
     starts, ends = place_span(locked, on)
     _lock_persons([a.person_id for a in applications])
-    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends)
+    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends, programme=locked)
     free = locked.quota - active_places_count(locked)
     result = Allocation()
     new_places = []
@@ -415,5 +430,5 @@ def conflicts_of(programme: Programme) -> list[tuple[Application, Place]]:
     if not applications:
         return []
     starts, ends = programme.cover_start, programme.cover_end
-    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends)
+    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends, programme=programme)
     return [(a, elsewhere[a.person_id]) for a in applications if a.person_id in elsewhere]

@@ -47,6 +47,7 @@ api.add_router("/members", "jaring.api.members.router")  # membership status by 
 api.add_router("/claims", "jaring.api.claims.router")  # JKK/JKM cases (issue 17)
 # Invoices, a month's contributions and the member list, under /programmes/{code}/ (issue 16).
 api.add_router("/programmes", "jaring.api.contributions.router")
+api.add_router("/aid", "jaring.api.aid.router")  # in-kind aid deliveries per month (issue 20)
 
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 

@@ -50,6 +50,7 @@ from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import refuse_unless_bpjs
 
 S = ClaimStatus
 T = ClaimTransition
@@ -83,7 +84,9 @@ ChildIn = rules.ChildIn
 
 
 def _check_membership(actor: Actor | User, capability: str, membership: Membership) -> None:
-    """The actor holds `capability` for the member's funder, and a kelurahan operator only for their kelurahan."""
+    """The actor holds `capability` for the member's funder, and a kelurahan operator only for their kelurahan.
+    NotForBpjs for a goods programme: it has no BPJS cover to claim on."""
+    refuse_unless_bpjs(membership.programme)
     scope = Actor.of(actor).require(capability, funder_id=membership.programme.funder_id)
     if scope.kelurahan_code is not None and not membership_in_scope(scope, membership):
         raise PermissionDenied(_("Peserta ini di luar wilayah kerja Anda."))

@@ -26,13 +26,16 @@ from jaring.core.services import audit_record
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import membership_deactivate, membership_reactivate
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import refuse_unless_bpjs
 
 # The actor of lifecycle changes that follow from payments, not from a person: the system, by the arrears rule.
 SYSTEM = Actor.system("sistem: tunggakan iuran")
 
 
 def check_may(actor: Actor | User, programme: Programme, capability: str) -> None:
-    """PermissionDenied unless `actor` holds `capability` for this programme's funder (the system always may)."""
+    """PermissionDenied unless `actor` holds `capability` for this programme's funder (the system always may).
+    NotForBpjs for a goods programme, whoever asks: nothing of it is billed by BPJS."""
+    refuse_unless_bpjs(programme)
     Actor.of(actor).require(capability, programme=programme)
 
 

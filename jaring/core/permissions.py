@@ -27,6 +27,9 @@ class Capability(models.TextChoices):
     VIEW_CLAIMS = "view_claims", _("Melihat klaim JKK/JKM")
     REPORT_CLAIMS = "report_claims", _("Melaporkan klaim JKK/JKM")
     HANDLE_CLAIMS = "handle_claims", _("Mengurus klaim JKK/JKM ke BPJS")
+    # In-kind aid (food packages, prosthetic legs): who sees the delivery lists, who records deliveries.
+    VIEW_AID = "view_aid", _("Melihat penyerahan bantuan barang")
+    RECORD_AID = "record_aid", _("Mencatat penyerahan bantuan barang")
     REVIEW_DUPLICATES = "review_duplicates", _("Memeriksa dan menggabungkan data ganda")
 
 
@@ -43,6 +46,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CLAIMS,
             C.REPORT_CLAIMS,
             C.HANDLE_CLAIMS,
+            C.VIEW_AID,
+            C.RECORD_AID,
             C.REVIEW_DUPLICATES,
         }
     ),
@@ -65,6 +70,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CLAIMS,
             C.REPORT_CLAIMS,
             C.HANDLE_CLAIMS,
+            C.VIEW_AID,
+            C.RECORD_AID,
             C.REVIEW_DUPLICATES,
         }
     ),
@@ -81,9 +88,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.HANDLE_CLAIMS,
         }
     ),
-    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS}),
+    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS, C.VIEW_AID}),
     Role.AUDITOR: frozenset(
-        {C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS, C.VIEW_CLAIMS}
+        {
+            C.VIEW_APPLICATIONS,
+            C.VIEW_AUDIT,
+            C.VIEW_DASHBOARD,
+            C.VIEW_REFERENCE,
+            C.VIEW_CONTRIBUTIONS,
+            C.VIEW_CLAIMS,
+            C.VIEW_AID,
+        }
     ),
     # The finance officer (bendahara) of the funder pays the bill from the APBD once it is checked: checks it
     # too, records the SP2D, follows arrears and what is left of the budget.

@@ -1,5 +1,6 @@
 """Demo data for the programme cycle of the day it runs (`clock.today()`, year Y): Balikpapan, Samarinda,
-Kutai Timur and the province running Y with members and cards; Balikpapan's Y-1 signed and closed, whose
+Kutai Timur and the province running Y with members and cards, and Balikpapan's in-kind aid (food packages,
+prosthetic legs: jaring/demo/aid.py); Balikpapan's Y-1 signed and closed, whose
 members were re-verified into Y; from 1 October Balikpapan's Y+1 open for registration. Officers of every
 role, a partner token, and synthetic applicants in every state, made through the same services the
 application uses (the earlier years' steps with the clock pinned to their days: jaring/demo/years.py).
@@ -24,6 +25,7 @@ from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.core.services import audit_record, token_hash
+from jaring.demo.aid import seed_aid
 from jaring.demo.claims import seed_claims
 from jaring.demo.contributions import seed_contributions
 from jaring.demo.people import (
@@ -468,5 +470,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             # Invoices and payments first: a claim's cover on its day reads the months paid.
             seed_contributions(cycle.bpn)
             seed_claims(cycle)
+            # Balikpapan's in-kind aid beside its BPJS scheme: food packages monthly, prosthetic legs once.
+            applicants += seed_aid(cycle.year)
             applicants += seed_next_year(cycle, today=today)
     return {"reference": reference, "logins": logins, "token": token, "applicants": applicants}

@@ -22,6 +22,7 @@ from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import Place
+from jaring.allocation.services import places_clash
 from jaring.claims.models import Claim
 from jaring.claims.states import ClaimStatus
 from jaring.core import clock
@@ -181,7 +182,7 @@ def _conflicts(survivor: Person, merged: Person) -> list[str]:
         if place.person_id != survivor.pk:
             continue
         for other in places:
-            if other.person_id == merged.pk and other.starts <= place.ends and other.ends >= place.starts:
+            if other.person_id == merged.pk and places_clash(place, other):
                 problems.append(
                     _(
                         "Keduanya memegang tempat aktif pada bulan yang sama (%(a)s dan %(b)s): satu orang hanya "

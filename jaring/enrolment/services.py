@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import place_end
 from jaring.core import clock
-from jaring.core.actors import Actor, Kind
+from jaring.core.actors import Actor
 from jaring.core.bulk import bulk_insert
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import Agency, Job, User
@@ -37,7 +37,7 @@ from jaring.enrolment.models import (
     ReverificationCampaign,
 )
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_routes
+from jaring.programmes.selectors import programme_routes, refuse_unless_bpjs
 from jaring.registry.assessment import (
     assessments_of,
     enter_queue,
@@ -57,13 +57,14 @@ CARD_SALT = "jaring.enrolment.card"
 
 def check_may_exchange(actor: Actor | User, programme: Programme) -> None:
     """May `actor` exchange data with BPJS for `programme` (batches, answers, cards, the membership
-    lifecycle)? PermissionDenied otherwise."""
+    lifecycle)? PermissionDenied otherwise; NotForBpjs for a goods programme, whoever asks."""
+    refuse_unless_bpjs(programme)
     Actor.of(actor).require(Capability.EXCHANGE_WITH_BPJS, programme=programme)
 
 
 def _check_may_exchange_all(actor: Actor | User, programme_ids: set[int]) -> None:
-    if Actor.of(actor).kind is Kind.SYSTEM or not programme_ids:
-        return  # the system needs no look-up of the programmes
+    if not programme_ids:
+        return
     for programme in Programme.objects.filter(pk__in=programme_ids):
         check_may_exchange(actor, programme)
 
@@ -531,6 +532,8 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: Actor |
 
 def reverification_start(*, source: Programme, target: Programme, actor: Actor | User) -> ReverificationCampaign:
     """Open next year's cycle for this year's members (run it with reverification_run, in the worker)."""
+    refuse_unless_bpjs(source)  # goods programmes are never sent to BPJS, whoever asks
+    refuse_unless_bpjs(target)
     Actor.of(actor).require(Capability.MANAGE_PROGRAMMES, programme=source)
     if target.funder_id != source.funder_id or target.year <= source.year:
         raise DomainError(

@@ -37,7 +37,9 @@ def _agency(funder: Funder, kind: str) -> Agency:
     return Agency.objects.get(funder=funder, code=kind)
 
 
-def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026) -> Programme:
+def programme_for(
+    funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026, **fields: object
+) -> Programme:
     programme = Programme.objects.create(
         code=code,
         name=name,
@@ -48,6 +50,7 @@ def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: in
         cover_end=date(year, 12, 31),
         quota=quota,
         status=Programme.Status.OPEN,
+        **fields,
     )
     rejection_reasons_seed(programme=programme, actor=TESTS)
     return programme
@@ -98,4 +101,17 @@ def queued_applications(
             verification_due=now.date() + timedelta(days=7),
         )
         for n, person in zip(range(start, start + count), people, strict=True)
+    )
+
+
+def aid_programme(funder: Funder, *, code: str, kind: str, goods: str, unit: str, quota: int) -> Programme:
+    return programme_for(
+        funder,
+        code=code,
+        name=f"Bantuan {goods} 2026",
+        owner=AgencyKind.DINSOS,
+        quota=quota,
+        benefit_kind=kind,
+        goods_description=goods,
+        goods_unit=unit,
     )

@@ -40,7 +40,7 @@ from jaring.enrolment.services import (
     places_ready_for_batch,
 )
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_in_scope, refuse_unless_bpjs
 from jaring.registry.models import mask_nik
 
 PAGE_SIZE = 100
@@ -52,7 +52,9 @@ Outcome = BatchMember.Outcome
 def _programme(user: User, code: str) -> Programme:
     """A programme of the officer's own funder (every funder's for the system operator); NotFound otherwise, so
     codes of other funders cannot be probed."""
-    return programme_in_scope(require(user, Capability.EXCHANGE_WITH_BPJS), code)
+    programme = programme_in_scope(require(user, Capability.EXCHANGE_WITH_BPJS), code)
+    refuse_unless_bpjs(programme)
+    return programme
 
 
 def _batch(programme: Programme, number: str) -> Batch:
