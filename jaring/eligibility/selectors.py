@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_FLOOR
 
 from django.utils.translation import gettext as _
@@ -86,11 +86,18 @@ def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
     )
 
 
-def bpjs_coverage(niks: Iterable[str]) -> dict[str, rules.Coverage]:
-    """Active BPJS Ketenagakerjaan participants among these NIKs, from the branch's lists. One query."""
+def bpjs_coverage(niks: Iterable[str], *, own: Mapping[str, str] | None = None) -> dict[str, rules.Coverage]:
+    """Active BPJS Ketenagakerjaan participants among these NIKs, from the branch's lists. One query.
+
+    `own` maps the NIKs this funder itself covers to their KPJ: the branch's list holds the funder's own members
+    too, and a member is not "covered elsewhere" by the cover the funder pays (a row for that NIK with the same
+    KPJ, or with none, is the funder's own; a row with another KPJ is cover from somewhere else)."""
+    own = own or {}
     found: dict[str, rules.Coverage] = {}
     rows = ExistingParticipant.objects.filter(nik__among=set(niks), status=ExistingParticipant.Status.ACTIVE)
     for nik, kpj, segment in rows.values_list("nik", "kpj", "segment"):
+        if nik in own and (not kpj or kpj == own[nik]):
+            continue
         label = _("KPJ %(kpj)s") % {"kpj": kpj} if kpj else _("terdaftar")
         if segment:
             label = f"{label}, {segment}"

@@ -38,6 +38,9 @@ REASSESSABLE: frozenset[str] = frozenset({S.SUBMITTED, S.AWAITING_VERIFICATION, 
 # Statuses of another funder's application that mean the person is already funded for those months.
 FUNDED_STATUSES: frozenset[str] = frozenset({S.APPROVED, S.ENROLLED})
 
+# enrolment.Membership.Status.ACTIVE, by value: registry comes before enrolment in the import chain.
+ACTIVE_MEMBERSHIP = "active"
+
 # Documents checked on paper by the sending office (Application.documents_attestation) count as all present.
 ALL_DOCUMENTS: frozenset[str] = frozenset(DocumentKind.values)
 
@@ -51,10 +54,12 @@ def application_date(application: Application) -> date:
 def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str, list[rules.Coverage]]:
     """Cover these NIKs already have: active in BPJS's own list, or a place in another funder's programme
     whose cover period overlaps this one (the province and the city must never fund the same NIK at once).
-    Two queries whatever the number of NIKs."""
+    The branch's list also holds this funder's own active members: that cover is not "elsewhere" (a continuing
+    member judged again at the yearly re-verification must not be refused for it). Three queries whatever the
+    number of NIKs."""
     wanted = set(niks)
     found: dict[str, list[rules.Coverage]] = defaultdict(list)
-    for nik, coverage in bpjs_coverage(wanted).items():
+    for nik, coverage in bpjs_coverage(wanted, own=own_members(niks=wanted, programme=programme)).items():
         found[nik].append(coverage)
     others = (
         Application.objects.filter(person__nik__among=wanted, status__in=FUNDED_STATUSES)
@@ -65,6 +70,17 @@ def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str
     for nik, code, funder_name in others:
         found[nik].append(rules.Coverage(source=rules.COVERAGE_PROGRAMME, label=f"{funder_name} ({code})"))
     return found
+
+
+def own_members(*, niks: Iterable[str], programme: Programme) -> dict[str, str]:
+    """The KPJ of each of these NIKs that holds an active membership paid by this programme's funder (any of its
+    programmes and years). One query."""
+    rows = Application.objects.filter(
+        person__nik__among=set(niks),
+        programme__funder_id=programme.funder_id,
+        membership__status=ACTIVE_MEMBERSHIP,
+    ).values_list("person__nik", "membership__kpj")
+    return dict(rows)
 
 
 def facts_of(application: Application, *, documents: frozenset[str], covered: Sequence[rules.Coverage]) -> rules.Facts:
