@@ -235,6 +235,8 @@ def ceiling_text(kind: str, amount: int | None) -> str:
         return _("jumlah tetap %(amount)s per bulan") % {"amount": rules.format_rupiah(amount)}
     if kind == IncomeCeiling.NONE:
         return _("tanpa batas penghasilan")
+    if kind == IncomeCeiling.RESIDENCE:
+        return _("UMK kabupaten/kota tempat tinggal pemohon pada tahun program")
     return _("UMK wilayah pemberi dana pada tahun program")
 
 

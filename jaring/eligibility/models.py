@@ -26,6 +26,7 @@ class IncomeCeiling(models.TextChoices):
     UMK = "umk", _("UMK wilayah pemberi dana pada tahun program")
     FIXED = "fixed", _("Jumlah tetap")
     NONE = "none", _("Tanpa batas penghasilan")
+    RESIDENCE = "residence", _("UMK kabupaten/kota tempat tinggal pemohon")
 
 
 class RuleVersion(models.Model):
@@ -37,7 +38,7 @@ class RuleVersion(models.Model):
     version = models.PositiveIntegerField(_("versi"))
     min_domicile_months = models.PositiveSmallIntegerField(_("minimal bulan domisili"), null=True, blank=True)
     income_ceiling = models.CharField(
-        _("batas penghasilan"), max_length=10, choices=IncomeCeiling.choices, default=IncomeCeiling.UMK
+        _("batas penghasilan"), max_length=10, choices=IncomeCeiling.choices, default=IncomeCeiling.RESIDENCE
     )
     income_ceiling_amount = models.PositiveBigIntegerField(_("batas penghasilan tetap (Rp)"), null=True, blank=True)
     min_age = models.PositiveSmallIntegerField(_("usia minimal"), null=True, blank=True)

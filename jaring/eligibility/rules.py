@@ -85,6 +85,9 @@ class RuleSet:
     document_names: Mapping[str, str]
     check_not_covered: bool
     version: str
+    # The ceiling by the applicant's kabupaten/kota ("64.08" -> (4067436, "UMK Kabupaten Kutai Timur 2026")) when
+    # the scheme judges income against the UMK of where the person lives; None: `income_ceiling` for everyone.
+    income_ceilings: Mapping[str, tuple[int, str]] | None = None
 
     def __post_init__(self) -> None:
         if self.min_domicile_months is not None and self.min_domicile_months < 0:
@@ -137,7 +140,9 @@ def evaluate(facts: Facts, rules: RuleSet) -> Assessment:
     outcomes: list[RuleOutcome] = [check_region(facts, rules)]
     if rules.min_domicile_months is not None:
         outcomes.append(check_domicile_months(facts, rules, rules.min_domicile_months))
-    if rules.income_ceiling is not None:
+    if rules.income_ceilings is not None:
+        outcomes.append(check_income_where_living(facts, rules))
+    elif rules.income_ceiling is not None:
         outcomes.append(check_income_ceiling(facts, rules, rules.income_ceiling))
     if rules.min_age is not None or rules.max_age is not None:
         outcomes.append(check_age(facts, rules))
@@ -175,6 +180,8 @@ class Evaluator:
             assert rules.min_domicile_months is not None
             return check_domicile_months(facts, rules, rules.min_domicile_months)
         if rule == RULE_INCOME_CEILING:
+            if rules.income_ceilings is not None:
+                return check_income_where_living(facts, rules)
             assert rules.income_ceiling is not None
             return check_income_ceiling(facts, rules, rules.income_ceiling)
         if rule == RULE_AGE:
@@ -192,7 +199,9 @@ class Evaluator:
         keys: list[tuple[object, ...]] = [(RULE_REGION, facts.kelurahan_code)]
         if rules.min_domicile_months is not None:
             keys.append((RULE_DOMICILE_MONTHS, facts.domicile_since, on))
-        if rules.income_ceiling is not None:
+        if rules.income_ceilings is not None:
+            keys.append((RULE_INCOME_CEILING, facts.monthly_income, regency_of(facts.kelurahan_code)))
+        elif rules.income_ceiling is not None:
             keys.append((RULE_INCOME_CEILING, facts.monthly_income))
         if rules.min_age is not None or rules.max_age is not None:
             keys.append((RULE_AGE, facts.birth_date, on))
@@ -248,15 +257,35 @@ def check_domicile_months(facts: Facts, rules: RuleSet, minimum: int) -> RuleOut
     return RuleOutcome(rule=RULE_DOMICILE_MONTHS, passed=False, reason=reason)
 
 
-def check_income_ceiling(facts: Facts, rules: RuleSet, ceiling: int) -> RuleOutcome:
+def regency_of(kelurahan_code: str) -> str:
+    """The kabupaten/kota of a dotted Kemendagri code: "64.08.01.2001" -> "64.08"."""
+    return kelurahan_code[:5]
+
+
+def check_income_where_living(facts: Facts, rules: RuleSet) -> RuleOutcome:
+    """Income against the UMK of the kabupaten/kota of the applicant's KTP address."""
+    assert rules.income_ceilings is not None
+    found = rules.income_ceilings.get(regency_of(facts.kelurahan_code))
+    if found is None:
+        reason = _(
+            "UMK kabupaten/kota tempat tinggal (kode wilayah %(code)s) belum diisi di data rujukan; "
+            "syarat penghasilan belum dapat dinilai."
+        ) % {"code": regency_of(facts.kelurahan_code)}
+        return RuleOutcome(rule=RULE_INCOME_CEILING, passed=False, reason=reason)
+    ceiling, label = found
+    return check_income_ceiling(facts, rules, ceiling, label=label)
+
+
+def check_income_ceiling(facts: Facts, rules: RuleSet, ceiling: int, *, label: str | None = None) -> RuleOutcome:
     # Self-declared average monthly income with a signed statement; equal to the UMK is still within.
     passed = facts.monthly_income <= ceiling
+    label = rules.income_ceiling_label if label is None else label
     params = {
         "income": format_rupiah(facts.monthly_income),
         "ceiling": format_rupiah(ceiling),
-        "label": rules.income_ceiling_label,
+        "label": label,
     }
-    if rules.income_ceiling_label:
+    if label:
         if passed:
             reason = _("Penghasilan %(income)s per bulan tidak melebihi batas %(ceiling)s (%(label)s).") % params
         else:

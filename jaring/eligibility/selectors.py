@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core import clock
 from jaring.core.errors import DomainError
-from jaring.core.models import MinimumWage, Sector
+from jaring.core.models import MinimumWage, Region, Sector
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, ExistingParticipant, IncomeCeiling, RuleVersion
 from jaring.programmes.models import Programme
@@ -31,6 +31,9 @@ def income_ceiling_of(*, version: RuleVersion) -> tuple[int | None, str]:
     if version.income_ceiling == IncomeCeiling.FIXED:
         return version.income_ceiling_amount, ""
     region = programme.funder.region
+    if version.income_ceiling == IncomeCeiling.RESIDENCE and region.level == Region.Level.PROVINCE:
+        # Judged per applicant (income_ceilings_where_living); a city or regency funder's residents all live in it.
+        return None, _("UMK kabupaten/kota tempat tinggal pemohon")
     # The UMK of a year is set in late December, while that year's registration runs from the autumn: until it
     # is entered, judge by the latest known year's and say so (entering it re-judges the open applications).
     wage = MinimumWage.objects.filter(region=region, year__lte=programme.year).order_by("-year").first()
@@ -51,6 +54,34 @@ def income_ceiling_of(*, version: RuleVersion) -> tuple[int | None, str]:
             "known": label,
         }
     return int(wage.amount.to_integral_value(rounding=ROUND_FLOOR)), label
+
+
+def income_ceilings_where_living(*, version: RuleVersion) -> dict[str, tuple[int, str]] | None:
+    """For a province scheme judging income against the UMK of where the applicant lives: each kabupaten/kota's
+    UMK of the programme's year (or the latest known before it, said in the label), by region code. One query.
+    None for any other choice."""
+    programme = version.programme
+    region = programme.funder.region
+    if version.income_ceiling != IncomeCeiling.RESIDENCE or region.level != Region.Level.PROVINCE:
+        return None
+    found: dict[str, tuple[int, str]] = {}
+    wages = (
+        MinimumWage.objects.filter(region__parent=region, region__level=Region.Level.REGENCY, year__lte=programme.year)
+        .select_related("region")
+        .order_by("region_id", "-year")
+    )
+    for wage in wages:
+        if wage.region_id in found:
+            continue
+        label = _("%(kind)s %(region)s %(year)s") % {"kind": _("UMK"), "region": wage.region.name, "year": wage.year}
+        if wage.year != programme.year:
+            label = _("%(kind)s %(year)s belum ditetapkan; memakai %(known)s") % {
+                "kind": _("UMK"),
+                "year": programme.year,
+                "known": label,
+            }
+        found[wage.region_id] = (int(wage.amount.to_integral_value(rounding=ROUND_FLOOR)), label)
+    return found
 
 
 # Sector names only word the reasons; read once a minute per process, not on every assessment.
@@ -83,6 +114,7 @@ def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
         document_names={kind.value: str(kind.label) for kind in DocumentKind},
         check_not_covered=version.check_not_covered,
         version=str(version.version),
+        income_ceilings=income_ceilings_where_living(version=version),
     )
 
 

@@ -19,7 +19,7 @@ from jaring.programmes.models import Programme
 # its manager adjusts them (Penajam: 18-65).
 DEFAULT_RULES: dict[str, Any] = {
     "min_domicile_months": 6,
-    "income_ceiling": IncomeCeiling.UMK,
+    "income_ceiling": IncomeCeiling.RESIDENCE,
     "income_ceiling_amount": None,
     "min_age": None,
     "max_age": 64,
