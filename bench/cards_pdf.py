@@ -39,7 +39,7 @@ def main() -> None:
 
     django.setup()
     from jaring.core.models import Funder
-    from jaring.enrolment.cards import cards_pdf, pages_for
+    from jaring.enrolment.cards.pdf import cards_pdf, pages_for
     from jaring.enrolment.models import Card, Membership
     from jaring.programmes.models import Programme
     from jaring.registry.models import Person

@@ -31,6 +31,8 @@ Variables (all optional on a developer machine):
   JARING_NOTIFICATION_SENDERS        channel=dotted.path pairs, comma-separated (sms, whatsapp, email);
                                      default: every channel written to the log and the outbox only
   JARING_NOTIFICATION_PHONE_CHANNEL  sms or whatsapp: how applicants with a phone number are told, default sms
+  JARING_WAITLIST_SWEEP_MINUTES      how often the worker admits waitlists into free places, default 60
+  JARING_LOGO_MAX_KB     largest funder logo accepted (PNG or JPEG), in KB, default 1024
 """
 
 from __future__ import annotations
@@ -98,6 +100,11 @@ try:
     REPORTS_MAX_AGE_MINUTES = env.int("JARING_REPORTS_MAX_AGE_MINUTES", 15, minimum=1, maximum=1440)
     NOTIFICATION_SENDERS = env.mapping("JARING_NOTIFICATION_SENDERS", {})
     NOTIFICATION_PHONE_CHANNEL = env.choice("JARING_NOTIFICATION_PHONE_CHANNEL", "sms", choices=("sms", "whatsapp"))
+    # Free places admit the waitlist by themselves: besides the admission when a place ends or a quota grows, the
+    # worker sweeps every programme this often (jaring.allocation.tasks).
+    WAITLIST_SWEEP_MINUTES = env.int("JARING_WAITLIST_SWEEP_MINUTES", 60, minimum=1, maximum=1440)
+    # A funder's logo upload (PNG or JPEG), redrawn as a small PNG (core.branding).
+    LOGO_MAX_KB = env.int("JARING_LOGO_MAX_KB", 1024, minimum=16, maximum=10_240)
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -227,6 +234,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Tasks that queue their own next run; a starting worker queues the first (core.services.periodic_tasks_ensure).
+PERIODIC_TASKS = ["jaring.allocation.tasks.waitlists_sweep"]
 
 LOGGING = {
     "version": 1,

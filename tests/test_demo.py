@@ -26,7 +26,8 @@ from jaring.registry.states import ApplicationStatus
 def test_the_demo_has_applicants_in_every_state_with_real_outcomes() -> None:
     demo_seed(per_programme=10)
     statuses = set(Application.objects.values_list("status", flat=True))
-    assert statuses == set(ApplicationStatus.values) - {ApplicationStatus.SUBMITTED}
+    # No waitlist: the demo's programmes have thousands of free places, which admit a waitlist by themselves.
+    assert statuses == set(ApplicationStatus.values) - {ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED}
 
     refused = Application.objects.filter(
         status=ApplicationStatus.NOT_ELIGIBLE, status_reason__contains="syarat minimal 6 bulan"
@@ -155,3 +156,29 @@ def test_in_june_the_demo_runs_this_year_and_compares_it_with_last_years_signed_
 @pytest.mark.django_db
 def test_the_demo_lives_in_the_cycle_of_its_day(day: str, client: Client) -> None:
     the_demo_lives_in_the_cycle_of(day, client)
+
+
+@pytest.mark.django_db
+def test_every_demo_deadline_is_counted_in_working_days_from_the_day_the_work_reached_the_queue() -> None:
+    from jaring.programmes.selectors import verification_due
+
+    demo_seed(per_programme=20)
+    queued = Application.objects.filter(queued_at__isnull=False).select_related("programme")
+    assert queued.filter(verification_due__lt=clock.today()).exists()  # overdue work is there to see
+    for application in queued:
+        assert application.submitted_at is not None and application.submitted_at <= application.queued_at
+        arrived = clock.localdate(application.queued_at)
+        assert application.verification_due == verification_due(programme=application.programme, start=arrived)
+        # Never "submitted 6 December, due 25 November".
+        assert application.verification_due > clock.localdate(application.submitted_at)
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_nik_the_counter_confirmed_despite_its_birth_date_and_sex() -> None:
+    from jaring.registry.selectors import identity_confirmation_of
+
+    demo_seed(per_programme=2)
+    doubtful = Application.objects.get(person__nik="6471014107880009")
+    assert doubtful.status == ApplicationStatus.AWAITING_VERIFICATION and len(doubtful.warnings) == 2
+    assert doubtful.verifying_agency is not None and doubtful.verifying_agency.code == "dppp"
+    assert "menyatakan sudah mencocokkannya dengan KTP asli" in identity_confirmation_of(doubtful)

@@ -32,14 +32,14 @@ from jaring.core.models import AuditRecord, Job, Notification, User
 from jaring.enrolment.models import Batch, BatchMember, Membership, MembershipEvent, ResponseImport
 from jaring.enrolment.services import batch_create
 from jaring.programmes.models import Programme
-from jaring.registry import imports
-from jaring.registry.imports import import_batch_start
+from jaring.registry.imports import services
+from jaring.registry.imports.services import import_batch_start
 from jaring.registry.models import Application, ImportBatch, ImportRow
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Decision
 from jaring.verification.services import applications_approve
-from tests.conftest import queued_applications
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
+from tests.helpers.reference import queued_applications
 
 S = ApplicationStatus
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,7 +282,7 @@ def test_a_worker_killed_during_an_import_is_restarted_and_finishes_every_row_on
     stored = ImportRow.objects.filter(batch=batch).count()
     print(f"import of {ROWS} rows: worker killed {took:.2f} s in, with {stored} rows committed")
     assert 0 < stored < ROWS, "the kill must land between the first and the last chunk"
-    assert stored % imports.CHUNK_SIZE == 0, "whole chunks only"
+    assert stored % services.CHUNK_SIZE == 0, "whole chunks only"
     assert Application.objects.count() == stored
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.RUNNING  # as the killed worker left it

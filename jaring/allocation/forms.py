@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jaring.allocation.models import EndReason
+from jaring.core.forms import DayField
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 _MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})|(?P<month2>[0-9]{1,2})[/-](?P<year2>[0-9]{4})")
 
 
@@ -35,9 +35,7 @@ def end_reason_choices() -> list[tuple[str, str]]:
 
 class PlaceEndForm(forms.Form):
     reason = forms.ChoiceField(label=_lazy("Alasan berakhir"))
-    on = forms.DateField(
-        label=_lazy("Tanggal kejadian"), input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = DayField(label=_lazy("Tanggal kejadian"))
     note = forms.CharField(
         label=_lazy("Keterangan"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

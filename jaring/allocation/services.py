@@ -235,6 +235,37 @@ def waitlist_admit(*, programme: Programme, actor: User | str | None, on: date |
     return admitted
 
 
+def waitlists_admit(*, actor: User | str | None = None, on: date | None = None) -> dict[str, int]:
+    """Free places admit the waitlist by themselves: every programme still in cover with people waiting admits
+    them into its free places (waitlist_admit, audited), programme by programme. Places are freed and quotas
+    raised through services that admit at once; this catches the rest (a person's place elsewhere ended, a quota
+    changed outside the pages), run by the worker every WAITLIST_SWEEP_MINUTES and by `jaring admit-waitlists`.
+    Returns the number admitted per programme code, for those that admitted anyone."""
+    on = on or clock.today()
+    waiting = Programme.objects.filter(cover_end__gte=on, applications__status=S.WAITLISTED).distinct().order_by("code")
+    admitted: dict[str, int] = {}
+    for programme in waiting:
+        if programme.quota - active_places_count(programme) <= 0:
+            continue
+        count = len(waitlist_admit(programme=programme, actor=actor, on=on))
+        if count:
+            admitted[programme.code] = count
+    return admitted
+
+
+def _admit_where_person_waits(person_id: int, *, besides: int, actor: User | str | None) -> None:
+    """A person's place ended: their applications waiting in other programmes, held back because that place
+    covered the same months, may now take a free place there."""
+    programmes = (
+        Programme.objects.filter(applications__person_id=person_id, applications__status=S.WAITLISTED)
+        .exclude(pk=besides)
+        .distinct()
+    )
+    for programme in programmes:
+        if programme.cover_end >= clock.today():
+            waitlist_admit(programme=programme, actor=actor)
+
+
 def programme_quota_set(*, programme: Programme, quota: int, actor: User | str | None) -> list[Application]:
     """Change the number of places. Lowering below the places already given is refused; raising admits the
     waitlist in priority order. Returns the admitted applications."""
@@ -296,6 +327,8 @@ def place_end(
         records.append(("place.end", locked, {"reason": reason, "ends": ends.isoformat(), "note": note}))
         audit_records_many(actor=actor, records=records)
         admitted = waitlist_admit(programme=locked.programme, actor=actor) if admit_next else []
+        if admit_next:
+            _admit_where_person_waits(locked.person_id, besides=locked.programme_id, actor=actor)
     place.refresh_from_db()
     return PlaceEnded(place=place, admitted=admitted)
 

@@ -7,17 +7,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from jaring.core import clock
 from jaring.core.models import ApiToken
 
 
 def wita(moment: datetime | None) -> str | None:
-    """ISO 8601 in the configured time zone (WITA, Asia/Makassar: +08:00), to the second, whatever time zone
-    the request happens to have activated."""
+    """ISO 8601 in the configured time zone (WITA, Asia/Makassar: +08:00), to the second."""
     if moment is None:
         return None
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0).isoformat()
+    return clock.local(moment).replace(microsecond=0).isoformat()
 
 
 def token_actor(token: ApiToken) -> str:

@@ -81,7 +81,7 @@ class ContributionsOut(Schema):
     unpaid_members: int
 
 
-class MemberOut(Schema):
+class ProgrammeMemberOut(Schema):
     kpj: str
     nik_masked: str
     nama: str
@@ -93,7 +93,7 @@ class MemberOut(Schema):
 class MemberPage(Schema):
     count: int
     next: str | None
-    results: list[MemberOut]
+    results: list[ProgrammeMemberOut]
 
 
 AUTH = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}

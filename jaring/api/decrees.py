@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from ninja import Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from jaring.allocation.decree_exports import XLSX_MIME, decree_xlsx, file_stem
+from jaring.allocation.decrees.exports import XLSX_MIME, decree_xlsx, file_stem
 from jaring.allocation.models import Decree, DecreeEntry
 from jaring.api.auth import require_scope
 from jaring.api.common import token_actor, wita

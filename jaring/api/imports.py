@@ -28,9 +28,9 @@ from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_start
-from jaring.registry.imports_read import ImportFileError
-from jaring.registry.imports_result import result_download_name, result_path
+from jaring.registry.imports.files import ImportFileError
+from jaring.registry.imports.results import result_download_name, result_path
+from jaring.registry.imports.services import import_batch_start
 from jaring.registry.models import ImportBatch
 
 router = Router(tags=["imports"])

@@ -33,15 +33,6 @@ class SectorOut(Schema):
     default_agency_kind: str
 
 
-class ProgrammeOut(Schema):
-    code: str
-    name: str
-    funder: str
-    year: int
-    owning_agency: str
-    status: str
-
-
 class HealthOut(Schema):
     status: str
     database: str

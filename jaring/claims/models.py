@@ -16,7 +16,7 @@ from jaring.core.fields import MomentField
 from jaring.core.models import ApiToken
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
-from jaring.registry.models import Person, PrivateStorage
+from jaring.registry.models import Person, StoredDocument
 
 
 class ClaimKind(models.TextChoices):
@@ -301,12 +301,7 @@ class ScholarshipClaim(models.Model):
         return f"{self.child_id}/{self.school_year}"
 
 
-def _document_path(instance: ClaimDocument, filename: str) -> str:
-    # Content-addressed like application documents: the same file is stored once and the name reveals nothing.
-    return f"documents/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
-
-
-class ClaimDocument(models.Model):
+class ClaimDocument(StoredDocument):
     """A file of a case, checked by its bytes like an application's documents; a newer one of the same kind
     (for the same child) supersedes it."""
 
@@ -315,26 +310,10 @@ class ClaimDocument(models.Model):
     child = models.ForeignKey(
         ScholarshipChild, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
-    file = models.FileField(storage=PrivateStorage(), upload_to=_document_path, max_length=200)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.PositiveIntegerField(_("ukuran (bita)"))
-    content_type = models.CharField(max_length=40)
-    original_name = models.CharField(_("nama berkas"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    uploaded_by_label = models.CharField(max_length=150)
-    uploaded_at = MomentField(_("diunggah"), auto_now_add=True)
-    superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["kind", "-uploaded_at"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("dokumen klaim")
         verbose_name_plural = _("dokumen klaim")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.claim_id})"
-
-    @property
-    def extension(self) -> str:
-        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.content_type, "")

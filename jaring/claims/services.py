@@ -1,6 +1,7 @@
-"""Writes of claims: reporting a case (coverage, benefit reference, heirs and children judged at once), its
-documents, its transitions to BPJS and back, the payment and the hand-over. Every change is audited with its
-actor; a death with its certificate on file ends the member's membership, once.
+"""Writes of claims: reporting a case (coverage, benefit reference, heirs and children judged at once), judging
+it again, adding heirs and children; and what the other claim services share (who may act on a case, the row
+lock, input cleaning). Documents are `document_services`, the way to BPJS and back `bpjs_services`, the yearly
+scholarship `scholarship`. Every change is audited with its actor.
 
 The actor is an officer (checked here: capability and scope), or a label for a partner token ("api:<name>") or
 the family's public form ("publik"), whose callers have checked the token's funder or both member numbers.
@@ -8,28 +9,22 @@ the family's public form ("publik"), whose callers have checked the token's fund
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from jaring.allocation.models import EndReason
 from jaring.claims import rules
 from jaring.claims.coverage import coverage_on
 from jaring.claims.models import (
-    DEATH_KINDS,
     JKK_KINDS,
+    BenefitTable,
     Claim,
     ClaimBenefitItem,
-    ClaimDocument,
-    ClaimDocumentKind,
     ClaimHeir,
     ClaimKind,
     ClaimSequence,
@@ -37,28 +32,24 @@ from jaring.claims.models import (
     ScholarshipChild,
     SchoolLevel,
 )
+from jaring.claims.reference import PP_82_2019
 from jaring.claims.selectors import (
     benefit_table_on,
     claim_in_scope,
-    documents_missing,
     member_since_of,
     membership_in_scope,
-    missing_labels,
     rates_of,
 )
-from jaring.claims.states import OPEN_STATUSES, PREPARING, ClaimStatus, ClaimTransition, next_claim_status
+from jaring.claims.states import PREPARING, ClaimStatus, ClaimTransition
 from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import holidays_between, require
+from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, parse_nik
 from jaring.enrolment.models import Membership
-from jaring.enrolment.services import membership_end
 from jaring.programmes.models import Programme
-from jaring.registry.documents import sniff
-from jaring.registry.services import Upload
 
 S = ClaimStatus
 T = ClaimTransition
@@ -91,7 +82,7 @@ class HeirIn:
 ChildIn = rules.ChildIn
 
 
-def _label(actor: User | str | None) -> str:
+def label_of(actor: User | str | None) -> str:
     if isinstance(actor, User):
         return actor.username
     return actor or "system"
@@ -169,7 +160,7 @@ def _child_errors(children: Sequence[ChildIn], *, today: date) -> tuple[list[Chi
     return cleaned, errors
 
 
-def _refuse(errors: dict[str, list[str]]) -> DomainError:
+def refuse(errors: dict[str, list[str]]) -> DomainError:
     first = next(iter(errors.values()))[0]
     return DomainError(first if len(errors) == 1 else _("Data laporan klaim tidak valid."), errors=errors)
 
@@ -240,6 +231,21 @@ def _write_children(claim: Claim, scholarship: rules.Scholarship, *, today: date
         child.save()
 
 
+# -- the benefit table ----------------------------------------------------------------------------------------
+
+
+def benefit_table_seed() -> BenefitTable:
+    """PP 82/2019's row of the benefit table, when it is missing (the migration seeds it; a restored or flushed
+    database, the demo and the tests call this). Idempotent; an existing row is never changed."""
+    table, created = BenefitTable.objects.get_or_create(
+        effective_from=PP_82_2019["effective_from"],
+        defaults={key: value for key, value in PP_82_2019.items() if key != "effective_from"},
+    )
+    if created:
+        audit_record(actor=None, action="benefit_table.seed", target=table, data={"legal_basis": table.legal_basis})
+    return table
+
+
 # -- reporting a case ------------------------------------------------------------------------------------------
 
 
@@ -297,7 +303,7 @@ def claim_report(
     errors.update(heir_errors)
     errors.update(child_errors)
     if errors:
-        raise _refuse(errors)
+        raise refuse(errors)
     judgement = _judge(membership=membership, kind=kind, event_date=event_date, children=clean_children)
     if judgement.jkk_lapses_on is not None and today > judgement.jkk_lapses_on:
         raise DomainError(
@@ -388,7 +394,7 @@ def claim_coverage_check(*, claim: Claim, actor: User | str) -> Claim:
     and scholarship, while the office still prepares it."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
     with transaction.atomic():
-        locked = _lock(claim)
+        locked = lock_claim(claim)
         if locked.status not in PREPARING:
             raise Conflict(_("Klaim yang sudah diajukan ke BPJS atau selesai tidak dinilai ulang."))
         children = [ChildIn(c.name, c.birth_date, c.level) for c in locked.children.order_by("position")]
@@ -433,7 +439,7 @@ def claim_coverage_check(*, claim: Claim, actor: User | str) -> Claim:
 def claim_heir_add(*, claim: Claim, heir: HeirIn, actor: User | str) -> ClaimHeir:
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
     with transaction.atomic():
-        locked = _lock(claim)
+        locked = lock_claim(claim)
         if locked.status not in PREPARING:
             raise Conflict(_("Ahli waris hanya dapat ditambah selama klaim disiapkan."))
         cleaned, errors = _heir_errors([heir], member_nik=locked.person.nik)
@@ -441,7 +447,7 @@ def claim_heir_add(*, claim: Claim, heir: HeirIn, actor: User | str) -> ClaimHei
         if not errors and locked.heirs.filter(nik=cleaned[0].nik).exists():
             errors["nik"] = [_("NIK ini sudah tercatat sebagai ahli waris klaim ini.")]
         if errors:
-            raise _refuse(errors)
+            raise refuse(errors)
         position = locked.heirs.count()
         added = ClaimHeir.objects.create(
             claim=locked,
@@ -465,12 +471,12 @@ def claim_child_add(*, claim: Claim, child: ChildIn, actor: User | str) -> Schol
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
     today = clock.today()
     with transaction.atomic():
-        locked = _lock(claim)
+        locked = lock_claim(claim)
         if locked.status not in PREPARING:
             raise Conflict(_("Anak hanya dapat ditambah selama klaim disiapkan."))
         cleaned, errors = _child_errors([child], today=today)
         if errors:
-            raise _refuse({key.replace("children.0.", ""): messages for key, messages in errors.items()})
+            raise refuse({key.replace("children.0.", ""): messages for key, messages in errors.items()})
         children = [ChildIn(c.name, c.birth_date, c.level) for c in locked.children.order_by("position")]
         children.append(cleaned[0])
         judgement = _judge(
@@ -490,290 +496,9 @@ def claim_child_add(*, claim: Claim, child: ChildIn, actor: User | str) -> Schol
     return added
 
 
-# -- documents -------------------------------------------------------------------------------------------------
-
-
-def claim_document_add(
-    *, claim: Claim, upload: Upload, actor: User | str, child: ScholarshipChild | None = None
-) -> ClaimDocument:
-    """Store one document of the case, checked by its bytes as an application's are (JPEG, PNG or PDF within the
-    size limit; a PDF with scripts or automatic actions refused). A proof of schooling belongs to one child. The
-    death certificate of a death case ends the member's membership (died, on the event date), once."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
-    if upload.kind not in ClaimDocumentKind.values:
-        raise DomainError(_("Jenis dokumen tidak dikenal."), field="kind")
-    schooling = upload.kind == ClaimDocumentKind.BUKTI_SEKOLAH
-    if schooling and (child is None or child.claim_id != claim.pk):
-        raise DomainError(_("Pilih anak yang bukti sekolahnya diunggah."), field="child")
-    if not schooling:
-        child = None
-    sniffed = sniff(upload.content, max_bytes=settings.UPLOAD_MAX_BYTES)
-    if sniffed.content_type is None:
-        raise DomainError(
-            _("%(kind)s: %(problem)s") % {"kind": ClaimDocumentKind(upload.kind).label, "problem": sniffed.problem},
-            field="file",
-        )
-    digest = hashlib.sha256(upload.content).hexdigest()
-    with transaction.atomic():
-        locked = _lock(claim)
-        allowed = {S.SUBMITTED_TO_BPJS, S.PAID} if schooling else OPEN_STATUSES
-        if locked.status not in allowed:
-            raise Conflict(
-                _("Klaim berstatus “%(status)s” tidak dapat diberi dokumen ini.")
-                % {"status": locked.get_status_display()}
-            )
-        now = clock.now()
-        superseded = ClaimDocument.objects.filter(claim=locked, kind=upload.kind, child=child, superseded_at=None)
-        replaced = list(superseded.values_list("pk", flat=True))
-        superseded.update(superseded_at=now)
-        document = ClaimDocument(
-            claim=locked,
-            kind=upload.kind,
-            child=child,
-            sha256=digest,
-            size=len(upload.content),
-            content_type=sniffed.content_type,
-            original_name=upload.name[-200:],
-            uploaded_by=actor if isinstance(actor, User) else None,
-            uploaded_by_label=_label(actor)[:150],
-        )
-        name = f"documents/{digest[:2]}/{digest}{document.extension}"
-        if document.file.storage.exists(name):
-            document.file.name = name  # the same bytes are stored already: keep one copy
-        else:
-            document.file.save(name, ContentFile(upload.content), save=False)
-        document.save()
-        audit_record(
-            actor=actor,
-            action="claim.document_add",
-            target=locked,
-            data={"kind": upload.kind, "sha256": digest, "size": len(upload.content), "replaces": replaced},
-        )
-        if upload.kind == ClaimDocumentKind.AKTA_KEMATIAN:
-            _end_membership_for_death(locked, actor=actor)
-    return document
-
-
-def _end_membership_for_death(claim: Claim, *, actor: User | str) -> list[Membership]:
-    """End every membership of the member still running on the event date (reason died, effective that day;
-    cover runs to the end of that month), which frees the places for the waitlists. Once per case, and never
-    for a membership ended already (by another case, or by hand)."""
-    if claim.kind not in DEATH_KINDS:
-        return []
-    if not Claim.objects.filter(pk=claim.pk, membership_ended_at=None).update(membership_ended_at=clock.now()):
-        return []
-    # The enrolment services check an officer's BPJS-exchange capability; here the case is the authority (the
-    # reporting or handling officer was checked above), so they act as the case, which names the officer.
-    acting = f"klaim {claim.number} ({_label(actor)})"[:150]
-    note = _("Meninggal dunia %(day)s; klaim %(number)s, akta kematian diunggah.") % {
-        "day": rules.day_text(claim.event_date),
-        "number": claim.number,
-    }
-    ended = []
-    running = Membership.objects.filter(person_id=claim.person_id, ends__gte=claim.event_date).exclude(
-        status=Membership.Status.ENDED
-    )
-    for membership in running.order_by("starts", "pk"):
-        effective = max(claim.event_date, membership.starts)
-        membership_end(membership=membership, reason=EndReason.DIED, effective=effective, actor=acting, note=note)
-        ended.append(membership)
-    audit_record(
-        actor=actor,
-        action="claim.membership_end",
-        target=claim,
-        data={"memberships": [f"{m.programme.code}:{m.kpj}" for m in ended]},
-    )
-    return ended
-
-
-# -- the way to BPJS and back ----------------------------------------------------------------------------------
-
-
-def _lock(claim: Claim) -> Claim:
+def lock_claim(claim: Claim) -> Claim:
     return (
         Claim.objects.select_for_update(of=("self",))
         .select_related("programme__funder", "membership__programme", "person")
         .get(pk=claim.pk)
     )
-
-
-def _move(
-    claim: Claim, transition: str, *, actor: User | str, reason: str = "", data: dict[str, Any] | None = None
-) -> None:
-    """Change the locked case's status by a named transition, and record it."""
-    before = claim.status
-    claim.status = next_claim_status(before, transition)
-    claim.status_reason = reason
-    claim.status_changed_at = clock.now()
-    audit_record(
-        actor=actor,
-        action=f"claim.{transition}",
-        target=claim,
-        data={"from": before, "to": claim.status, "reason": reason, **(data or {})},
-    )
-
-
-def _reason(text: str, *, field: str = "reason") -> str:
-    reason = clean_text(text, REASON_MAX)
-    if not reason:
-        raise DomainError(_("Tuliskan alasannya."), field=field)
-    return reason
-
-
-def claim_take_up(*, claim: Claim, actor: User | str) -> Claim:
-    """An officer takes up a family's report from the public form: the case starts gathering documents."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS)
-    with transaction.atomic():
-        locked = _lock(claim)
-        _move(locked, T.TAKE_UP, actor=actor)
-        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
-    claim.refresh_from_db()
-    return claim
-
-
-def claim_submit(*, claim: Claim, actor: User | str) -> Claim:
-    """Send a complete case to BPJS. Refused while the member was not covered, a document or (for a death) an
-    heir is missing, or a JKK right has lapsed. A JKM claim must then be paid within the table's working days."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS)
-    today = clock.today()
-    with transaction.atomic():
-        locked = _lock(claim)
-        next_claim_status(locked.status, T.SUBMIT)  # the state comes first: a paid case is not "incomplete"
-        if not locked.covered:
-            raise DomainError(
-                _("Klaim tidak dapat diajukan: %(reason)s") % {"reason": locked.coverage_reason}, field="covered"
-            )
-        if locked.jkk_lapses_on is not None and today > locked.jkk_lapses_on:
-            raise DomainError(
-                _("Hak klaim JKK sudah gugur pada %(day)s (5 tahun sesudah kecelakaan).")
-                % {"day": rules.day_text(locked.jkk_lapses_on)},
-                field="event_date",
-            )
-        if locked.kind in DEATH_KINDS and not locked.heirs.exists():
-            raise DomainError(_("Isi ahli waris lebih dahulu."), field="heirs")
-        missing = documents_missing(locked)
-        if missing:
-            raise DomainError(
-                _("Dokumen belum lengkap: %(kinds)s.") % {"kinds": ", ".join(missing_labels(missing))},
-                field="documents",
-            )
-        _move(locked, T.SUBMIT, actor=actor)
-        locked.submitted_at = clock.now()
-        if locked.kind == ClaimKind.JKM and locked.benefit_table is not None:
-            rates = rates_of(locked.benefit_table)
-            holidays = holidays_between(today, today + timedelta(days=31))
-            locked.bpjs_pays_by = rules.bpjs_pays_by(today, rates, holidays)
-        locked.save(update_fields=["status", "status_reason", "status_changed_at", "submitted_at", "bpjs_pays_by"])
-    claim.refresh_from_db()
-    return claim
-
-
-def claim_return(*, claim: Claim, reason: str, actor: User | str) -> Claim:
-    """BPJS asks for more before it pays: the case gathers documents again; its payment clock stops."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS)
-    reason = _reason(reason)
-    with transaction.atomic():
-        locked = _lock(claim)
-        _move(locked, T.RETURN, actor=actor, reason=reason)
-        locked.bpjs_pays_by = None
-        locked.save(update_fields=["status", "status_reason", "status_changed_at", "bpjs_pays_by"])
-    claim.refresh_from_db()
-    return claim
-
-
-def claim_record_payment(*, claim: Claim, amount: int, paid_on: date, actor: User | str, reference: str = "") -> Claim:
-    """What BPJS paid and when."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS)
-    if amount <= 0:
-        raise DomainError(_("Jumlah yang dibayar BPJS harus lebih dari nol."), field="amount")
-    if paid_on > clock.today():
-        raise DomainError(_("Tanggal dibayar tidak boleh di masa depan."), field="paid_on")
-    with transaction.atomic():
-        locked = _lock(claim)
-        if locked.submitted_at is not None and paid_on < clock.localdate(locked.submitted_at):
-            raise DomainError(_("Tanggal dibayar tidak boleh sebelum klaim diajukan ke BPJS."), field="paid_on")
-        _move(
-            locked, T.RECORD_PAYMENT, actor=actor, data={"amount": amount, "paid_on": paid_on, "reference": reference}
-        )
-        locked.paid_amount = amount
-        locked.paid_on = paid_on
-        locked.bpjs_reference = clean_text(reference, 60)
-        locked.save(
-            update_fields=["status", "status_reason", "status_changed_at", "paid_amount", "paid_on", "bpjs_reference"]
-        )
-    claim.refresh_from_db()
-    return claim
-
-
-def claim_reject(*, claim: Claim, reason: str, actor: User | str) -> Claim:
-    """Refused (by BPJS, or by the office: not a member's event, the right lapsed), with the reason."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS)
-    reason = _reason(reason)
-    with transaction.atomic():
-        locked = _lock(claim)
-        _move(locked, T.REJECT, actor=actor, reason=reason)
-        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
-    claim.refresh_from_db()
-    return claim
-
-
-def claim_withdraw(*, claim: Claim, reason: str, actor: User | str) -> Claim:
-    """Withdrawn before it went to BPJS (reported by mistake, the family chose otherwise). A membership the case
-    ended stays ended: a death certificate was on file."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
-    reason = _reason(reason)
-    with transaction.atomic():
-        locked = _lock(claim)
-        _move(locked, T.WITHDRAW, actor=actor, reason=reason)
-        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
-    claim.refresh_from_db()
-    return claim
-
-
-@dataclass(frozen=True)
-class Handover:
-    handed_on: date
-    place: str  # "Balai Kota Balikpapan"
-    handed_by: str  # "Wali Kota Balikpapan"
-    received_by: str  # the heir, as they signed
-    note: str = ""
-
-
-def claim_hand_over(*, claim: Claim, handover: Handover, actor: User | str) -> Claim:
-    """Record the hand-over of a paid benefit to the heirs (or the member), often at a ceremony. Once."""
-    check_claim(actor, claim, Capability.HANDLE_CLAIMS)
-    errors: dict[str, list[str]] = {}
-    if not clean_text(handover.place, 200):
-        errors["place"] = [_("Tempat penyerahan wajib diisi.")]
-    if not clean_text(handover.handed_by, NAME_MAX):
-        errors["handed_by"] = [_("Nama pejabat atau petugas yang menyerahkan wajib diisi.")]
-    if not clean_text(handover.received_by, NAME_MAX):
-        errors["received_by"] = [_("Nama penerima wajib diisi.")]
-    if handover.handed_on > clock.today():
-        errors["handed_on"] = [_("Tanggal penyerahan tidak boleh di masa depan.")]
-    if errors:
-        raise _refuse(errors)
-    with transaction.atomic():
-        locked = _lock(claim)
-        if locked.status != S.PAID:
-            raise Conflict(_("Hanya manfaat yang sudah dibayar BPJS yang dapat diserahkan."))
-        if locked.handed_on is not None:
-            raise Conflict(
-                _("Penyerahan klaim ini sudah dicatat pada %(day)s.") % {"day": rules.day_text(locked.handed_on)}
-            )
-        if locked.paid_on is not None and handover.handed_on < locked.paid_on:
-            raise DomainError(_("Tanggal penyerahan tidak boleh sebelum BPJS membayar."), field="handed_on")
-        locked.handed_on = handover.handed_on
-        locked.handed_at_place = clean_text(handover.place, 200)
-        locked.handed_by = clean_text(handover.handed_by, NAME_MAX)
-        locked.received_by = clean_text(handover.received_by, NAME_MAX)
-        locked.handover_note = clean_text(handover.note, REASON_MAX)
-        locked.save(update_fields=["handed_on", "handed_at_place", "handed_by", "received_by", "handover_note"])
-        audit_record(
-            actor=actor,
-            action="claim.hand_over",
-            target=locked,
-            data={"on": handover.handed_on, "place": locked.handed_at_place, "by": locked.handed_by},
-        )
-    claim.refresh_from_db()
-    return claim

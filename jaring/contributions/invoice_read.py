@@ -10,23 +10,19 @@ a million rows cost a few dictionary look-ups each. A file that cannot be read a
 
 from __future__ import annotations
 
-import csv
 import re
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jaring.core import sheets
 from jaring.core.errors import DomainError
 from jaring.core.validation import FieldError, Invalid, normalise_header, parse_date, parse_kpj, parse_nik, parse_rupiah
-from jaring.registry.imports_read import CsvSource, XlsxSource
 
 SHEET_NAME = "tagihan"
 
@@ -124,96 +120,27 @@ def _text(value: object) -> str:
 
 @dataclass
 class InvoiceFile:
-    source: CsvSource | XlsxSource
+    table: sheets.Table
     layout: Layout
 
     @property
     def kind(self) -> str:
-        return self.source.kind
+        return self.table.kind
 
 
 def invoice_open(content: bytes | Path, *, extra: Mapping[str, Sequence[str]] | None = None) -> InvoiceFile:
-    """Open the file and find its columns. InvoiceFileError names what is wrong with the file as a whole."""
-    if isinstance(content, Path):
-        size = content.stat().st_size
-        with content.open("rb") as handle:
-            head = handle.read(8)
-    else:
-        size, head = len(content), content[:8]
-    if size == 0:
-        raise InvoiceFileError(_("Berkas kosong (0 bita). Pilih berkas tagihan XLSX atau CSV dari BPJS."))
-    if size > settings.INVOICE_MAX_BYTES:
-        raise InvoiceFileError(
-            _("Berkas terlalu besar (%(size)s MB); paling besar %(max)s MB.")
-            % {"size": f"{size / 1_048_576:.1f}".replace(".", ","), "max": settings.INVOICE_MAX_BYTES // 1_048_576}
-        )
+    """Open the file through the one guarded reader (`core.sheets`) and find its columns. InvoiceFileError names
+    what is wrong with the file as a whole."""
     try:
-        if sheets.is_ole2(head):
-            data = content.read_bytes() if isinstance(content, Path) else content
-            sheets.ole2_check(data)
-            raise InvoiceFileError(
-                _("Berkas Excel format lama (.xls) tidak didukung. Simpan sebagai .xlsx atau CSV, lalu unggah lagi.")
-            )
-        if sheets.is_zip(head):
-            source: CsvSource | XlsxSource = _xlsx(content)
-        else:
-            source = _csv(content.read_bytes() if isinstance(content, Path) else content)
-        header = source.header()
+        table = sheets.table_open(
+            content, max_bytes=settings.INVOICE_MAX_BYTES, what=_("tagihan iuran BPJS"), sheet=SHEET_NAME
+        )
+        header = next(iter(table.rows()), (1, []))[1]
     except sheets.SpreadsheetError as exc:
         raise InvoiceFileError(exc.message) from None
-    except csv.Error as exc:
-        raise InvoiceFileError(_("Berkas CSV rusak: %(problem)s.") % {"problem": str(exc)[:120]}) from None
     if all(_blank(cell) for cell in header):
         raise InvoiceFileError(_("Baris pertama berkas kosong; baris pertama harus berisi judul kolom tagihan."))
-    sheets.cells_check(header, number=1)
-    return InvoiceFile(source=source, layout=layout_of(header, extra))
-
-
-def _corrupt(problem: object) -> InvoiceFileError:
-    return InvoiceFileError(
-        _("Berkas XLSX rusak dan tidak dapat dibuka (%(problem)s). Simpan ulang dari Excel, lalu unggah lagi.")
-        % {"problem": str(problem)[:120]}
-    )
-
-
-def _xlsx(content: bytes | Path) -> XlsxSource:
-    try:
-        names = sheets.zip_check(content, max_bytes=settings.INVOICE_MAX_BYTES)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise _corrupt(exc) from None
-    if "xl/workbook.xml" not in names:
-        raise InvoiceFileError(_("Berkas ini arsip ZIP tetapi bukan workbook XLSX. Simpan sebagai .xlsx atau CSV."))
-    try:
-        workbook = sheets.workbook_open(content)
-        sheet_names = list(workbook.sheet_names)
-        if not sheet_names:
-            raise _corrupt(_("tidak ada lembar"))
-        chosen = next((name for name in sheet_names if normalise_header(name) == SHEET_NAME), None)
-        sheet = workbook.get_sheet_by_name(chosen) if chosen else workbook.get_sheet_by_index(0)
-    except python_calamine.CalamineError as exc:
-        raise _corrupt(exc) from None
-    return XlsxSource(sheet, named=chosen is not None, sheet_names=sheet_names)
-
-
-def _csv(data: bytes) -> CsvSource:
-    # A PDF letter is text at its start; control bytes mean any other binary file.
-    if (
-        data.startswith(b"%PDF")
-        or b"\x00" in data
-        or any(byte < 9 or 13 < byte < 32 for byte in data[:65536] if byte != 26)
-    ):
-        raise InvoiceFileError(_("Berkas ini bukan XLSX atau CSV. Unggah tagihan BPJS sebagai .xlsx atau .csv."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InvoiceFileError(
-                _("Berkas CSV tidak dapat dibaca sebagai UTF-8 maupun Windows-1252. Simpan sebagai “CSV UTF-8”.")
-            ) from None
-    first_line = text.split("\n", 1)[0]
-    return CsvSource(text, ";" if first_line.count(";") > first_line.count(",") else ",")
+    return InvoiceFile(table=table, layout=layout_of(header, extra))
 
 
 # -- cells -----------------------------------------------------------------------------------------------------
@@ -428,15 +355,24 @@ def _thousands(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
+def _read(rows: Iterator[tuple[int, list[object]]]) -> Iterator[tuple[int, list[object]]]:
+    """A CSV broken further down is a file error too."""
+    try:
+        yield from rows
+    except sheets.SpreadsheetError as exc:
+        raise InvoiceFileError(exc.message) from None
+
+
 def rows_of(opened: InvoiceFile) -> Iterator[tuple[int, list[object]]]:
     """The data rows that are not empty, each with its row number, every cell checked by `sheets`."""
     limit = settings.INVOICE_MAX_ROWS
     count = 0
-    for number, cells in opened.source.rows():
+    rows = opened.table.rows()
+    next(rows, None)  # the header
+    for number, cells in _read(rows):
         # Most rows start with a filled cell: only the others are looked at cell by cell.
         if not cells or (_blank(cells[0]) and all(_blank(cell) for cell in cells)):
             continue
-        sheets.cells_check(cells, number=number)
         count += 1
         if count > limit:
             raise InvoiceFileError(

@@ -62,6 +62,8 @@ class RegionAdmin(AuditedAdmin):
 class FunderAdmin(AuditedAdmin):
     list_display = ["code", "name", "region"]
     raw_id_fields = ["region"]
+    # The logo is checked and redrawn on its own page (/pengguna/logo/), never taken raw here.
+    exclude = ["logo", "logo_sha256"]
 
 
 @admin.register(Agency)

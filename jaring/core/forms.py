@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,7 +11,71 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.core.models import ApiScope, Funder, Holiday, Region
 from jaring.core.selectors import region_by_code
-from jaring.core.validation import Invalid, parse_date
+
+# A day typed by hand, day first as everywhere else in Jaring. A phone's number pad may have no dash, so dots,
+# slashes, spaces or no separator at all (17082026) are read too; ISO dates still come from scripts and tests.
+_DAY_TYPED = re.compile(
+    r"(?P<day>[0-9]{1,2})(?P<sep>[-/. ])(?P<month>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4})"
+    r"|(?P<day8>[0-9]{2})(?P<month8>[0-9]{2})(?P<year8>[0-9]{4})"
+)
+_DAY_ISO = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
+DAY_PATTERN = r"[0-9]{1,2}([\-/. ])[0-9]{1,2}\1[0-9]{4}|[0-9]{8}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+
+
+def day_from_text(text: str) -> date | None:
+    """The day a person typed as DD-MM-YYYY (or DD/MM/YYYY, DD.MM.YYYY, DD MM YYYY, DDMMYYYY), or YYYY-MM-DD;
+    None for anything else, or a day that does not exist."""
+    cleaned = " ".join(text.split())
+    found = _DAY_ISO.fullmatch(cleaned) or _DAY_TYPED.fullmatch(cleaned)
+    if found is None:
+        return None
+    parts = found.groupdict()
+    try:
+        return date(
+            int(parts.get("year") or parts["year8"]),
+            int(parts.get("month") or parts["month8"]),
+            int(parts.get("day") or parts["day8"]),
+        )
+    except ValueError:
+        return None
+
+
+class DayInput(forms.TextInput):
+    """A date typed as DD-MM-YYYY in a text box: the same order as every date Jaring shows, whatever the browser's
+    language (a date picker shows 12/07/2026 for 7 December in some), and readable by screen readers and phones."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": DAY_PATTERN,
+            "placeholder": "HH-BB-TTTT",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "day-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, date):
+            return value.strftime("%d-%m-%Y")
+        return super().format_value(value)
+
+
+class DayField(forms.DateField):
+    """A date typed day first; see `day_from_text` for what is read."""
+
+    widget = DayInput
+    default_error_messages = {"invalid": _("Tulis tanggal-bulan-tahun dengan angka, misalnya 17-08-2026.")}
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        found = day_from_text(str(value))
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return found
 
 
 class LoginForm(forms.Form):
@@ -37,22 +102,12 @@ class ApiTokenForm(forms.Form):
         self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
 
 
-def _parse_day(value: str, field: str) -> date:
-    try:
-        return parse_date(value, field=field)
-    except Invalid as exc:
-        raise forms.ValidationError(exc.error.message) from exc
-
-
 class HolidayForm(forms.Form):
     """A non-working day: dates are typed DD-MM-YYYY as everywhere else in Jaring."""
 
-    tanggal = forms.CharField(label=_("Tanggal (HH-BB-TTTT)"), max_length=10)
+    tanggal = DayField(label=_("Tanggal (HH-BB-TTTT)"))
     nama = forms.CharField(label=_("Nama"), max_length=160)
     jenis = forms.ChoiceField(label=_("Jenis"), choices=Holiday.Kind.choices)
-
-    def clean_tanggal(self) -> date:
-        return _parse_day(self.cleaned_data["tanggal"], "tanggal")
 
 
 class MinimumWageForm(forms.Form):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.fields import MomentField
@@ -46,12 +48,27 @@ class Region(models.Model):
         return self.code == other.code or self.code.startswith(other.code + ".")
 
 
+class PrivateFiles(FileSystemStorage):
+    """Files under MEDIA_ROOT, which no URL serves: a view hands them out after its own checks."""
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("private files have no public URL; use the view that serves them")
+
+
+def _logo_path(instance: Funder, filename: str) -> str:
+    # Content-addressed, as documents are: the same image uploaded twice is stored once.
+    return f"logos/{instance.logo_sha256[:2]}/{instance.logo_sha256}.png"
+
+
 class Funder(models.Model):
     """A regional government (pemerintah daerah) that pays contributions from its APBD."""
 
     code = models.SlugField(_("kode"), max_length=20, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="funders", verbose_name=_("wilayah"))
+    # The Pemda's logo on its pages, cards, SK annex and reports: a PNG made by core.branding from the upload.
+    logo = models.FileField(_("logo"), storage=PrivateFiles(), upload_to=_logo_path, max_length=200, blank=True)
+    logo_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +77,13 @@ class Funder(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_url(self) -> str:
+        """Where pages load the logo from ("" without one); the digest in the address renews browser caches."""
+        if not self.logo_sha256:
+            return ""
+        return reverse("core:funder_logo", args=[self.code]) + f"?v={self.logo_sha256[:12]}"
 
 
 class AgencyKind(models.TextChoices):

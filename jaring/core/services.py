@@ -8,13 +8,15 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.branding import logo_prepare
 from jaring.core.bulk import JsonText, rows_insert
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import (
@@ -81,11 +83,23 @@ def audit_record(
     )
 
 
+class AuditTarget(NamedTuple):
+    """The target of a record given by its parts, for a bulk writer that holds no model instance of it (building
+    a hundred thousand instances only to audit them costs seconds)."""
+
+    model: type[models.Model]
+    pk: int | str
+    label: str
+    funder: Funder | None
+
+
 def audit_records_many(
-    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any] | JsonText]]
+    *,
+    actor: User | str | None,
+    records: Sequence[tuple[str, models.Model | AuditTarget, Mapping[str, Any] | JsonText]],
 ) -> int:
     """Records of one actor, each with its own action, target and data, written in few statements. `data` may
-    be JSON text already (bulk.JsonText: a bulk import encodes data shared by many records once)."""
+    be JSON text already (bulk.JsonText)."""
     user_id = actor.pk if isinstance(actor, User) else None
     label = _actor_label(actor)
     now = clock.now()
@@ -98,11 +112,11 @@ def audit_records_many(
                 now,
                 user_id,
                 label,
-                funder.pk if (funder := _funder_of(target)) is not None else None,
+                funder.pk if (funder := _target_funder(target)) is not None else None,
                 action,
-                target._meta.label_lower,
+                target.model._meta.label_lower if isinstance(target, AuditTarget) else target._meta.label_lower,
                 str(target.pk),
-                str(target)[:200],
+                (target.label if isinstance(target, AuditTarget) else str(target))[:200],
                 data if isinstance(data, JsonText) else _jsonable(dict(data)),
             )
             for action, target, data in records
@@ -110,6 +124,10 @@ def audit_records_many(
         ids=False,
     )
     return len(records)
+
+
+def _target_funder(target: models.Model | AuditTarget) -> Funder | None:
+    return target.funder if isinstance(target, AuditTarget) else _funder_of(target)
 
 
 def _funder_of(target: models.Model) -> Funder | None:
@@ -489,3 +507,80 @@ def task_results_requeue_orphaned(*, host: str, actor: str = "worker") -> list[s
             )
         requeued.append(str(result.pk))
     return requeued
+
+
+def periodic_task_pending(task_path: str, *, besides_running: bool = False) -> bool:
+    """Whether a run of this task is queued (or, unless `besides_running`, running): a periodic task queues its
+    next run only when none is, so restarting workers never multiplies the chain."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    statuses = [TaskResultStatus.READY] if besides_running else [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    return DBTaskResult.objects.filter(task_path=task_path, status__in=statuses).exists()
+
+
+def periodic_tasks_ensure() -> list[str]:
+    """Queue a first run of each periodic task (settings.PERIODIC_TASKS, dotted paths of tasks that queue their
+    own next run) that has none queued or running. Called when a worker starts. Returns the paths queued."""
+    from django.utils.module_loading import import_string
+
+    queued = []
+    for path in settings.PERIODIC_TASKS:
+        if not periodic_task_pending(path):
+            import_string(path).enqueue()
+            queued.append(path)
+    return queued
+
+
+def funder_logo_set(*, funder: Funder, content: bytes, file_name: str, actor: User) -> Funder:
+    """A funder administrator (or the system operator) replaces the funder's logo with an uploaded PNG or JPEG,
+    checked and redrawn by core.branding; the old file stays (content-addressed, perhaps in an old SK's PDF)."""
+    scope = require(actor, Capability.ADMINISTER)
+    if not scope.everything and scope.funder != funder.pk:
+        raise PermissionDenied(_("Anda hanya dapat mengganti logo pemberi dana Anda sendiri."))
+    logo = logo_prepare(content)
+    with transaction.atomic():
+        locked = Funder.objects.select_for_update().get(pk=funder.pk)
+        before = locked.logo_sha256
+        locked.logo_sha256 = logo.sha256
+        if not locked.logo.storage.exists(_logo_name(logo.sha256)):
+            locked.logo.save(f"{logo.sha256}.png", ContentFile(logo.png), save=False)
+        else:
+            locked.logo.name = _logo_name(logo.sha256)
+        locked.save(update_fields=["logo", "logo_sha256"])
+        audit_record(
+            actor=actor,
+            action="funder.logo_set",
+            target=locked,
+            data={
+                "sha256": logo.sha256,
+                "before": before,
+                "size": len(logo.png),
+                "pixels": f"{logo.width}x{logo.height}",
+                "file": file_name[-100:],
+            },
+        )
+    funder.refresh_from_db()
+    return funder
+
+
+def funder_logo_remove(*, funder: Funder, actor: User) -> Funder:
+    """Back to no logo (pages show Jaring's mark, cards and the SK annex the funder's name only)."""
+    scope = require(actor, Capability.ADMINISTER)
+    if not scope.everything and scope.funder != funder.pk:
+        raise PermissionDenied(_("Anda hanya dapat mengganti logo pemberi dana Anda sendiri."))
+    with transaction.atomic():
+        locked = Funder.objects.select_for_update().get(pk=funder.pk)
+        if not locked.logo_sha256:
+            return locked
+        before = locked.logo_sha256
+        locked.logo = ""
+        locked.logo_sha256 = ""
+        locked.save(update_fields=["logo", "logo_sha256"])
+        audit_record(actor=actor, action="funder.logo_remove", target=locked, data={"before": before})
+    funder.refresh_from_db()
+    return funder
+
+
+def _logo_name(sha256: str) -> str:
+    return f"logos/{sha256[:2]}/{sha256}.png"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
@@ -72,7 +71,7 @@ def _audit_export_run(job: Job) -> None:
             xlsx.row(
                 sheet,
                 [
-                    timezone.localtime(record.at).replace(tzinfo=None),
+                    clock.local(record.at).replace(tzinfo=None),
                     record.actor_label,
                     record.action,
                     record.target_type,

@@ -5,6 +5,7 @@ from jaring.core import views
 app_name = "core"
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
     path("rujukan/", views.reference, name="reference"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("audit/akses/", views.access_log, name="access_log"),
     path("pengguna/", views.users, name="users"),
     path("pengguna/token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
+    path("pengguna/logo/", views.funder_logos, name="funder_logos"),
+    path("pemberi-dana/<slug:code>/logo.png", views.funder_logo, name="funder_logo"),
     path("pekerjaan/<int:pk>/", views.job_detail, name="job"),
     path("pekerjaan/<int:pk>/unduh/", views.job_download, name="job_download"),
 ]

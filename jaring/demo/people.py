@@ -16,7 +16,7 @@ from reportlab.pdfgen import canvas
 from jaring.core import clock
 from jaring.core.models import Funder, Region, Role, Sector, User
 from jaring.eligibility.models import DocumentKind
-from jaring.programmes.selectors import rejection_reasons_of, verification_due
+from jaring.programmes.selectors import rejection_reasons_of
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Application, Sex
 from jaring.registry.services import Upload
@@ -183,12 +183,10 @@ def verifier_of(application: Application) -> User:
     return User.objects.get(role=Role.VERIFIER, agency=application.verifying_agency)
 
 
-def verifier_decides(application: Application, status: str, rng: random.Random | None = None) -> None:
-    """The agency's verifier approves or rejects; with `rng`, some of them after the deadline, so the overview
-    has figures."""
+def verifier_decides(application: Application, status: str) -> None:
+    """The agency's verifier approves or rejects, today: an application registered weeks ago (`registered_on`)
+    is decided after its deadline, so the overview has figures."""
     verifier = verifier_of(application)
-    if rng is not None and rng.random() < 0.4:
-        make_overdue(application, rng)
     if status == ApplicationStatus.REJECTED:
         reason = rejection_reasons_of(application.programme).first()
         decision = DecisionInput(Outcome.REJECT, reason=reason, note=REASONS[Transition.REJECT])
@@ -197,11 +195,8 @@ def verifier_decides(application: Application, status: str, rng: random.Random |
     application_decide(application=application, decision=decision, actor=verifier)
 
 
-def make_overdue(application: Application, rng: random.Random) -> None:
-    """Back-date its arrival in the queue by two to four weeks, as if it had waited there that long."""
-    queued_at = clock.now() - timedelta(days=rng.randint(14, 28))
-    Application.objects.filter(pk=application.pk).update(
-        queued_at=queued_at,
-        verification_due=verification_due(programme=application.programme, start=clock.localdate(queued_at)),
-    )
-    application.refresh_from_db()
+def registered_on(rng: random.Random) -> date:
+    """The day an applicant whose work waits past its deadline was registered: two to four weeks ago. The whole
+    registration happens on that day (clock.pinned), so its submission, its arrival in the queue and the deadline
+    counted from it in working days agree, as they would have."""
+    return clock.today() - timedelta(days=rng.randint(14, 28))

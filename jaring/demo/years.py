@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from jaring.allocation.decrees import decree_generate, decree_sign
+from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import EndReason
 from jaring.core import clock
 from jaring.core.models import Role, Sector, User

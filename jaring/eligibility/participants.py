@@ -12,9 +12,7 @@ small header and NIK rules the applicant import uses are written here again, wit
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -116,82 +114,18 @@ def _unreadable(message: str) -> DomainError:
     return DomainError(message, field="file")
 
 
-def read_table(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[object]]]:
-    """Every row of the file with its spreadsheet row number, header first. DomainError when the file cannot be
-    read at all; nothing is guessed."""
-    if not content:
-        raise _unreadable(_("Berkas kosong (0 byte). Pilih berkas daftar peserta yang benar."))
-    if len(content) > MAX_FILE_BYTES:
-        raise _unreadable(
-            _("Berkas terlalu besar (lebih dari %(mb)s MB). Pecah daftar menjadi beberapa berkas.")
-            % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    name = file_name.lower()
-    if sheets.is_zip(content) or sheets.is_ole2(content):
-        rows = _read_workbook(content)
-    elif name.endswith((".xlsx", ".xls", ".xlsm")):
-        raise _unreadable(_("Berkas XLSX rusak atau bukan berkas Excel. Simpan ulang dari Excel lalu unggah lagi."))
-    else:
-        rows = _read_csv(content)
-    # Checked whole before anything is judged: the rows are in memory already.
-    for number, row in rows:
-        sheets.cells_check(row, number=number)
-    return iter(rows)
-
-
-def _read_workbook(content: bytes) -> list[tuple[int, list[object]]]:
-    broken = _("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang sebagai XLSX atau CSV lalu unggah lagi.")
-    if sheets.is_ole2(content):
-        sheets.ole2_check(content)  # an encrypted XLSX; an old .xls is read as it is
-    else:
-        try:
-            sheets.zip_check(content, max_bytes=MAX_FILE_BYTES)
-        except sheets.SpreadsheetError:
-            raise
-        except Exception:  # a broken zip
-            raise _unreadable(broken) from None
-    try:
-        workbook = sheets.workbook_open(content)
-        named = [name for name in workbook.sheet_names if name.strip().lower() == SHEET_NAME]
-        sheet = workbook.get_sheet_by_name(named[0]) if named else workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except sheets.SpreadsheetError:
-        raise
-    except Exception:  # the parser of an uploaded file: any failure means a broken file, never a server fault
-        raise _unreadable(broken) from None
-    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
-
-
-def _decode(content: bytes) -> str:
-    if b"\x00" in content[:4096]:
-        raise _unreadable(_("Berkas ini bukan CSV atau XLSX. Simpan daftar sebagai CSV atau XLSX lalu unggah lagi."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _unreadable(_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8 lalu unggah lagi."))
-
-
-def _delimiter(text: str) -> str:
-    """`;` (Indonesian Excel exports), `,` or tab, whichever the header line uses most."""
-    for line in text.splitlines():
-        if line.strip():
-            counts = {sep: line.count(sep) for sep in (";", ",", "\t")}
-            best = max(counts, key=lambda sep: counts[sep])
-            return best if counts[best] else ","
-    return ","
-
-
-def _read_csv(content: bytes) -> list[tuple[int, list[object]]]:
-    text = _decode(content)
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error:
-        raise _unreadable(_("Berkas CSV rusak (tanda kutip tidak berpasangan atau baris terlalu panjang).")) from None
-    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
+def _rows(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[object]]]:
+    """Every row of the file with its spreadsheet row number, header first, through the one guarded reader
+    (`core.sheets`); an old .xls is read too, as branches still send them."""
+    table = sheets.table_open(
+        content,
+        max_bytes=MAX_FILE_BYTES,
+        what=_("daftar peserta BPJS"),
+        sheet=SHEET_NAME,
+        file_name=file_name,
+        legacy_xls=True,
+    )
+    return table.rows()
 
 
 # -- checking the rows ----------------------------------------------------------------------------------
@@ -269,7 +203,7 @@ def _columns(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str]]:
 
 def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
     """Every row of the file checked; DomainError when the file as a whole cannot be used."""
-    rows = read_table(file_name=file_name, content=content)
+    rows = _rows(file_name=file_name, content=content)
     header: list[object] | None = None
     for _number, cells in rows:
         if any(not _is_empty(cell) for cell in cells):

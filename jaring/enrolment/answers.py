@@ -2,8 +2,8 @@
 the sound ones through `batch_answers_apply`.
 
 The branch sends a CSV or XLSX with NIK, KPJ, status (accepted or rejected), reason and start date. The file is
-read as the participant list is (`eligibility.participants.read_table`: `;` or `,` CSV in UTF-8 or
-Windows-1252, the first sheet of a workbook); a row that cannot be trusted is reported with its row number,
+read through the one guarded reader (`core.sheets.table_open`: `;`, `,` or tab CSV in UTF-8 or Windows-1252,
+the first sheet of a workbook, an old .xls too); a row that cannot be trusted is reported with its row number,
 column and reason. By default nothing is applied while any row is bad: the officer fixes the file, or applies
 only the sound rows on purpose.
 """
@@ -18,13 +18,13 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jaring.core import clock
+from jaring.core import clock, sheets
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, normalise_header, parse_date, parse_kpj, parse_nik
 from jaring.eligibility.participants import COLUMNS as PARTICIPANT_COLUMNS
-from jaring.eligibility.participants import MAX_FILE_BYTES, Problem, read_table
+from jaring.eligibility.participants import MAX_FILE_BYTES, Problem
 from jaring.enrolment.models import ResponseImport
 from jaring.enrolment.services import Answer, batch_answers_apply, check_may_exchange
 from jaring.programmes.models import Programme
@@ -154,10 +154,10 @@ def _check_extension(file_name: str) -> None:
 def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
     """Every row of the branch's answer checked. DomainError (field "file") when the file cannot be read at all:
     empty, too large, not a spreadsheet, corrupt or protected by a password."""
-    if not content:
-        raise _unreadable(_("Berkas kosong (0 byte). Pilih berkas jawaban BPJS yang benar."))
     _check_extension(file_name)
-    rows = read_table(file_name=file_name, content=content)
+    rows = sheets.table_open(
+        content, max_bytes=MAX_FILE_BYTES, what=_("jawaban BPJS"), file_name=file_name, legacy_xls=True
+    ).rows()
     header: list[object] | None = None
     header_row = 1
     for number, cells in rows:

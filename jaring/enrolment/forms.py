@@ -10,18 +10,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jaring.allocation.models import EndReason
+from jaring.core.forms import DayField
 from jaring.programmes.models import Programme
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 NOTE_MAX = 300
 NOTE_NEEDED = _("Tuliskan alasannya, misalnya “3 bulan iuran belum dibayar”.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _clean_text(value: str) -> str:
@@ -36,13 +29,11 @@ class LifecycleForm(forms.Form):
     action = ""
     note_required = False
 
-    effective = forms.DateField(
+    effective = DayField(
         label=_("Berlaku mulai"),
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
         error_messages={
             "required": _("Isi tanggal berlakunya."),
-            "invalid": _("Tulis tanggal seperti 2026-12-01 atau 01-12-2026."),
+            "invalid": _("Tulis tanggal-bulan-tahun dengan angka, misalnya 01-12-2026."),
         },
     )
     note = forms.CharField(label=_("Keterangan"), max_length=NOTE_MAX, required=False)

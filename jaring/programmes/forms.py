@@ -15,11 +15,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from jaring.core.forms import DayField
 from jaring.core.validation import Invalid, parse_rupiah
 from jaring.programmes.models import BudgetSource, Programme, WaitlistKey
 from jaring.programmes.money import thousands
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 PEOPLE_MAX = 10_000_000
 WAITLIST_SLOTS = len(WaitlistKey.values)
 
@@ -185,9 +185,7 @@ def percent_value(value: str) -> Decimal:
 
 
 class ContributionRateForm(forms.Form):
-    effective_from = forms.DateField(
-        label=_lazy("Berlaku sejak"), input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = DayField(label=_lazy("Berlaku sejak"))
     lower_bound = RupiahField(label=_lazy("Penghasilan mulai"))
     income_basis = RupiahField(label=_lazy("Dasar penghasilan"))
     jkk_rate = forms.CharField(label=_lazy("Tarif JKK (%)"), max_length=10)
@@ -231,12 +229,7 @@ class PlannerForm(forms.Form):
     kuota = CountField(label=_lazy("Jumlah peserta (kuota)"), required=False)
     bulan = CountField(label=_lazy("Lama perlindungan (bulan)"), maximum=12, required=False)
     penghasilan = RupiahField(label=_lazy("Dasar penghasilan iuran"), required=False)
-    tanggal = forms.DateField(
-        label=_lazy("Tabel iuran yang berlaku pada"),
-        input_formats=DATE_FORMATS,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    tanggal = DayField(label=_lazy("Tabel iuran yang berlaku pada"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -184,6 +184,28 @@ def programme_settings_set(*, programme: Programme, actor: User | str | None, **
     return programme
 
 
+# The one bracket every Kaltim scheme registers at (DOMAIN.md, Contributions); migration 0003 seeds it too.
+LOWEST_BRACKET_FROM = date(2015, 7, 1)
+LOWEST_BRACKET_BOUND = Decimal("1000000")
+
+
+def contribution_rate_seed() -> ContributionRate:
+    """The lowest bracket of the contribution table, when it is missing (the migration seeds it; a flushed or
+    restored database, the demo and the tests call this). Idempotent; an existing row is never changed."""
+    existing = ContributionRate.objects.filter(
+        effective_from=LOWEST_BRACKET_FROM, lower_bound=LOWEST_BRACKET_BOUND
+    ).first()
+    return existing or contribution_rate_add(
+        effective_from=LOWEST_BRACKET_FROM,
+        lower_bound=LOWEST_BRACKET_BOUND,
+        income_basis=Decimal("1000000"),
+        jkk_rate=Decimal("0.0100"),
+        jkm_amount=Decimal("6800"),
+        legal_basis="PP 44/2015 Lampiran II (BPU), sebagaimana diubah PP 82/2019",
+        actor=None,
+    )
+
+
 def contribution_rate_add(
     *,
     effective_from: date,

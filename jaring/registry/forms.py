@@ -8,9 +8,22 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.forms import DayInput, day_from_text
 from jaring.core.models import Region, Sector
+from jaring.core.validation import (
+    FieldError,
+    FieldWarning,
+    Invalid,
+    nik_cross_check,
+    nik_region_warnings,
+    parse_date,
+    parse_nik,
+    parse_sex,
+)
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 
@@ -20,6 +33,24 @@ WORK_FIELDS = ("sektor", "penghasilan_bulanan", "aplikator", "keterangan")
 ALL_FIELDS = IDENTITY_FIELDS + ADDRESS_FIELDS + WORK_FIELDS
 
 DATE_HINT = _("Contoh: 17-08-1985")
+# Columns the parser may name that a form shows as another field: the kelurahan is picked from a list.
+FORM_FIELD = {"kelurahan": "kode_kelurahan", "kecamatan": "kode_kelurahan"}
+# Fields and documents that only some sectors need (DOMAIN: ojol drivers need their aplikator's letter). With
+# JavaScript a form shows them once such a sector is chosen (app.js, `data-sectors`); without it they stay visible
+# with their label saying whom they are for, and the server ignores what does not apply.
+OJOL = "ojol"
+SECTOR_ONLY_FIELDS: dict[str, str] = {"aplikator": OJOL, f"dokumen_{DocumentKind.APLIKATOR_LETTER}": OJOL}
+SECTOR_EXCEPT_FIELDS: dict[str, str] = {f"dokumen_{DocumentKind.SECTOR_EVIDENCE}": OJOL}
+
+
+def mark_sector_fields(form: forms.Form) -> None:
+    """Tag the inputs that only some sectors need, for app.js to show and hide with the chosen sector."""
+    for name, sectors in SECTOR_ONLY_FIELDS.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-sectors"] = sectors
+    for name, sectors in SECTOR_EXCEPT_FIELDS.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-not-sectors"] = sectors
 
 
 class ApplicantForm(forms.Form):
@@ -38,12 +69,7 @@ class ApplicantForm(forms.Form):
     )
     nama = forms.CharField(label=_("Nama lengkap"), max_length=200, help_text=_("Sesuai KTP."))
     tempat_lahir = forms.CharField(label=_("Tempat lahir"), max_length=200, required=False)
-    tanggal_lahir = forms.CharField(
-        label=_("Tanggal lahir"),
-        max_length=20,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-    )
+    tanggal_lahir = forms.CharField(label=_("Tanggal lahir"), max_length=20, help_text=DATE_HINT, widget=DayInput)
     jenis_kelamin = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=[("", "—"), ("L", _("Laki-laki")), ("P", _("Perempuan"))]
     )
@@ -59,10 +85,7 @@ class ApplicantForm(forms.Form):
     )
     kode_kelurahan = forms.ChoiceField(label=_("Kelurahan"), choices=())
     domisili_sejak = forms.CharField(
-        label=_("Tinggal di alamat ini sejak"),
-        max_length=20,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        label=_("Tinggal di alamat ini sejak"), max_length=20, help_text=DATE_HINT, widget=DayInput
     )
     no_hp = forms.CharField(
         label=_("Nomor HP / WhatsApp"),
@@ -112,6 +135,20 @@ class ApplicantForm(forms.Form):
         for name in list(self.fields):
             if name not in fields:
                 del self.fields[name]
+        mark_sector_fields(self)
+
+    def _typed_day(self, name: str) -> str:
+        """A date as typed on a phone (17.08.1985, 17 08 1985, 17081985) in the form the parser reads; anything
+        else as it was, for the parser to refuse with its message."""
+        text = self.cleaned_data.get(name, "")
+        day = day_from_text(text) if isinstance(text, str) else None
+        return day.strftime("%d-%m-%Y") if day is not None else text
+
+    def clean_tanggal_lahir(self) -> str:
+        return self._typed_day("tanggal_lahir")
+
+    def clean_domisili_sejak(self) -> str:
+        return self._typed_day("domisili_sejak")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -121,10 +158,51 @@ class ApplicantForm(forms.Form):
             return cleaned  # a wizard step: the whole applicant is parsed when the steps are put together
         result = parse_applicant(cleaned, index=ReferenceIndex.load(), region_code=self.region_code, today=self.today)
         for error in result.errors:
-            field = error.field if error.field in self.fields else None
-            self.add_error(field, error.message)
+            name = form_field_of(error)
+            if name in self.fields:
+                self.add_error(name, beside_field(error))
+            else:
+                self.add_error(None, labelled(error))
         self.data_parsed = result.data
         return cleaned
+
+
+CONFIRM_FIELD = "cocok_ktp"  # the box ticked to say the NIK was checked against the KTP after a warning
+
+
+def identity_warnings(values: Any) -> list[FieldWarning]:
+    """The doubts about a NIK that do not refuse it (DOMAIN, Identifiers): its birth date or sex disagrees with the
+    stated ones, or its region code is no longer in the Kemendagri data. Empty until the three fields parse."""
+    try:
+        nik = parse_nik(values.get("nik"))
+        born = parse_date(values.get("tanggal_lahir"), field="tanggal_lahir")
+        sex = parse_sex(values.get("jenis_kelamin"))
+    except Invalid:
+        return []
+    return [*nik_region_warnings(nik), *nik_cross_check(nik, birth_date=born, sex=sex)]
+
+
+def identity_fingerprint(values: Any) -> str:
+    """What a confirmation was given for: typing another NIK, birth date or sex asks again."""
+    return "|".join(str(values.get(name, "")).strip() for name in ("nik", "tanggal_lahir", "jenis_kelamin"))
+
+
+def form_field_of(error: FieldError) -> str:
+    """The form field that shows a parser's error (its column, or the field a column is picked with)."""
+    return FORM_FIELD.get(error.field, error.field)
+
+
+def beside_field(error: FieldError) -> str:
+    """A parser's error as read right under its field, whose label names it already: "Wajib diisi; ...", never
+    the file's "Kolom domisili_sejak: ..." or a spreadsheet's advice."""
+    return str(capfirst(error.problem or error.message))
+
+
+def labelled(error: FieldError) -> str:
+    """A parser's error away from its field (a message at the top of a page), named by the field's label."""
+    field = ApplicantForm.base_fields.get(form_field_of(error))
+    label = str(field.label) if field is not None and field.label else error.field
+    return gettext("%(label)s: %(problem)s") % {"label": label, "problem": error.problem or error.message}
 
 
 class DocumentsForm(forms.Form):
@@ -138,3 +216,4 @@ class DocumentsForm(forms.Form):
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
             )
+        mark_sector_fields(self)

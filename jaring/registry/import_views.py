@@ -25,18 +25,16 @@ from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
-from jaring.registry.imports import (
-    ATTESTATION_MAX,
+from jaring.registry.imports.files import ImportFileError
+from jaring.registry.imports.results import result_download_name, result_path, template_write
+from jaring.registry.imports.selectors import (
     import_batch_for,
     import_batch_resumable,
-    import_batch_resume,
-    import_batch_start,
     import_batches_visible_to,
     import_programmes_for,
 )
-from jaring.registry.imports_read import ImportFileError
-from jaring.registry.imports_result import result_download_name, result_path, template_write
-from jaring.registry.models import ImportBatch
+from jaring.registry.imports.services import ATTESTATION_MAX, import_batch_resume, import_batch_start
+from jaring.registry.models import ImportBatch, ImportRow, mask_nik
 
 BATCHES_SHOWN = 30
 
@@ -127,9 +125,22 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/index.html", context, status=status)
 
 
+ROWS_SHOWN = 200  # refused or duplicate rows listed on the page; the result file has every row
+
+
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
-    percent = 100 if batch.status == ImportBatch.Status.DONE else batch.rows_done * 100 // max(batch.rows_total, 1)
-    return {"batch": batch, "percent": percent, "resumable": import_batch_resumable(batch)}
+    done = batch.status == ImportBatch.Status.DONE
+    percent = 100 if done else batch.rows_done * 100 // max(batch.rows_total, 1)
+    context: dict[str, Any] = {"batch": batch, "percent": percent, "resumable": import_batch_resumable(batch)}
+    if done:
+        # What to fix, on the page itself: each refused row with every reason, and each duplicate with the number
+        # it duplicates. NIKs masked: the full ones are in the result file, whose download is logged.
+        for status, key in ((ImportRow.Status.REJECTED, "refused"), (ImportRow.Status.DUPLICATE, "duplicates")):
+            rows = list(batch.rows.filter(status=status).order_by("row_number")[:ROWS_SHOWN])
+            context[key] = [{"row": row, "nik": mask_nik(row.nik) if row.nik else "—"} for row in rows]
+        context["refused_more"] = max(batch.rejected_count - len(context["refused"]), 0)
+        context["duplicates_more"] = max(batch.duplicate_count - len(context["duplicates"]), 0)
+    return context
 
 
 @never_cache

@@ -57,6 +57,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "keterangan": ("catatan",),
 }
 
+# The example person of the import template. Older templates carried it as the first data row, and a file made
+# from one imported it as a real applicant; it now sits in the notes sheet. A row that is that example (its NIK and
+# name, with the kelurahan given both by code and by the names the template filled beside it) is refused in every
+# channel; a real person who happens to hold this NIK has another name, and a form or partner gives one or the
+# other way of naming the kelurahan, so neither is refused.
+TEMPLATE_EXAMPLE_NIK = "6471011508900001"
+TEMPLATE_EXAMPLE_NAME = "Budi Santoso"
+TEMPLATE_EXAMPLE_KELURAHAN = "Manggar"
+TEMPLATE_EXAMPLE_KECAMATAN = "Balikpapan Timur"
+
 TEXT_LIMITS = {
     "tempat_lahir": 100,
     "nama": 150,
@@ -173,11 +183,17 @@ def _column_message(column: str, problem: str) -> str:
     return _("Kolom %(field)s: %(problem)s") % {"field": column, "problem": problem}
 
 
+def _error(column: str, problem: str) -> FieldError:
+    """A refused column: `message` names the column (files, the API), `problem` is for a form that shows it beside
+    the field's own label."""
+    return FieldError(column, _column_message(column, problem), problem)
+
+
 def _text(values: Mapping[str, object], column: str, *, required: bool, errors: list[FieldError]) -> str:
     value = values.get(column)
     if _is_blank(value):
         if required:
-            errors.append(FieldError(column, _column_message(column, _("wajib diisi."))))
+            errors.append(_error(column, _("wajib diisi.")))
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # an Excel number cell in a text column, e.g. a house number as the address
@@ -188,7 +204,7 @@ def _text(values: Mapping[str, object], column: str, *, required: bool, errors: 
             "length": len(text),
             "limit": limit,
         }
-        errors.append(FieldError(column, _column_message(column, problem)))
+        errors.append(_error(column, problem))
         return ""
     return text
 
@@ -201,17 +217,17 @@ def _kelurahan(values: Mapping[str, object], *, index: ReferenceIndex, within: s
             text = f"{text[0:2]}.{text[2:4]}.{text[4:6]}.{text[6:10]}"
         if not _DOTTED_KELURAHAN_CODE.fullmatch(text):
             problem = _("tulis kode Kemendagri kelurahan/desa 10 angka, misalnya 64.71.01.1001 atau 6471011001.")
-            errors.append(FieldError("kode_kelurahan", _column_message("kode_kelurahan", problem)))
+            errors.append(_error("kode_kelurahan", problem))
             return ""
         if text not in index.kelurahan_names:
             problem = _("kode %(code)s tidak ditemukan dalam data wilayah Kemendagri.") % {"code": text}
-            errors.append(FieldError("kode_kelurahan", _column_message("kode_kelurahan", problem)))
+            errors.append(_error("kode_kelurahan", problem))
             return ""
         return text
     kelurahan, kecamatan = values.get("kelurahan"), values.get("kecamatan")
     if _is_blank(kelurahan) or _is_blank(kecamatan):
         problem = _("wajib diisi, atau isi kolom kelurahan dan kecamatan dengan namanya.")
-        errors.append(FieldError("kode_kelurahan", _column_message("kode_kelurahan", problem)))
+        errors.append(_error("kode_kelurahan", problem))
         return ""
     codes = index.kelurahan_by_names(kelurahan=str(kelurahan), kecamatan=str(kecamatan), within=within)
     if len(codes) == 1:
@@ -225,8 +241,23 @@ def _kelurahan(values: Mapping[str, object], *, index: ReferenceIndex, within: s
         problem = _("nama kelurahan “%(kelurahan)s” tidak tunggal; isi kolom kode_kelurahan.") % {
             "kelurahan": str(kelurahan).strip()[:60]
         }
-    errors.append(FieldError("kelurahan", _column_message("kelurahan", problem)))
+    errors.append(_error("kelurahan", problem))
     return ""
+
+
+def is_template_example(values: Mapping[str, object], *, nik: str | None, name: str | None) -> bool:
+    """Whether a row is the import template's example person rather than an applicant."""
+    named = all(
+        isinstance(values.get(column), str) and _name_key(str(values.get(column))) == _name_key(example)
+        for column, example in (("kelurahan", TEMPLATE_EXAMPLE_KELURAHAN), ("kecamatan", TEMPLATE_EXAMPLE_KECAMATAN))
+    )
+    return (
+        nik == TEMPLATE_EXAMPLE_NIK
+        and name is not None
+        and name.casefold() == TEMPLATE_EXAMPLE_NAME.casefold()
+        and named
+        and not _is_blank(values.get("kode_kelurahan"))
+    )
 
 
 def _parsed(errors: list[FieldError], parse: Any, value: object, **kwargs: Any) -> Any:
@@ -279,16 +310,22 @@ def parse_applicant(
     kk_number = _parsed(errors, parse_kk, values.get("no_kk"))
     name = _parsed(errors, parse_name, values.get("nama"))
     if name is not None and len(name) > TEXT_LIMITS["nama"]:
-        errors.append(FieldError("nama", _column_message("nama", _("terlalu panjang."))))
+        errors.append(_error("nama", _("terlalu panjang.")))
+    if is_template_example(values, nik=nik, name=name):
+        problem = _("baris ini contoh dari templat impor (%(name)s, NIK %(nik)s), bukan pemohon; hapus baris ini.") % {
+            "name": TEMPLATE_EXAMPLE_NAME,
+            "nik": TEMPLATE_EXAMPLE_NIK,
+        }
+        errors.append(_error("nik", problem))
     birth_date = _remembered(memo, errors, parse_date, values.get("tanggal_lahir"), "tanggal_lahir")
     sex = _remembered(memo, errors, parse_sex, values.get("jenis_kelamin"), "jenis_kelamin")
     domicile_since = _remembered(memo, errors, parse_date, values.get("domisili_sejak"), "domisili_sejak")
     for column, value in (("tanggal_lahir", birth_date), ("domisili_sejak", domicile_since)):
         if value is not None and value > today:
             problem = _("tanggal %(value)s belum terjadi; periksa kembali.") % {"value": value.strftime("%d-%m-%Y")}
-            errors.append(FieldError(column, _column_message(column, problem)))
+            errors.append(_error(column, problem))
     if birth_date is not None and birth_date.year < 1900:
-        errors.append(FieldError("tanggal_lahir", _column_message("tanggal_lahir", _("tahun lahir tidak masuk akal."))))
+        errors.append(_error("tanggal_lahir", _("tahun lahir tidak masuk akal.")))
     phone = _parsed(errors, parse_phone, values.get("no_hp"))
     rt = _remembered(memo, errors, parse_rt_rw, values.get("rt"), "rt")
     rw = _remembered(memo, errors, parse_rt_rw, values.get("rw"), "rw")
@@ -303,7 +340,7 @@ def parse_applicant(
     sector_code = ""
     raw_sector = values.get("sektor")
     if _is_blank(raw_sector):
-        errors.append(FieldError("sektor", _column_message("sektor", _("wajib diisi dengan kode atau nama sektor."))))
+        errors.append(_error("sektor", _("wajib diisi dengan kode atau nama sektor.")))
     else:
         sector_code = index.sector_code(str(raw_sector)) or ""
         if not sector_code:
@@ -311,10 +348,10 @@ def parse_applicant(
                 "value": str(raw_sector).strip()[:60],
                 "examples": "ojol, nelayan, petani, pedagang",
             }
-            errors.append(FieldError("sektor", _column_message("sektor", problem)))
+            errors.append(_error("sektor", problem))
     if sector_code == "ojol" and not aplikator:
         problem = _("wajib diisi untuk pengemudi ojol: nama perusahaan aplikasinya (misalnya Gojek, Grab, Maxim).")
-        errors.append(FieldError("aplikator", _column_message("aplikator", problem)))
+        errors.append(_error("aplikator", problem))
 
     if errors:
         return ParseResult(data=None, errors=tuple(errors))

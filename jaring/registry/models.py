@@ -171,18 +171,15 @@ class PrivateStorage(FileSystemStorage):
         raise NotImplementedError("documents have no public URL; use registry:document")
 
 
-def _document_path(instance: Document, filename: str) -> str:
+def _document_path(instance: StoredDocument, filename: str) -> str:
     # Content-addressed: the same file uploaded twice is stored once, and the name reveals nothing.
     return f"documents/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
 
-class Document(models.Model):
-    """A file an applicant or officer uploaded for an application. A newer one of the same kind supersedes it."""
+class StoredDocument(models.Model):
+    """A checked upload kept in private storage, content-addressed: an application's documents and a claim's.
+    A newer one of the same kind supersedes it."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="documents", verbose_name=_("pendaftaran")
-    )
-    kind = models.CharField(_("jenis dokumen"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(storage=PrivateStorage(), upload_to=_document_path, max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("ukuran (bita)"))
@@ -196,16 +193,28 @@ class Document(models.Model):
     superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["kind", "-uploaded_at"]
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.content_type, "")
+
+
+class Document(StoredDocument):
+    """A file an applicant or officer uploaded for an application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="documents", verbose_name=_("pendaftaran")
+    )
+    kind = models.CharField(_("jenis dokumen"), max_length=20, choices=DocumentKind.choices)
+
+    class Meta(StoredDocument.Meta):
         verbose_name = _("dokumen")
         verbose_name_plural = _("dokumen")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.application.number})"
-
-    @property
-    def extension(self) -> str:
-        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.content_type, "")
 
 
 class ImportBatch(models.Model):

@@ -26,7 +26,7 @@ from jaring.eligibility.selectors import income_ceiling_of, rule_version_current
 from jaring.eligibility.services import DEFAULT_RULES
 from jaring.programmes.models import Programme
 from jaring.registry.documents import sniff
-from jaring.registry.forms import ApplicantForm, DocumentsForm
+from jaring.registry.forms import OJOL, ApplicantForm, DocumentsForm
 from jaring.registry.intake import ApplicantData
 from jaring.registry.models import Sex
 from jaring.registry.services import Upload
@@ -149,6 +149,16 @@ def required_kinds(programme: Programme, sector_code: str, *, version: RuleVersi
     return [kind for kind in DocumentKind.values if kind in wanted]
 
 
+def kinds_for_sector(programme: Programme, sector_code: str, *, version: RuleVersion | None = None) -> list[str]:
+    """The document kinds a person of this sector is offered: those the rules ask of everyone or of this sector,
+    and those no sector is asked for. A fisher is not offered the aplikator's letter, an ojol driver not the
+    fishers' and farmers' evidence."""
+    documents = (version or _rules_of(programme)).required_documents or {}
+    asked_of_some = {kind for key, kinds in documents.items() if key != rules.ALL_SECTORS for kind in kinds}
+    wanted = set(required_kinds(programme, sector_code, version=version))
+    return [kind for kind in DocumentKind.values if kind in wanted or kind not in asked_of_some]
+
+
 def rules_summary(programme: Programme) -> dict[str, Any]:
     """The main conditions and the documents to prepare, from the programme's rules."""
     version = _rules_of(programme)
@@ -227,12 +237,20 @@ def read_upload(upload: UploadedFile) -> tuple[bytes, str, str | None]:
 
 
 def document_rows(
-    *, required: list[str], errors: dict[str, str], stored: dict[str, Any] | None = None
+    *,
+    required: list[str],
+    errors: dict[str, str],
+    stored: dict[str, Any] | None = None,
+    offered: list[str] | None = None,
+    requested: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per document kind: DocumentsForm's input (with the accept attribute) and what to say next to it."""
+    """One row per document kind offered (all by default; a kind already stored or refused is always shown):
+    DocumentsForm's input (with the accept attribute) and what to say next to it."""
     form = DocumentsForm()
     rows = []
     for kind in DocumentKind.values:
+        if offered is not None and kind not in offered and kind not in (stored or {}) and kind not in errors:
+            continue
         name = f"dokumen_{kind}"
         if kind in errors:
             form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_error"})
@@ -242,6 +260,7 @@ def document_rows(
                 "name": name,
                 "field": form[name],
                 "required": kind in required,
+                "requested": kind in (requested or []),
                 "error": errors.get(kind, ""),
                 "stored": (stored or {}).get(kind),
             }
@@ -301,7 +320,8 @@ def applicant_summary(data: ApplicantData) -> list[tuple[str, list[tuple[str, st
             [
                 (label["sektor"], sector.name if sector else data.sector_code),
                 (label["penghasilan_bulanan"], rules.format_rupiah(data.monthly_income)),
-                (label["aplikator"], data.aplikator),
+                # Asked of ojol drivers only: a fisher is not shown an empty line about it.
+                *([(label["aplikator"], data.aplikator)] if data.aplikator or data.sector_code == OJOL else []),
                 (label["keterangan"], data.note),
             ],
         ),

@@ -33,7 +33,17 @@ from jaring.core.validation import FieldError
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import cover_from, programme_taking_registrations, programmes_taking_registrations
-from jaring.registry.forms import ADDRESS_FIELDS, IDENTITY_FIELDS, WORK_FIELDS, ApplicantForm
+from jaring.registry.forms import (
+    ADDRESS_FIELDS,
+    CONFIRM_FIELD,
+    IDENTITY_FIELDS,
+    WORK_FIELDS,
+    ApplicantForm,
+    beside_field,
+    form_field_of,
+    identity_fingerprint,
+    identity_warnings,
+)
 from jaring.registry.intake import ParseResult, ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, Document
 from jaring.registry.public_support import (
@@ -44,6 +54,7 @@ from jaring.registry.public_support import (
     draft_discard,
     draft_load,
     draft_save,
+    kinds_for_sector,
     outside_region,
     pending_documents,
     pending_remove,
@@ -57,7 +68,7 @@ from jaring.registry.public_support import (
     rules_summary,
     size_limit_mb,
 )
-from jaring.registry.selectors import application_status_lookup, public_reasons
+from jaring.registry.selectors import application_status_lookup, documents_requested_of, public_reasons
 from jaring.registry.services import (
     DuplicateApplication,
     Upload,
@@ -92,6 +103,9 @@ DONE = "public_registration_done"  # the last application sent from this session
 VERIFIED = "public_status_verified"  # {"id", "until"}: number + NIK checked in this session
 VERIFIED_SECONDS = 15 * 60
 HONEYPOT = "situs_web"  # hidden from people; bots fill in every field they find
+IDENTITY_STATEMENT = gettext_lazy(
+    "Saya sudah mencocokkan NIK, tanggal lahir dan jenis kelamin dengan KTP saya; yang saya isi sudah benar."
+)
 STATEMENT = gettext_lazy(
     "Saya menyatakan data ini benar, termasuk penghasilan rata-rata per bulan yang saya isi sendiri, dan "
     "bersedia menerima akibatnya bila ternyata tidak benar."
@@ -225,9 +239,9 @@ def _validate_step(form: ApplicantForm, step: str, draft: dict[str, Any], progra
     form.is_valid()
     this_step = {name: form.cleaned_data.get(name, form.data.get(name, "")) for name in form.fields}
     for error in _parse({**draft.get("values", {}), **this_step}, programme).errors:
-        field = "kode_kelurahan" if error.field in ("kelurahan", "kecamatan") else error.field
+        field = form_field_of(error)
         if field in form.fields and FIELD_STEP.get(error.field) == step and field not in form.errors:
-            form.add_error(field, error.message)
+            form.add_error(field, beside_field(error))
     return not form.errors
 
 
@@ -243,13 +257,16 @@ def _step_fields(request: HttpRequest, draft: dict[str, Any], step: str, program
             draft_save(request, draft)
             return redirect("public:register_step", step=step)
     status = 200
+    doubts: list[str] = []
     if request.method == "POST":
         form = _step_form(step, programme, draft, data=request.POST)
         if _validate_step(form, step, draft, programme):
-            values.update({name: form.cleaned_data.get(name, "") for name in names})
-            draft["reached"] = max(draft.get("reached", 0), index + 1)
-            draft_save(request, draft)
-            return redirect("public:register_step", step=STEPS[index + 1])
+            doubts = _unconfirmed_doubts(request, draft, step, form.cleaned_data)
+            if not doubts:
+                values.update({name: form.cleaned_data.get(name, "") for name in names})
+                draft["reached"] = max(draft.get("reached", 0), index + 1)
+                draft_save(request, draft)
+                return redirect("public:register_step", step=STEPS[index + 1])
         # Keep what was typed so a reload shows it again; the step stays unfinished until it is valid.
         values.update({name: request.POST.get(name, "")[:1000] for name in names})
         draft_save(request, draft)
@@ -270,8 +287,26 @@ def _step_fields(request: HttpRequest, draft: dict[str, Any], step: str, program
         regency=regency,
         outside=outside_region(programme, regency),
         previous=STEPS[index - 1],
+        identity_warnings=doubts,
+        confirm_field=CONFIRM_FIELD,
+        confirm_label=IDENTITY_STATEMENT,
     )
     return render(request, "public/register_fields.html", context, status=status)
+
+
+def _unconfirmed_doubts(request: HttpRequest, draft: dict[str, Any], step: str, cleaned: dict[str, Any]) -> list[str]:
+    """On the identity step, what the NIK says against the typed birth date or sex (DOMAIN, Identifiers), until the
+    person ticks that it matches their KTP; the confirmation holds for these values only."""
+    if step != "identitas":
+        return []
+    doubts = [w.problem or w.message for w in identity_warnings(cleaned)]
+    fingerprint = identity_fingerprint(cleaned)
+    if not doubts:
+        draft.pop("identity_confirmed", None)
+        return []
+    if request.POST.get(CONFIRM_FIELD) == "1":
+        draft["identity_confirmed"] = fingerprint
+    return [] if draft.get("identity_confirmed") == fingerprint else doubts
 
 
 @never_cache
@@ -317,12 +352,14 @@ def _step_documents(request: HttpRequest, draft: dict[str, Any], programme: Prog
                 "public:register_step", step="periksa" if request.POST.get("action") == "next" else "dokumen"
             )
         status = 400
-    required = required_kinds(programme, draft.get("values", {}).get("sektor", ""))
+    sector_code = draft.get("values", {}).get("sektor", "")
+    required = required_kinds(programme, sector_code)
+    offered = kinds_for_sector(programme, sector_code)
     context = _context(
         "dokumen",
         draft,
         programme,
-        rows=document_rows(required=required, errors=errors, stored=stored),
+        rows=document_rows(required=required, errors=errors, stored=stored, offered=offered),
         limit_mb=size_limit_mb(),
         previous="pekerjaan",
     )
@@ -350,7 +387,8 @@ def _step_review(
         draft,
         programme,
         sections=[{"step": step, "title": STEP_TITLES[step], "rows": rows} for step, rows in applicant_summary(data)],
-        warnings=[w.message for w in data.warnings],
+        warnings=[w.problem or w.message for w in data.warnings],
+        identity_confirmed=bool(data.warnings) and draft.get("identity_confirmed") is not None,
         documents=[(DocumentKind(kind).label, meta) for kind, meta in stored.items()],
         missing=missing,
         statement=STATEMENT,
@@ -397,12 +435,14 @@ def _submit(request: HttpRequest, draft: dict[str, Any], programme: Programme) -
         messages.error(request, exc.message)
         return redirect("public:register_step", step=step)
     # The income is self-declared: the statement the applicant ticked is kept with the application.
-    audit_record(
-        actor="applicant",
-        action="application.declare",
-        target=application,
-        data={"statement": str(STATEMENT), "channel": Channel.ONLINE},
-    )
+    declared: dict[str, Any] = {"statement": str(STATEMENT), "channel": Channel.ONLINE}
+    if data.warnings:
+        # The person ticked that their NIK matches the KTP despite what it says: the verifier sees the warning.
+        declared["identity_confirmed"] = {
+            "statement": str(IDENTITY_STATEMENT),
+            "warnings": [w.message for w in data.warnings],
+        }
+    audit_record(actor="applicant", action="application.declare", target=application, data=declared)
     draft_discard(request)
     request.session[DONE] = {"id": application.pk, "number": application.number}
     return redirect("public:register_done")
@@ -441,7 +481,9 @@ def _outcome(application: Application) -> dict[str, Any]:
         "agency": application.verifying_agency.name if application.verifying_agency else "",
         "owner": application.programme.owning_agency.name,
         "changed": application.status_changed_at or application.submitted_at or application.created_at,
-        "can_correct": application.status == S.RETURNED and application.channel == Channel.ONLINE,
+        # Whoever registered it (online, at the counter, the kelurahan, a partner or a list), the applicant holds the
+        # number and the NIK and may upload what was asked.
+        "can_correct": application.status == S.RETURNED,
     }
 
 
@@ -513,7 +555,7 @@ def status_correct(request: HttpRequest) -> HttpResponse:
     if application is None:
         messages.info(request, _("Masukkan nomor pendaftaran dan NIK lagi untuk melengkapi dokumen."))
         return redirect("public:status")
-    if application.status != S.RETURNED or application.channel != Channel.ONLINE:
+    if application.status != S.RETURNED:
         return redirect("public:status_result")
     if request.method == "POST" and request.POST.get(HONEYPOT):
         return _honeypot_refused(request)
@@ -551,9 +593,17 @@ def status_correct(request: HttpRequest) -> HttpResponse:
     sector_code = Sector.objects.filter(pk=application.sector_id).values_list("code", flat=True).first() or ""
     version = application.rule_version
     missing = [k for k in required_kinds(application.programme, sector_code, version=version) if k not in present]
+    requested = documents_requested_of(application)
+    offered = [*kinds_for_sector(application.programme, sector_code, version=version), *requested]
     context = {
         **_outcome(application),
-        "rows": document_rows(required=missing, errors=errors, stored={kind: True for kind in present}),
+        "rows": document_rows(
+            required=missing,
+            errors=errors,
+            stored={kind: True for kind in present},
+            offered=offered,
+            requested=requested,
+        ),
         "problem": problem,
         "limit_mb": size_limit_mb(),
         "honeypot": HONEYPOT,

@@ -30,10 +30,18 @@ from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import Role, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
+from jaring.core.services import audit_record
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programmes_open_to
-from jaring.registry.forms import ADDRESS_FIELDS, IDENTITY_FIELDS, WORK_FIELDS, ApplicantForm, DocumentsForm
+from jaring.registry.forms import (
+    ADDRESS_FIELDS,
+    CONFIRM_FIELD,
+    IDENTITY_FIELDS,
+    WORK_FIELDS,
+    ApplicantForm,
+    DocumentsForm,
+)
 from jaring.registry.models import Application, Channel, Person
 from jaring.registry.officer_support import (
     application_of,
@@ -47,6 +55,10 @@ from jaring.registry.officer_support import (
 from jaring.registry.selectors import NikLookup, applications_visible_to, person_nik_lookup
 from jaring.registry.services import DuplicateApplication, Upload, applicant_correct, applicant_register
 from jaring.registry.states import ApplicationStatus
+
+OFFICER_STATEMENT = gettext_lazy(
+    "NIK, tanggal lahir dan jenis kelamin sudah saya cocokkan dengan KTP asli pemohon; isiannya sudah benar."
+)
 
 # Form tokens of registrations this session already saved: a re-sent form leads to the saved application.
 SUBMISSIONS_KEY = "registry_submissions"
@@ -254,8 +266,12 @@ def _form_context(
     errors: list[str] | None = None,
     duplicate: str = "",
     files_sent: bool = False,
+    doubts: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
+        "identity_warnings": doubts or [],
+        "confirm_field": CONFIRM_FIELD,
+        "confirm_label": OFFICER_STATEMENT,
         "form": form,
         "groups": _field_groups(form),
         "documents": documents,
@@ -324,7 +340,8 @@ def _registration_post(request: HttpRequest, *, user: User, programmes: QuerySet
     errors: list[str] = []
     duplicate = ""
     status = 400
-    if valid and programme is not None and form.data_parsed is not None:
+    doubts = _unconfirmed_doubts(request, form)
+    if valid and programme is not None and form.data_parsed is not None and not doubts:
         channel = Channel.KELURAHAN if user.role == Role.KELURAHAN_OPERATOR else Channel.COUNTER
         try:
             application = applicant_register(
@@ -339,6 +356,7 @@ def _registration_post(request: HttpRequest, *, user: User, programmes: QuerySet
             errors += _show_domain_error(exc, form=form, documents=documents, programme_form=programme_form)
             status = exc.status_code
         else:
+            _record_confirmation(user, application, form)
             _remember_submission(request, token, application.number)
             _outcome_message(request, application, verb=_("tersimpan"))
             return redirect("registry:detail", number=application.number)
@@ -352,8 +370,27 @@ def _registration_post(request: HttpRequest, *, user: User, programmes: QuerySet
         errors=errors,
         duplicate=duplicate,
         files_sent=bool(request.FILES),
+        doubts=doubts,
     )
     return render(request, "registry/new.html", context, status=status)
+
+
+def _unconfirmed_doubts(request: HttpRequest, form: ApplicantForm) -> list[str]:
+    """What the NIK says against the typed birth date or sex (DOMAIN, Identifiers), until the officer ticks that
+    they checked it against the applicant's KTP."""
+    if form.data_parsed is None or request.POST.get(CONFIRM_FIELD) == "1":
+        return []
+    return [w.problem or w.message for w in form.data_parsed.warnings]
+
+
+def _record_confirmation(user: User, application: Application, form: ApplicantForm) -> None:
+    if form.data_parsed is not None and form.data_parsed.warnings:
+        audit_record(
+            actor=user,
+            action="application.identity_confirm",
+            target=application,
+            data={"statement": str(OFFICER_STATEMENT), "warnings": [w.message for w in form.data_parsed.warnings]},
+        )
 
 
 # -- correction of a returned application ------------------------------------------------------------
@@ -403,7 +440,8 @@ def application_correct(request: HttpRequest, number: str) -> HttpResponse:
     valid = documents.is_valid() and valid
     errors: list[str] = []
     status = 400
-    if valid and form.data_parsed is not None:
+    doubts = _unconfirmed_doubts(request, form)
+    if valid and form.data_parsed is not None and not doubts:
         try:
             applicant_correct(application=application, data=form.data_parsed, actor=user, uploads=_uploads(documents))
         except PermissionDenied as exc:
@@ -412,6 +450,7 @@ def application_correct(request: HttpRequest, number: str) -> HttpResponse:
             errors += _show_domain_error(exc, form=form, documents=documents, programme_form=None)
             status = exc.status_code
         else:
+            _record_confirmation(user, application, form)
             application.refresh_from_db()
             _outcome_message(request, application, verb=_("diperbaiki dan diajukan ulang"))
             return redirect("registry:detail", number=application.number)
@@ -423,6 +462,7 @@ def application_correct(request: HttpRequest, number: str) -> HttpResponse:
         token="",
         errors=errors,
         files_sent=bool(request.FILES),
+        doubts=doubts,
     )
     context["application"] = application
     return render(request, "registry/correct.html", context, status=status)

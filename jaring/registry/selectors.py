@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import NotFound, PermissionDenied
-from jaring.core.models import User
+from jaring.core.models import AuditRecord, User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, require, scope_of
+from jaring.eligibility.models import DocumentKind
 from jaring.registry.models import Application, Person, mask_nik
-from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
+from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, Transition
 
 
 def _scoped(qs: QuerySet[Application], scope: Scope) -> QuerySet[Application]:
@@ -103,15 +105,70 @@ def application_counts_by_status(user: User) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+# What people type for BPN-2026-001525: "bpn-2026-1525", "BPN 2026 1525", "bpn2026-001525", "BPN-2026-1.525".
+_NUMBER_SEPARATORS = re.compile(r"[\s._/\\\u2013\u2014-]+")
+_NUMBER_SHAPE = re.compile(r"(?P<code>[A-Z]+)(?P<year>[0-9]{4})(?P<serial>[0-9]{1,7})")
+_NIK_NOISE = re.compile(r"[\s.\-]+")
+
+
+def application_number_normalise(text: str) -> str:
+    """An application number as people type it, in the form Jaring writes it (`BPN-2026-001525`): any case,
+    spaces, dots or slashes for dashes, and the serial without its leading zeros. Text of another shape comes back
+    upper-cased with its separators as single dashes, to be compared as it is."""
+    cleaned = _NUMBER_SEPARATORS.sub("-", text.strip().upper()).strip("-")
+    match = _NUMBER_SHAPE.fullmatch(cleaned.replace("-", ""))
+    if match is None or int(match["serial"]) >= 1_000_000:
+        return cleaned
+    return f"{match['code']}-{match['year']}-{int(match['serial']):06d}"
+
+
 def application_status_lookup(*, number: str, nik: str) -> Application | None:
     """The application with this number AND this NIK, for the public status check; None for any mismatch,
-    so the answer never tells which of the two was wrong."""
-    number, nik = number.strip().upper(), "".join(nik.split())
+    so the answer never tells which of the two was wrong. Both are taken as people type them."""
+    number, nik = application_number_normalise(number), _NIK_NOISE.sub("", nik)
     if not number or not nik:
         return None
     # Only what the answer shows: the status check is the busiest public endpoint.
     fields = ("number", "status", "status_reason", "eligibility")
     return Application.objects.filter(number=number, person__nik=nik).only(*fields).first()
+
+
+def identity_confirmation_of(application: Application) -> str:
+    """Who said the NIK matches the KTP after being warned it disagrees with the birth date or sex, in words for
+    the verifier; "" when nobody did (or nothing was warned about)."""
+    if not application.warnings:
+        return ""
+    records = AuditRecord.objects.filter(
+        target_type="registry.application",
+        target_id=str(application.pk),
+        action__in=("application.identity_confirm", "application.declare"),
+    ).select_related("actor")
+    for record in records.order_by("-at", "-id"):
+        if record.action == "application.declare" and not (record.data or {}).get("identity_confirmed"):
+            continue
+        if record.actor is not None:
+            name = record.actor.full_name or record.actor.username
+            return _("%(name)s menyatakan sudah mencocokkannya dengan KTP asli pemohon.") % {"name": name}
+        return _("Pemohon menyatakan data ini sesuai KTP-nya.")
+    return ""
+
+
+def documents_requested_of(application: Application) -> list[str]:
+    """The document kinds the verifier asked for anew when returning the application (their fixes are recorded
+    with the return; a document fix is named by its document kind)."""
+    if application.status != ApplicationStatus.RETURNED:
+        return []
+    record = (
+        AuditRecord.objects.filter(
+            target_type="registry.application",
+            target_id=str(application.pk),
+            action=f"application.{Transition.RETURN_FOR_CORRECTION}",
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    fixes = (record.data or {}).get("fixes", []) if record is not None else []
+    return [kind for kind in DocumentKind.values if isinstance(fixes, list) and kind in fixes]
 
 
 def public_reasons(application: Application) -> list[str]:

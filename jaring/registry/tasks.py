@@ -1,7 +1,7 @@
 """Background work of the registry, run by `jaring worker`: applicant imports.
 
 The task takes the batch id only. Run twice, or after the worker was killed, it finishes the batch: rows
-with a recorded outcome are skipped (registry/imports.py).
+with a recorded outcome are skipped (registry/imports/services.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from django_tasks import task
 
-from jaring.registry import imports
-from jaring.registry.imports import B, import_batch_run
+from jaring.registry.imports import services
+from jaring.registry.imports.services import B, import_batch_enqueue, import_batch_run
 from jaring.registry.models import ImportBatch
 
 
@@ -49,9 +49,9 @@ def stop_on_sigterm() -> Iterator[Callable[[], bool]]:
 def applicant_import(batch_id: int) -> dict[str, Any]:
     batch = ImportBatch.objects.get(pk=batch_id)
     with stop_on_sigterm() as stop:
-        batch = import_batch_run(batch=batch, stop=stop, chunk_size=imports.CHUNK_SIZE)
+        batch = import_batch_run(batch=batch, stop=stop, chunk_size=services.CHUNK_SIZE)
     if batch.status == B.INTERRUPTED:
         # Stopped cleanly between two chunks: queue the rest, so the next worker start finishes it.
         ImportBatch.objects.filter(pk=batch.pk).update(status=B.QUEUED)
-        imports.import_batch_enqueue(batch)
+        import_batch_enqueue(batch)
     return {"batch": batch.pk, "status": batch.status}

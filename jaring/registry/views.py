@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jaring.core.audit_text import action_text, actor_text
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import AuditRecord, User
@@ -25,6 +26,7 @@ from jaring.core.selectors import require
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.documents import document_response
+from jaring.registry.models import Application, Channel
 from jaring.registry.officer_support import (
     application_of,
     clean_text,
@@ -34,7 +36,7 @@ from jaring.registry.officer_support import (
     search_remember,
     upload_of,
 )
-from jaring.registry.selectors import applications_visible_to
+from jaring.registry.selectors import applications_visible_to, identity_confirmation_of
 from jaring.registry.services import document_add
 from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
 
@@ -94,9 +96,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = application.person
     # The full NIK and address are shown here, so the view is logged (UU PDP: who saw whose data).
     log_person_view(request, user=user, person=person, what="application_detail", programme=application.programme)
-    history = AuditRecord.objects.filter(target_type="registry.application", target_id=str(application.pk)).order_by(
-        "at", "id"
-    )
+    history = _history(application)
     outcomes = outcome_rows(application)
     may_register = user_can(user, Capability.REGISTER_APPLICANTS)
     context = {
@@ -105,12 +105,46 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         "history": history,
         "outcomes": outcomes,
         "warnings": [w for w in application.warnings if isinstance(w, dict)],
+        "identity_confirmation": identity_confirmation_of(application),
         "documents": application.documents.select_related("uploaded_by").order_by("kind", "-uploaded_at", "-id"),
         "document_kinds": DocumentKind.choices,
         "may_upload": may_register and application.status in OPEN_STATUSES,
         "may_correct": may_register and application.status == ApplicationStatus.RETURNED,
     }
     return render(request, "registry/detail.html", context)
+
+
+def _history(application: Application) -> list[dict[str, object]]:
+    """The application's audit records as sentences: what happened, who did it (by name and role, never a bare
+    code), and the reason or note given."""
+    records = (
+        AuditRecord.objects.filter(target_type="registry.application", target_id=str(application.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    channels = {code: str(label) for code, label in Channel.choices}
+    rows = []
+    for record in records:
+        data = record.data if isinstance(record.data, dict) else {}
+        sentence = action_text(record.action)
+        if record.action == "application.create" and data.get("channel") in channels:
+            sentence = _("%(sentence)s lewat jalur %(channel)s") % {
+                "sentence": sentence,
+                "channel": channels[data["channel"]],
+            }
+        elif record.action == "document.add" and data.get("kind") in DocumentKind.values:
+            sentence = _("%(sentence)s: %(kind)s") % {"sentence": sentence, "kind": DocumentKind(data["kind"]).label}
+        detail = data.get("reason") or data.get("note") or ""
+        rows.append(
+            {
+                "at": record.at,
+                "actor": actor_text(record.actor_label, record.actor, channels=channels),
+                "sentence": sentence,
+                "action": record.action,
+                "detail": detail if isinstance(detail, str) else "",
+            }
+        )
+    return rows
 
 
 # -- documents ---------------------------------------------------------------------------------------

@@ -54,16 +54,16 @@ def bars(rows: Sequence[tuple[str, int]], *, title: str, chart_id: str) -> SafeS
     return _svg("".join(parts), height=max(len(rows), 1) * ROW, title=title, chart_id=chart_id, css="chart-bars")
 
 
-def share(value: int, whole: int, *, title: str, chart_id: str, caption: str) -> SafeString:
-    """One bar of `value` against `whole` (places used against the quota), with a caption above it."""
+def share(value: int, whole: int, *, title: str, chart_id: str) -> SafeString:
+    """One bar of `value` against `whole` (places used against the quota). Its caption is the page's (HTML
+    wraps on a phone; SVG text does not)."""
     part = min(value / whole * 100, 100) if whole else 0
     over = " chart-over" if whole and value > whole else ""
     body = (
-        f'<text class="chart-label" x="0" y="14">{escape(caption)}</text>'
-        f'<rect class="chart-track" x="0" y="22" width="100%" height="18" rx="3"/>'
-        f'<rect class="chart-bar{over}" x="0" y="22" width="{_pct(part)}" height="18" rx="3"/>'
+        f'<rect class="chart-track" x="0" y="2" width="100%" height="18" rx="3"/>'
+        f'<rect class="chart-bar{over}" x="0" y="2" width="{_pct(part)}" height="18" rx="3"/>'
     )
-    return _svg(body, height=44, title=title, chart_id=chart_id, css="chart-share")
+    return _svg(body, height=22, title=title, chart_id=chart_id, css="chart-share")
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,15 @@ def columns(
             )
         marked = i == current
         if marked:
+            # Centred over its column, but kept inside the chart at either end (a Rupiah total is wide).
+            at, anchor = _pct(slot * i + slot / 2), "middle"
+            if count > 1 and i == count - 1:
+                at, anchor = "100%", "end"
+            elif count > 1 and i == 0:
+                at, anchor = "0", "start"
             parts.append(
-                f'<text class="chart-value" x="{_pct(slot * i + slot / 2)}" y="{max(top - 4, legend + 12):.1f}" '
-                f'text-anchor="middle">{escape(format_rupiah(totals[i]) if money else thousands(totals[i]))}</text>'
+                f'<text class="chart-value" x="{at}" y="{max(top - 4, legend + 12):.1f}" '
+                f'text-anchor="{anchor}">{escape(format_rupiah(totals[i]) if money else thousands(totals[i]))}</text>'
             )
         css = "chart-tick chart-tick-current" if marked else "chart-tick"
         parts.append(

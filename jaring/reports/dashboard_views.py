@@ -76,7 +76,8 @@ def _chosen(request: HttpRequest, viewer: selectors.Viewer) -> Chosen | None:
     if choice is None:
         return None
     programme = choice.programme
-    snapshots_ensure([programme])
+    # The table across funders reads every programme the viewer may see; others read only the one chosen.
+    snapshots_ensure([c.programme for c in choices] if _across(viewer) else [programme])
     snapshot = selectors.snapshot_of(programme)
     months = selectors.report_months(programme, snapshot)
     wanted = request.GET.get("bulan", "")
@@ -96,6 +97,11 @@ def _chosen(request: HttpRequest, viewer: selectors.Viewer) -> Chosen | None:
         month = None
     month = month or selectors.default_month(programme, today)
     return Chosen(choice, choices, month, months, error, snapshot.computed_at if snapshot else None)
+
+
+def _across(viewer: selectors.Viewer) -> bool:
+    """The province's overseers and the system operator compare programmes across funders."""
+    return viewer.province is not None or viewer.scope.everything
 
 
 def _bars(breakdown: selectors.Breakdown, chart_id: str) -> SafeString:
@@ -138,13 +144,12 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
         context["quota"] = quota
         if kelurahan is None:
             context["quota_chart"] = charts.share(
-                quota.places,
-                quota.quota,
-                title=_("Kuota terpakai"),
-                chart_id="chart-quota",
-                caption=_("%(used)s dari %(quota)s tempat terpakai")
-                % {"used": thousands(quota.places), "quota": thousands(quota.quota)},
+                quota.places, quota.quota, title=_("Kuota terpakai"), chart_id="chart-quota"
             )
+            context["quota_caption"] = _("%(used)s dari %(quota)s tempat terpakai") % {
+                "used": thousands(quota.places),
+                "quota": thousands(quota.quota),
+            }
         cards = numbers.cards()
         context["cards"] = cards
         context["cards_chart"] = charts.share(
@@ -152,9 +157,11 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             cards.printed_to_date,
             title=_("Kartu diserahkan dari yang dicetak"),
             chart_id="chart-cards",
-            caption=_("%(handed)s dari %(printed)s kartu sudah diserahkan")
-            % {"handed": thousands(cards.handed_to_date), "printed": thousands(cards.printed_to_date)},
         )
+        context["cards_caption"] = _("%(handed)s dari %(printed)s kartu sudah diserahkan") % {
+            "handed": thousands(cards.handed_to_date),
+            "printed": thousands(cards.printed_to_date),
+        }
         statuses = numbers.statuses()
         context["statuses"] = statuses
         context["statuses_chart"] = charts.bars(
@@ -176,7 +183,7 @@ def dashboard_context(viewer: selectors.Viewer, chosen: Chosen) -> dict[str, Any
             chart_id="chart-decisions",
             current=decision_months.index(month) if month in decision_months else None,
         )
-    if viewer.province is not None or viewer.scope.everything:
+    if _across(viewer):
         lines = selectors.across_funders(chosen.choices, month)
         context["across"] = lines
         context["across_chart"] = charts.bars(
@@ -213,19 +220,14 @@ def _money(numbers: selectors.Numbers, chosen: Chosen, today: date) -> dict[str,
     if budget is None:
         return {}
     programme = chosen.choice.programme
-    months = figures.months_from(programme.cover_start, programme.cover_end)
+    months = _trend_months(programme, chosen.month, today)  # months to come owe nothing yet
     money = numbers.money(months)
     current = months.index(chosen.month) if chosen.month in months else None
     return {
         "budget": budget,
-        "budget_chart": charts.share(
-            budget.used,
-            budget.budget,
-            title=_("Anggaran terpakai"),
-            chart_id="chart-budget",
-            caption=_("%(used)s dari anggaran %(budget)s terpakai atau terikat")
-            % {"used": format_rupiah(budget.used), "budget": format_rupiah(budget.budget)},
-        ),
+        "budget_chart": charts.share(budget.used, budget.budget, title=_("Anggaran terpakai"), chart_id="chart-budget"),
+        "budget_caption": _("%(used)s dari anggaran %(budget)s terpakai atau terikat")
+        % {"used": format_rupiah(budget.used), "budget": format_rupiah(budget.budget)},
         "money": [(month_label(row.month), row) for row in money],
         "money_chart": charts.columns(
             [_short_month(m, len(months)) for m in months],

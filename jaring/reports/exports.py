@@ -24,7 +24,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,7 +91,7 @@ class Export:
 
 
 def _moment(value: datetime | None) -> datetime | None:
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
+    return clock.local(value).replace(tzinfo=None) if value else None
 
 
 def _label(choices: type, value: str) -> str:

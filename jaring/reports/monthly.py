@@ -1,6 +1,6 @@
 """The monthly report of a programme as a PDF, ready for the head of the owning office to sign.
 
-ReportLab, as the SK annex and the cards (allocation.decree_exports, enrolment.cards): A4 portrait, the key
+ReportLab, as the SK annex and the cards (allocation.decrees.exports, enrolment.cards): A4 portrait, the key
 figures, members by sector, kecamatan, sex and age band with a bar beside each number, the months so far, each
 agency's verification work, and the signature block. Written in Bahasa Indonesia whatever the reader's page
 language: it is an Indonesian office's report. Counts only: no name or NIK is in it.
@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from jaring.allocation.decree_exports import long_date, place_of
+from jaring.allocation.decrees.exports import long_date, place_of
 from jaring.core import clock
 from jaring.core.models import User
 from jaring.eligibility.rules import format_rupiah

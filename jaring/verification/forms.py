@@ -24,8 +24,10 @@ STATUS_CHOICES = [
     (ALL, _("Semua")),
 ]
 
-# The GET parameters of the queue, kept on the way to an application and back.
-FILTER_FIELDS = ("status", "kelurahan", "sector", "programme")
+# The GET parameters of the queue, kept on the way to an application and back. `cari` names a search kept in
+# the session (registry.officer_support): a NIK typed into the search never travels in a URL.
+FILTER_FIELDS = ("status", "kelurahan", "sector", "programme", "cari")
+SEARCH_MAX = 60
 
 
 class QueueFilterForm(forms.Form):
@@ -33,6 +35,7 @@ class QueueFilterForm(forms.Form):
     kelurahan = forms.ChoiceField(label=_("Kelurahan"), choices=(), required=False)
     sector = forms.ChoiceField(label=_("Sektor"), choices=(), required=False)
     programme = forms.ChoiceField(label=_("Program"), choices=(), required=False)
+    cari = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ answered as if it did not exist, so application numbers of other agencies cannot
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,10 +16,12 @@ from jaring.core.models import User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import Scope, require
 from jaring.registry.models import Application
+from jaring.registry.selectors import application_number_normalise
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Decision
 
 S = ApplicationStatus
+_NIK_NOISE = re.compile(r"[\s.\-]+")
 
 WAITING = "waiting"
 OVERDUE = "overdue"
@@ -62,13 +66,32 @@ def _with_overdue(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
 
 
+def _matching(qs: QuerySet[Application], query: str) -> QuerySet[Application]:
+    """Applications a verifier's search names: a NIK (all 16 digits, or its first digits as the masked NIK shows
+    them), a registration number as people type it, or part of a name."""
+    text = " ".join(query.split())
+    digits = _NIK_NOISE.sub("", text)
+    if digits.isascii() and digits.isdigit():
+        return qs.filter(person__nik=digits) if len(digits) == 16 else qs.filter(person__nik__startswith=digits)
+    number = application_number_normalise(text)
+    if any(ch.isdigit() for ch in text):
+        return qs.filter(Q(number=number) | Q(number__icontains=text))
+    return qs.filter(person__name__icontains=text)
+
+
 def queue_in_scope(
-    scope: Scope, *, status: str = WAITING, kelurahan: str = "", sector: str = "", programme_code: str = ""
+    scope: Scope,
+    *,
+    status: str = WAITING,
+    kelurahan: str = "",
+    sector: str = "",
+    programme_code: str = "",
+    query: str = "",
 ) -> QuerySet[Application]:
     """The queue of a scope (a verifier's, or an agency system's token), oldest due first. `status`: waiting
     (default), overdue, returned, decided (by this agency) or all (routed here or decided here, any status); an
-    unknown value reads as waiting. Filters are codes (kelurahan, sector, programme); empty means any. Each row
-    carries `is_overdue`."""
+    unknown value reads as waiting. Filters are codes (kelurahan, sector, programme); empty means any; `query`
+    searches by name, NIK or number (`_matching`). Each row carries `is_overdue`."""
     qs = _applications(scope)
     here = _routed_here(scope)
     decided_here = Q(pk__in=_decided_by(scope).values("application_id"))
@@ -88,6 +111,8 @@ def queue_in_scope(
         qs = qs.filter(sector__code=sector)
     if programme_code:
         qs = qs.filter(programme__code=programme_code)
+    if query.strip():
+        qs = _matching(qs, query)
     # Work without a deadline (routed before deadlines existed) is listed after the dated work.
     return _with_overdue(qs).order_by(
         F("verification_due").asc(nulls_last=True), F("queued_at").asc(nulls_last=True), "pk"
@@ -95,11 +120,22 @@ def queue_in_scope(
 
 
 def queue_for(
-    user: User, *, status: str = WAITING, kelurahan: str = "", sector: str = "", programme_code: str = ""
+    user: User,
+    *,
+    status: str = WAITING,
+    kelurahan: str = "",
+    sector: str = "",
+    programme_code: str = "",
+    query: str = "",
 ) -> QuerySet[Application]:
     """The verifier's queue (`queue_in_scope` of their scope); PermissionDenied for anyone but a verifier."""
     return queue_in_scope(
-        queue_scope(user), status=status, kelurahan=kelurahan, sector=sector, programme_code=programme_code
+        queue_scope(user),
+        status=status,
+        kelurahan=kelurahan,
+        sector=sector,
+        programme_code=programme_code,
+        query=query,
     )
 
 
@@ -115,12 +151,18 @@ def queue_application_for(user: User, *, number: str) -> Application:
 
 
 def queue_next(
-    user: User, *, status: str = WAITING, kelurahan: str = "", sector: str = "", programme_code: str = ""
+    user: User,
+    *,
+    status: str = WAITING,
+    kelurahan: str = "",
+    sector: str = "",
+    programme_code: str = "",
+    query: str = "",
 ) -> Application | None:
-    """The next application to decide: the oldest due still waiting, within the same filters."""
+    """The next application to decide: the oldest due still waiting, within the same filters and search."""
     if status != OVERDUE:
         status = WAITING
-    filters = {"kelurahan": kelurahan, "sector": sector, "programme_code": programme_code}
+    filters = {"kelurahan": kelurahan, "sector": sector, "programme_code": programme_code, "query": query}
     found = queue_for(user, status=status, **filters).first()
     if found is None and status == OVERDUE:
         found = queue_for(user, status=WAITING, **filters).first()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core import clock
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
@@ -27,9 +27,10 @@ from jaring.core.selectors import holiday_calendar_warning
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.models import Application
-from jaring.registry.officer_support import log_person_view, officer
+from jaring.registry.officer_support import clean_text, log_person_view, officer, search_recall, search_remember
+from jaring.registry.selectors import identity_confirmation_of
 from jaring.registry.states import ApplicationStatus
-from jaring.verification.forms import FILTER_FIELDS, DecisionForm, QueueFilterForm, selector_filters
+from jaring.verification.forms import FILTER_FIELDS, SEARCH_MAX, DecisionForm, QueueFilterForm, selector_filters
 from jaring.verification.selectors import (
     ALL,
     OVERDUE,
@@ -78,18 +79,33 @@ def _detail_url(number: str, filters: dict[str, str]) -> str:
 # -- the queue ---------------------------------------------------------------------------------------
 
 
+def _search_text(request: HttpRequest, filters: dict[str, str]) -> str:
+    """The search the `cari` filter names (kept in the session), or ""."""
+    return search_recall(request, filters.get("cari", "")) or ""
+
+
 @never_cache  # names and masked NIKs of the agency's applicants
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 @domain_errors_as_pages
 def queue(request: HttpRequest) -> HttpResponse:
     user = officer(request)
+    if request.method == "POST":
+        # A search by name, NIK or number is posted and kept in the session; the URL names it by a key only.
+        _form, filters = _filters(user, request.POST)
+        text = clean_text(request.POST.get("q", "")).strip()[:SEARCH_MAX]
+        filters["cari"] = search_remember(request, text) if text else ""
+        return redirect(_queue_url(filters))
     form, filters = _filters(user, request.GET)
-    applications = queue_for(user, **selector_filters(filters))
+    search = _search_text(request, filters)
+    applications = queue_for(user, **selector_filters(filters), query=search)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
+        "search": search,
+        "search_expired": bool(filters["cari"]) and not search,
+        "unsearched_url": _queue_url({**filters, "cari": ""}),
         "filter_query": _query(filters),
         "filtered": any(filters[name] for name in ("kelurahan", "sector", "programme")),
         "page": page,
@@ -147,7 +163,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
                 # The service reloaded the application: an approval may have ended on the waiting list.
                 placed = application.status != S.WAITLISTED
                 (messages.success if placed else messages.warning)(request, _decided_message(application))
-                following = queue_next(user, **selector_filters(filters))
+                following = queue_next(user, **selector_filters(filters), query=_search_text(request, filters))
                 if following is None:
                     return redirect(_queue_url(filters))
                 return redirect(_detail_url(following.number, filters))
@@ -177,6 +193,7 @@ def _detail_context(
         "person": person,
         "outcomes": outcomes,
         "warnings": [w for w in application.warnings if isinstance(w, dict)],
+        "identity_confirmation": identity_confirmation_of(application),
         "documents": [d for d in documents if d.superseded_at is None],
         "superseded": [d for d in documents if d.superseded_at is not None],
         "decisions": decisions_of(application),

@@ -38,7 +38,7 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide, applications_approve
-from tests.conftest import programme_for, queued_applications
+from tests.helpers.reference import programme_for, queued_applications
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -73,7 +73,7 @@ TABLE = [
         (D("1000000"), LATER, D("1200000"), D("19000")),  # the newer table is in force
     ],
 )
-def test_contribution_look_up(income, on, basis, total):  # type: ignore[no-untyped-def]
+def test_contribution_look_up(income, on, basis, total):
     contribution = monthly_contribution(income, TABLE, on)
     assert contribution.income_basis == basis
     assert contribution.total == total
@@ -94,7 +94,7 @@ def test_no_table_in_force_is_an_error_not_a_guess() -> None:
         (1, 1, D("16800"), D("16800")),
     ],
 )
-def test_budget_needed(people, months, monthly, budget):  # type: ignore[no-untyped-def]
+def test_budget_needed(people, months, monthly, budget):
     assert budget_needed(people=people, months=months, monthly=monthly) == budget
 
 
@@ -108,7 +108,7 @@ def test_budget_needed(people, months, monthly, budget):  # type: ignore[no-unty
         (D("0"), 12, D("16800"), 0),
     ],
 )
-def test_people_covered(budget, months, monthly, people):  # type: ignore[no-untyped-def]
+def test_people_covered(budget, months, monthly, people):
     assert people_covered(budget=budget, months=months, monthly=monthly) == people
 
 
@@ -129,16 +129,16 @@ def test_the_planner_refuses_nonsense(months: int) -> None:
         (date(2026, 6, 1), date(2026, 5, 31), 0),
     ],
 )
-def test_months_between(starts, ends, months):  # type: ignore[no-untyped-def]
+def test_months_between(starts, ends, months):
     assert months_between(starts, ends) == months
 
 
-def test_the_seeded_table_gives_16800_for_every_kaltim_programme(bpn_2026):  # type: ignore[no-untyped-def]
+def test_the_seeded_table_gives_16800_for_every_kaltim_programme(bpn_2026):
     seeded = monthly_contribution(bpn_2026.income_basis, contribution_brackets(), bpn_2026.cover_start)
     assert seeded.total == D("16800")
 
 
-def test_the_lowest_income_basis_comes_from_the_table_in_force(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_lowest_income_basis_comes_from_the_table_in_force(db) -> None:
     assert lowest_income_basis(date(2026, 1, 1)) == D("1000000")  # the seeded PP 44/2015 row
     with pytest.raises(NoRates):
         lowest_income_basis(date(2010, 1, 1))
@@ -163,7 +163,7 @@ def test_a_bracket_computes_its_own_contribution() -> None:
         (D("0"), 12, 1_000_000, 10, D("0"), None, None, None, D("0")),
     ],
 )
-def test_plan(monthly, months, budget, people, per_person, covered, cost, leftover, needed):  # type: ignore[no-untyped-def]
+def test_plan(monthly, months, budget, people, per_person, covered, cost, leftover, needed):
     figures = plan(monthly=monthly, months=months, budget=budget, people=people)
     assert figures.per_person == per_person
     assert (figures.covered, figures.covered_cost, figures.leftover, figures.needed) == (
@@ -182,20 +182,20 @@ def test_plan_refuses_no_months() -> None:
 @pytest.mark.parametrize(
     ("number", "text"), [(0, "0"), (5000, "5.000"), (1_008_000_000, "1.008.000.000"), (D("16800.40"), "16.800")]
 )
-def test_thousands(number, text):  # type: ignore[no-untyped-def]
+def test_thousands(number, text):
     assert thousands(number) == text
 
 
 # -- quota and waitlist ------------------------------------------------------------------------------------
 
 
-def _approve_all(applications, verifier) -> None:  # type: ignore[no-untyped-def]
+def _approve_all(applications, verifier) -> None:
     ids = [a.pk for a in applications]
     for i in range(0, len(ids), 1000):
         applications_approve(ids=ids[i : i + 1000], actor=verifier)
 
 
-def test_quota_7100_with_7200_approved_then_raised_to_7150(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
+def test_quota_7100_with_7200_approved_then_raised_to_7150(bpn_2026, dppp_verifier, programme_manager):
     # Waitlist order: DTKS first, then lower income, then earlier submission (the default).
     assert bpn_2026.waitlist_order == [WaitlistKey.DTKS, WaitlistKey.INCOME, WaitlistKey.SUBMITTED]
     incomes = {n: 1_500_000 for n in range(7150, 7200, 2)}  # every other late applicant earns less
@@ -224,14 +224,14 @@ def test_quota_7100_with_7200_approved_then_raised_to_7150(bpn_2026, dppp_verifi
     assert AuditRecord.objects.filter(action="application.admit_from_waitlist").count() == 50
 
 
-def test_the_quota_cannot_go_below_the_places_given(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_quota_cannot_go_below_the_places_given(bpn_2026, dppp_verifier, programme_manager):
     _approve_all(queued_applications(bpn_2026, 3), dppp_verifier)
     with pytest.raises(DomainError) as caught:
         programme_quota_set(programme=bpn_2026, quota=2, actor=programme_manager)
     assert caught.value.field == "quota"
 
 
-def test_a_death_frees_the_place_and_admits_the_next(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
+def test_a_death_frees_the_place_and_admits_the_next(bpn_2026, dppp_verifier, programme_manager):
     programme_quota_set(programme=bpn_2026, quota=2, actor=programme_manager)
     applications = queued_applications(bpn_2026, 4)
     _approve_all(applications, dppp_verifier)
@@ -255,7 +255,7 @@ def test_a_death_frees_the_place_and_admits_the_next(bpn_2026, dppp_verifier, pr
 
 
 @pytest.fixture
-def kaltim_2026(reference) -> Programme:  # type: ignore[no-untyped-def]
+def kaltim_2026(reference) -> Programme:
     funder = Funder.objects.get(code="kaltim")
     return programme_for(funder, code="KALTIM-2026", name="Program Provinsi", owner=AgencyKind.DISNAKER, quota=12000)
 
@@ -287,7 +287,7 @@ def _verifier_of(programme: Programme) -> User:
     return user
 
 
-def test_a_person_with_a_city_place_cannot_get_a_province_place_and_the_conflict_names_both(  # type: ignore[no-untyped-def]
+def test_a_person_with_a_city_place_cannot_get_a_province_place_and_the_conflict_names_both(
     bpn_2026, kaltim_2026, dppp_verifier
 ):
     city = queued_applications(bpn_2026, 1)[0]
@@ -308,7 +308,7 @@ def test_a_person_with_a_city_place_cannot_get_a_province_place_and_the_conflict
     assert not result.approved and "BPN-2026" in result.skipped[0][1]
 
 
-def test_hand_over_from_city_to_province_from_a_month(bpn_2026, kaltim_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
+def test_hand_over_from_city_to_province_from_a_month(bpn_2026, kaltim_2026, dppp_verifier, programme_manager):
     city = queued_applications(bpn_2026, 1)[0]
     application_decide(application=city, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     place = Place.objects.get(application=city)
@@ -330,7 +330,7 @@ def test_hand_over_from_city_to_province_from_a_month(bpn_2026, kaltim_2026, dpp
     assert list(active.values_list("programme__code", flat=True)) == ["KALTIM-2026"]
 
 
-def test_hand_over_refuses_a_month_outside_the_place(bpn_2026, kaltim_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
+def test_hand_over_refuses_a_month_outside_the_place(bpn_2026, kaltim_2026, dppp_verifier, programme_manager):
     city = queued_applications(bpn_2026, 1)[0]
     application_decide(application=city, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     place = Place.objects.get(application=city)
@@ -344,11 +344,11 @@ def test_hand_over_refuses_a_month_outside_the_place(bpn_2026, kaltim_2026, dppp
 # -- races on PostgreSQL -------------------------------------------------------------------------------------
 
 
-def _race(calls) -> list[BaseException]:  # type: ignore[no-untyped-def]
+def _race(calls) -> list[BaseException]:
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(calls))
 
-    def wrap(call):  # type: ignore[no-untyped-def]
+    def wrap(call):
         def run() -> None:
             try:
                 barrier.wait()
@@ -371,7 +371,7 @@ def _race(calls) -> list[BaseException]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_24_approvers_racing_for_the_last_10_places(bpn_2026, dppp_verifier, programme_manager):  # type: ignore[no-untyped-def]
+def test_24_approvers_racing_for_the_last_10_places(bpn_2026, dppp_verifier, programme_manager):
     programme_quota_set(programme=bpn_2026, quota=40, actor=programme_manager)
     _approve_all(queued_applications(bpn_2026, 30), dppp_verifier)  # 30 of 40 places taken
     racers = queued_applications(bpn_2026, 24, start=1000)
@@ -396,9 +396,7 @@ def test_24_approvers_racing_for_the_last_10_places(bpn_2026, dppp_verifier, pro
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_city_and_province_approving_the_same_nik_at_once_end_with_one_place(  # type: ignore[no-untyped-def]
-    bpn_2026, kaltim_2026, dppp_verifier
-):
+def test_city_and_province_approving_the_same_nik_at_once_end_with_one_place(bpn_2026, kaltim_2026, dppp_verifier):
     rounds = 5
     cities = queued_applications(bpn_2026, rounds)
     provinces = [_twin(city, kaltim_2026) for city in cities]

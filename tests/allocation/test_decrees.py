@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jaring.allocation.decree_exports import decree_pdf, decree_xlsx, signatory_of
-from jaring.allocation.decrees import (
+from jaring.allocation.decrees.exports import decree_pdf, decree_xlsx, signatory_of
+from jaring.allocation.decrees.services import (
     DecreeSigned,
     decree_generate,
     decree_regenerate,
@@ -37,8 +37,9 @@ from jaring.registry.services import Upload, applicant_register, application_tra
 from jaring.registry.states import ApplicationStatus, Transition
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import LAMARU, MANGGAR, programme_for
-from tests.verification.conftest import PDF, PNG, TODAY, applicant_values
+from tests.helpers.applicants import TODAY, applicant_values
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.reference import LAMARU, MANGGAR, programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -141,9 +142,7 @@ def test_first_list_without_a_previous_one_is_all_new(signed_2025: Decree) -> No
     assert {e.category for e in DecreeEntry.objects.filter(decree=signed_2025)} == {C.NEW}
 
 
-def test_2026_against_2025_new_continuing_and_dropped_with_reasons(  # type: ignore[no-untyped-def]
-    bpn_2026, signed_2025, year_2026, programme_manager
-):
+def test_2026_against_2025_new_continuing_and_dropped_with_reasons(bpn_2026, signed_2025, year_2026, programme_manager):
     decree = decree_generate(
         programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor=programme_manager
     )
@@ -184,7 +183,7 @@ def test_2026_against_2025_new_continuing_and_dropped_with_reasons(  # type: ign
     assert record.actor == programme_manager and record.data["totals"]["dropped"] == 3
 
 
-def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(  # type: ignore[no-untyped-def]
+def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(
     bpn_2025, bpn_2026, dppp_verifier, programme_manager
 ):
     kaltim = programme_for(
@@ -248,7 +247,7 @@ def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(  # type: 
         decree_sign(decree=decree, actor="test")
 
 
-def test_previous_is_the_latest_signed_list_of_last_year_of_the_same_funder(  # type: ignore[no-untyped-def]
+def test_previous_is_the_latest_signed_list_of_last_year_of_the_same_funder(
     bpn_2025, bpn_2026, smd_2026, signed_2025, programme_manager
 ):
     draft = decree_generate(programme=bpn_2025, number="SK-2025-draf", decree_date=date(2025, 1, 5), actor="test")
@@ -261,9 +260,7 @@ def test_previous_is_the_latest_signed_list_of_last_year_of_the_same_funder(  # 
 # -- frozen once signed --------------------------------------------------------------------------------------
 
 
-def test_a_signed_list_cannot_be_changed_and_later_events_do_not_alter_it(  # type: ignore[no-untyped-def]
-    bpn_2026, year_2026, programme_manager
-):
+def test_a_signed_list_cannot_be_changed_and_later_events_do_not_alter_it(bpn_2026, year_2026, programme_manager):
     decree = decree_generate(
         programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor=programme_manager
     )
@@ -304,9 +301,7 @@ def test_a_signed_list_cannot_be_changed_and_later_events_do_not_alter_it(  # ty
     assert AuditRecord.objects.filter(action="decree.sign", target_id=str(decree.pk)).count() == 1
 
 
-def test_the_digest_shows_a_tampered_list(  # type: ignore[no-untyped-def]
-    bpn_2026, year_2026, programme_manager, client_for: Callable[[User], Client]
-):
+def test_the_digest_shows_a_tampered_list(bpn_2026, year_2026, programme_manager, client_for: Callable[[User], Client]):
     decree = decree_sign(
         decree=decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test"),
         actor="test",
@@ -328,7 +323,7 @@ def test_the_digest_shows_a_tampered_list(  # type: ignore[no-untyped-def]
     assert not decree_verify(decree)
 
 
-def test_regenerating_a_draft_replaces_its_entries(bpn_2026, year_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_regenerating_a_draft_replaces_its_entries(bpn_2026, year_2026, programme_manager):
     decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=programme_manager)
     first_digest = decree.digest
     place_end(
@@ -349,7 +344,7 @@ def test_regenerating_a_draft_replaces_its_entries(bpn_2026, year_2026, programm
     assert AuditRecord.objects.filter(action="decree.regenerate", target_id=str(decree.pk)).exists()
 
 
-def test_a_place_ended_before_generation_of_a_continuing_person_is_dropped_with_the_note(  # type: ignore[no-untyped-def]
+def test_a_place_ended_before_generation_of_a_continuing_person_is_dropped_with_the_note(
     bpn_2026, year_2026, programme_manager
 ):
     place_end(
@@ -375,14 +370,14 @@ def test_a_place_ended_before_generation_of_a_continuing_person_is_dropped_with_
         ("SK-1", None, "decree_date"),
     ],
 )
-def test_number_and_date_are_required(bpn_2026, programme_manager, number, day, field):  # type: ignore[no-untyped-def]
+def test_number_and_date_are_required(bpn_2026, programme_manager, number, day, field):
     with pytest.raises(DomainError) as caught:
         decree_generate(programme=bpn_2026, number=number, decree_date=day, actor=programme_manager)
     assert field in caught.value.errors
     assert not Decree.objects.exists()
 
 
-def test_the_number_is_unique_in_a_programme(bpn_2026, bpn_2025, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_number_is_unique_in_a_programme(bpn_2026, bpn_2025, programme_manager):
     decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=programme_manager)
     with pytest.raises(DomainError) as caught:
         decree_generate(programme=bpn_2026, number="sk-1", decree_date=date(2026, 12, 2), actor=programme_manager)
@@ -395,13 +390,13 @@ def test_the_number_is_unique_in_a_programme(bpn_2026, bpn_2025, programme_manag
 
 
 @pytest.mark.parametrize("persona", ["dppp_verifier", "samarinda_officer", "outsider", "registration_officer"])
-def test_only_managers_of_the_funder_generate(bpn_2026, persona, request):  # type: ignore[no-untyped-def]
+def test_only_managers_of_the_funder_generate(bpn_2026, persona, request):
     actor = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
         decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=actor)
 
 
-def test_a_manager_of_another_funder_cannot_generate_or_sign(bpn_2026, make_officer, samarinda):  # type: ignore[no-untyped-def]
+def test_a_manager_of_another_funder_cannot_generate_or_sign(bpn_2026, make_officer, samarinda):
     from jaring.core.models import Role
 
     manager = make_officer("smd_manager", Role.PROGRAMME_MANAGER, samarinda)
@@ -459,7 +454,7 @@ def _filled_decree(programme: Programme, count: int, *, signed: bool = True) -> 
     return decree_sign(decree=decree, actor="test") if signed else decree
 
 
-def test_xlsx_has_the_list_with_nik_as_text_and_the_comparison(bpn_2026, year_2026):  # type: ignore[no-untyped-def]
+def test_xlsx_has_the_list_with_nik_as_text_and_the_comparison(bpn_2026, year_2026):
     decree = decree_generate(
         programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor="test"
     )
@@ -514,7 +509,7 @@ def test_xlsx_has_the_list_with_nik_as_text_and_the_comparison(bpn_2026, year_20
     assert "6471**********12" in [c.value for r in masked.iter_rows() for c in r]
 
 
-def test_xlsx_writes_text_that_looks_like_a_formula_as_text(bpn_2026, year_2026):  # type: ignore[no-untyped-def]
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text(bpn_2026, year_2026):
     """A name or address typed by an applicant that starts with "=" must not become a formula Excel would run."""
     formula = '=HYPERLINK("http://x","Klik")'
     # Set on the person directly: the intake's name parser would refuse such a name, other channels may not.
@@ -553,7 +548,7 @@ def _pdf_text(content: bytes, *, pages: bool = False) -> Any:
     return text if pages else "\n".join(text)
 
 
-def test_pdf_annex_has_heading_pages_numbered_and_signature_block(bpn_2026):  # type: ignore[no-untyped-def]
+def test_pdf_annex_has_heading_pages_numbered_and_signature_block(bpn_2026):
     decree = _filled_decree(bpn_2026, 130)
 
     content = decree_pdf(decree)
@@ -575,14 +570,14 @@ def test_pdf_annex_has_heading_pages_numbered_and_signature_block(bpn_2026):  # 
     assert "DRAF" not in text
 
 
-def test_a_draft_pdf_says_so(bpn_2026):  # type: ignore[no-untyped-def]
+def test_a_draft_pdf_says_so(bpn_2026):
     decree = _filled_decree(bpn_2026, 3, signed=False)
     content = decree_pdf(decree)
     assert _pdf_pages(content) == 1
     assert "DRAF, BELUM DITANDATANGANI" in _pdf_text(content)
 
 
-def test_signatory_from_the_funder_name(reference) -> None:  # type: ignore[no-untyped-def]
+def test_signatory_from_the_funder_name(reference) -> None:
     assert signatory_of(Funder.objects.get(code="balikpapan")) == "Wali Kota Balikpapan"
     assert signatory_of(Funder.objects.get(code="kaltim")) == "Gubernur Kalimantan Timur"
     assert signatory_of(Funder(name="Pemerintah Kabupaten Paser")) == "Bupati Paser"
@@ -599,7 +594,7 @@ def _detail_url(decree: Decree, name: str = "detail") -> str:
     return reverse(f"decrees:{name}", kwargs={"code": decree.programme.code, "pk": decree.pk})
 
 
-def test_manager_generates_reads_signs_and_downloads(  # type: ignore[no-untyped-def]
+def test_manager_generates_reads_signs_and_downloads(
     bpn_2026, year_2026, programme_manager, client_for: Callable[[User], Client]
 ):
     client = client_for(programme_manager)
@@ -663,7 +658,7 @@ def test_manager_generates_reads_signs_and_downloads(  # type: ignore[no-untyped
     assert logged.filter(what="decree_pdf").get().actor == programme_manager
 
 
-def test_form_errors_are_shown_next_to_the_field(bpn_2026, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_form_errors_are_shown_next_to_the_field(bpn_2026, programme_manager, client_for):
     client = client_for(programme_manager)
     empty = client.post(_list_url(bpn_2026), {"number": "", "decree_date": ""})
     assert empty.status_code == 400
@@ -674,7 +669,10 @@ def test_form_errors_are_shown_next_to_the_field(bpn_2026, programme_manager, cl
     nul = client.post(_list_url(bpn_2026), {"number": "SK\x00-1", "decree_date": "2026-12-01"})
     assert nul.status_code == 400
     assert client.post(_list_url(bpn_2026), {"number": "SK-1", "decree_date": "2026-12-01"}).status_code == 302
-    duplicate = client.post(_list_url(bpn_2026), {"number": "SK-1", "decree_date": "2026-12-02"})
+    # A second draft beside the first is asked about first (issue 21); confirmed, its number must still be new.
+    second = client.post(_list_url(bpn_2026), {"number": "SK-2", "decree_date": "2026-12-02"})
+    assert second.status_code == 409 and "Sudah ada draf SK SK-1" in second.content.decode()
+    duplicate = client.post(_list_url(bpn_2026), {"number": "SK-1", "decree_date": "2026-12-02", "second_draft": "1"})
     assert duplicate.status_code == 400 and "sudah dipakai" in duplicate.content.decode()
     assert Decree.objects.count() == 1
     decree = Decree.objects.get()
@@ -682,7 +680,7 @@ def test_form_errors_are_shown_next_to_the_field(bpn_2026, programme_manager, cl
     assert wrong.status_code == 400 and "regen_number" in wrong.content.decode()
 
 
-def test_bad_ids_and_other_programmes_are_404(bpn_2026, bpn_2025, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_bad_ids_and_other_programmes_are_404(bpn_2026, bpn_2025, programme_manager, client_for):
     client = client_for(programme_manager)
     decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
     other = reverse("decrees:detail", kwargs={"code": bpn_2025.code, "pk": decree.pk})
@@ -697,7 +695,7 @@ def test_bad_ids_and_other_programmes_are_404(bpn_2026, bpn_2025, programme_mana
 @pytest.mark.parametrize(
     "persona", ["dppp_verifier", "samarinda_officer", "outsider", "registration_officer", "leadership", "auditor"]
 )
-def test_pages_refuse_everyone_but_managers(bpn_2026, persona, request, client_for):  # type: ignore[no-untyped-def]
+def test_pages_refuse_everyone_but_managers(bpn_2026, persona, request, client_for):
     decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
     client = client_for(request.getfixturevalue(persona))
     for url in (
@@ -715,7 +713,7 @@ def test_pages_refuse_everyone_but_managers(bpn_2026, persona, request, client_f
     assert not AccessLog.objects.filter(person_ref=f"decree:{decree.pk}").exists()
 
 
-def test_a_manager_of_another_funder_gets_404(bpn_2026, make_officer, samarinda, client_for):  # type: ignore[no-untyped-def]
+def test_a_manager_of_another_funder_gets_404(bpn_2026, make_officer, samarinda, client_for):
     from jaring.core.models import Role
 
     decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
@@ -724,7 +722,7 @@ def test_a_manager_of_another_funder_gets_404(bpn_2026, make_officer, samarinda,
     assert client.get(_detail_url(decree, "pdf")).status_code == 404
 
 
-def test_anonymous_is_sent_to_log_in(bpn_2026) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_log_in(bpn_2026) -> None:
     response = Client().get(_list_url(bpn_2026))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("core:login"))

@@ -21,7 +21,7 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide, applications_approve
-from tests.conftest import programme_for
+from tests.helpers.reference import programme_for
 
 S = ApplicationStatus
 MONTHLY = 16_800

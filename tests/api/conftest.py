@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.test import Client
 
 from jaring.core.models import Funder, User
 from jaring.core.services import api_token_create
-
-
-class Partner:
-    """A partner system calling the API with its own token."""
-
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.client = Client()
-
-    def headers(self, **extra: str) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.secret}", **extra}
-
-    def post(self, path: str, body: Any = None, *, raw: bytes | str | None = None, **headers: str) -> Any:
-        data = raw if raw is not None else json.dumps(body)
-        return self.client.post(path, data=data, content_type="application/json", **self.headers(**headers))
-
-    def upload(self, path: str, data: dict[str, Any], **headers: str) -> Any:
-        return self.client.post(path, data=data, **self.headers(**headers))
-
-    def get(self, path: str, params: dict[str, Any] | None = None, **headers: str) -> Any:
-        return self.client.get(path, params or {}, **self.headers(**headers))
+from tests.helpers.api import Partner
 
 
 @pytest.fixture

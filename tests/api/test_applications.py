@@ -12,12 +12,11 @@ from jaring.core.services import request_hash
 from jaring.programmes.models import Programme
 from jaring.registry.intake import COLUMNS
 from jaring.registry.models import Application, Channel
-from tests.api.conftest import Partner
-from tests.registry.test_register import applicant
+from tests.helpers.api import URL, Partner, assert_error_shape, body
+from tests.helpers.applicants import applicant
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/applications"
 APPLICATION_KEYS = {
     "number",
     "programme",
@@ -30,20 +29,6 @@ APPLICATION_KEYS = {
     "reasons",
     "warnings",
 }
-
-
-def body(**overrides: object) -> dict[str, Any]:
-    return {"programme": "BPN-2026", **applicant(**overrides)}
-
-
-def assert_error_shape(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    answer = response.json()
-    assert isinstance(answer["detail"], str) and answer["detail"]
-    assert isinstance(answer["errors"], dict)
-    for messages in answer["errors"].values():
-        assert isinstance(messages, list) and all(isinstance(m, str) for m in messages)
-    return answer
 
 
 # -- creating ---------------------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from jaring.allocation.decrees import decree_generate, decree_sign
+from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import Decree, Place
 from jaring.core.models import AccessLog, Funder
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
-from tests.api.conftest import Partner
+from tests.helpers.api import Partner
 
 URL = "/api/v1/decrees"
 
@@ -100,7 +100,7 @@ def test_file_masks_nik_without_membership(dashboard: Partner, decree: Decree) -
     assert AccessLog.objects.filter(person_ref=f"decree:{decree.pk}", what="api_decree_xlsx").count() == 1
 
 
-def test_other_funders_and_scopes_are_refused(  # type: ignore[no-untyped-def]
+def test_other_funders_and_scopes_are_refused(
     decree, gojek, samarinda_partner, partner_for, samarinda, smd_2026, dashboard
 ) -> None:
     # Registration only: no reports.

@@ -10,10 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Document
-from tests.api.conftest import Partner
-from tests.api.test_applications import URL, assert_error_shape, body
-from tests.registry.test_document_safety import OPEN_ACTION_JS
-from tests.registry.test_register import PDF, PNG
+from tests.helpers.api import URL, Partner, assert_error_shape, body
+from tests.helpers.documents import OPEN_ACTION_JS, PDF, PNG
 
 pytestmark = pytest.mark.django_db
 

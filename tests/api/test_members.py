@@ -22,10 +22,8 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
-from tests.api.conftest import Partner
-from tests.conftest import programme_for
-from tests.enrolment.conftest import approved  # noqa: F401  (fixture)
-from tests.verification.conftest import dishub, dppp, register  # noqa: F401  (fixtures used by `approved`)
+from tests.helpers.api import Partner
+from tests.helpers.reference import programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -36,7 +34,7 @@ UNKNOWN_NIK = "6471011508909999"
 
 @pytest.fixture
 def members(
-    approved: Callable[..., list[Application]],  # noqa: F811  (the fixture imported above)
+    approved: Callable[..., list[Application]],
     bpn_2026: Programme,
     programme_manager: Any,
 ) -> list[Membership]:

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from jaring.programmes.models import Programme
-from tests.api.conftest import Partner
-from tests.api.test_applications import URL, assert_error_shape, body
+from tests.helpers.api import URL, Partner, assert_error_shape, body
 
 pytestmark = pytest.mark.django_db
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
@@ -82,3 +81,25 @@ def test_a_multipart_body_without_a_boundary_is_a_400_in_the_error_shape(gojek: 
     answer = gojek.client.post("/api/v1/status", data=b"{}", content_type="multipart/form-data", **gojek.headers())
     assert answer["Content-Type"].startswith("application/json")
     assert_error_shape(answer, 400)
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The OpenAPI document keys schemas by class name: two `MemberOut`s in two modules would silently
+    document one path with the other's fields."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import jaring.api
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for module_info in pkgutil.iter_modules(jaring.api.__path__):
+        module = importlib.import_module(f"jaring.api.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+    assert clashes == []

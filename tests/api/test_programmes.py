@@ -15,7 +15,7 @@ from jaring.programmes.models import ContributionRate, Programme
 from jaring.programmes.money import months_between
 from jaring.registry.models import Application
 from jaring.verification.services import applications_approve
-from tests.api.conftest import Partner
+from tests.helpers.api import Partner
 
 Maker = Callable[..., Application]
 

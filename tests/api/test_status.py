@@ -9,8 +9,7 @@ import pytest
 from django.test import Client, override_settings
 
 from jaring.programmes.models import Programme
-from tests.api.conftest import Partner
-from tests.api.test_applications import URL, assert_error_shape, body
+from tests.helpers.api import URL, Partner, assert_error_shape, body
 
 pytestmark = pytest.mark.django_db
 

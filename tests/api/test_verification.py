@@ -23,19 +23,14 @@ from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme, RejectionReason
 from jaring.registry.models import Application
 from jaring.verification.models import Decision
-from tests.api.conftest import Partner
-from tests.conftest import LAMARU, MANGGAR
-from tests.verification import conftest as verification
+from tests.helpers.api import Partner
+from tests.helpers.documents import PNG
+from tests.helpers.reference import LAMARU, MANGGAR
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-03")]
 
 NAMES = ("Agus Salim", "Bambang Wijaya", "Candra Kirana", "Dedi Mulyadi", "Eko Prasetyo")
-
-# The verification suite's fixtures: applicants registered through the services, the two agencies.
-register = verification.register
-dppp = verification.dppp
-dishub = verification.dishub
 
 BASE = "/api/v1/verification"
 QUEUE = f"{BASE}/queue"
@@ -285,7 +280,7 @@ def test_a_document_comes_back_as_its_bytes_with_its_content_type(dppp_system: P
     response = dppp_system.get(ktp["url"])
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
-    assert content == verification.PNG
+    assert content == PNG
     assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
     assert ktp["size"] == len(content) and ktp["content_type"] == "image/png"
     assert AccessLog.objects.filter(what=f"api_verification_document:{fisher.number}:ktp").exists()

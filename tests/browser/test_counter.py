@@ -12,10 +12,10 @@ from playwright.sync_api import Page, expect
 from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
-from tests.browser.test_shell import log_in
-from tests.conftest import LAMARU, MANGGAR
-from tests.registry.test_officer_pages import register
-from tests.registry.test_register import PDF, PNG
+from tests.helpers.browser import log_in
+from tests.helpers.counter import register
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.reference import LAMARU, MANGGAR
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def fill_applicant(page: Page, *, kelurahan: str | None = MANGGAR) -> None:
     page.locator("#id_aplikator").fill("Gojek")
 
 
-def test_a_counter_officer_searches_then_registers_a_walk_in_with_files(  # type: ignore[no-untyped-def]
+def test_a_counter_officer_searches_then_registers_a_walk_in_with_files(
     live_server, page: Page, registration_officer: User, bpn_2026: Programme, tmp_path: Path
 ) -> None:
     (tmp_path / "ktp.png").write_bytes(PNG)
@@ -85,7 +85,7 @@ def test_a_counter_officer_searches_then_registers_a_walk_in_with_files(  # type
     expect(page.locator("#documents tbody tr")).to_have_count(3)
 
 
-def test_a_kelurahan_operator_cannot_register_someone_of_another_kelurahan(  # type: ignore[no-untyped-def]
+def test_a_kelurahan_operator_cannot_register_someone_of_another_kelurahan(
     live_server, page: Page, kelurahan_operator_manggar: User, bpn_2026: Programme
 ) -> None:
     log_in(page, live_server.url, "kelurahan_operator_manggar")
@@ -110,7 +110,7 @@ def test_a_kelurahan_operator_cannot_register_someone_of_another_kelurahan(  # t
     assert Person.objects.count() == 0
 
 
-def test_the_list_search_keeps_the_nik_out_of_the_address_bar(  # type: ignore[no-untyped-def]
+def test_the_list_search_keeps_the_nik_out_of_the_address_bar(
     live_server, page: Page, registration_officer: User, bpn_2026: Programme
 ) -> None:
     existing = register(registration_officer, bpn_2026)

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, ImportBatch
-from tests.browser.test_shell import log_in
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.browser import log_in
+from tests.helpers.imports import csv_bytes, good
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +45,7 @@ def run_worker() -> threading.Thread:
     return thread
 
 
-def test_an_officer_uploads_a_list_watches_it_import_and_downloads_the_result(  # type: ignore[no-untyped-def]
+def test_an_officer_uploads_a_list_watches_it_import_and_downloads_the_result(
     live_server, page: Page, registration_officer: User, bpn_2026: Programme, tmp_path: Path
 ) -> None:
     rows = [good(n) for n in range(1, 41)]

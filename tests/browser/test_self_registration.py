@@ -12,7 +12,7 @@ from jaring.core.models import Region
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
-from tests.registry.test_register import PDF, PNG
+from tests.helpers.documents import PDF, PNG
 
 # Registration for BPN-2026 is open: these cases mean a day of its year, before its cover ends.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
@@ -25,7 +25,7 @@ def fits_the_phone(page: Page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
 
 
-def test_an_applicant_registers_on_a_phone_and_checks_the_status(  # type: ignore[no-untyped-def]
+def test_an_applicant_registers_on_a_phone_and_checks_the_status(
     live_server, page: Page, bpn_2026: Programme, tmp_path: Path
 ) -> None:
     base = live_server.url
@@ -113,9 +113,7 @@ def test_an_applicant_registers_on_a_phone_and_checks_the_status(  # type: ignor
     fits_the_phone(page)
 
 
-def test_a_wrong_nik_on_the_status_page_gets_one_plain_message(  # type: ignore[no-untyped-def]
-    live_server, page: Page, bpn_2026: Programme
-) -> None:
+def test_a_wrong_nik_on_the_status_page_gets_one_plain_message(live_server, page: Page, bpn_2026: Programme) -> None:
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/status/")
     page.locator("#id_nomor").fill("BPN-2026-000001")

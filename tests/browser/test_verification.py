@@ -15,21 +15,17 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Decision, Fix, Outcome
-from tests.browser.test_shell import log_in
-from tests.verification import conftest as verification
-from tests.verification.conftest import PDF, PNG
+from tests.helpers.browser import log_in
+from tests.helpers.documents import PDF, PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The applicants registered through the real services, as in tests/verification/.
-register = verification.register
 
 PHONE = {"width": 360, "height": 740}
 NOTE = "Foto KTP buram, mohon unggah ulang yang jelas"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -39,7 +35,7 @@ def fits_the_phone(page: Page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
 
 
-def test_a_verifier_returns_a_fishers_application_and_the_applicant_reads_what_to_fix(  # type: ignore[no-untyped-def]
+def test_a_verifier_returns_a_fishers_application_and_the_applicant_reads_what_to_fix(
     live_server,
     page: Page,
     browser: Browser,

@@ -9,19 +9,11 @@ from datetime import date
 import pytest
 
 from jaring.allocation.models import EndReason, Place
+from jaring.claims.bpjs_services import Handover, claim_hand_over, claim_record_payment, claim_submit, claim_withdraw
+from jaring.claims.document_services import claim_document_add
 from jaring.claims.models import Claim, ClaimDocument, ScholarshipChild
 from jaring.claims.selectors import documents_missing, flags_of
-from jaring.claims.services import (
-    DuplicateClaim,
-    Handover,
-    HeirIn,
-    claim_document_add,
-    claim_hand_over,
-    claim_record_payment,
-    claim_report,
-    claim_submit,
-    claim_withdraw,
-)
+from jaring.claims.services import DuplicateClaim, HeirIn, claim_report
 from jaring.claims.states import ClaimStatus
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import AuditRecord, User

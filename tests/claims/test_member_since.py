@@ -17,8 +17,6 @@ from jaring.enrolment.models import Membership
 from jaring.enrolment.services import batch_create
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
-from tests.enrolment.conftest import approved  # noqa: F401  (fixture)
-from tests.verification.conftest import dishub, dppp, register  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.today("2026-11-03")
 
@@ -49,7 +47,7 @@ def test_the_participant_list_may_say_since_when_someone_is_a_participant(balikp
 
 
 def test_the_branchs_answer_may_say_since_when_a_new_member_was_a_participant(
-    approved: Callable[..., list[Application]],  # noqa: F811
+    approved: Callable[..., list[Application]],
     bpn_2026: Programme,
     programme_manager: User,
 ) -> None:

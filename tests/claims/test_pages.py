@@ -10,8 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from jaring.claims.bpjs_services import claim_record_payment, claim_submit
+from jaring.claims.document_services import claim_document_add
 from jaring.claims.models import Claim
-from jaring.claims.services import claim_document_add, claim_record_payment, claim_report, claim_submit
+from jaring.claims.services import claim_report
 from jaring.claims.states import ClaimStatus
 from jaring.core.models import AccessLog, User
 from jaring.enrolment.models import Membership

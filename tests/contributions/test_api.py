@@ -38,6 +38,8 @@ def send(partner: Partner, code: str, content: bytes, **extra: str):  # type: ig
     )
 
 
+# The worker closes its database connections between tasks: this one commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_a_finance_system_sends_an_invoice_follows_it_and_downloads_the_result(  # type: ignore[no-untyped-def]
     bpn_2026, enrol, balikpapan, token_for, django_capture_on_commit_callbacks
 ):

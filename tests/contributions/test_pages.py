@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from jaring.contributions.invoices import invoice_import
 from jaring.contributions.models import BillingTerms, Invoice, Payment
 from jaring.core.models import AccessLog
-from jaring.core.navigation import menu_for
+from jaring.core.navigation import menu_items_for
 from tests.contributions.conftest import bill_row, invoice_xlsx
 
 pytestmark = pytest.mark.today("2026-03-20")
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.today("2026-03-20")
 def test_the_finance_officer_finds_contributions_in_the_menu_and_outsiders_do_not(  # type: ignore[no-untyped-def]
     bpn_2026, finance_officer, registration_officer, client_for, samarinda_finance_officer, outsider
 ):
-    assert "contributions:programmes" in [item.url_name for item in menu_for(finance_officer)]
-    assert "contributions:programmes" not in [item.url_name for item in menu_for(registration_officer)]
+    assert "contributions:programmes" in [item.url_name for item in menu_items_for(finance_officer)]
+    assert "contributions:programmes" not in [item.url_name for item in menu_items_for(registration_officer)]
     page = client_for(finance_officer).get("/iuran/")
     assert page.status_code == 200 and "BPN-2026" in page.content.decode()
     assert "BPN-2026" not in client_for(samarinda_finance_officer).get("/iuran/").content.decode()
@@ -32,6 +32,8 @@ def test_the_finance_officer_finds_contributions_in_the_menu_and_outsiders_do_no
     assert client_for(registration_officer).get("/iuran/BPN-2026/").status_code == 403
 
 
+# The worker closes its database connections between tasks: this one commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_a_manager_uploads_an_invoice_follows_its_progress_and_reads_the_rows_to_check(  # type: ignore[no-untyped-def]
     bpn_2026, enrol, programme_manager, client_for, django_capture_on_commit_callbacks
 ):

@@ -13,8 +13,8 @@ from jaring.contributions.invoices import invoice_import
 from jaring.contributions.models import Invoice, InvoiceLine
 from jaring.contributions.services import payment_record
 from jaring.enrolment.services import membership_end
-from tests.conftest import expect_postgres
 from tests.contributions.conftest import bill_row, invoice_xlsx, kpj_of
+from tests.helpers.reference import expect_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.today("2026-03-20")]
 

@@ -10,13 +10,14 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 
+from jaring.core.audit_text import actor_text
 from jaring.core.models import AccessLog, AuditRecord, Funder, Region, Sector, User
 from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
 from jaring.registry.services import application_create, application_transition, person_upsert
 from jaring.registry.states import Transition
-from tests.conftest import MANGGAR, PASSWORD
+from tests.helpers.reference import MANGGAR, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,33 @@ def test_the_audit_page_filters_by_action_and_actor(
     page = client.get("/audit/", {"action": "application.submit", "actor": "registration"}).content.decode()
     assert application.number in page
     assert "person.create" not in page
+
+
+def test_the_audit_page_says_each_action_and_actor_in_words_beside_the_codes_it_is_filtered_by(
+    bpn_2026: Programme,
+    registration_officer: User,
+    auditor: User,
+    make_application: Callable[..., Application],
+    client_for: Callable[[User], Client],
+) -> None:
+    make_application(bpn_2026, status="submitted", actor=registration_officer)
+    make_application(bpn_2026, status="submitted", actor="api:Gojek Indonesia")
+    page = client_for(auditor).get("/audit/", {"action": "application.submit"}).content.decode()
+    assert "Pendaftaran diajukan" in page and "<code>application.submit</code>" in page
+    assert "Registration Officer (Petugas pendaftaran)" in page
+    assert "API mitra: Gojek Indonesia" in page
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("applicant", "Pemohon (daring)"),
+        ("system", "Sistem Jaring"),
+        ("api:Maxim Balikpapan", "API mitra: Maxim Balikpapan"),
+        ("demo:kelurahan", "Data demo (jalur Operator kelurahan)"),
+        ("demo", "Data demo"),
+        ("something-else", "something-else"),
+    ],
+)
+def test_an_actor_label_reads_as_who_it_is(label: str, text: str) -> None:
+    assert actor_text(label, channels={"kelurahan": "Operator kelurahan"}) == text

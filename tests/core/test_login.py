@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from jaring.core.models import User
-from tests.conftest import PASSWORD
+from tests.helpers.reference import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from jaring.core.lookups import SEPARATOR
 from jaring.core.models import Region, Sector
 from jaring.registry.models import Person
-from tests.conftest import MANGGAR
+from tests.helpers.reference import MANGGAR
 
 
 def _person(nik: str, name: str) -> Person:

@@ -10,7 +10,7 @@ from django.db import close_old_connections, connection
 
 from jaring.programmes.models import Programme
 from jaring.registry.services import application_number_next
-from tests.conftest import expect_postgres
+from tests.helpers.reference import expect_postgres
 
 
 @pytest.mark.django_db

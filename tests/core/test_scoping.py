@@ -12,7 +12,7 @@ from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from jaring.registry.selectors import applications_visible_to
-from tests.conftest import LAMARU, MANGGAR
+from tests.helpers.reference import LAMARU, MANGGAR
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
-"""Every importer reads spreadsheets through jaring.core.sheets: a workbook that would inflate to gigabytes, an
-encrypted one and a cell longer than Excel allows are refused before anything is judged or stored."""
+"""Every importer reads spreadsheets through jaring.core.sheets.table_open, the one reader: a workbook that
+would inflate to gigabytes, an encrypted one and a cell longer than Excel allows are refused before anything
+is judged or stored."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from openpyxl import Workbook
 
 from jaring.core.errors import DomainError
 from jaring.core.sheets import MAX_CELL_CHARS, SpreadsheetError, zip_check
-from jaring.eligibility.participants import read_table
+from jaring.eligibility.participants import parse_participants
 from jaring.enrolment.answers import parse_answer
-from jaring.registry.imports_read import file_check
+from jaring.registry.imports.files import file_check
 
 ENCRYPTED = (
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -62,7 +63,7 @@ def workbook_with_a_long_cell() -> bytes:
 
 READERS: dict[str, Callable[[bytes, str], object]] = {
     "applicant import": lambda content, name: file_check(content),
-    "BPJS participant list": lambda content, name: list(read_table(file_name=name, content=content)),
+    "BPJS participant list": lambda content, name: parse_participants(file_name=name, content=content),
     "BPJS answer": lambda content, name: parse_answer(file_name=name, content=content),
 }
 

@@ -18,8 +18,8 @@ from jaring.registry.intake import ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel
 from jaring.registry.services import applicant_register, application_transition
 from jaring.registry.states import ApplicationStatus, Transition
-from tests.conftest import programme_for
-from tests.registry.test_register import ALL_DOCUMENTS, applicant
+from tests.helpers.applicants import ALL_DOCUMENTS, applicant
+from tests.helpers.reference import programme_for
 
 pytestmark = pytest.mark.django_db
 

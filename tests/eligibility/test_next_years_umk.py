@@ -17,8 +17,8 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.reassess_tasks import KIND, reassess_applications
 from jaring.registry.services import applicant_register
 from jaring.registry.states import ApplicationStatus
-from tests.conftest import programme_for
-from tests.registry.test_register import ALL_DOCUMENTS, applicant
+from tests.helpers.applicants import ALL_DOCUMENTS, applicant
+from tests.helpers.reference import programme_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-16")]
 
@@ -42,7 +42,7 @@ def register(programme: Programme, *, nik: str, income: str) -> Application:
         )
 
 
-def programme_today():  # type: ignore[no-untyped-def]
+def programme_today():
     from jaring.core import clock
 
     return clock.today()

@@ -50,7 +50,7 @@ def xlsx_bytes(tmp_path: Path, rows: list[list[object]], name: str = "peserta.xl
     return path.read_bytes()
 
 
-def load(funder: Funder, content: bytes, *, name: str = "peserta.csv", apply_sound_rows: bool = False):  # type: ignore[no-untyped-def]
+def load(funder: Funder, content: bytes, *, name: str = "peserta.csv", apply_sound_rows: bool = False):
     return participant_list_import(
         funder=funder, file_name=name, content=content, actor="test", apply_sound_rows=apply_sound_rows
     )
@@ -234,13 +234,13 @@ ENCRYPTED_XLSX = (
     ("name", "content", "message"),
     [
         ("kosong.csv", b"", "Berkas kosong"),
-        ("rusak.xlsx", b"PK\x03\x04 this is not a workbook", "Berkas Excel rusak"),
+        ("rusak.xlsx", b"PK\x03\x04 this is not a workbook", "Berkas XLSX rusak"),
         ("bukan.xlsx", b"NIK,Status\n", "Berkas XLSX rusak"),
         ("sandi.xlsx", ENCRYPTED_XLSX, "dilindungi kata sandi"),
         ("tanpa-nik.csv", b"Nama;KPJ;Status\nBudi;12345678901;aktif\n", "Kolom NIK tidak ditemukan"),
         ("tanpa-status.csv", f"NIK;KPJ\n{BUDI};12345678901\n".encode(), "Kolom status tidak ditemukan"),
         ("judul-saja.csv", b"NIK;KPJ;Segmen;Status\n", "tidak berisi data peserta"),
-        ("gambar.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bukan CSV atau XLSX"),
+        ("gambar.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bukan XLSX atau CSV"),
     ],
     ids=[
         "zero-bytes",
@@ -334,7 +334,7 @@ def test_an_officer_loads_only_for_their_own_funder(
 # -- the page --------------------------------------------------------------------------------------------
 
 
-def upload(client: Client, content: bytes, *, name: str = "peserta.csv", **extra: object):  # type: ignore[no-untyped-def]
+def upload(client: Client, content: bytes, *, name: str = "peserta.csv", **extra: object):
     return client.post(PAGE, {"file": SimpleUploadedFile(name, content), **extra})
 
 

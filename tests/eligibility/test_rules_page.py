@@ -24,8 +24,8 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.reassess_tasks import KIND, reassess_applications
 from jaring.registry.services import applicant_register
 from jaring.registry.states import ApplicationStatus
-from tests.conftest import programme_for
-from tests.registry.test_register import ALL_DOCUMENTS, applicant
+from tests.helpers.applicants import ALL_DOCUMENTS, applicant
+from tests.helpers.reference import programme_for
 
 pytestmark = pytest.mark.django_db
 

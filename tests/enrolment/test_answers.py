@@ -46,7 +46,7 @@ def xlsx_bytes(rows: list[list[object]], *, sheet: str = "jawaban") -> bytes:
 
 
 @pytest.fixture
-def sent(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def sent(approved, bpn_2026, programme_manager):
     """Five approved fishers of BPN-2026 sent to BPJS in batch BPN-2026-K001."""
     applications = approved(5)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
@@ -67,7 +67,7 @@ def state(batch: Batch) -> list[tuple[str, str, str, bool]]:
 # -- reading ------------------------------------------------------------------------------------------------
 
 
-def test_it_reads_the_branchs_spellings_of_columns_statuses_and_dates(sent):  # type: ignore[no-untyped-def]
+def test_it_reads_the_branchs_spellings_of_columns_statuses_and_dates(sent):
     _batch, (a, b, c, d, e) = sent
     content = csv_bytes(
         [
@@ -94,7 +94,7 @@ def test_it_reads_the_branchs_spellings_of_columns_statuses_and_dates(sent):  # 
     assert parsed.rows[3].reason == "NIK tidak padan Dukcapil"
 
 
-def test_it_reads_excel_dates_and_numeric_kpj_cells(sent):  # type: ignore[no-untyped-def]
+def test_it_reads_excel_dates_and_numeric_kpj_cells(sent):
     _batch, (a, b, *_rest) = sent
     content = xlsx_bytes(
         [
@@ -119,20 +119,20 @@ def test_it_reads_excel_dates_and_numeric_kpj_cells(sent):  # type: ignore[no-un
             "j.xlsx",
             "sandi",
         ),
-        (b"\x00\x01\x02\xff\xfe" * 200, "jawaban.csv", "bukan CSV"),
+        (b"\x00\x01\x02\xff\xfe" * 200, "jawaban.csv", "bukan XLSX atau CSV"),
         (b"%PDF-1.4 surat", "jawaban.pdf", "bukan CSV atau XLSX"),
         (b"NIK;STATUS;KPJ\r\n", "jawaban.csv", "di bawah baris judul"),
         (b"\r\n;;\r\n", "jawaban.csv", "baris judul"),
     ],
 )
-def test_a_file_that_cannot_be_read_says_why(content, file_name, words):  # type: ignore[no-untyped-def]
+def test_a_file_that_cannot_be_read_says_why(content, file_name, words):
     with pytest.raises(DomainError) as caught:
         parse_answer(file_name=file_name, content=content)
     assert words in caught.value.message
     assert caught.value.field == "file"
 
 
-def test_every_bad_cell_is_named_with_its_row_and_column(sent):  # type: ignore[no-untyped-def]
+def test_every_bad_cell_is_named_with_its_row_and_column(sent):
     _batch, (a, b, c, d, e) = sent
     content = csv_bytes(
         [
@@ -166,7 +166,7 @@ def test_every_bad_cell_is_named_with_its_row_and_column(sent):  # type: ignore[
     assert "16" in messages[(7, "NIK")]
 
 
-def test_a_missing_nik_or_status_column_refuses_the_whole_file(sent, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_a_missing_nik_or_status_column_refuses_the_whole_file(sent, bpn_2026, programme_manager):
     batch, (a, *_rest) = sent
     before = state(batch)
     content = csv_bytes([["NOMOR", "KPJ", "HASIL BPJS"], [nik(a), "12345678901", "diterima"]])
@@ -192,7 +192,7 @@ def _answer_rows(a: Application, b: Application) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_accepted_people_become_members_rejected_go_back_strangers_are_reported(  # type: ignore[no-untyped-def]
+def test_accepted_people_become_members_rejected_go_back_strangers_are_reported(
     kind, sent, bpn_2026, programme_manager
 ):
     batch, (a, b, *_rest) = sent
@@ -217,7 +217,7 @@ def test_accepted_people_become_members_rejected_go_back_strangers_are_reported(
     assert batch.status == Batch.Status.OPEN  # three members still wait
 
 
-def test_the_same_answer_twice_changes_nothing(sent, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_same_answer_twice_changes_nothing(sent, bpn_2026, programme_manager):
     batch, (a, b, *_rest) = sent
     content = csv_bytes(_answer_rows(a, b))
     answer_import(programme=bpn_2026, file_name="jawaban.csv", content=content, actor=programme_manager)
@@ -229,7 +229,7 @@ def test_the_same_answer_twice_changes_nothing(sent, bpn_2026, programme_manager
     assert state(batch) == before
 
 
-def test_an_answer_contradicting_an_earlier_one_is_reported_not_applied(sent, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_an_answer_contradicting_an_earlier_one_is_reported_not_applied(sent, bpn_2026, programme_manager):
     _batch, (a, b, *_rest) = sent
     answer_import(
         programme=bpn_2026, file_name="j1.csv", content=csv_bytes(_answer_rows(a, b)), actor=programme_manager
@@ -260,7 +260,7 @@ def _malformed(apps: list[Application]) -> bytes:
     )
 
 
-def test_a_malformed_answer_is_refused_whole_and_explained(sent, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_a_malformed_answer_is_refused_whole_and_explained(sent, bpn_2026, programme_manager):
     batch, apps = sent
     before = state(batch)
     response = answer_import(
@@ -277,7 +277,7 @@ def test_a_malformed_answer_is_refused_whole_and_explained(sent, bpn_2026, progr
     assert AuditRecord.objects.filter(action="bpjs_answer.refuse").count() == 1
 
 
-def test_the_officer_may_apply_only_the_sound_rows(sent, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_officer_may_apply_only_the_sound_rows(sent, bpn_2026, programme_manager):
     batch, apps = sent
     a, b, c, d, e = apps
     response = answer_import(
@@ -301,7 +301,7 @@ def test_the_officer_may_apply_only_the_sound_rows(sent, bpn_2026, programme_man
     assert len([p for p in response.problems if p["kind"] == "row"]) == 5
 
 
-def test_a_start_date_after_the_cover_ends_is_a_problem(sent, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_a_start_date_after_the_cover_ends_is_a_problem(sent, bpn_2026, programme_manager):
     _batch, (a, *_rest) = sent
     content = csv_bytes([["NIK", "KPJ", "STATUS", "TGL MULAI"], [nik(a), "12345678901", "diterima", "01-01-2062"]])
     response = answer_import(programme=bpn_2026, file_name="j.csv", content=content, actor=programme_manager)
@@ -309,7 +309,7 @@ def test_a_start_date_after_the_cover_ends_is_a_problem(sent, bpn_2026, programm
     assert response.problems[0]["column"] == "TGL MULAI" and "tahun" in response.problems[0]["message"]
 
 
-def test_only_the_funders_bpjs_officers_may_import(  # type: ignore[no-untyped-def]
+def test_only_the_funders_bpjs_officers_may_import(
     sent, bpn_2026, bpjs_liaison, dppp_verifier, make_officer, samarinda
 ):
     _batch, (a, b, *_rest) = sent
@@ -326,7 +326,7 @@ def test_only_the_funders_bpjs_officers_may_import(  # type: ignore[no-untyped-d
 # -- the page -----------------------------------------------------------------------------------------------
 
 
-def _upload(client, code: str, name: str, content: bytes, *, apply: bool = False):  # type: ignore[no-untyped-def]
+def _upload(client, code: str, name: str, content: bytes, *, apply: bool = False):
     data: dict[str, object] = {"file": _named(name, content)}
     if apply:
         data["apply_sound_rows"] = "on"
@@ -339,7 +339,7 @@ def _named(name: str, content: bytes) -> io.BytesIO:
     return handle
 
 
-def test_the_page_applies_an_answer_and_shows_its_result(sent, bpn_2026, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_the_page_applies_an_answer_and_shows_its_result(sent, bpn_2026, programme_manager, client_for):
     _batch, (a, b, *_rest) = sent
     client = client_for(programme_manager)
     page = client.get(reverse("batches:answer", args=["BPN-2026"]))
@@ -363,9 +363,7 @@ def test_the_page_applies_an_answer_and_shows_its_result(sent, bpn_2026, program
     assert Membership.objects.count() == 1
 
 
-def test_the_page_lists_every_problem_then_applies_the_sound_rows_on_request(  # type: ignore[no-untyped-def]
-    sent, bpn_2026, bpjs_liaison, client_for
-):
+def test_the_page_lists_every_problem_then_applies_the_sound_rows_on_request(sent, bpn_2026, bpjs_liaison, client_for):
     batch, apps = sent
     client = client_for(bpjs_liaison)
     refused = client.get(_upload(client, "BPN-2026", "jawaban.csv", _malformed(apps))["Location"])
@@ -384,12 +382,12 @@ def test_the_page_lists_every_problem_then_applies_the_sound_rows_on_request(  #
     [
         ("jawaban.csv", b"", "kosong"),
         ("jawaban.xlsx", b"PK\x03\x04garbage" * 10, "rusak"),
-        ("jawaban.csv", bytes(range(256)) * 40, "bukan CSV"),
+        ("jawaban.csv", bytes(range(256)) * 40, "bukan XLSX atau CSV"),
         ("jawaban.docx", b"some words", "bukan CSV atau XLSX"),
         ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "bukan CSV atau XLSX"),
     ],
 )
-def test_bad_uploads_are_explained_not_500(sent, programme_manager, client_for, name, content, words):  # type: ignore[no-untyped-def]
+def test_bad_uploads_are_explained_not_500(sent, programme_manager, client_for, name, content, words):
     client = client_for(programme_manager)
     response = _upload(client, "BPN-2026", name, content)
     assert response.status_code == 400
@@ -397,7 +395,7 @@ def test_bad_uploads_are_explained_not_500(sent, programme_manager, client_for, 
     assert not ResponseImport.objects.exists()
 
 
-def test_no_file_and_a_huge_file_are_refused(sent, programme_manager, client_for, settings):  # type: ignore[no-untyped-def]
+def test_no_file_and_a_huge_file_are_refused(sent, programme_manager, client_for, settings):
     client = client_for(programme_manager)
     missing = client.post(reverse("batches:answer", args=["BPN-2026"]), {})
     assert missing.status_code == 400 and "Pilih berkas jawaban BPJS" in missing.content.decode()
@@ -406,7 +404,7 @@ def test_no_file_and_a_huge_file_are_refused(sent, programme_manager, client_for
 
 
 @pytest.mark.parametrize("persona", ["dppp_verifier", "dishub_verifier", "samarinda_officer", "outsider", "leadership"])
-def test_other_officers_may_not_see_or_upload_answers(sent, client_for, persona, request):  # type: ignore[no-untyped-def]
+def test_other_officers_may_not_see_or_upload_answers(sent, client_for, persona, request):
     _batch, (a, b, *_rest) = sent
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("batches:answer", args=["BPN-2026"])).status_code == 403
@@ -414,7 +412,7 @@ def test_other_officers_may_not_see_or_upload_answers(sent, client_for, persona,
     assert not ResponseImport.objects.exists()
 
 
-def test_another_funders_manager_does_not_find_the_programme(  # type: ignore[no-untyped-def]
+def test_another_funders_manager_does_not_find_the_programme(
     sent, bpn_2026, programme_manager, make_officer, samarinda, client_for
 ):
     _batch, (a, b, *_rest) = sent
@@ -430,7 +428,7 @@ def test_another_funders_manager_does_not_find_the_programme(  # type: ignore[no
     assert own.get(reverse("batches:answer", args=["NOPE-1"])).status_code == 404
 
 
-def test_anonymous_visitors_are_sent_to_log_in(sent):  # type: ignore[no-untyped-def]
+def test_anonymous_visitors_are_sent_to_log_in(sent):
     from django.test import Client
 
     response = Client().get(reverse("batches:answer", args=["BPN-2026"]))
@@ -441,7 +439,7 @@ def test_anonymous_visitors_are_sent_to_log_in(sent):  # type: ignore[no-untyped
 # -- the command line ---------------------------------------------------------------------------------------
 
 
-def test_the_command_applies_refuses_and_gives_up_with_exit_codes(sent, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_the_command_applies_refuses_and_gives_up_with_exit_codes(sent, tmp_path: Path):
     batch, apps = sent
     a, b, *_rest = apps
     malformed = tmp_path / "rusak.csv"
@@ -476,14 +474,14 @@ def test_the_command_applies_refuses_and_gives_up_with_exit_codes(sent, tmp_path
     assert unknown.value.returncode == 2
 
 
-def test_a_name_without_a_real_extension_is_judged_by_its_content(sent):  # type: ignore[no-untyped-def]
+def test_a_name_without_a_real_extension_is_judged_by_its_content(sent):
     _batch, (a, *_rest) = sent
     content = f"NIK,KPJ,STATUS\r\n{nik(a)},12345678901,Diterima\r\n".encode("cp1252")
     parsed = parse_answer(file_name="jawaban 21.11.2026", content=content)
     assert parsed.problems == [] and parsed.rows[0].kpj == "12345678901"
 
 
-def test_a_nik_repeated_many_times_names_a_few_rows_and_counts_the_rest(sent):  # type: ignore[no-untyped-def]
+def test_a_nik_repeated_many_times_names_a_few_rows_and_counts_the_rest(sent):
     _batch, (a, *_rest) = sent
     content = csv_bytes([["NIK", "STATUS"]] + [[nik(a), "ditolak"]] * 20)
     parsed = parse_answer(file_name="j.csv", content=content)

@@ -15,10 +15,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jaring.core.models import AccessLog, Role
-from jaring.enrolment.batch_files import batch_csv, batch_xlsx
+from jaring.enrolment.batches.files import batch_csv, batch_xlsx
 from jaring.enrolment.columns import COLUMNS, DEFAULT_COLUMNS
 from jaring.enrolment.models import Batch, ColumnTemplate
-from jaring.enrolment.services import batch_create, column_template_set
+from jaring.enrolment.services import (
+    batch_create,
+    column_template_set,
+)
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -39,7 +42,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 # -- the files ----------------------------------------------------------------------------------------------
 
 
-def test_the_xlsx_has_the_template_headers_and_text_niks(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_xlsx_has_the_template_headers_and_text_niks(approved, bpn_2026, programme_manager):
     applications = approved(3)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
     content = batch_xlsx(batch)
@@ -60,7 +63,7 @@ def test_the_xlsx_has_the_template_headers_and_text_niks(approved, bpn_2026, pro
     assert len(phones) == 3 and sheet.max_row == 4
 
 
-def test_the_files_follow_the_managers_template(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_files_follow_the_managers_template(approved, bpn_2026, programme_manager):
     column_template_set(programme=bpn_2026, columns=["name", "nik", "kk_number", "start_date"], actor=programme_manager)
     (application,) = approved(1)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
@@ -75,7 +78,7 @@ def test_the_files_follow_the_managers_template(approved, bpn_2026, programme_ma
     assert _sheet_rows(batch_xlsx(batch))[0] == header
 
 
-def test_the_csv_is_utf8_with_bom_and_semicolons(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_the_csv_is_utf8_with_bom_and_semicolons(approved, bpn_2026, programme_manager):
     applications = approved(2, names=("Siti Nur'aini", "Dédi Rahmat"))
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
     content = batch_csv(batch)
@@ -87,7 +90,7 @@ def test_the_csv_is_utf8_with_bom_and_semicolons(approved, bpn_2026, programme_m
     assert "Dédi Rahmat" in {row[1] for row in rows[1:]}
 
 
-def test_csv_values_are_quoted_and_never_formulas(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_csv_values_are_quoted_and_never_formulas(approved, bpn_2026, programme_manager):
     approved(1)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
     member = batch.members.get()
@@ -111,7 +114,7 @@ def _index(code: str = "BPN-2026") -> str:
     return reverse("batches:index", args=[code])
 
 
-def test_the_manager_makes_a_batch_once_even_with_a_double_click(approved, bpn_2026, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_the_manager_makes_a_batch_once_even_with_a_double_click(approved, bpn_2026, programme_manager, client_for):
     approved(3)
     client = client_for(programme_manager)
     page = client.get(_index())
@@ -136,7 +139,7 @@ def test_the_manager_makes_a_batch_once_even_with_a_double_click(approved, bpn_2
     assert "0 peserta siap" in listing
 
 
-def test_nothing_ready_and_bad_posts_are_explained(bpn_2026, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_nothing_ready_and_bad_posts_are_explained(bpn_2026, programme_manager, client_for):
     client = client_for(programme_manager)
     nothing = client.post(reverse("batches:create", args=["BPN-2026"]), {"seen": "0"}, follow=True)
     assert nothing.status_code == 200 and "Tidak ada peserta yang siap" in nothing.content.decode()
@@ -146,9 +149,7 @@ def test_nothing_ready_and_bad_posts_are_explained(bpn_2026, programme_manager, 
     assert not Batch.objects.exists()
 
 
-def test_the_batch_page_masks_niks_logs_the_view_and_offers_both_files(  # type: ignore[no-untyped-def]
-    approved, bpn_2026, bpjs_liaison, client_for
-):
+def test_the_batch_page_masks_niks_logs_the_view_and_offers_both_files(approved, bpn_2026, bpjs_liaison, client_for):
     applications = approved(2)
     batch = batch_create(programme=bpn_2026, actor=bpjs_liaison)
     client = client_for(bpjs_liaison)
@@ -175,7 +176,7 @@ def test_the_batch_page_masks_niks_logs_the_view_and_offers_both_files(  # type:
     assert client.get(reverse("batches:detail", args=["BPN-2026", batch.number]) + "?page=abc").status_code == 200
 
 
-def test_the_column_template_editor_saves_the_chosen_order(bpn_2026, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_the_column_template_editor_saves_the_chosen_order(bpn_2026, programme_manager, client_for):
     client = client_for(programme_manager)
     url = reverse("batches:columns", args=["BPN-2026"])
     data = {
@@ -204,7 +205,7 @@ def test_the_column_template_editor_saves_the_chosen_order(bpn_2026, programme_m
 @pytest.mark.parametrize("persona", ["dppp_verifier", "dishub_verifier", "samarinda_officer", "outsider", "auditor"])
 def test_other_officers_are_refused_every_batch_page(
     approved, bpn_2026, programme_manager, client_for, persona, request
-):  # type: ignore[no-untyped-def]
+):
     approved(1)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
     client = client_for(request.getfixturevalue(persona))
@@ -220,7 +221,7 @@ def test_other_officers_are_refused_every_batch_page(
     assert not AccessLog.objects.filter(person_ref=f"batch:{batch.number}").exists()
 
 
-def test_another_funders_manager_finds_no_such_programme(  # type: ignore[no-untyped-def]
+def test_another_funders_manager_finds_no_such_programme(
     approved, bpn_2026, programme_manager, make_officer, samarinda, client_for
 ):
     approved(1)
@@ -233,7 +234,7 @@ def test_another_funders_manager_finds_no_such_programme(  # type: ignore[no-unt
 # -- the command line ---------------------------------------------------------------------------------------
 
 
-def test_the_command_makes_a_batch_and_writes_its_file(approved, bpn_2026, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_the_command_makes_a_batch_and_writes_its_file(approved, bpn_2026, tmp_path: Path):
     applications = approved(2)
     out = io.StringIO()
     target = tmp_path / "batch.xlsx"
@@ -262,7 +263,7 @@ def test_the_command_makes_a_batch_and_writes_its_file(approved, bpn_2026, tmp_p
         ["--programme", "BPN-2026", "--out", "/no/such/folder/batch.xlsx"],
     ],
 )
-def test_the_command_refuses_wrong_arguments_before_making_anything(approved, bpn_2026, args):  # type: ignore[no-untyped-def]
+def test_the_command_refuses_wrong_arguments_before_making_anything(approved, bpn_2026, args):
     approved(1)
     with pytest.raises(CommandError) as refused:
         call_command("bpjs_batch", *args, stdout=io.StringIO())
@@ -270,9 +271,23 @@ def test_the_command_refuses_wrong_arguments_before_making_anything(approved, bp
     assert not Batch.objects.exists()
 
 
-def test_the_editor_lists_the_template_columns_first_in_their_order(bpn_2026, programme_manager, client_for):  # type: ignore[no-untyped-def]
+def test_the_editor_lists_the_template_columns_first_in_their_order(bpn_2026, programme_manager, client_for):
     column_template_set(programme=bpn_2026, columns=["phone", "nik"], actor=programme_manager)
     html = client_for(programme_manager).get(_index()).content.decode()
     boxes = re.findall(r'<input type="checkbox" name="use_(\w+)" id="[^"]+"( checked)?>', html)
     assert boxes[:3] == [("phone", " checked"), ("nik", " checked"), ("name", "")]
     assert len(boxes) == len(COLUMNS)
+
+
+@pytest.mark.today("2026-11-24")
+def test_a_second_click_makes_no_second_batch(approved, bpn_2026, programme_manager) -> None:
+    from jaring.enrolment.models import Batch
+    from jaring.enrolment.services import BatchMadeMeanwhile, batch_create
+
+    approved(2)
+    first = batch_create(programme=bpn_2026, actor=programme_manager, expected_batches=0)
+    approved(1)  # someone new is ready, but the second click saw no batch
+    with pytest.raises(BatchMadeMeanwhile) as raised:
+        batch_create(programme=bpn_2026, actor=programme_manager, expected_batches=0)
+    assert raised.value.batch == first and Batch.objects.filter(programme=bpn_2026).count() == 1
+    assert batch_create(programme=bpn_2026, actor=programme_manager, expected_batches=1).members.count() == 1

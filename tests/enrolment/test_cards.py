@@ -16,60 +16,38 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from jaring.allocation.models import EndReason
-from jaring.core.errors import DomainError
+from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AccessLog, AuditRecord, Job, Role, User
-from jaring.enrolment import card_tasks, card_views
-from jaring.enrolment.card_tasks import card_print_run, card_print_start, handover_report
-from jaring.enrolment.cards import cards_pdf
-from jaring.enrolment.models import Card, CardPrint, Membership
+from jaring.enrolment.cards import services as card_services
+from jaring.enrolment.cards import views as card_views
+from jaring.enrolment.cards.pdf import card_check_url, cards_pdf
+from jaring.enrolment.cards.reports import handover_report
+from jaring.enrolment.cards.selectors import (
+    active_member_kelurahans,
+    card_kelurahans,
+    cards_to_hand_over,
+    selection_memberships,
+)
+from jaring.enrolment.cards.services import card_print_run, card_print_start
+from jaring.enrolment.models import Card, CardPrint
+from jaring.enrolment.selectors import kelurahan_choices
 from jaring.enrolment.services import (
-    Answer,
-    batch_answers_apply,
-    batch_create,
+    Handover,
     card_from_token,
     card_token,
+    cards_hand_over,
     cards_issue,
     membership_end,
 )
 from jaring.programmes.models import Programme
-from jaring.registry.models import mask_nik
-from jaring.verification.models import Outcome
-from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import LAMARU, MANGGAR
+from jaring.registry.models import Person, mask_nik
+from tests.helpers.reference import LAMARU, MANGGAR
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
 
 BASE = "https://jaring.balikpapan.go.id"
 IN_COVER = date(2026, 12, 10)  # inside BPN-2026's cover, after the members' places start
-
-
-@pytest.fixture
-def members(register, registration_officer, dppp_verifier, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
-    """members(("Ahmad", MANGGAR), ...) -> active memberships of BPN-2026, accepted by BPJS in one batch."""
-
-    def make(*people: tuple[str, str]) -> list[Membership]:
-        applications = []
-        for name, kelurahan in people:
-            application = register(bpn_2026, registration_officer, name=name, kelurahan=kelurahan)
-            application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
-            applications.append(application)
-        batch_create(programme=bpn_2026, actor=programme_manager)
-        batch_answers_apply(
-            programme=bpn_2026,
-            answers=[
-                Answer(i + 2, app.person.nik, True, kpj=f"{26100000000 + app.pk * 13:011d}")
-                for i, app in enumerate(applications)
-            ],
-            actor=programme_manager,
-        )
-        return list(
-            Membership.objects.filter(application__in=applications)
-            .select_related("person", "programme__funder")
-            .order_by("pk")
-        )
-
-    return make
 
 
 THREE = (("Ahmad Fauzi", MANGGAR), ("Budi Santoso", MANGGAR), ("Citra Lestari", LAMARU))
@@ -115,7 +93,7 @@ def today(monkeypatch: pytest.MonkeyPatch) -> date:
 
 
 @pytest.mark.django_db
-def test_the_qr_codes_on_the_rendered_page_decode_to_each_cards_check_page(members, programme_manager) -> None:  # type: ignore[no-untyped-def]
+def test_the_qr_codes_on_the_rendered_page_decode_to_each_cards_check_page(members, programme_manager) -> None:
     memberships = members(*THREE)
     cards = _with_faces(cards_issue(memberships=memberships, actor=programme_manager))
     pdf = cards_pdf(cards, base_url=BASE + "/")
@@ -145,7 +123,7 @@ def test_the_qr_codes_on_the_rendered_page_decode_to_each_cards_check_page(membe
 
 
 @pytest.mark.django_db
-def test_eight_cards_fill_a_page_and_the_ninth_starts_the_next(members, programme_manager) -> None:  # type: ignore[no-untyped-def]
+def test_eight_cards_fill_a_page_and_the_ninth_starts_the_next(members, programme_manager) -> None:
     cards = _with_faces(cards_issue(memberships=members(*THREE), actor=programme_manager))
     nine = (cards * 3)[:9]
     progress: list[int] = []
@@ -160,7 +138,7 @@ def test_eight_cards_fill_a_page_and_the_ninth_starts_the_next(members, programm
 
 
 @pytest.mark.django_db
-def test_the_check_page_tells_validity_and_the_programme_and_nothing_personal(  # type: ignore[no-untyped-def]
+def test_the_check_page_tells_validity_and_the_programme_and_nothing_personal(
     members, programme_manager, today, bpn_2026: Programme
 ) -> None:
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
@@ -188,7 +166,7 @@ def test_the_check_page_tells_validity_and_the_programme_and_nothing_personal(  
 
 
 @pytest.mark.django_db
-def test_a_card_before_its_cover_starts_is_not_valid(members, programme_manager, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_card_before_its_cover_starts_is_not_valid(members, programme_manager, monkeypatch) -> None:
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
     (card,) = cards_issue(memberships=[membership], actor=programme_manager)
     monkeypatch.setattr(card_views, "_today", lambda: date(2026, 1, 2))
@@ -196,7 +174,7 @@ def test_a_card_before_its_cover_starts_is_not_valid(members, programme_manager,
 
 
 @pytest.mark.django_db
-def test_a_forged_or_broken_token_is_an_unknown_card(members, programme_manager, today) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_or_broken_token_is_an_unknown_card(members, programme_manager, today) -> None:
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
     (card,) = cards_issue(memberships=[membership], actor=programme_manager)
     token = card_token(card)
@@ -210,7 +188,7 @@ def test_a_forged_or_broken_token_is_an_unknown_card(members, programme_manager,
 
 @pytest.mark.django_db
 @override_settings(PUBLIC_CARD_CHECKS_PER_HOUR=2)
-def test_the_check_page_is_rate_limited_per_address(members, programme_manager, today) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_page_is_rate_limited_per_address(members, programme_manager, today) -> None:
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
     (card,) = cards_issue(memberships=[membership], actor=programme_manager)
     url = f"/kartu/{card_token(card)}/"
@@ -227,7 +205,7 @@ def test_the_check_page_is_rate_limited_per_address(members, programme_manager, 
 
 
 @pytest.mark.django_db
-def test_a_print_for_a_kelurahan_issues_cards_and_the_task_reports_progress(  # type: ignore[no-untyped-def]
+def test_a_print_for_a_kelurahan_issues_cards_and_the_task_reports_progress(
     members, programme_manager, bpn_2026, monkeypatch, settings
 ) -> None:
     memberships = members(*THREE)
@@ -243,14 +221,14 @@ def test_a_print_for_a_kelurahan_issues_cards_and_the_task_reports_progress(  # 
         programme=bpn_2026, selection={"ids": [m.pk for m in memberships]}, actor=programme_manager
     )
     reported: list[int] = []
-    real_progress = card_tasks.job_progress
+    real_progress = card_services.job_progress
 
     def spy(*, job: Job, done: int, **kwargs: object) -> None:
         reported.append(done)
         real_progress(job=job, done=done, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(card_tasks, "PROGRESS_EVERY", 1)
-    monkeypatch.setattr(card_tasks, "job_progress", spy)
+    monkeypatch.setattr(card_services, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(card_services, "job_progress", spy)
     path = card_print_run(second)
     assert reported == [1, 2]
     second.refresh_from_db()
@@ -265,7 +243,7 @@ def test_a_print_for_a_kelurahan_issues_cards_and_the_task_reports_progress(  # 
 
 
 @pytest.mark.django_db
-def test_a_print_by_batch_and_the_refused_selections(members, programme_manager, bpn_2026) -> None:  # type: ignore[no-untyped-def]
+def test_a_print_by_batch_and_the_refused_selections(members, programme_manager, bpn_2026) -> None:
     memberships = members(*THREE)
     number = memberships[0].application.batch_members.get().batch.number
     card_print = card_print_start(programme=bpn_2026, selection={"batch": number}, actor=programme_manager)
@@ -287,7 +265,7 @@ def test_a_print_by_batch_and_the_refused_selections(members, programme_manager,
 # The worker closes its database connections between tasks, as it must in production; so this test
 # commits for real instead of running inside a rolled-back transaction.
 @pytest.mark.django_db(transaction=True)
-def test_the_page_starts_a_print_the_worker_renders_and_the_download_is_logged(  # type: ignore[no-untyped-def]
+def test_the_page_starts_a_print_the_worker_renders_and_the_download_is_logged(
     members, programme_manager, bpn_2026, client_for: Callable[[User], Client]
 ) -> None:
     members(*THREE)
@@ -323,7 +301,7 @@ def test_the_page_starts_a_print_the_worker_renders_and_the_download_is_logged( 
 
 
 @pytest.mark.django_db
-def test_the_print_form_refuses_bad_input_without_a_server_error(  # type: ignore[no-untyped-def]
+def test_the_print_form_refuses_bad_input_without_a_server_error(
     members, programme_manager, client_for: Callable[[User], Client]
 ) -> None:
     memberships = members(*THREE)
@@ -359,7 +337,7 @@ def test_the_print_form_refuses_bad_input_without_a_server_error(  # type: ignor
 
 
 @pytest.mark.django_db
-def test_a_ceremony_hands_over_a_kelurahans_cards_once_and_the_report_counts_them(  # type: ignore[no-untyped-def]
+def test_a_ceremony_hands_over_a_kelurahans_cards_once_and_the_report_counts_them(
     members, programme_manager, bpn_2026, client_for: Callable[[User], Client]
 ) -> None:
     memberships = members(*THREE)
@@ -399,7 +377,7 @@ def test_a_ceremony_hands_over_a_kelurahans_cards_once_and_the_report_counts_the
 
 
 @pytest.mark.django_db
-def test_a_hand_over_by_card_number_with_someone_receiving_for_the_member(  # type: ignore[no-untyped-def]
+def test_a_hand_over_by_card_number_with_someone_receiving_for_the_member(
     members, bpjs_liaison, programme_manager, client_for: Callable[[User], Client]
 ) -> None:
     memberships = members(*THREE)
@@ -423,7 +401,7 @@ def test_a_hand_over_by_card_number_with_someone_receiving_for_the_member(  # ty
 
 
 @pytest.mark.django_db
-def test_the_hand_over_form_refuses_bad_input_without_a_server_error(  # type: ignore[no-untyped-def]
+def test_the_hand_over_form_refuses_bad_input_without_a_server_error(
     members, programme_manager, client_for: Callable[[User], Client]
 ) -> None:
     memberships = members(*THREE)
@@ -461,7 +439,7 @@ def test_the_hand_over_form_refuses_bad_input_without_a_server_error(  # type: i
 
 
 @pytest.mark.django_db
-def test_only_the_funders_bpjs_and_programme_officers_reach_the_card_pages(  # type: ignore[no-untyped-def]
+def test_only_the_funders_bpjs_and_programme_officers_reach_the_card_pages(
     members,
     programme_manager,
     bpn_2026,
@@ -495,3 +473,55 @@ def test_only_the_funders_bpjs_and_programme_officers_reach_the_card_pages(  # t
     with pytest.raises(DomainError):
         card_print_start(programme=bpn_2026, selection={"kelurahan": MANGGAR}, actor=dppp_verifier)
     assert memberships[0].cards.count() == 1
+
+
+@pytest.mark.today("2026-11-24")
+def test_cards_are_issued_and_handed_over_only_by_officers_of_the_programmes_funder(
+    members,
+    make_officer,
+    samarinda,
+    programme_manager,
+    dppp_verifier,
+):
+    (membership,) = members(("Ahmad Fauzi", MANGGAR))
+    other_manager = make_officer("smd_manager", Role.PROGRAMME_MANAGER, samarinda)
+    for actor in (other_manager, dppp_verifier):
+        with pytest.raises(PermissionDenied):
+            cards_issue(memberships=[membership], actor=actor)
+    (card,) = cards_issue(memberships=[membership], actor=programme_manager)
+    handover = Handover(date(2026, 11, 20), "Kantor Kelurahan Manggar", "Lurah")
+    for actor in (other_manager, dppp_verifier):
+        with pytest.raises(PermissionDenied):
+            cards_hand_over(cards=[card], handover=handover, actor=actor)
+    card.refresh_from_db()
+    assert card.handed_on is None
+    assert cards_hand_over(cards=[card], handover=handover, actor=programme_manager) == 1
+
+
+@pytest.mark.today("2026-11-24")
+def test_the_card_url_is_the_public_check_page(members) -> None:
+    (membership,) = members(("Ahmad Fauzi", MANGGAR))
+    (card,) = cards_issue(memberships=[membership], actor="sistem")
+    url = card_check_url(card, base_url="https://jaring.example/")
+    assert url.startswith("https://jaring.example/kartu/") and url.endswith("/")
+    assert card_from_token(url.removeprefix("https://jaring.example/kartu/").rstrip("/")) == card
+
+
+@pytest.mark.today("2026-11-24")
+def test_a_member_who_moved_stays_in_the_kelurahan_of_their_application(
+    members,
+    bpn_2026,
+    programme_manager,
+):
+    ahmad, citra = members(("Ahmad Fauzi", MANGGAR), ("Citra Lestari", LAMARU))
+    Person.objects.filter(pk=ahmad.person_id).update(kelurahan_id=LAMARU)  # moved after joining
+    assert [k.code for k in active_member_kelurahans(bpn_2026)] == [LAMARU, MANGGAR]
+    assert {k.code: k.count for k in active_member_kelurahans(bpn_2026)} == {MANGGAR: 1, LAMARU: 1}
+    assert dict(kelurahan_choices(bpn_2026, programme_manager)).keys() == {MANGGAR, LAMARU}
+    assert list(selection_memberships(bpn_2026, {"kelurahan": MANGGAR})) == [ahmad]
+    cards_issue(memberships=[ahmad, citra], actor=programme_manager)
+    assert {k.code: k.count for k in card_kelurahans(bpn_2026)} == {MANGGAR: 1, LAMARU: 1}
+    cards, _unknown = cards_to_hand_over(bpn_2026, kelurahan=MANGGAR)
+    assert [c.membership_id for c in cards] == [ahmad.pk]
+    report = {row.code: (row.members, row.printed) for row in handover_report(bpn_2026)}
+    assert report == {MANGGAR: (1, 1), LAMARU: (1, 1)}

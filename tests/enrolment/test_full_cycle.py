@@ -13,15 +13,15 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from jaring.allocation.decrees import decree_generate, decree_sign
+from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import DecreeEntry, EndReason, Place
 from jaring.allocation.services import programme_quota_set, waitlist_of
 from jaring.core.models import AccessLog, Funder, MinimumWage, User
 from jaring.eligibility.models import DocumentKind
 from jaring.eligibility.services import rule_version_create
 from jaring.enrolment.answers import answer_import
-from jaring.enrolment.batch_files import batch_xlsx
-from jaring.enrolment.cards import cards_pdf
+from jaring.enrolment.batches.files import batch_xlsx
+from jaring.enrolment.cards.pdf import cards_pdf
 from jaring.enrolment.models import Batch, Card, Membership, ResponseImport
 from jaring.enrolment.selectors import member_history
 from jaring.enrolment.services import (
@@ -40,8 +40,9 @@ from jaring.registry.services import Upload, applicant_register
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import programme_for
-from tests.verification.conftest import PDF, PNG, TODAY, applicant_values
+from tests.helpers.applicants import TODAY, applicant_values
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.reference import programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")

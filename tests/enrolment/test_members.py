@@ -32,7 +32,7 @@ from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import LAMARU, programme_for
+from tests.helpers.reference import LAMARU, programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")

@@ -9,19 +9,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jaring.core.models import MinimumWage
+from jaring.core.models import MinimumWage, Region
+from jaring.enrolment.cards.selectors import selection_labels
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import (
     Answer,
     batch_answers_apply,
     batch_create,
+    cards_issue,
     membership_deactivate,
     membership_reactivate,
     reverification_run,
     reverification_start,
 )
 from jaring.registry.models import Application
-from tests.conftest import programme_for
+from tests.helpers.reference import LAMARU, MANGGAR, programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -32,7 +34,7 @@ pytestmark = pytest.mark.today("2026-11-03")
 # bound catches a per-member regression; a chunked set-based run (like applications_reassess) would cut it.
 
 
-def _answers(applications, *, start=0):  # type: ignore[no-untyped-def]
+def _answers(applications, *, start=0):
     """Alternately accepted and rejected."""
     return [
         Answer(start + i, app.person.nik, i % 2 == 0, kpj=f"{12345678900 + start + i}", reason="NIK ganda" * (i % 2))
@@ -40,7 +42,7 @@ def _answers(applications, *, start=0):  # type: ignore[no-untyped-def]
     ]
 
 
-def test_answers_cost_the_same_for_two_rows_and_ten(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_answers_cost_the_same_for_two_rows_and_ten(approved, bpn_2026, programme_manager):
     applications = approved(12)
     batch_create(programme=bpn_2026, actor=programme_manager)
     first, rest = _answers(applications[:2]), _answers(applications[2:], start=2)
@@ -55,7 +57,7 @@ def test_answers_cost_the_same_for_two_rows_and_ten(approved, bpn_2026, programm
     assert Application.objects.filter(programme=bpn_2026, status="enrolled").count() == 6
 
 
-def test_one_answer_costs_what_ten_cost(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_one_answer_costs_what_ten_cost(approved, bpn_2026, programme_manager):
     applications = approved(11)
     batch_create(programme=bpn_2026, actor=programme_manager)
     accept = [Answer(i, app.person.nik, True, kpj=f"{12345678900 + i}") for i, app in enumerate(applications)]
@@ -66,7 +68,7 @@ def test_one_answer_costs_what_ten_cost(approved, bpn_2026, programme_manager): 
     assert len(one) == len(ten)
 
 
-def test_reverification_costs_the_same_for_more_members(approved, bpn_2026, programme_manager, balikpapan):  # type: ignore[no-untyped-def]
+def test_reverification_costs_the_same_for_more_members(approved, bpn_2026, programme_manager, balikpapan):
     applications = approved(8)
     batch_create(programme=bpn_2026, actor=programme_manager)
     batch_answers_apply(
@@ -94,3 +96,33 @@ def test_reverification_costs_the_same_for_more_members(approved, bpn_2026, prog
     with CaptureQueriesContext(connection) as six:
         assert reverification_run(campaign=targets[1], actor=programme_manager)["created"] == 6
     assert len(six) == len(two), (len(two), len(six))  # set-based: six members cost what two cost
+
+
+@pytest.mark.today("2026-11-24")
+def test_print_labels_cost_one_query_for_any_number_of_prints(django_assert_num_queries, reference) -> None:
+    selections = [{"kelurahan": MANGGAR}, {"kelurahan": LAMARU}, {"batch": "BPN-2026-K001"}, {"ids": [1, 2]}]
+    with django_assert_num_queries(1):
+        labels = selection_labels(selections * 5)
+    manggar = Region.objects.get(code=MANGGAR).name
+    assert labels[:4] == [f"Kelurahan {manggar}", labels[1], "Batch BPN-2026-K001", "2 peserta pilihan"]
+
+
+@pytest.mark.today("2026-11-24")
+def test_the_member_page_reads_each_thing_once(members, programme_manager, client_for) -> None:
+    """More cards cost no more queries: the page and its history share what membership_for loaded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    (membership,) = members(("Ahmad Fauzi", MANGGAR))
+    client = client_for(programme_manager)
+    url = f"/kepesertaan/peserta/{membership.pk}/"
+    cards_issue(memberships=[membership], actor=programme_manager)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    cards_issue(memberships=[membership, membership, membership], actor=programme_manager)
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(url)
+    assert response.status_code == 200 and response.content.decode().count("Kartu peserta dicetak") == 4
+    assert len(four) == len(one)
+    renewals = [q["sql"] for q in four.captured_queries if "registry_application" in q["sql"]]
+    assert len(renewals) <= 2, renewals  # the membership's own application (joined) and the renewals, once each

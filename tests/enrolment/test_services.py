@@ -32,7 +32,7 @@ from jaring.enrolment.services import (
 )
 from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
-from tests.conftest import programme_for
+from tests.helpers.reference import programme_for
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-24")
@@ -40,7 +40,7 @@ pytestmark = pytest.mark.today("2026-11-24")
 S = ApplicationStatus
 
 
-def test_a_batch_freezes_the_ready_places_and_a_person_is_in_one_open_batch(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_a_batch_freezes_the_ready_places_and_a_person_is_in_one_open_batch(approved, bpn_2026, programme_manager):
     applications = approved(3)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
     assert batch.number == "BPN-2026-K001" and batch.status == Batch.Status.OPEN
@@ -62,7 +62,7 @@ def test_a_batch_freezes_the_ready_places_and_a_person_is_in_one_open_batch(appr
         )
 
 
-def test_the_column_template_is_the_managers_and_needs_the_nik(bpn_2026, programme_manager, approved):  # type: ignore[no-untyped-def]
+def test_the_column_template_is_the_managers_and_needs_the_nik(bpn_2026, programme_manager, approved):
     column_template_set(programme=bpn_2026, columns=["name", "nik", "start_date"], actor=programme_manager)
     approved(1)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
@@ -77,7 +77,7 @@ def test_the_column_template_is_the_managers_and_needs_the_nik(bpn_2026, program
 
 def test_answers_make_members_return_rejections_report_strangers_and_repeat_safely(
     approved, bpn_2026, programme_manager
-):  # type: ignore[no-untyped-def]
+):
     a, b = approved(2)
     batch = batch_create(programme=bpn_2026, actor=programme_manager)
     answers = [
@@ -103,7 +103,7 @@ def test_answers_make_members_return_rejections_report_strangers_and_repeat_safe
     assert batch_create(programme=bpn_2026, actor=programme_manager).members.get().application == b
 
 
-def _member(approved, bpn_2026, programme_manager, count=1):  # type: ignore[no-untyped-def]
+def _member(approved, bpn_2026, programme_manager, count=1):
     applications = approved(count)
     batch_create(programme=bpn_2026, actor=programme_manager)
     batch_answers_apply(
@@ -114,7 +114,7 @@ def _member(approved, bpn_2026, programme_manager, count=1):  # type: ignore[no-
     return [Membership.objects.get(application=app) for app in applications]
 
 
-def test_lifecycle_keeps_every_change(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_lifecycle_keeps_every_change(approved, bpn_2026, programme_manager):
     (membership,) = _member(approved, bpn_2026, programme_manager)
     membership_deactivate(
         membership=membership, effective=date(2026, 12, 1), note="3 bulan belum dibayar", actor=programme_manager
@@ -134,7 +134,7 @@ def test_lifecycle_keeps_every_change(approved, bpn_2026, programme_manager):  #
 
 def test_a_death_ends_the_membership_and_frees_the_place_for_the_next(
     approved, bpn_2026, programme_manager, dppp_verifier
-):  # type: ignore[no-untyped-def]
+):
     from jaring.allocation.services import programme_quota_set
 
     (membership,) = _member(approved, bpn_2026, programme_manager)
@@ -155,7 +155,7 @@ def test_a_death_ends_the_membership_and_frees_the_place_for_the_next(
     assert waiting.status == S.APPROVED and not list(waitlist_of(bpn_2026))
 
 
-def test_card_tokens_are_signed_and_reveal_nothing(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_card_tokens_are_signed_and_reveal_nothing(approved, bpn_2026, programme_manager):
     (membership,) = _member(approved, bpn_2026, programme_manager)
     (card,) = cards_issue(memberships=[membership], actor=programme_manager)
     token = card_token(card)
@@ -170,7 +170,7 @@ def test_card_tokens_are_signed_and_reveal_nothing(approved, bpn_2026, programme
     assert not card_is_valid(card, on=date(2026, 12, 11))
 
 
-def test_a_ceremony_hands_over_many_cards_once(approved, bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_a_ceremony_hands_over_many_cards_once(approved, bpn_2026, programme_manager):
     memberships = _member(approved, bpn_2026, programme_manager, count=3)
     cards = cards_issue(memberships=memberships, actor=programme_manager)
     handover = Handover(handed_on=date(2026, 11, 20), place="Kantor Kelurahan Manggar", handed_by="Lurah Manggar")
@@ -182,7 +182,7 @@ def test_a_ceremony_hands_over_many_cards_once(approved, bpn_2026, programme_man
         cards_hand_over(cards=cards, handover=Handover(date(2026, 11, 20), "", "x"), actor=programme_manager)
 
 
-def test_reverification_takes_active_members_into_next_year(approved, bpn_2026, programme_manager, balikpapan):  # type: ignore[no-untyped-def]
+def test_reverification_takes_active_members_into_next_year(approved, bpn_2026, programme_manager, balikpapan):
     memberships = _member(approved, bpn_2026, programme_manager, count=2)
     membership_end(
         membership=memberships[1], reason=EndReason.DIED, effective=date(2026, 12, 1), actor=programme_manager
@@ -203,7 +203,7 @@ def test_reverification_takes_active_members_into_next_year(approved, bpn_2026, 
         reverification_start(source=bpn_2027, target=bpn_2026, actor=programme_manager)
 
 
-def test_renewals_are_judged_and_recorded_as_single_registrations_are_in_chunks(  # type: ignore[no-untyped-def]
+def test_renewals_are_judged_and_recorded_as_single_registrations_are_in_chunks(
     approved, bpn_2026, programme_manager, balikpapan, monkeypatch
 ):
     memberships = _member(approved, bpn_2026, programme_manager, count=5)

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from jaring.core.models import AccessLog, Funder, User
 from jaring.core.services import api_token_create
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_run
+from jaring.registry.imports.services import import_batch_run
 from jaring.registry.models import Application, ImportBatch
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 pytestmark = pytest.mark.django_db
 

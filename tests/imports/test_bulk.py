@@ -10,7 +10,7 @@ from django.utils import timezone
 from jaring.core.bulk import bulk_insert, rows_insert
 from jaring.core.models import AuditRecord, Sector
 from jaring.registry.models import Person, Sex
-from tests.conftest import MANGGAR
+from tests.helpers.reference import MANGGAR
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 
 from jaring.core.models import AuditRecord, User
 from jaring.programmes.models import Programme
-from jaring.registry import imports_store
+from jaring.registry.imports import chunks
 from jaring.registry.models import Application, ImportBatch
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_bad_arguments_exit_with_status_1(bpn_2026: Programme, listing: Path) ->
 def test_resume_finishes_an_import_that_was_killed(
     bpn_2026: Programme, listing: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = imports_store.chunk_store
+    original = chunks.chunk_store
     calls = {"n": 0}
 
     def crash_on_second(*args: Any, **kwargs: Any) -> Any:
@@ -126,7 +126,7 @@ def test_resume_finishes_an_import_that_was_killed(
             raise KeyboardInterrupt  # Ctrl-C in the middle
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(imports_store, "chunk_store", crash_on_second)
+    monkeypatch.setattr(chunks, "chunk_store", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
         run(str(listing), "--programme", "BPN-2026", "--chunk-size", "2")
     monkeypatch.undo()
@@ -141,7 +141,7 @@ def test_resume_finishes_an_import_that_was_killed(
 def test_the_same_file_run_again_while_unfinished_continues_the_earlier_import(
     bpn_2026: Programme, listing: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports_store, "chunk_store", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    monkeypatch.setattr(chunks, "chunk_store", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
         run(str(listing), "--programme", "BPN-2026")
     monkeypatch.undo()
@@ -154,14 +154,14 @@ def test_the_same_file_run_again_while_unfinished_continues_the_earlier_import(
 def test_sigterm_stops_the_cli_between_two_chunks_with_status_3_and_resume_finishes(
     bpn_2026: Programme, listing: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = imports_store.chunk_store
+    original = chunks.chunk_store
 
     def store_then_terminate(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         os.kill(os.getpid(), signal.SIGTERM)  # the operator's service manager stops the job
         return result
 
-    monkeypatch.setattr(imports_store, "chunk_store", store_then_terminate)
+    monkeypatch.setattr(chunks, "chunk_store", store_then_terminate)
     with pytest.raises(SystemExit) as stopped:
         run(str(listing), "--programme", "BPN-2026", "--chunk-size", "2")
     monkeypatch.undo()

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from jaring.registry.models import Application, ImportBatch, ImportRow, Person
-from tests.conftest import LAMARU, MANGGAR
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
+from tests.helpers.reference import LAMARU, MANGGAR
 
 pytestmark = pytest.mark.django_db
 

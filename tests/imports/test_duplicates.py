@@ -10,11 +10,11 @@ import pytest
 
 from jaring.core.models import User
 from jaring.programmes.models import Programme
-from jaring.registry import imports_store
-from jaring.registry.imports import import_batch_run, import_batch_start
+from jaring.registry.imports import chunks
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.models import Application, ImportBatch, ImportRow
 from jaring.registry.states import ApplicationStatus
-from tests.imports.conftest import csv_bytes, good, outcomes
+from tests.helpers.imports import csv_bytes, good, outcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -111,27 +111,27 @@ class Crash(Exception):
     """Stands for the worker being killed."""
 
 
-def crash_after(monkeypatch: pytest.MonkeyPatch, chunks: int, *, inside: bool = False) -> None:
-    """Fail the run after `chunks` chunks were stored; `inside`: in the middle of the next chunk, after its
+def crash_after(monkeypatch: pytest.MonkeyPatch, count: int, *, inside: bool = False) -> None:
+    """Fail the run after `count` chunks were stored; `inside`: in the middle of the next chunk, after its
     applications were written but before its transaction commits."""
     stored = {"n": 0}
-    original_store = imports_store.chunk_store
-    original_audit = imports_store.audit_records_many
+    original_store = chunks.chunk_store
+    original_audit = chunks.audit_records_many
 
     def store(*args: Any, **kwargs: Any) -> Any:
-        if stored["n"] >= chunks and not inside:
+        if stored["n"] >= count and not inside:
             raise Crash
         result = original_store(*args, **kwargs)
         stored["n"] += 1
         return result
 
     def audit(*args: Any, **kwargs: Any) -> Any:
-        if stored["n"] >= chunks:
+        if stored["n"] >= count:
             raise Crash
         return original_audit(*args, **kwargs)
 
-    monkeypatch.setattr(imports_store, "chunk_store", store)
-    monkeypatch.setattr(imports_store, "audit_records_many", audit)
+    monkeypatch.setattr(chunks, "chunk_store", store)
+    monkeypatch.setattr(chunks, "audit_records_many", audit)
 
 
 @pytest.mark.parametrize("inside", [False, True], ids=["between chunks", "inside a chunk"])
@@ -177,7 +177,7 @@ def test_a_registration_racing_the_import_for_the_same_person_makes_the_row_a_du
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     racer = make_application(bpn_2026)
-    original = imports_store.existing_applications
+    original = chunks.existing_applications
     calls = {"n": 0}
 
     def blind_once(**kwargs: Any) -> Any:
@@ -185,7 +185,7 @@ def test_a_registration_racing_the_import_for_the_same_person_makes_the_row_a_du
         calls["n"] += 1
         return {} if calls["n"] == 1 else original(**kwargs)
 
-    monkeypatch.setattr(imports_store, "existing_applications", blind_once)
+    monkeypatch.setattr(chunks, "existing_applications", blind_once)
     batch = run_import(csv_bytes([good(5), good(6, nik=racer.person.nik)]))
     assert calls["n"] == 2  # the chunk was refused by the constraint and stored again
     assert statuses(batch) == ["created", "duplicate"]

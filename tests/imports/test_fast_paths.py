@@ -1,6 +1,6 @@
 """The shortcuts that make a 100,000-row import fast give exactly what the plain paths give: remembered rule
-outcomes (rules.Evaluator), remembered cell parses (parse_applicant's memo), JSON encoded once (bulk.JsonText),
-and, on PostgreSQL, chunks stored by a thread of their own while the next one is judged."""
+outcomes (rules.Evaluator), remembered cell parses (parse_applicant's memo), JSON encoded once (bulk.JsonText);
+and a run stopped or killed between or inside chunks leaves whole chunks that the next run finishes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from bench.applicant_list import write_xlsx
 from jaring.core.bulk import JsonText, rows_insert
@@ -19,13 +18,13 @@ from jaring.eligibility import rules
 from jaring.eligibility.selectors import ruleset_of
 from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
-from jaring.registry import imports_store
 from jaring.registry.assessment import ALL_DOCUMENTS, stored_outcomes
-from jaring.registry.imports import import_batch_run, import_batch_start
-from jaring.registry.imports_read import file_check
+from jaring.registry.imports import chunks
+from jaring.registry.imports.files import file_check
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.intake import ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, ImportBatch, ImportRow
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 
 @pytest.mark.django_db
@@ -65,7 +64,7 @@ def test_parsing_with_a_memo_gives_what_parsing_without_gives(reference: Any, tm
     checked = file_check(path)
     index = ReferenceIndex.load()
     memo: dict[tuple[Any, ...], Any] = {}
-    for _number, row in checked.source.rows():
+    for _number, row in checked.rows():
         values = checked.layout.values(row)
         plain = parse_applicant(values, index=index, region_code="64.71", today=date(2026, 6, 1))
         remembered = parse_applicant(values, index=index, region_code="64.71", today=date(2026, 6, 1), memo=memo)
@@ -109,25 +108,23 @@ def test_an_imported_application_keeps_every_rule_outcome_as_a_single_registrati
     assert batch.created_count == 3
 
 
-# -- PostgreSQL: chunks stored by a thread of their own --------------------------------------------
+# -- a run killed or stopped in the middle ---------------------------------------------------------
 
 
 class Crash(Exception):
     """Stands for the worker being killed."""
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_a_failure_while_storing_aside_leaves_whole_chunks_and_a_resume_finishes(
+def test_a_failure_inside_a_chunk_leaves_whole_chunks_and_a_resume_finishes(
     bpn_2026: Programme, registration_officer: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert connection.vendor == "postgresql"
     rows = [good(n) for n in range(1, 11)]
     rows[7] = good(2)  # duplicate of row 3
     batch, checked = import_batch_start(
         programme=bpn_2026, actor=registration_officer, file_name="a.csv", content=csv_bytes(rows), enqueue=False
     )
-    original = imports_store.audit_records_many
+    original = chunks.audit_records_many
     calls = {"n": 0}
 
     def audit(*args: Any, **kwargs: Any) -> Any:
@@ -136,7 +133,7 @@ def test_on_postgresql_a_failure_while_storing_aside_leaves_whole_chunks_and_a_r
             raise Crash
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(imports_store, "audit_records_many", audit)
+    monkeypatch.setattr(chunks, "audit_records_many", audit)
     with pytest.raises(Crash):
         import_batch_run(batch=batch, checked=checked, chunk_size=3)
     monkeypatch.undo()
@@ -148,9 +145,8 @@ def test_on_postgresql_a_failure_while_storing_aside_leaves_whole_chunks_and_a_r
     assert sorted(Application.objects.values_list("number", flat=True)) == [f"BPN-2026-{n:06d}" for n in range(1, 10)]
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_a_stop_finishes_the_chunks_being_stored_and_reports_their_progress(
+def test_a_stop_ends_the_run_after_the_chunk_being_stored_and_the_next_run_finishes(
     bpn_2026: Programme, registration_officer: User
 ) -> None:
     batch, checked = import_batch_start(
@@ -169,9 +165,7 @@ def test_on_postgresql_a_stop_finishes_the_chunks_being_stored_and_reports_their
         on_progress=lambda b: progress.append(b.rows_done),
     )
     assert batch.status == ImportBatch.Status.INTERRUPTED
-    # Asked after the first chunk was committed: the second, handed over meanwhile, is finished and reported too;
-    # the third, judged meanwhile, is left for the next run.
-    assert progress == [3, 6]
-    assert ImportRow.objects.filter(batch=batch).count() == 6 == batch.rows_done
+    assert progress == [3]  # asked before each chunk: the first was stored, the rest is left for the next run
+    assert ImportRow.objects.filter(batch=batch).count() == 3 == batch.rows_done
     batch = import_batch_run(batch=batch)
     assert batch.status == ImportBatch.Status.DONE and batch.created_count == 10

@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
-from jaring.registry.imports_result import result_path
+from jaring.registry.imports.results import result_path
 from jaring.registry.models import Application, ImportBatch, ImportRow, Person
-from tests.imports.conftest import HEADER, csv_bytes, good, outcomes, xlsx_bytes
+from tests.helpers.imports import HEADER, csv_bytes, good, outcomes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

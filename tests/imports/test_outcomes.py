@@ -13,13 +13,13 @@ from django.utils import timezone
 from jaring.core.models import AccessLog, AuditRecord, User
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_run, import_batch_start
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.intake import ReferenceIndex, parse_applicant
 from jaring.registry.models import Application, Channel, ImportBatch, Person
 from jaring.registry.selectors import applications_visible_to
 from jaring.registry.services import applicant_register
 from jaring.registry.states import ApplicationStatus
-from tests.imports.conftest import csv_bytes, good, outcomes
+from tests.helpers.imports import csv_bytes, good, outcomes
 
 pytestmark = pytest.mark.django_db
 CHECKED = "Kelurahan Manggar"

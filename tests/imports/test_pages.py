@@ -16,16 +16,17 @@ from openpyxl import load_workbook
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import AccessLog, User
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_run, import_batch_start
-from jaring.registry.imports_read import REQUIRED_COLUMNS
-from jaring.registry.intake import COLUMNS
-from jaring.registry.models import Application, ImportBatch
-from tests.imports.conftest import csv_bytes, good
+from jaring.registry.imports.files import REQUIRED_COLUMNS
+from jaring.registry.imports.results import EXAMPLE
+from jaring.registry.imports.services import import_batch_run, import_batch_start
+from jaring.registry.intake import COLUMNS, TEMPLATE_EXAMPLE_NIK
+from jaring.registry.models import Application, ImportBatch, ImportRow
+from tests.helpers.imports import csv_bytes, good, outcomes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def upload(client: Client, programme: Programme, content: bytes, name: str = "daftar.csv", **extra: str):  # type: ignore[no-untyped-def]
+def upload(client: Client, programme: Programme, content: bytes, name: str = "daftar.csv", **extra: str):
     return client.post(
         "/impor/",
         {"programme": programme.pk, "file": SimpleUploadedFile(name, content), **extra},
@@ -218,7 +219,7 @@ def test_the_list_of_past_imports_shows_them_with_their_counts(
 # -- the template ------------------------------------------------------------------------------------
 
 
-def test_the_template_has_the_spec_columns_an_example_a_notes_sheet_and_text_identity_columns(
+def test_the_template_has_the_spec_columns_over_empty_text_rows_and_the_example_in_the_notes_sheet(
     registration_officer: User, client_for: Callable[[User], Client]
 ) -> None:
     response = client_for(registration_officer).get("/impor/template.xlsx")
@@ -229,21 +230,51 @@ def test_the_template_has_the_spec_columns_an_example_a_notes_sheet_and_text_ide
     sheet = workbook["pendaftar"]
     header = [cell.value for cell in sheet[1]]
     assert header == list(COLUMNS)
+    # No person in the sheet that is imported: only the header, over rows formatted for what is typed later.
+    assert all(value is None for row in sheet.iter_rows(min_row=2, values_only=True) for value in row)
     for name in ("nik", "no_kk", "no_hp"):
         column = header.index(name) + 1
         assert sheet.cell(row=2, column=column).number_format == "@"
         assert sheet.cell(row=50, column=column).number_format == "@"  # rows typed in later stay text too
-        assert isinstance(sheet.cell(row=2, column=column).value, str)
     notes = workbook["catatan"]
-    described = {row[0].value for row in notes.iter_rows(min_row=2) if row[0].value}
-    assert set(COLUMNS) <= described
-    required = {row[0].value: row[2].value for row in notes.iter_rows(min_row=2) if row[0].value in COLUMNS}
-    assert all(required[name].startswith("ya") for name in REQUIRED_COLUMNS)
+    assert [cell.value for cell in notes[1]][4] == "contoh (bukan pemohon)"
+    rows = {row[0].value: row for row in notes.iter_rows(min_row=2) if row[0].value in COLUMNS}
+    assert set(COLUMNS) <= set(rows)
+    assert all(rows[name][2].value.startswith("ya") for name in REQUIRED_COLUMNS)
+    assert (rows["nik"][4].value, rows["nik"][4].number_format) == (TEMPLATE_EXAMPLE_NIK, "@")
+    assert rows["nama"][4].value == "Budi Santoso"
 
 
-def test_the_template_example_imports_as_a_valid_row(
-    run_import: Callable[..., ImportBatch], registration_officer: User, client_for: Callable[[User], Client]
+def test_the_empty_template_sent_back_is_refused_as_a_file_without_rows(
+    bpn_2026: Programme, registration_officer: User, client_for: Callable[[User], Client]
 ) -> None:
-    content = client_for(registration_officer).get("/impor/template.xlsx").content
-    batch = run_import(content, name="template.xlsx")
-    assert (batch.created_count, batch.rejected_count) == (1, 0), batch.error
+    client = client_for(registration_officer)
+    content = client.get("/impor/template.xlsx").content
+    response = upload(client, bpn_2026, content, name="template.xlsx")
+    assert response.status_code == 400
+    assert "Berkas tidak berisi baris data di bawah baris judul." in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_the_example_row_of_an_older_template_is_refused_and_the_real_rows_are_imported(
+    run_import: Callable[..., ImportBatch], bpn_2026: Programme
+) -> None:
+    # An older template carried the example as its first data row; the officer typed the real people below it.
+    rows = [dict(EXAMPLE), good(2), good(3)]
+    batch = run_import(xlsx_bytes(rows), name="daftar-kelurahan.xlsx")
+    assert (batch.created_count, batch.rejected_count) == (2, 1)
+    example = outcomes(batch)[2]
+    assert example.status == ImportRow.Status.REJECTED
+    assert example.reasons == [
+        "Kolom nik: baris ini contoh dari templat impor (Budi Santoso, NIK 6471011508900001), bukan pemohon; "
+        "hapus baris ini."
+    ]
+    assert not Application.objects.filter(person__nik=TEMPLATE_EXAMPLE_NIK).exists()
+
+
+def test_a_real_person_holding_the_example_nik_is_imported(
+    run_import: Callable[..., ImportBatch], bpn_2026: Programme
+) -> None:
+    batch = run_import(xlsx_bytes([{**EXAMPLE, "nama": "Budiman Saputra"}]), name="daftar.xlsx")
+    assert (batch.created_count, batch.rejected_count) == (1, 0)
+    assert Application.objects.get().person.name == "Budiman Saputra"

@@ -14,11 +14,10 @@ from openpyxl import load_workbook
 from bench.applicant_list import write_xlsx
 from jaring.core.models import AuditRecord, User
 from jaring.programmes.models import Programme
-from jaring.registry import imports, imports_result
-from jaring.registry.imports import import_batch_run, import_batch_start
-from jaring.registry.imports_result import result_path, result_write
+from jaring.registry.imports.results import result_path, result_write
+from jaring.registry.imports.services import import_batch_run, import_batch_start
 from jaring.registry.models import Application, ImportBatch, ImportRow, Person
-from tests.imports.conftest import HEADER, csv_bytes, good, xlsx_bytes
+from tests.helpers.imports import HEADER, csv_bytes, good, xlsx_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -64,10 +63,10 @@ def test_a_2000_row_list_is_imported_end_to_end_on_postgresql(
     assert created.count() == batch.created_count
 
 
-def test_chunks_stored_by_two_connections_in_turn_resolve_duplicates_and_number_in_file_order(
+def test_a_nik_repeated_in_the_next_chunk_is_a_duplicate_of_its_row_and_numbers_run_in_file_order(
     bpn_2026: Programme, registration_officer: User
 ) -> None:
-    # Chunks of two: each NIK repeats in the very next chunk, which is stored while the first commits.
+    # Chunks of two: each NIK repeats in the very next chunk.
     rows = [good(1), good(2), good(2), good(3), good(3), good(4), good(4), good(1), good(5), good(6)]
     batch, checked = import_batch_start(
         programme=bpn_2026, actor=registration_officer, file_name="a.csv", content=csv_bytes(rows), enqueue=False
@@ -82,7 +81,7 @@ def test_chunks_stored_by_two_connections_in_turn_resolve_duplicates_and_number_
     assert numbered == [f"BPN-2026-{n:06d}" for n in range(1, 7)]  # consecutive, in the file's order
     assert outcomes[4] == (ImportRow.Status.DUPLICATE, outcomes[3][1])  # row 4 repeats row 3, one chunk earlier
     assert outcomes[9] == (ImportRow.Status.DUPLICATE, outcomes[2][1])
-    # Found as a repeat inside the file (the chunk before was not committed yet), not as an older application.
+    # Found as a repeat inside the file, not as an older application.
     assert "baris 3 " in ImportRow.objects.get(batch=batch, row_number=4).reasons[0]
     assert Application.objects.count() == 6
 
@@ -142,35 +141,18 @@ def _mixed_list() -> bytes:
     return xlsx_bytes(rows, header=[*HEADER, "catatan_lain"])
 
 
-def test_the_result_file_written_alongside_equals_the_one_written_from_the_recorded_outcomes(
-    bpn_2026: Programme, registration_officer: User, monkeypatch: pytest.MonkeyPatch
+def test_the_result_file_is_the_sheet_with_every_rows_outcome_and_written_again_the_same(
+    bpn_2026: Programme, registration_officer: User
 ) -> None:
     batch, checked = import_batch_start(
         programme=bpn_2026, actor=registration_officer, file_name="a.xlsx", content=_mixed_list(), enqueue=False
     )
-    written_at_the_end: list[int] = []
-    monkeypatch.setattr(imports, "result_write", lambda **kw: written_at_the_end.append(1) or result_write(**kw))
     batch = import_batch_run(batch=batch, checked=checked, chunk_size=2)
     assert batch.status == ImportBatch.Status.DONE, batch.error
-    assert not written_at_the_end  # the helper process wrote it
-    streamed = _sheets(result_path(batch))
-    assert [row[-3] for row in streamed["hasil"][1:]] == [
+    written = _sheets(result_path(batch))
+    assert [row[-3] for row in written["hasil"][1:]] == [
         "dibuat", "dibuat", None, "ditolak", "duplikat", "ditolak", "dibuat", None, "dibuat", "duplikat", "ditolak",
     ]  # fmt: skip
     assert result_write(batch=batch, checked=checked) == batch.result_file
-    assert _sheets(result_path(batch)) == streamed
+    assert _sheets(result_path(batch)) == written
     assert not list(result_path(batch).parent.glob(".*"))  # no half-written file left behind
-
-
-def test_when_the_helper_process_fails_the_result_file_is_written_at_the_end(
-    bpn_2026: Programme, registration_officer: User, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(imports_result, "WRITER_MODULE", "jaring.registry.no_such_module")
-    batch, checked = import_batch_start(
-        programme=bpn_2026, actor=registration_officer, file_name="a.xlsx", content=_mixed_list(), enqueue=False
-    )
-    batch = import_batch_run(batch=batch, checked=checked, chunk_size=2)
-    assert batch.status == ImportBatch.Status.DONE, batch.error
-    rows = _sheets(result_path(batch))["hasil"]
-    assert len(rows) == 12 and rows[1][-3] == "dibuat"
-    assert not list(result_path(batch).parent.glob(".*"))

@@ -15,10 +15,10 @@ from openpyxl import Workbook
 
 from jaring.core.models import AuditRecord, Job, User
 from jaring.programmes.models import Programme
-from jaring.registry.imports import import_batch_start
-from jaring.registry.imports_read import ImportFileError
+from jaring.registry.imports.files import ImportFileError
+from jaring.registry.imports.services import import_batch_start
 from jaring.registry.models import Application, ImportBatch, Person
-from tests.imports.conftest import HEADER, csv_bytes, good, xlsx_bytes
+from tests.helpers.imports import HEADER, csv_bytes, good, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ REFUSED = {
     "empty": (b"", "Berkas kosong (0 bita). Pilih berkas XLSX atau CSV yang berisi daftar pemohon."),
     "random bytes": (
         bytes(range(256)) * 8,
-        "Berkas ini bukan XLSX atau CSV. Unggah daftar pemohon sebagai .xlsx atau .csv (lihat templat).",
+        "Berkas ini bukan XLSX atau CSV. Unggah daftar pemohon sebagai .xlsx atau .csv.",
     ),
     "a csv with a NUL byte far down": (
         csv_bytes([good(1)]) + b"a" * 70_000 + b"\x00\r\n",

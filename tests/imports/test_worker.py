@@ -16,21 +16,13 @@ from django_tasks_db.models import DBTaskResult
 
 from jaring.core.models import Job, User
 from jaring.programmes.models import Programme
-from jaring.registry import imports, imports_store
+from jaring.registry.imports import chunks, services
 from jaring.registry.models import Application, ImportBatch, ImportRow
 from jaring.registry.tasks import applicant_import
-from tests.imports.conftest import csv_bytes, good
+from tests.helpers.imports import csv_bytes, good
 
 # The worker closes its connections between tasks, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def default_sigterm() -> Any:
-    """The worker run in-process leaves its own SIGTERM handler behind; each test starts from the default."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    yield
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def test_an_upload_is_imported_by_the_worker_with_progress_on_its_job(
@@ -64,8 +56,8 @@ def test_sigterm_stops_the_task_between_chunks_and_the_next_worker_run_finishes_
         "/impor/", {"programme": bpn_2026.pk, "file": SimpleUploadedFile("a.csv", csv_bytes(rows))}
     )
     batch = ImportBatch.objects.get()
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 3)
-    original = imports_store.chunk_store
+    monkeypatch.setattr(services, "CHUNK_SIZE", 3)
+    original = chunks.chunk_store
     sent = {"n": 0}
 
     def store_then_terminate(*args: Any, **kwargs: Any) -> Any:
@@ -75,14 +67,14 @@ def test_sigterm_stops_the_task_between_chunks_and_the_next_worker_run_finishes_
             os.kill(os.getpid(), signal.SIGTERM)
         return result
 
-    monkeypatch.setattr(imports_store, "chunk_store", store_then_terminate)
+    monkeypatch.setattr(chunks, "chunk_store", store_then_terminate)
     applicant_import.call(batch_id=batch.pk)  # as the worker runs it
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.QUEUED  # interrupted, and queued again
     # Stopped after the chunks being stored: the one that sent the signal, and the next if it was handed over.
     assert ImportRow.objects.filter(batch=batch).count() in (3, 6)
     assert DBTaskResult.objects.filter(status="READY").count() >= 1
-    monkeypatch.setattr(imports_store, "chunk_store", original)
+    monkeypatch.setattr(chunks, "chunk_store", original)
     call_command("worker", batch=True, interval=0.1)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE

@@ -11,13 +11,9 @@ import pytest
 from jaring.programmes.models import Programme
 from jaring.registry.documents import PDF as PDF_TYPE
 from jaring.registry.documents import sniff
-from tests.registry.test_officer_pages import register
-from tests.registry.test_register import PDF
+from tests.helpers.counter import register
+from tests.helpers.documents import OPEN_ACTION_JS, PDF
 
-OPEN_ACTION_JS = (
-    b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 ESCAPED_NAME = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Names<</J#61vaScript 3 0 R>>>>endobj\ntrailer<<>>\n%%EOF\n"
 LAUNCH = b"%PDF-1.7\n1 0 obj<</Type/Action/S/Launch/F(calc.exe)>>endobj\ntrailer<<>>\n%%EOF\n"
 HIDDEN = zlib.compress(b"1 0 obj<</Type/Catalog/OpenAction 5 0 R>>endobj")

@@ -16,14 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jaring.core.models import AccessLog, AuditRecord, User
-from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, Person
 from jaring.registry.officer_support import SEARCHES_KEPT, SEARCHES_KEY
-from jaring.registry.services import Upload, applicant_register
 from jaring.registry.states import ApplicationStatus
-from tests.conftest import LAMARU, MANGGAR
-from tests.registry.test_register import PDF, PNG, applicant, parsed
+from tests.helpers.counter import form, register
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.reference import LAMARU, MANGGAR
 
 NIK = "6471011508900001"
 LIST = "/pendaftaran/"
@@ -31,39 +30,6 @@ NEW = "/pendaftaran/baru/"
 SEARCH = "/pendaftaran/baru/cari/"
 
 ClientFor = Callable[[User], Client]
-
-
-def files(*kinds: str) -> dict[str, SimpleUploadedFile]:
-    samples = {
-        "ktp": SimpleUploadedFile("ktp.png", PNG, content_type="image/png"),
-        "kk": SimpleUploadedFile("kk.pdf", PDF, content_type="application/pdf"),
-        "aplikator_letter": SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf"),
-    }
-    return {f"dokumen_{kind}": samples[kind] for kind in kinds}
-
-
-def form(programme: Programme | None, *, token: str = "", documents: tuple[str, ...] = (), **overrides: Any):  # type: ignore[no-untyped-def]
-    data: dict[str, Any] = {k: v for k, v in applicant(**overrides).items() if v is not None}
-    if programme is not None:
-        data["programme"] = str(programme.pk)
-    if token:
-        data["submission"] = token
-    data.update(files(*documents))
-    return data
-
-
-def register(actor: User, programme: Programme, *, uploads: bool = True, **overrides: Any) -> Application:
-    """An application made through the service, as another counter visit earlier would have."""
-    documents = [Upload(DocumentKind.KTP, PNG, "ktp.png"), Upload(DocumentKind.KK, PDF, "kk.pdf")]
-    if uploads:
-        documents.append(Upload(DocumentKind.APLIKATOR_LETTER, PDF, "surat.pdf"))
-    return applicant_register(
-        data=parsed(applicant(**overrides)),
-        programme=programme,
-        channel=Channel.COUNTER,
-        actor=actor,
-        uploads=documents,
-    )
 
 
 def field_errors(html: str, name: str) -> str:
@@ -396,8 +362,11 @@ def test_field_errors_are_shown_in_indonesian_next_to_their_fields(
     response = client.post(NEW, form(bpn_2026, token="e", nik="12345", tanggal_lahir="31-02-1990"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert "nik" in field_errors(html, "nik") and "16" in field_errors(html, "nik")
-    assert "bukan tanggal yang ada" in field_errors(html, "tanggal_lahir")
+    assert "NIK harus 16 angka; tertulis 5 angka." in field_errors(html, "nik")
+    # Under the field's own label: not the import file's "Kolom tanggal_lahir:", nor its Excel advice.
+    born = field_errors(html, "tanggal_lahir")
+    assert "<li>31-02-1990 bukan tanggal yang ada; tulis tanggal-bulan-tahun dengan angka" in born
+    assert "Kolom" not in born and "Excel" not in born and "Kolom" not in field_errors(html, "nik")
     assert field_errors(html, "nama") == ""
 
     response = client.post(NEW, form(bpn_2026, token="e", sektor="astronot"))

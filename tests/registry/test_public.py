@@ -14,79 +14,13 @@ from jaring.core.models import AuditRecord, Region
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, Person
 from jaring.registry.states import ApplicationStatus
-from tests.registry.test_register import PDF, PNG
+from tests.helpers.documents import PDF, PNG
+from tests.helpers.self_registration import ADDRESS, IDENTITY, WORK, fill, register, step, submit
 
 # Registration for BPN-2026 is open: these cases mean a day of its year, before its cover ends.
 pytestmark = pytest.mark.today("2026-11-03")
 
 S = ApplicationStatus
-IDENTITY = {
-    "nik": "6471011508900001",
-    "no_kk": "6471010101100001",
-    "nama": "Budi Santoso",
-    "tempat_lahir": "Balikpapan",
-    "tanggal_lahir": "15-08-1990",
-    "jenis_kelamin": "L",
-    "nama_ibu_kandung": "Siti Aminah",
-}
-ADDRESS = {
-    "wilayah": "64.71",
-    "alamat": "Jl. Mulawarman No. 12",
-    "rt": "5",
-    "rw": "2",
-    "kode_kelurahan": "64.71.01.1001",
-    "domisili_sejak": "01-01-2015",
-    "no_hp": "0812-3456-7890",
-}
-WORK = {"sektor": "ojol", "penghasilan_bulanan": "2.500.000", "aplikator": "Gojek", "keterangan": ""}
-ALL_DOCUMENTS = {"ktp": ("ktp.png", PNG), "kk": ("kk.pdf", PDF), "aplikator_letter": ("surat.pdf", PDF)}
-
-
-def step(name: str) -> str:
-    return reverse("public:register_step", args=[name])
-
-
-def files(documents: dict[str, tuple[str, bytes]]) -> dict[str, SimpleUploadedFile]:
-    return {f"dokumen_{kind}": SimpleUploadedFile(name, content) for kind, (name, content) in documents.items()}
-
-
-def fill(
-    client: Client,
-    *,
-    identity: dict[str, str] | None = None,
-    address: dict[str, str] | None = None,
-    work: dict[str, str] | None = None,
-    documents: dict[str, tuple[str, bytes]] | None = None,
-    programme: str = "BPN-2026",
-) -> None:
-    """Every step up to the review, each answered with a redirect to the next."""
-    answers = [
-        ("program", {"programme": programme}),
-        ("identitas", {**IDENTITY, **(identity or {})}),
-        ("alamat", {**ADDRESS, **(address or {})}),
-        ("pekerjaan", {**WORK, **(work or {})}),
-        ("dokumen", {"action": "next", **files(ALL_DOCUMENTS if documents is None else documents)}),
-    ]
-    for name, data in answers:
-        response = client.post(step(name), data)
-        assert response.status_code == 302, (name, response.content.decode()[:3000])
-
-
-def submit(client: Client) -> object:
-    return client.post(step("periksa"), {"pernyataan": "1"})
-
-
-def register(client: Client, **kwargs: object) -> Application:
-    fill(client, **kwargs)  # type: ignore[arg-type]
-    response = submit(client)
-    assert response.status_code == 302 and response["Location"] == reverse("public:register_done")
-    return Application.objects.order_by("-pk").first()  # type: ignore[return-value]
-
-
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -205,8 +139,9 @@ def test_an_ojol_without_the_aplikator_letter_is_returned_and_told_what_is_missi
         ("nik", "123", "NIK harus 16 angka; tertulis 3 angka."),
         ("nik", "6.47101E+15", "tersimpan sebagai angka di Excel"),
         ("nik", "64710115089A0001", "NIK hanya boleh berisi angka"),
-        ("tanggal_lahir", "31-02-1990", "Kolom tanggal_lahir"),
-        ("tanggal_lahir", "kemarin", "Kolom tanggal_lahir"),
+        # Beside the field, under its label: no column name, no spreadsheet advice on a phone.
+        ("tanggal_lahir", "31-02-1990", "31-02-1990 bukan tanggal yang ada; tulis tanggal-bulan-tahun dengan angka"),
+        ("tanggal_lahir", "kemarin", "“kemarin” bukan tanggal; tulis tanggal-bulan-tahun dengan angka"),
         ("nama", "", "wajib"),
     ],
 )
@@ -219,6 +154,9 @@ def test_a_bad_identity_answer_is_shown_next_to_its_field_in_indonesian(
     html = response.content.decode()
     error_list = html.split(f'id="id_{field}_error"', 1)[1].split("</ul>", 1)[0]
     assert expected in error_list or (field == "nama" and "tidak boleh kosong" in error_list), error_list
+    assert "Kolom" not in error_list and field not in error_list
+    if field == "tanggal_lahir":
+        assert "Excel" not in error_list
     assert 'aria-invalid="true"' in html
     assert "This field" not in html
     # What was typed stays, and the step is not passed.
@@ -234,7 +172,9 @@ def test_a_missing_kelurahan_and_a_bad_domicile_date_are_shown_on_the_address_st
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_kode_kelurahan_error"' in html
-    assert 'id="id_domisili_sejak_error"' in html and "Kolom domisili_sejak" in html
+    assert 'id="id_domisili_sejak_error"' in html
+    error = html.split('id="id_domisili_sejak_error"', 1)[1].split("</ul>", 1)[0]
+    assert "2015-13-45 bukan tanggal yang ada" in error and "domisili_sejak" not in error and "Excel" not in error
 
 
 def test_an_ojol_without_an_aplikator_name_is_told_on_the_work_step(client: Client, bpn_2026: Programme) -> None:
@@ -243,7 +183,7 @@ def test_an_ojol_without_an_aplikator_name_is_told_on_the_work_step(client: Clie
     client.post(step("alamat"), ADDRESS)
     response = client.post(step("pekerjaan"), {**WORK, "aplikator": ""})
     assert response.status_code == 400
-    assert "wajib diisi untuk pengemudi ojol" in response.content.decode()
+    assert "Wajib diisi untuk pengemudi ojol" in response.content.decode()
 
 
 def test_a_problem_found_when_the_steps_are_put_together_sends_the_person_back_to_its_step(
@@ -512,17 +452,25 @@ def test_a_broken_file_in_the_correction_is_refused_and_the_application_stays_re
     assert application.status == S.RETURNED
 
 
-def test_a_counter_application_that_was_returned_is_not_corrected_online(
+def test_a_counter_application_that_was_returned_is_completed_online_too(
     client: Client, bpn_2026: Programme, make_application
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
+    # Issue 21: registered at the counter, returned for a clear KK; the applicant holds number and NIK and need not
+    # travel to the office to send a photo.
     application = make_application(bpn_2026, status="submitted")
     from jaring.registry.services import application_transition
 
     application_transition(application=application, transition="return_for_correction", actor="test", reason="KK buram")
     check(client, application.number, application.person.nik)
     html = client.get(reverse("public:status_result")).content.decode()
-    assert "KK buram" in html and 'id="correct"' not in html and 'id="what-to-do"' in html
-    assert client.get(reverse("public:status_correct"))["Location"] == reverse("public:status_result")
+    assert "KK buram" in html and 'id="correct"' in html
+    form = client.get(reverse("public:status_correct")).content.decode()
+    assert 'id="data-fixes"' in form and 'name="dokumen_kk"' in form
+    response = client.post(reverse("public:status_correct"), {"dokumen_kk": SimpleUploadedFile("kk.pdf", PDF)})
+    assert response.status_code == 302
+    # Sent back in and judged again (its other papers, never uploaded in this test, are still missing).
+    assert AuditRecord.objects.filter(action="application.resubmit", target_id=str(application.pk)).exists()
+    assert application.documents.filter(kind="kk", uploaded_by_label="applicant").exists()
 
 
 # -- nothing answers 500 -----------------------------------------------------------------------------

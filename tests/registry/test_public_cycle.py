@@ -12,8 +12,8 @@ from jaring.core.models import AgencyKind, Funder
 from jaring.eligibility.models import IncomeCeiling
 from jaring.eligibility.services import rule_version_create
 from jaring.programmes.models import Programme
-from tests.conftest import programme_for
-from tests.registry.test_public import media, register, step  # noqa: F401 - media is a fixture
+from tests.helpers.reference import programme_for
+from tests.helpers.self_registration import register, step
 
 
 @pytest.fixture

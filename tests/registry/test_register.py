@@ -2,57 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from jaring.core.errors import PermissionDenied
-from jaring.eligibility.models import DocumentKind, ExistingParticipant, ParticipantList
-from jaring.registry.intake import ReferenceIndex, parse_applicant
+from jaring.eligibility.models import ExistingParticipant, ParticipantList
 from jaring.registry.models import Channel
-from jaring.registry.services import DuplicateApplication, Upload, applicant_register
+from jaring.registry.services import DuplicateApplication, applicant_register
 from jaring.registry.states import ApplicationStatus
-from tests.conftest import LAMARU, MANGGAR
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"IEND\xaeB`\x82"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = date(2026, 11, 3)
-
-
-def applicant(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "nik": "6471011508900001",
-        "no_kk": "6471010101100001",
-        "nama": "Budi Santoso",
-        "tempat_lahir": "Balikpapan",
-        "tanggal_lahir": "15-08-1990",
-        "jenis_kelamin": "L",
-        "nama_ibu_kandung": "Siti Aminah",
-        "alamat": "Jl. Mulawarman No. 12",
-        "rt": "5",
-        "rw": "2",
-        "kode_kelurahan": MANGGAR,
-        "domisili_sejak": "2015-01-01",
-        "no_hp": "0812-3456-7890",
-        "sektor": "ojol",
-        "penghasilan_bulanan": "Rp2.500.000",
-        "aplikator": "Gojek",
-    }
-    values.update(overrides)
-    return values
-
-
-def parsed(values: dict[str, object]):  # type: ignore[no-untyped-def]
-    result = parse_applicant(values, index=ReferenceIndex.load(), region_code="64.71", today=TODAY)
-    assert result.data is not None, result.errors
-    return result.data
-
-
-ALL_DOCUMENTS = [
-    Upload(DocumentKind.KTP, PNG, "ktp.png"),
-    Upload(DocumentKind.KK, PDF, "kk.pdf"),
-    Upload(DocumentKind.APLIKATOR_LETTER, PDF, "surat.pdf"),
-]
+from tests.helpers.applicants import ALL_DOCUMENTS, applicant, parsed
+from tests.helpers.reference import LAMARU
 
 
 def test_an_eligible_ojol_with_every_document_goes_to_the_owning_office_queue(bpn_2026, registration_officer):
@@ -113,7 +71,7 @@ def test_a_kelurahan_operator_cannot_register_someone_of_another_kelurahan(bpn_2
     assert refused.value.field == "kode_kelurahan"
 
 
-def _reassess_queries(programme, make_application, count: int) -> int:  # type: ignore[no-untyped-def]
+def _reassess_queries(programme, make_application, count: int) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -129,11 +87,11 @@ def _reassess_queries(programme, make_application, count: int) -> int:  # type: 
     return len(queries)
 
 
-def test_reassessment_costs_the_same_queries_for_3_or_12_applications(make_application, bpn_2026, smd_2026):  # type: ignore[no-untyped-def]
+def test_reassessment_costs_the_same_queries_for_3_or_12_applications(make_application, bpn_2026, smd_2026):
     assert _reassess_queries(bpn_2026, make_application, 3) == _reassess_queries(smd_2026, make_application, 12)
 
 
-def _readmit_queries(programme, make_application, count: int) -> int:  # type: ignore[no-untyped-def]
+def _readmit_queries(programme, make_application, count: int) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -159,5 +117,5 @@ def _readmit_queries(programme, make_application, count: int) -> int:  # type: i
 
 def test_readmitting_to_the_queues_costs_the_same_queries_for_3_or_12_applications(
     make_application, bpn_2026, smd_2026
-):  # type: ignore[no-untyped-def]
+):
     assert _readmit_queries(bpn_2026, make_application, 3) == _readmit_queries(smd_2026, make_application, 12)

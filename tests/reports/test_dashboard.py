@@ -164,6 +164,8 @@ def test_the_province_sees_city_programmes_as_aggregates_and_people_funded_twice
     start = html.index('id="table-across"')
     across = html[start : html.index("</table>", start)]
     assert 'id="across-BPN-2026"' in across and 'id="across-KALTIM-2026"' in across
+    # Balikpapan's programme is counted too, though the province has not opened it yet.
+    assert re.search(r'id="across-BPN-2026".*?<td class="num">5</td>', across, re.S)
     assert re.search(r'id="across-KALTIM-2026".*?<td class="num overdue">1</td>', across, re.S)
     assert figure(html, "double") == "1"
     # Balikpapan's programme as aggregates: figures, and no way to its people or its signed report.

@@ -153,3 +153,18 @@ def test_a_category_a_spreadsheet_would_run_is_written_as_text(bpn_2026: Program
     refresh_all([bpn_2026])
     body = Client().get("/data-terbuka/BPN-2026.csv").content.decode()
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
+
+
+def test_the_refresh_command_names_an_unknown_programme(bpn_2026: Programme) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("reports_refresh", programme=["BPN-2026", "TIDAK-ADA"])
+    assert refused.value.returncode == 2 and "TIDAK-ADA" in str(refused.value)
+    assert not Publication.objects.exists()
+
+
+def test_the_refresh_command_can_leave_the_work_to_the_worker(bpn_2026: Programme) -> None:
+    call_command("reports_refresh", "--queue")
+    assert Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).count() == 1
+    assert not Publication.objects.exists()

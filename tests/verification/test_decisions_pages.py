@@ -24,7 +24,7 @@ from jaring.verification import views
 from jaring.verification.models import Decision, Fix, Outcome
 from jaring.verification.selectors import queue_for
 from jaring.verification.services import DecisionInput, application_decide
-from tests.verification.conftest import TODAY, applicant_values
+from tests.helpers.applicants import TODAY, applicant_values
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -35,7 +35,7 @@ BULK = reverse("verification:bulk_approve")
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 

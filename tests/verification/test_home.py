@@ -11,7 +11,7 @@ from jaring.registry.models import Application
 
 def test_the_verifier_home_shows_waiting_and_overdue(
     bpn_2026, registration_officer, register, dppp_verifier, client_for
-):  # type: ignore[no-untyped-def]
+):
     late = register(bpn_2026, registration_officer)
     register(bpn_2026, registration_officer, name="Tepat Waktu")
     Application.objects.filter(pk=late.pk).update(verification_due=timezone.localdate() - timedelta(days=1))
@@ -21,5 +21,5 @@ def test_the_verifier_home_shows_waiting_and_overdue(
     assert "Terlambat: <strong>1</strong>" in page
 
 
-def test_other_roles_have_no_queue_figures(bpn_2026, registration_officer, client_for):  # type: ignore[no-untyped-def]
+def test_other_roles_have_no_queue_figures(bpn_2026, registration_officer, client_for):
     assert 'id="queue-figures"' not in client_for(registration_officer).get("/").content.decode()

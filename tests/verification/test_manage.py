@@ -25,7 +25,7 @@ S = ApplicationStatus
 OPEN = (S.AWAITING_VERIFICATION, S.RETURNED)
 
 
-def url(name: str, programme=None) -> str:  # type: ignore[no-untyped-def]
+def url(name: str, programme=None) -> str:
     if programme is None:
         return reverse(f"verification_manage:{name}")
     return reverse(f"verification_manage:{name}", kwargs={"code": programme.code})
@@ -36,21 +36,19 @@ def route_post(sector: str, *, to: str, was: str) -> dict[str, str]:
     return {"aksi": "rute", f"sektor_{sector}": to, f"initial-sektor_{sector}": was}
 
 
-def agency(funder, kind: str) -> Agency:  # type: ignore[no-untyped-def]
+def agency(funder, kind: str) -> Agency:
     return Agency.objects.get(funder=funder, code=kind)
 
 
 @pytest.fixture
-def manager(client_for, programme_manager) -> Client:  # type: ignore[no-untyped-def]
+def manager(client_for, programme_manager) -> Client:
     return client_for(programme_manager)
 
 
 # -- routing ----------------------------------------------------------------------------------------------
 
 
-def test_the_routing_page_lists_every_sector_with_its_agency_and_the_catalogue_default(  # type: ignore[no-untyped-def]
-    bpn_2026, manager, dppp, dishub
-):
+def test_the_routing_page_lists_every_sector_with_its_agency_and_the_catalogue_default(bpn_2026, manager, dppp, dishub):
     response = manager.get(url("routes", bpn_2026))
     assert response.status_code == 200
     content = response.content.decode()
@@ -60,7 +58,7 @@ def test_the_routing_page_lists_every_sector_with_its_agency_and_the_catalogue_d
     assert "Tidak, diubah program" not in content  # nothing changed yet
 
 
-def test_changing_the_fishers_route_moves_the_open_fisher_application_with_an_audit_record(  # type: ignore[no-untyped-def]
+def test_changing_the_fishers_route_moves_the_open_fisher_application_with_an_audit_record(
     bpn_2026, manager, registration_officer, register, dppp, dishub
 ):
     fisher = register(bpn_2026, registration_officer, sector="nelayan")
@@ -78,9 +76,7 @@ def test_changing_the_fishers_route_moves_the_open_fisher_application_with_an_au
     assert "Tidak, diubah program" in page
 
 
-def test_sending_the_same_routing_form_twice_changes_nothing_the_second_time(  # type: ignore[no-untyped-def]
-    bpn_2026, manager, dppp, dishub
-):
+def test_sending_the_same_routing_form_twice_changes_nothing_the_second_time(bpn_2026, manager, dppp, dishub):
     data = route_post("nelayan", to=str(dishub.pk), was=str(dppp.pk))
     manager.post(url("routes", bpn_2026), data)
     response = manager.post(url("routes", bpn_2026), data, follow=True)
@@ -88,13 +84,13 @@ def test_sending_the_same_routing_form_twice_changes_nothing_the_second_time(  #
     assert AuditRecord.objects.filter(action="programme.route_set").count() == 1
 
 
-def test_a_sector_routed_to_the_owning_office_follows_it(bpn_2026, manager, dppp):  # type: ignore[no-untyped-def]
+def test_a_sector_routed_to_the_owning_office_follows_it(bpn_2026, manager, dppp):
     manager.post(url("routes", bpn_2026), route_post("nelayan", to="", was=str(dppp.pk)))
     route = SectorRoute.objects.get(programme=bpn_2026, sector__code="nelayan")
     assert route.agency is None
 
 
-def test_a_route_to_another_funders_agency_is_refused_next_to_its_field(  # type: ignore[no-untyped-def]
+def test_a_route_to_another_funders_agency_is_refused_next_to_its_field(
     bpn_2026, manager, registration_officer, register, dppp, samarinda
 ):
     fisher = register(bpn_2026, registration_officer, sector="nelayan")
@@ -111,7 +107,7 @@ def test_a_route_to_another_funders_agency_is_refused_next_to_its_field(  # type
     assert manager.post(url("routes", bpn_2026), {"aksi": "rute", "sektor_tidak_ada": "1"}).status_code == 302
 
 
-def test_changing_the_owning_office_moves_ojol_and_leaves_the_fisher_nothing_lost(  # type: ignore[no-untyped-def]
+def test_changing_the_owning_office_moves_ojol_and_leaves_the_fisher_nothing_lost(
     bpn_2026, manager, registration_officer, register, dppp, balikpapan
 ):
     dinsos, disnaker = agency(balikpapan, AgencyKind.DINSOS), agency(balikpapan, AgencyKind.DISNAKER)
@@ -143,7 +139,7 @@ def test_changing_the_owning_office_moves_ojol_and_leaves_the_fisher_nothing_los
     assert AuditRecord.objects.filter(action="programme.owning_agency_change").count() == 1
 
 
-def test_an_owning_office_of_another_funder_is_refused(bpn_2026, manager, samarinda):  # type: ignore[no-untyped-def]
+def test_an_owning_office_of_another_funder_is_refused(bpn_2026, manager, samarinda):
     foreign = agency(samarinda, AgencyKind.DISNAKER)
     response = manager.post(url("routes", bpn_2026), {"aksi": "pengelola", "agency": str(foreign.pk), "confirm": "on"})
     assert response.status_code == 400
@@ -153,7 +149,7 @@ def test_an_owning_office_of_another_funder_is_refused(bpn_2026, manager, samari
 
 
 @pytest.mark.parametrize("days", ["0", "61", "-3", "abc", "", "99999999999999999999"])
-def test_working_days_out_of_range_are_refused_next_to_the_field(bpn_2026, manager, days):  # type: ignore[no-untyped-def]
+def test_working_days_out_of_range_are_refused_next_to_the_field(bpn_2026, manager, days):
     response = manager.post(url("routes", bpn_2026), {"aksi": "hari", "verification_days": days})
     assert response.status_code == 400
     content = response.content.decode()
@@ -162,7 +158,7 @@ def test_working_days_out_of_range_are_refused_next_to_the_field(bpn_2026, manag
     assert bpn_2026.verification_days == 5
 
 
-def test_working_days_are_saved_and_audited(bpn_2026, manager):  # type: ignore[no-untyped-def]
+def test_working_days_are_saved_and_audited(bpn_2026, manager):
     response = manager.post(url("routes", bpn_2026), {"aksi": "hari", "verification_days": "10"}, follow=True)
     assert "kini 10 hari kerja" in response.content.decode()
     bpn_2026.refresh_from_db()
@@ -173,7 +169,7 @@ def test_working_days_are_saved_and_audited(bpn_2026, manager):  # type: ignore[
     assert "10 hari kerja" in overview
 
 
-def test_posting_without_a_csrf_token_is_refused(bpn_2026, programme_manager):  # type: ignore[no-untyped-def]
+def test_posting_without_a_csrf_token_is_refused(bpn_2026, programme_manager):
     client = Client(enforce_csrf_checks=True)
     client.force_login(programme_manager)
     response = client.post(url("routes", bpn_2026), {"aksi": "hari", "verification_days": "10"})
@@ -185,7 +181,7 @@ def test_posting_without_a_csrf_token_is_refused(bpn_2026, programme_manager):  
 # -- rejection reasons ------------------------------------------------------------------------------------
 
 
-def test_reasons_can_be_added_and_retired(bpn_2026, manager):  # type: ignore[no-untyped-def]
+def test_reasons_can_be_added_and_retired(bpn_2026, manager):
     page = url("reasons", bpn_2026)
     assert "Sudah menjadi peserta BPJS Ketenagakerjaan" in manager.get(page).content.decode()
     response = manager.post(page, {"aksi": "tambah", "label": "  Tidak  ditemui saat  kunjungan lapangan "})
@@ -216,7 +212,7 @@ def test_reasons_can_be_added_and_retired(bpn_2026, manager):  # type: ignore[no
         ("x" * 201, "paling banyak 200"),
     ],
 )
-def test_bad_reasons_are_refused_next_to_the_field(bpn_2026, manager, label, message):  # type: ignore[no-untyped-def]
+def test_bad_reasons_are_refused_next_to_the_field(bpn_2026, manager, label, message):
     before = RejectionReason.objects.filter(programme=bpn_2026).count()
     response = manager.post(url("reasons", bpn_2026), {"aksi": "tambah", "label": label})
     assert response.status_code == 400
@@ -226,7 +222,7 @@ def test_bad_reasons_are_refused_next_to_the_field(bpn_2026, manager, label, mes
     assert RejectionReason.objects.filter(programme=bpn_2026).count() == before
 
 
-def test_a_reason_of_another_programme_cannot_be_retired(bpn_2026, smd_2026, manager):  # type: ignore[no-untyped-def]
+def test_a_reason_of_another_programme_cannot_be_retired(bpn_2026, smd_2026, manager):
     foreign = RejectionReason.objects.filter(programme=smd_2026).first()
     assert foreign is not None
     for forged in (str(foreign.pk), "abc", "999999"):
@@ -237,7 +233,7 @@ def test_a_reason_of_another_programme_cannot_be_retired(bpn_2026, smd_2026, man
     assert foreign.active
 
 
-def test_a_programme_without_reasons_gets_the_default_list(bpn_2026, manager):  # type: ignore[no-untyped-def]
+def test_a_programme_without_reasons_gets_the_default_list(bpn_2026, manager):
     RejectionReason.objects.filter(programme=bpn_2026).delete()
     page = url("reasons", bpn_2026)
     assert 'id="reasons-seed"' in manager.get(page).content.decode()
@@ -254,7 +250,7 @@ def test_a_programme_without_reasons_gets_the_default_list(bpn_2026, manager):  
 
 
 @pytest.fixture
-def decided_work(bpn_2026, registration_officer, register, dppp_verifier):  # type: ignore[no-untyped-def]
+def decided_work(bpn_2026, registration_officer, register, dppp_verifier):
     """DPPP: one fisher overdue, three decided (one of them late, one returned); Dinas Sosial: one ojol open."""
     overdue = register(bpn_2026, registration_officer, sector="nelayan", name="Ahmad Terlambat")
     Application.objects.filter(pk=overdue.pk).update(verification_due=date(2026, 1, 5))
@@ -275,7 +271,7 @@ def decided_work(bpn_2026, registration_officer, register, dppp_verifier):  # ty
     register(bpn_2026, registration_officer, sector="ojol", name="Budi Ojol")
 
 
-def test_the_overview_counts_open_overdue_returned_and_the_median_per_agency(  # type: ignore[no-untyped-def]
+def test_the_overview_counts_open_overdue_returned_and_the_median_per_agency(
     bpn_2026, programme_manager, decided_work, dppp, balikpapan
 ):
     rows = {row.agency.code: row for row in verification_overview(programme_manager, programme=bpn_2026)}
@@ -292,7 +288,7 @@ def test_the_overview_counts_open_overdue_returned_and_the_median_per_agency(  #
     assert social.median_days is None
 
 
-def test_the_overview_page_flags_overdue_work_in_words(bpn_2026, manager, decided_work):  # type: ignore[no-untyped-def]
+def test_the_overview_page_flags_overdue_work_in_words(bpn_2026, manager, decided_work):
     response = manager.get(url("overview", bpn_2026))
     assert response.status_code == 200
     content = response.content.decode()
@@ -303,7 +299,7 @@ def test_the_overview_page_flags_overdue_work_in_words(bpn_2026, manager, decide
     assert "BPN-2026" in index and "1 lewat batas" in index
 
 
-def test_the_overview_asks_the_same_few_queries_for_many_agencies(  # type: ignore[no-untyped-def]
+def test_the_overview_asks_the_same_few_queries_for_many_agencies(
     bpn_2026, programme_manager, registration_officer, register, balikpapan, django_assert_max_num_queries
 ):
     dkumkm = agency(balikpapan, AgencyKind.DKUMKM)
@@ -315,16 +311,14 @@ def test_the_overview_asks_the_same_few_queries_for_many_agencies(  # type: igno
     assert len(rows) == 4
 
 
-def test_leadership_reads_the_overview_but_cannot_change_routes(  # type: ignore[no-untyped-def]
-    bpn_2026, client_for, leadership
-):
+def test_leadership_reads_the_overview_but_cannot_change_routes(bpn_2026, client_for, leadership):
     client = client_for(leadership)
     assert client.get(url("overview", bpn_2026)).status_code == 200
     assert client.get(url("routes", bpn_2026)).status_code == 403
     assert client.get(url("reasons", bpn_2026)).status_code == 403
 
 
-def test_another_funders_manager_cannot_see_or_probe_the_programme(  # type: ignore[no-untyped-def]
+def test_another_funders_manager_cannot_see_or_probe_the_programme(
     bpn_2026, smd_2026, make_officer, samarinda, client_for
 ):
     smd_manager = make_officer("smd_manager", Role.PROGRAMME_MANAGER, samarinda)
@@ -339,9 +333,7 @@ def test_another_funders_manager_cannot_see_or_probe_the_programme(  # type: ign
 
 
 @pytest.mark.parametrize("persona", ["dppp_verifier", "samarinda_officer", "outsider", "registration_officer"])
-def test_every_programme_page_is_refused_to_those_without_the_role(  # type: ignore[no-untyped-def]
-    request, bpn_2026, client_for, persona
-):
+def test_every_programme_page_is_refused_to_those_without_the_role(request, bpn_2026, client_for, persona):
     user = request.getfixturevalue(persona)
     client = client_for(user)
     pages = [url("index"), url("overview", bpn_2026), url("routes", bpn_2026), url("reasons", bpn_2026)]
@@ -355,7 +347,7 @@ def test_every_programme_page_is_refused_to_those_without_the_role(  # type: ign
         verification_overview(user, programme=bpn_2026)
 
 
-def test_anonymous_visitors_are_sent_to_log_in(bpn_2026, client):  # type: ignore[no-untyped-def]
+def test_anonymous_visitors_are_sent_to_log_in(bpn_2026, client):
     for page in (url("overview", bpn_2026), url("routes", bpn_2026), url("outbox")):
         response = client.get(page)
         assert response.status_code == 302 and "/masuk/" in response["Location"]
@@ -365,13 +357,13 @@ def test_anonymous_visitors_are_sent_to_log_in(bpn_2026, client):  # type: ignor
 
 
 @pytest.fixture
-def approved_message(bpn_2026, registration_officer, register, dppp_verifier) -> Notification:  # type: ignore[no-untyped-def]
+def approved_message(bpn_2026, registration_officer, register, dppp_verifier) -> Notification:
     fisher = register(bpn_2026, registration_officer, sector="nelayan", name="Ahmad Pesan")
     application_decide(application=fisher, decision=DecisionInput(outcome=Outcome.APPROVE), actor=dppp_verifier)
     return Notification.objects.get(target_id=str(fisher.pk))
 
 
-def test_the_outbox_lists_a_decisions_message_with_the_phone_masked(manager, approved_message):  # type: ignore[no-untyped-def]
+def test_the_outbox_lists_a_decisions_message_with_the_phone_masked(manager, approved_message):
     phone = approved_message.recipient
     assert phone
     response = manager.get(url("outbox"))
@@ -385,7 +377,7 @@ def test_the_outbox_lists_a_decisions_message_with_the_phone_masked(manager, app
     assert "Ahmad Pesan" not in content  # the body, with the name, is on the detail page only
 
 
-def test_the_outbox_filters_by_status_and_channel(manager, approved_message):  # type: ignore[no-untyped-def]
+def test_the_outbox_filters_by_status_and_channel(manager, approved_message):
     status, channel = approved_message.status, approved_message.channel
     assert "Pendaftaran Anda disetujui" in manager.get(url("outbox"), {"status": status}).content.decode()
     assert "Pendaftaran Anda disetujui" not in manager.get(url("outbox"), {"status": "failed"}).content.decode()
@@ -397,9 +389,7 @@ def test_the_outbox_filters_by_status_and_channel(manager, approved_message):  #
     assert response.status_code == 200
 
 
-def test_the_outbox_detail_shows_the_whole_body_and_logs_the_reading(  # type: ignore[no-untyped-def]
-    manager, programme_manager, approved_message
-):
+def test_the_outbox_detail_shows_the_whole_body_and_logs_the_reading(manager, programme_manager, approved_message):
     response = manager.get(reverse("verification_manage:outbox_detail", kwargs={"pk": approved_message.pk}))
     assert response.status_code == 200
     content = response.content.decode()
@@ -410,9 +400,7 @@ def test_the_outbox_detail_shows_the_whole_body_and_logs_the_reading(  # type: i
     assert manager.get(reverse("verification_manage:outbox_detail", kwargs={"pk": 999999})).status_code == 404
 
 
-def test_another_funders_officer_does_not_see_balikpapans_messages(  # type: ignore[no-untyped-def]
-    client_for, samarinda_officer, approved_message
-):
+def test_another_funders_officer_does_not_see_balikpapans_messages(client_for, samarinda_officer, approved_message):
     client = client_for(samarinda_officer)
     response = client.get(url("outbox"))
     assert response.status_code == 200
@@ -422,7 +410,7 @@ def test_another_funders_officer_does_not_see_balikpapans_messages(  # type: ign
     assert not outbox_for(samarinda_officer).exists()
 
 
-def test_a_verifier_reads_the_messages_about_their_own_queue_only(  # type: ignore[no-untyped-def]
+def test_a_verifier_reads_the_messages_about_their_own_queue_only(
     client_for, dppp_verifier, dishub_verifier, approved_message
 ):
     detail = reverse("verification_manage:outbox_detail", kwargs={"pk": approved_message.pk})
@@ -432,7 +420,7 @@ def test_a_verifier_reads_the_messages_about_their_own_queue_only(  # type: igno
     assert "Pendaftaran Anda disetujui" not in client_for(dishub_verifier).get(url("outbox")).content.decode()
 
 
-def test_the_system_operator_sees_every_funders_messages_and_the_outsider_none(  # type: ignore[no-untyped-def]
+def test_the_system_operator_sees_every_funders_messages_and_the_outsider_none(
     client_for, system_administrator, outsider, leadership, approved_message
 ):
     assert list(outbox_for(system_administrator)) == [approved_message]
@@ -450,5 +438,5 @@ def test_the_system_operator_sees_every_funders_messages_and_the_outsider_none( 
         ("123", "123"),
     ],
 )
-def test_recipients_are_masked(recipient, masked):  # type: ignore[no-untyped-def]
+def test_recipients_are_masked(recipient, masked):
     assert mask_recipient(recipient) == masked

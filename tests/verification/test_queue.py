@@ -21,7 +21,7 @@ from jaring.verification import views
 from jaring.verification.models import Outcome
 from jaring.verification.selectors import queue_application_for, queue_counts, queue_for, queue_in_scope
 from jaring.verification.services import DecisionInput, application_decide
-from tests.conftest import LAMARU
+from tests.helpers.reference import LAMARU
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -31,7 +31,7 @@ QUEUE = reverse("verification:queue")
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -363,3 +363,49 @@ def test_the_system_administrator_sees_every_agencys_queue_without_an_error(
     html = html_of(client, QUEUE, kelurahan="64.71.01.1001")
     assert fisher.number in html and ojek.number in html
     assert f'id="nik">{ojek.person.nik}<' in html_of(client, detail(ojek.number))
+
+
+# -- searching the queue ---------------------------------------------------------------------------------
+
+
+def search(client: Client, text: str, **filters: str) -> str:
+    """Post the queue's search as the page does, and follow the redirect to the queue naming it by a key."""
+    posted = client.post(QUEUE, {"q": text, **filters})
+    assert posted.status_code == 302
+    assert text not in posted["Location"]  # a NIK never travels in a URL
+    return html_of(client, posted["Location"])
+
+
+@pytest.mark.parametrize("how", ["name", "nik", "number"])
+def test_a_verifier_searches_the_queue_by_name_nik_or_number(
+    how: str,
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    registration_officer: User,
+    dppp_verifier: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    wanted = register(bpn_2026, registration_officer, sector="nelayan", name="Syamsul Bahri")
+    other = register(bpn_2026, registration_officer, sector="nelayan", name="Andi Saputra")
+    nik = wanted.person.nik
+    text = {
+        "name": "syamsul",
+        "nik": f"{nik[:6]}.{nik[6:12]}.{nik[12:]}",
+        "number": wanted.number.lower().replace("-00000", "-"),
+    }[how]
+    html = search(client_for(dppp_verifier), text)
+    assert f'id="row-{wanted.number}"' in html
+    assert f'id="row-{other.number}"' not in html
+
+
+def test_a_search_finds_nothing_outside_the_verifiers_own_queue(
+    register: Callable[..., Application],
+    bpn_2026: Programme,
+    registration_officer: User,
+    dishub_verifier: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    fisher = register(bpn_2026, registration_officer, sector="nelayan", name="Syamsul Bahri")
+    for text in ("Syamsul", fisher.person.nik, fisher.number):
+        html = search(client_for(dishub_verifier), text)
+        assert f'id="row-{fisher.number}"' not in html and 'id="empty"' in html

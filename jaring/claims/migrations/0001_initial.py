@@ -168,7 +168,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('kartu_peserta', 'Kartu peserta BPJS (KPJ)'), ('ktp_peserta', 'KTP peserta'), ('ktp_ahli_waris', 'KTP ahli waris'), ('akta_kematian', 'Akta kematian'), ('kartu_keluarga', 'Kartu Keluarga'), ('surat_keterangan_ahli_waris', 'Surat keterangan ahli waris'), ('buku_nikah', 'Buku nikah (ahli waris suami/istri)'), ('buku_tabungan', 'Buku tabungan penerima'), ('npwp', 'NPWP (manfaat di atas Rp50 juta)'), ('laporan_kecelakaan', 'Laporan kecelakaan kerja'), ('surat_keterangan_dokter', 'Surat keterangan dokter'), ('bukti_sekolah', 'Bukti masih sekolah/kuliah (beasiswa)')], max_length=30, verbose_name='jenis dokumen')),
-                ('file', models.FileField(max_length=200, storage=jaring.registry.models.PrivateStorage(), upload_to=jaring.claims.models._document_path)),
+                ('file', models.FileField(max_length=200, storage=jaring.registry.models.PrivateStorage(), upload_to=jaring.registry.models._document_path)),
                 ('sha256', models.CharField(db_index=True, max_length=64)),
                 ('size', models.PositiveIntegerField(verbose_name='ukuran (bita)')),
                 ('content_type', models.CharField(max_length=40)),

@@ -51,9 +51,37 @@
     });
   }
 
+  // Fields only some sectors need (the aplikator and its letter for ojol drivers): shown once such a sector is
+  // chosen, and disabled while hidden so nothing of them is sent. Without JavaScript all stay visible, labelled.
+  function listed(text, value) {
+    return (text || "").split(" ").indexOf(value) >= 0;
+  }
+
+  function sectorFields(root) {
+    root.querySelectorAll("form").forEach(function (form) {
+      var select = form.querySelector("select[name=sektor]");
+      if (!select || form.dataset.sectorsReady) { return; }
+      form.dataset.sectorsReady = "1";
+      function sync() {
+        var sector = select.value;
+        form.querySelectorAll("[data-sectors], [data-not-sectors]").forEach(function (input) {
+          var only = input.getAttribute("data-sectors");
+          var except = input.getAttribute("data-not-sectors");
+          var shown = Boolean(sector) && (!only || listed(only, sector)) && !(except && listed(except, sector));
+          var wrapper = input.closest(".field") || input;
+          wrapper.hidden = !shown;
+          input.disabled = !shown;
+        });
+      }
+      select.addEventListener("change", sync);
+      sync();
+    });
+  }
+
   function ready(root) {
     decisionForm(root);
     copyNumber(root);
+    sectorFields(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { ready(document); });

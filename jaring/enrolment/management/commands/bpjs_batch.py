@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jaring.core.errors import DomainError
-from jaring.enrolment.batch_files import batch_download_log, batch_file
+from jaring.enrolment.batches.files import batch_download_log, batch_file
 from jaring.enrolment.services import batch_create
 from jaring.programmes.models import Programme
 

@@ -20,9 +20,9 @@ from jaring.core import clock
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.programmes.models import Programme
-from jaring.registry.imports import B, import_batch_run, import_batch_start, import_check_may
-from jaring.registry.imports_read import ImportFileError
-from jaring.registry.imports_result import result_path
+from jaring.registry.imports.files import ImportFileError
+from jaring.registry.imports.results import result_path
+from jaring.registry.imports.services import B, import_batch_run, import_batch_start, import_check_may
 from jaring.registry.models import ImportBatch
 from jaring.registry.tasks import stop_on_sigterm
 

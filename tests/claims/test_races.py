@@ -1,0 +1,58 @@
+"""Two reports at the same moment (the family's form and the kelurahan's system, a double click): PostgreSQL, real
+transactions in two threads. The same case is one case; different cases get different numbers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from jaring.claims.models import Claim
+from jaring.claims.services import DuplicateClaim, claim_report
+from jaring.enrolment.models import Membership
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
+
+
+def at_once(*works: Callable[[], object]) -> list[BaseException]:
+    start = threading.Barrier(len(works))
+    failures: list[BaseException] = []
+
+    def run(work: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            work()
+        except BaseException as exc:  # reported to the test
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
+def report(membership: Membership, actor: str) -> Callable[[], Claim]:
+    return lambda: claim_report(
+        membership=membership, kind="jkm", event_date=date(2026, 10, 2), reported_by=actor, actor=actor, channel="api"
+    )
+
+
+def test_the_same_death_reported_twice_at_once_is_one_case_and_a_409(member: Callable[..., Membership]) -> None:
+    membership = member()
+    failures = at_once(report(membership, "api:Kelurahan"), report(membership, "api:BPJS"))
+    assert len(failures) == 1 and isinstance(failures[0], DuplicateClaim), failures
+    claim = Claim.objects.get()
+    assert failures[0].number == claim.number == "KLM-BPN-2026-000001"
+
+
+def test_two_deaths_reported_at_once_get_two_numbers(member: Callable[..., Membership]) -> None:
+    first, second = member("Ahmad"), member("Budi")
+    assert at_once(report(first, "api:Kelurahan"), report(second, "api:Kelurahan")) == []
+    assert sorted(Claim.objects.values_list("number", flat=True)) == ["KLM-BPN-2026-000001", "KLM-BPN-2026-000002"]
