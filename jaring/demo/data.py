@@ -34,6 +34,7 @@ from jaring.demo.people import (
     verifier_decides,
     villages_of,
 )
+from jaring.demo.schemes import seed_rt_heads
 from jaring.demo.years import Cycle, seed_last_year, seed_next_year
 from jaring.eligibility.models import DocumentKind
 from jaring.eligibility.participants import participant_list_import
@@ -69,6 +70,7 @@ class ProgrammeSeed:
     short: str  # used in demo usernames, which carry no year
     cover_start: date
     cover_end: date
+    scheme: str = "pekerja-rentan"
 
 
 def _balikpapan(year: int, status: str) -> ProgrammeSeed:
@@ -107,6 +109,23 @@ def programme_seeds(today: date) -> list[ProgrammeSeed]:
         this_year("KUTIM", "kutim", "Jamsostek Pekerja Rentan Kutai Timur", 150000),
         this_year("KALTIM", "kaltim", "Perlindungan Pekerja Rentan Provinsi Kalimantan Timur", 12000),
     ]
+    # Samarinda's second scheme: its RT heads, from the list of the office that appoints them (issue 20). Which
+    # office owns it and how many places it has are not in the sources read: the demo assumes Disnaker and 2,000.
+    seeds.append(
+        ProgrammeSeed(
+            f"SMD-RT-{y}",
+            "samarinda",
+            y,
+            f"Perlindungan Ketua RT Kota Samarinda {y}",
+            "disnaker",
+            2000,
+            "open",
+            "smd-rt",
+            date(y, 1, 1),
+            date(y, 12, 31),
+            scheme="ketua-rt",
+        )
+    )
     if today >= date(y, *NEXT_YEAR_OPENS):
         seeds.append(_balikpapan(y + 1, "open"))
     return seeds
@@ -130,6 +149,7 @@ def seed_programmes(today: date) -> Cycle:
                 "name": seed.name,
                 "funder": funder,
                 "year": seed.year,
+                "scheme": seed.scheme,
                 "owning_agency": owner,
                 "cover_start": seed.cover_start,
                 "cover_end": seed.cover_end,
@@ -145,8 +165,13 @@ def seed_programmes(today: date) -> Cycle:
     return Cycle(
         year=y,
         past=programmes[f"BPN-{y - 1}"],
-        current={code.split("-")[0].lower(): p for code, p in programmes.items() if p.year == y},
+        current={
+            code.split("-")[0].lower(): p
+            for code, p in programmes.items()
+            if p.year == y and p.scheme == "pekerja-rentan"
+        },
         next=programmes.get(f"BPN-{y + 1}"),
+        schemes={s.short: programmes[s.code] for s in programme_seeds(today) if s.scheme != "pekerja-rentan"},
     )
 
 
@@ -455,6 +480,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             # Last year first: its members, re-verified in its autumn, are part of this year's list.
             applicants = seed_last_year(cycle)
             applicants += seed_applicants(cycle, per_programme=per_programme)
+            applicants += seed_rt_heads(cycle)
             applicants += seed_cover_elsewhere(cycle)
             applicants += seed_identity_doubt(cycle)
             seed_enrolment(cycle)

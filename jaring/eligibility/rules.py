@@ -35,6 +35,7 @@ RULE_AGE: Final = "age"
 RULE_SECTOR: Final = "sector"
 RULE_DOCUMENTS: Final = "documents"
 RULE_NOT_COVERED: Final = "not_covered"
+RULE_TARGET_LIST: Final = "target_list"
 
 COVERAGE_BPJS: Final = "bpjs"
 COVERAGE_PROGRAMME: Final = "programme"
@@ -66,6 +67,8 @@ class Facts:
     # Kept for the record only: the NIK says where it was issued, not where the person lives now.
     nik: str
     covered_elsewhere: tuple[Coverage, ...] = ()
+    # Whether the NIK stands on the scheme's list from the office that appoints its target group.
+    on_target_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ class RuleSet:
     # The ceiling by the applicant's kabupaten/kota ("64.08" -> (4067436, "UMK Kabupaten Kutai Timur 2026")) when
     # the scheme judges income against the UMK of where the person lives; None: `income_ceiling` for everyone.
     income_ceilings: Mapping[str, tuple[int, str]] | None = None
+    # A scheme for people an office appoints (RT heads, firefighters): the list the applicant must stand on, as
+    # "Daftar Ketua RT, Bagian Pemerintahan (05-01-2026)"; "" when the scheme requires one but none is loaded yet;
+    # None when the scheme has no such rule.
+    target_list: str | None = None
 
     def __post_init__(self) -> None:
         if self.min_domicile_months is not None and self.min_domicile_months < 0:
@@ -138,6 +145,8 @@ def _all_passed(outcomes: tuple[RuleOutcome, ...], affects: str) -> bool:
 def evaluate(facts: Facts, rules: RuleSet) -> Assessment:
     """Every configured rule's outcome, in a fixed order; a rule whose bound is None is left out."""
     outcomes: list[RuleOutcome] = [check_region(facts, rules)]
+    if rules.target_list is not None:
+        outcomes.append(check_target_list(facts, rules))
     if rules.min_domicile_months is not None:
         outcomes.append(check_domicile_months(facts, rules, rules.min_domicile_months))
     if rules.income_ceilings is not None:
@@ -184,6 +193,8 @@ class Evaluator:
                 return check_income_where_living(facts, rules)
             assert rules.income_ceiling is not None
             return check_income_ceiling(facts, rules, rules.income_ceiling)
+        if rule == RULE_TARGET_LIST:
+            return check_target_list(facts, rules)
         if rule == RULE_AGE:
             return check_age(facts, rules)
         if rule == RULE_SECTOR:
@@ -197,6 +208,8 @@ class Evaluator:
         cache = self._outcomes
         on = facts.application_date
         keys: list[tuple[object, ...]] = [(RULE_REGION, facts.kelurahan_code)]
+        if rules.target_list is not None:
+            keys.append((RULE_TARGET_LIST, facts.on_target_list))
         if rules.min_domicile_months is not None:
             keys.append((RULE_DOMICILE_MONTHS, facts.domicile_since, on))
         if rules.income_ceilings is not None:
@@ -240,6 +253,24 @@ def check_region(facts: Facts, rules: RuleSet) -> RuleOutcome:
             "region": rules.region_name,
         }
     return RuleOutcome(rule=RULE_REGION, passed=inside, reason=reason)
+
+
+def check_target_list(facts: Facts, rules: RuleSet) -> RuleOutcome:
+    # The office that appoints the target group decides who belongs to it; the scheme only reads its list.
+    if not rules.target_list:
+        reason = _(
+            "Daftar sasaran dari instansi yang mengangkat belum diunggah; pendaftaran belum dapat dinilai. "
+            "Pengelola program perlu mengunggah daftarnya."
+        )
+        return RuleOutcome(rule=RULE_TARGET_LIST, passed=False, reason=reason)
+    if facts.on_target_list:
+        reason = _("NIK tercantum dalam %(list)s.") % {"list": rules.target_list}
+        return RuleOutcome(rule=RULE_TARGET_LIST, passed=True, reason=reason)
+    reason = _(
+        "NIK tidak tercantum dalam %(list)s. Program ini hanya untuk orang yang ada dalam daftar instansi yang "
+        "mengangkatnya; bila seharusnya tercantum, mintalah instansi itu memperbaiki daftarnya."
+    ) % {"list": rules.target_list}
+    return RuleOutcome(rule=RULE_TARGET_LIST, passed=False, reason=reason)
 
 
 def check_domicile_months(facts: Facts, rules: RuleSet, minimum: int) -> RuleOutcome:

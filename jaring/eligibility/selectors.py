@@ -12,6 +12,7 @@ from jaring.core.errors import DomainError
 from jaring.core.models import MinimumWage, Region, Sector
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, ExistingParticipant, IncomeCeiling, RuleVersion
+from jaring.eligibility.target_lists import target_list_current, target_list_label
 from jaring.programmes.models import Programme
 
 
@@ -97,6 +98,15 @@ def sector_names() -> dict[str, str]:
     return _sector_names[1]
 
 
+def target_list_of(*, version: RuleVersion) -> str | None:
+    """How the rules name the scheme's list from the appointing office: None when the scheme has no such rule,
+    "" when it has one but no list is loaded yet."""
+    if not version.on_target_list:
+        return None
+    current = target_list_current(version.programme)
+    return target_list_label(current) if current is not None else ""
+
+
 def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
     programme = version.programme
     ceiling, label = income_ceiling_of(version=version)
@@ -115,6 +125,7 @@ def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
         check_not_covered=version.check_not_covered,
         version=str(version.version),
         income_ceilings=income_ceilings_where_living(version=version),
+        target_list=target_list_of(version=version),
     )
 
 

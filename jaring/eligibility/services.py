@@ -33,6 +33,7 @@ DEFAULT_RULES: dict[str, Any] = {
         "peternak": [DocumentKind.SECTOR_EVIDENCE],
     },
     "check_not_covered": True,
+    "on_target_list": False,
 }
 
 RULE_FIELDS = tuple(DEFAULT_RULES)

@@ -195,8 +195,11 @@ def kelurahan_choices(programme: Programme, user: User) -> list[tuple[str, str]]
 
 
 def reverification_targets(programme: Programme) -> QuerySet[Programme]:
-    """Programmes a re-verification of `programme` may take its members into: same funder, a later year."""
-    return Programme.objects.filter(funder_id=programme.funder_id, year__gt=programme.year).order_by("year", "code")
+    """Programmes a re-verification of `programme` may take its members into: same funder and scheme, a later
+    year."""
+    return Programme.objects.filter(
+        funder_id=programme.funder_id, scheme=programme.scheme, year__gt=programme.year
+    ).order_by("year", "code")
 
 
 def campaigns_of(programme: Programme) -> QuerySet[ReverificationCampaign]:

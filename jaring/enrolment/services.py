@@ -532,9 +532,9 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | 
 def reverification_start(*, source: Programme, target: Programme, actor: User | str | None) -> ReverificationCampaign:
     """Open next year's cycle for this year's members (run it with reverification_run, in the worker)."""
     _check_manager(actor, source, Capability.MANAGE_PROGRAMMES)
-    if target.funder_id != source.funder_id or target.year <= source.year:
+    if target.funder_id != source.funder_id or target.scheme != source.scheme or target.year <= source.year:
         raise DomainError(
-            _("Program tujuan harus program pemberi dana yang sama untuk tahun berikutnya."), field="target"
+            _("Program tujuan harus program pemberi dana dan skema yang sama untuk tahun berikutnya."), field="target"
         )
     # The next year's rules must be judgeable before anyone is taken in (for example, its UMK entered).
     income_ceiling_of(version=rule_version_ensure(programme=target))

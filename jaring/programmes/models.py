@@ -43,6 +43,9 @@ class Programme(models.Model):
         Funder, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("pemberi dana")
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
+    # A funder runs several schemes a year (Samarinda: vulnerable workers, RT heads, firefighters, marbot, ...);
+    # the scheme keeps its code from year to year, so next year's programme of a scheme follows this one's.
+    scheme = models.SlugField(_("skema"), max_length=40, default="pekerja-rentan")
     # The office that runs the programme that year; Balikpapan moved it from Disnaker to Dinas Sosial in 2026.
     owning_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="owned_programmes", verbose_name=_("instansi pengelola")
@@ -73,7 +76,7 @@ class Programme(models.Model):
     class Meta:
         ordering = ["-year", "funder__name"]
         constraints = [
-            models.UniqueConstraint(fields=["funder", "year"], name="one_programme_per_funder_year"),
+            models.UniqueConstraint(fields=["funder", "scheme", "year"], name="one_programme_per_funder_scheme_year"),
             models.CheckConstraint(
                 condition=models.Q(cover_end__gte=models.F("cover_start")), name="cover_end_after_start"
             ),

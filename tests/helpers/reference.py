@@ -26,12 +26,15 @@ def _agency(funder: Funder, kind: str) -> Agency:
     return Agency.objects.get(funder=funder, code=kind)
 
 
-def programme_for(funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026) -> Programme:
+def programme_for(
+    funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026, scheme: str = "pekerja-rentan"
+) -> Programme:
     programme = Programme.objects.create(
         code=code,
         name=name,
         funder=funder,
         year=year,
+        scheme=scheme,
         owning_agency=_agency(funder, owner),
         cover_start=date(year, 1, 1),
         cover_end=date(year, 12, 31),
