@@ -34,7 +34,7 @@ from jaring.demo.people import (
     verifier_decides,
     villages_of,
 )
-from jaring.demo.schemes import seed_rt_heads
+from jaring.demo.schemes import seed_plantation_workers, seed_rt_heads
 from jaring.demo.years import Cycle, seed_last_year, seed_next_year
 from jaring.eligibility.models import DocumentKind
 from jaring.eligibility.participants import participant_list_import
@@ -208,7 +208,9 @@ def seed_users(cycle: Cycle) -> list[DemoLogin]:
         # (Balikpapan's Disnaker verified 2025 before Dinas Sosial took the programme over).
         owners = [p.owning_agency.kind for p in cycle.programmes() if p.funder_id == funder.pk]
         for kind in dict.fromkeys([AgencyKind.DPPP, AgencyKind.DISHUB, owner.kind, *owners]):
-            agency = Agency.objects.get(funder=funder, code=kind)
+            agency = Agency.objects.filter(funder=funder, code=kind).first()
+            if agency is None:
+                continue  # the province has no DPPP (core.reference.OFFICES)
             make(f"verifikator.{kind}.{s}", Role.VERIFIER, funder, f"Verifikator {agency.name}", agency=agency)
         village = demo_village(funder)
         if village is not None:
@@ -314,10 +316,30 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
     return made
 
 
+# The note of each funder's first rule version: its legal basis as far as DOMAIN.md knows it. Only Balikpapan's
+# values are checked against its regulation; the others start from Balikpapan's as the demo's example and say so.
+RULE_NOTES: dict[str, str] = {
+    "balikpapan": "Perwali Balikpapan 3/2025",
+    "kaltim": (
+        "Dasar hukum: Pergub Kaltim 19/2023 dan 40/2025. Nilai syarat di demo mengikuti skema acuan Balikpapan; "
+        "belum diperiksa terhadap Pergub."
+    ),
+    "kutim": (
+        "Dasar hukum: Perda Kutai Timur 1/2022 dan Perbup 29/2024. Nilai syarat di demo mengikuti skema acuan "
+        "Balikpapan; belum diperiksa terhadap Perbup."
+    ),
+    "samarinda": (
+        "Peraturan Samarinda untuk skema ini belum tercatat di Jaring. Nilai syarat di demo mengikuti skema acuan "
+        "Balikpapan sebagai contoh."
+    ),
+}
+
+
 def seed_rules(cycle: Cycle) -> None:
-    """Version 1 from the reference scheme for every programme of the year; Balikpapan's also shows a change."""
+    """Version 1 from the reference scheme for every programme of the year, each noting its own legal basis as far
+    as it is known; Balikpapan's also shows a change."""
     for programme in cycle.current.values():
-        rule_version_create(programme=programme, actor="demo", note="Perwali Balikpapan 3/2025 (aturan acuan)")
+        rule_version_create(programme=programme, actor="demo", note=RULE_NOTES[programme.funder.code])
     rule_version_create(
         programme=cycle.bpn,
         actor="demo",
@@ -481,6 +503,7 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             applicants = seed_last_year(cycle)
             applicants += seed_applicants(cycle, per_programme=per_programme)
             applicants += seed_rt_heads(cycle)
+            applicants += seed_plantation_workers(cycle)
             applicants += seed_cover_elsewhere(cycle)
             applicants += seed_identity_doubt(cycle)
             seed_enrolment(cycle)

@@ -1,4 +1,5 @@
-"""Demo: Samarinda's second scheme of the year, its RT heads, eligible by standing on the list the appointing office
+"""Demo: Kutai Timur's plantation workers outside companies (*buruh sawit non-perusahaan*), a sector its scheme
+covers; and Samarinda's second scheme of the year, its RT heads, eligible by standing on the list the appointing office
 sent (no income test), beside its vulnerable workers' scheme; one RT head already funded by the workers' scheme is
 refused a second place for the same months.
 
@@ -94,3 +95,28 @@ def seed_rt_heads(cycle: Cycle, *, seed: int = 2072) -> int:
             verifier_decides(application, ApplicationStatus.APPROVED)
         made += 1
     return made
+
+
+def seed_plantation_workers(cycle: Cycle, *, seed: int = 6408) -> int:
+    """Three plantation workers outside companies registered in Kutai Timur's scheme, two of them approved."""
+    programme = cycle.current.get("kutim")
+    if programme is None:
+        return 0
+    rng = random.Random(seed)
+    sector = Sector.objects.get(code="buruh_sawit")
+    village = demo_village(programme.funder)
+    assert village is not None
+    officer = User.objects.filter(role=Role.REGISTRATION_OFFICER, funder=programme.funder).first()
+    today = clock.today()
+    for i in range(3):
+        data = applicant_data(rng, village=village, sector=sector, serial=9100 + i, on=today)
+        application = applicant_register(
+            data=data,
+            programme=programme,
+            channel=Channel.COUNTER,
+            actor=officer or "demo",
+            uploads=demo_uploads(sector),
+        )
+        if i < 2 and application.status == ApplicationStatus.AWAITING_VERIFICATION:
+            verifier_decides(application, ApplicationStatus.APPROVED)
+    return 3

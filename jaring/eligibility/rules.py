@@ -95,6 +95,9 @@ class RuleSet:
     # "Daftar Ketua RT, Bagian Pemerintahan (05-01-2026)"; "" when the scheme requires one but none is loaded yet;
     # None when the scheme has no such rule.
     target_list: str | None = None
+    # With `income_ceilings`: the province's UMP and its label, for an applicant whose kabupaten/kota has no UMK
+    # entered yet. Every UMK is at or above the UMP, so nobody it admits would be refused by the UMK.
+    income_ceiling_fallback: tuple[int, str] | None = None
 
     def __post_init__(self) -> None:
         if self.min_domicile_months is not None and self.min_domicile_months < 0:
@@ -297,6 +300,13 @@ def check_income_where_living(facts: Facts, rules: RuleSet) -> RuleOutcome:
     """Income against the UMK of the kabupaten/kota of the applicant's KTP address."""
     assert rules.income_ceilings is not None
     found = rules.income_ceilings.get(regency_of(facts.kelurahan_code))
+    if found is None and rules.income_ceiling_fallback is not None:
+        ceiling, known = rules.income_ceiling_fallback
+        label = _("%(known)s, karena UMK kabupaten/kota tempat tinggal (kode wilayah %(code)s) belum diisi") % {
+            "known": known,
+            "code": regency_of(facts.kelurahan_code),
+        }
+        return check_income_ceiling(facts, rules, ceiling, label=label)
     if found is None:
         reason = _(
             "UMK kabupaten/kota tempat tinggal (kode wilayah %(code)s) belum diisi di data rujukan; "

@@ -15,6 +15,17 @@ from jaring.eligibility.models import DocumentKind, ExistingParticipant, IncomeC
 from jaring.eligibility.target_lists import target_list_current, target_list_label
 from jaring.programmes.models import Programme
 
+# The reference scheme's documents (eligibility.services.DEFAULT_RULES), for a programme without rules yet: what
+# its version 1 will require. Written here too because services is the writer and imports this module's peers.
+DEFAULT_REQUIRED_DOCUMENTS: dict[str, list[str]] = {
+    rules.ALL_SECTORS: [DocumentKind.KTP, DocumentKind.KK],
+    "ojol": [DocumentKind.APLIKATOR_LETTER],
+    "nelayan": [DocumentKind.SECTOR_EVIDENCE],
+    "pembudidaya_ikan": [DocumentKind.SECTOR_EVIDENCE],
+    "petani": [DocumentKind.SECTOR_EVIDENCE],
+    "peternak": [DocumentKind.SECTOR_EVIDENCE],
+}
+
 
 def rule_version_current(*, programme: Programme) -> RuleVersion | None:
     return RuleVersion.objects.filter(programme=programme).order_by("-version").first()
@@ -85,6 +96,20 @@ def income_ceilings_where_living(*, version: RuleVersion) -> dict[str, tuple[int
     return found
 
 
+def province_wage_fallback(*, version: RuleVersion) -> tuple[int, str] | None:
+    """For a province scheme judging by where the applicant lives: the province's UMP of the programme's year (or
+    the latest known), used for a kabupaten/kota whose UMK is not entered; None otherwise or when no UMP is known."""
+    programme = version.programme
+    region = programme.funder.region
+    if version.income_ceiling != IncomeCeiling.RESIDENCE or region.level != Region.Level.PROVINCE:
+        return None
+    wage = MinimumWage.objects.filter(region=region, year__lte=programme.year).order_by("-year").first()
+    if wage is None:
+        return None
+    label = _("%(kind)s %(region)s %(year)s") % {"kind": _("UMP"), "region": region.name, "year": wage.year}
+    return int(wage.amount.to_integral_value(rounding=ROUND_FLOOR)), label
+
+
 # Sector names only word the reasons; read once a minute per process, not on every assessment.
 SECTOR_NAMES_SECONDS = 60.0
 _sector_names: tuple[float, dict[str, str]] | None = None
@@ -125,6 +150,7 @@ def ruleset_of(*, version: RuleVersion) -> rules.RuleSet:
         check_not_covered=version.check_not_covered,
         version=str(version.version),
         income_ceilings=income_ceilings_where_living(version=version),
+        income_ceiling_fallback=province_wage_fallback(version=version),
         target_list=target_list_of(version=version),
     )
 
@@ -146,3 +172,34 @@ def bpjs_coverage(niks: Iterable[str], *, own: Mapping[str, str] | None = None) 
             label = f"{label}, {segment}"
         found[nik] = rules.Coverage(source=rules.COVERAGE_BPJS, label=label)
     return found
+
+
+def documents_to_prepare(*, programme: Programme) -> list[tuple[str, str]]:
+    """What an applicant of `programme` must bring, from its current rules: ("Semua pemohon", "Foto KTP, Kartu
+    Keluarga"), then each group of sectors that needs more ("Nelayan, Petani": "Bukti sektor ..."). Sectors with
+    the same extra documents are named together; the rules' own order of document kinds is kept."""
+    version = rule_version_current(programme=programme)
+    documents: Mapping[str, Iterable[str]] = (
+        version.required_documents if version is not None else DEFAULT_REQUIRED_DOCUMENTS
+    )
+    names = {kind.value: str(kind.label) for kind in DocumentKind}
+
+    def listed(kinds: Iterable[str]) -> str:
+        wanted = set(kinds)
+        return ", ".join(names[kind] for kind in names if kind in wanted)
+
+    rows: list[tuple[str, str]] = []
+    everyone = listed(documents.get(rules.ALL_SECTORS, ()))
+    if everyone:
+        rows.append((_("Semua pemohon"), everyone))
+    sector_names_now = sector_names()
+    groups: dict[str, list[str]] = {}
+    for code, kinds in documents.items():
+        if code == rules.ALL_SECTORS or not listed(kinds):
+            continue
+        if version is not None and version.eligible_sectors and code not in version.eligible_sectors:
+            continue
+        groups.setdefault(listed(kinds), []).append(sector_names_now.get(code, code))
+    for what, sectors in sorted(groups.items(), key=lambda item: sorted(item[1])[0]):
+        rows.append((", ".join(sorted(sectors)), what))
+    return rows

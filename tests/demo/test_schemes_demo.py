@@ -31,3 +31,18 @@ def test_the_demo_shows_samarinda_s_rt_heads_beside_its_workers() -> None:
     assert not_listed.count() == 2
     twice = applications.get(status=ApplicationStatus.NOT_ELIGIBLE, status_reason__contains=f"SMD-{year}")
     assert Place.objects.filter(person=twice.person).values_list("programme__code", flat=True).get() == f"SMD-{year}"
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_kutai_timur_s_plantation_workers_and_each_region_s_own_legal_basis() -> None:
+    from jaring.eligibility.models import RuleVersion
+
+    demo_seed(per_programme=2)
+    year = clock.today().year
+    plantation = Application.objects.filter(programme__code=f"KUTIM-{year}", sector__code="buruh_sawit")
+    assert plantation.count() >= 3 and Place.objects.filter(application__in=plantation).count() >= 2
+    assert plantation.filter(verifying_agency__name__startswith="Dinas Transmigrasi dan Tenaga Kerja").exists()
+
+    first = {v.programme.funder.code: v.note for v in RuleVersion.objects.filter(programme__year=year, version=1)}
+    assert "Perbup 29/2024" in first["kutim"] and "Balikpapan 3/2025" not in first["kutim"]
+    assert "Pergub Kaltim" in first["kaltim"] and first["balikpapan"] == "Perwali Balikpapan 3/2025"

@@ -96,3 +96,14 @@ def test_the_province_manager_chooses_the_ceiling_on_the_rules_page_and_it_says_
         assert rule_version_current(programme=kaltim_2026).income_ceiling == IncomeCeiling.UMK
         html = manager.get(page).content.decode()
         assert f"UMP {kaltim_2026.funder.region.name} 2026 = Rp3.762.431" in html
+
+
+def test_a_province_applicant_where_no_umk_is_entered_is_judged_by_the_ump_and_told_so(kaltim_2026):  # type: ignore[no-untyped-def]
+    paser = Region.objects.filter(code__startswith="64.01.", level=Region.Level.VILLAGE).first()
+
+    within = _income(kaltim_2026, _applicant(paser, 3_700_000), income_ceiling=IncomeCeiling.RESIDENCE)
+    above = _income(kaltim_2026, _applicant(paser, 3_800_000), income_ceiling=IncomeCeiling.RESIDENCE)
+
+    assert within.passed and "Rp3.762.431" in within.reason and "UMP Kalimantan Timur 2026" in within.reason
+    assert "kode wilayah 64.01) belum diisi" in within.reason
+    assert not above.passed and "Rp3.762.431" in above.reason

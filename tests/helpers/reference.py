@@ -56,7 +56,9 @@ def queued_applications(
     subject is deciding, not registering. People are numbered from `start` (NIKs stay unique across calls)."""
     kelurahan = Region.objects.get(code="64.71.01.1001")
     sector = Sector.objects.get(code="nelayan")
-    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
+    agency = (
+        Agency.objects.filter(funder=programme.funder, code=AgencyKind.DPPP).first() or programme.owning_agency
+    )  # the province has no DPPP: its owning office verifies
     people = Person.objects.bulk_create(
         Person(
             nik=f"6471011508{n:06d}",
