@@ -1,6 +1,6 @@
 """Load test of the partner registration and the public status check on gunicorn and PostgreSQL.
 
-    python bench/api_load.py [--clients 20] [--requests 2000] [--seconds 60] [--workers N] [--threads N]
+    python bench/api_load.py [--clients 20] [--requests 2000] [--seconds 60] [--think S] [--workers N] [--threads N]
 
 Without DATABASE_URL it runs itself under scripts/with_postgres.py (a throwaway PostgreSQL 15). It migrates,
 seeds the reference data, the demo programmes and the demo partner token (jaring.demo.data), starts
@@ -9,6 +9,12 @@ seeds the reference data, the demo programmes and the demo partner token (jaring
 
   1. POST /api/v1/applications  (partner token, each request a new valid applicant with a unique NIK)
   2. POST /api/v1/status        (the number and NIK of the applications just registered)
+
+With `--think 0` (the default) each client sends its next request as soon as the answer is in: a closed loop
+with no think time, the machine saturated, so the latency measured is mostly queueing (p95 about clients divided
+by throughput): a capacity test, like 20 partner servers pushing as fast as they can. With `--think S` each
+client waits a random time (exponential, mean S seconds) between its requests, like 20 people on phones reading
+the answer and typing the next one: a latency test at a realistic load.
 
 Each phase stops after `--requests` requests or `--seconds` seconds, whichever comes first. For each it
 prints the throughput, the p50/p95/p99 latency and the errors (anything but the expected status), and
@@ -22,6 +28,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -111,7 +118,7 @@ class Phase:
 
 
 def drive(
-    phase: Phase, port: int, clients: int, limit: int, seconds: float, request: Any
+    phase: Phase, port: int, clients: int, limit: int, seconds: float, request: Any, think: float = 0.0
 ) -> list[tuple[int, dict[str, Any]]]:
     """Send `limit` requests from `clients` threads (or stop after `seconds`); request(i) -> (path, body,
     headers). Returns (i, answer) of each expected answer."""
@@ -120,8 +127,11 @@ def drive(
     answers: list[tuple[int, dict[str, Any]]] = []
     deadline = time.monotonic() + seconds
 
-    def client() -> None:
+    def client(seed: int) -> None:
+        pause = random.Random(seed)
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        if think:
+            time.sleep(pause.uniform(0, think))  # people do not all start at once
         while time.monotonic() < deadline:
             with counter_lock:
                 i = next(counter, None)
@@ -145,9 +155,13 @@ def drive(
                     phase.latencies.append(took)
                 if status == EXPECTED[phase.name]:
                     answers.append((i, json.loads(payload)))
+            if think:
+                # A phone comes back on a new connection: gunicorn closes idle keep-alive ones after 2 s.
+                connection.close()
+                time.sleep(max(0.0, min(pause.expovariate(1 / think), deadline - time.monotonic())))
         connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -204,6 +218,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds a client waits between requests (0: closed loop)"
+    )
     parser.add_argument("--workers", type=int, default=None, help="gunicorn worker processes (jaring serve's default)")
     parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker")
     args = parser.parse_args()
@@ -240,7 +257,8 @@ def main() -> int:
             wait_until_serving(port, server)
             print(
                 f"gunicorn on {HOST}:{port} ({args.workers or 'default'} workers, {args.threads or 'default'} "
-                f"threads), {args.clients} clients, at most {args.requests} requests or {args.seconds:.0f} s a phase",
+                f"threads), {args.clients} clients, think time {args.think:g} s, at most {args.requests} requests or "
+                f"{args.seconds:.0f} s a phase",
                 flush=True,
             )
             partner = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -252,6 +270,7 @@ def main() -> int:
                 args.requests,
                 args.seconds,
                 lambda i: ("/api/v1/applications", applicant(i), partner),
+                args.think,
             )
             numbers = {i: answer["number"] for i, answer in made}
             pairs = [(numbers[i], applicant(i)["nik"]) for i in sorted(numbers)]
@@ -268,6 +287,7 @@ def main() -> int:
                         {"number": pairs[i % len(pairs)][0], "nik": pairs[i % len(pairs)][1]},
                         {"Content-Type": "application/json"},
                     ),
+                    args.think,
                 )
             results = [registration.report(), status.report() if status.latencies else False]
         finally:

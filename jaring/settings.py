@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "jaring.enrolment",
     "jaring.contributions",
     "jaring.claims",
+    "jaring.duplicates",
     "jaring.reports",
     "jaring.demo",
 ]

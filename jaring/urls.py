@@ -32,6 +32,7 @@ urlpatterns = [
     path("klaim/", include("jaring.claims.urls")),
     path("", include("jaring.claims.public_urls")),
     path("iuran/", include("jaring.contributions.urls")),
+    path("duplikat/", include("jaring.duplicates.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     # Before the admin's own: its log-in form would skip our throttle, lock-out and audit record.

@@ -44,10 +44,16 @@ from jaring.core.models import (
 from jaring.core.services import api_token_create
 from jaring.demo.data import demo_seed
 from jaring.demo.people import applicant_data, demo_uploads
+from jaring.duplicates.checks import registry_records
+from jaring.duplicates.comparisons import levels_of
+from jaring.duplicates.engine import Match, prepare
+from jaring.duplicates.models import MatchPair, PersonMerge
+from jaring.duplicates.services import pairs_record
+from jaring.duplicates.tasks import FILE_CHECK, SCAN
 from jaring.enrolment.models import Batch, Card, CardPrint, Membership, ResponseImport
 from jaring.enrolment.services import card_token
 from jaring.programmes.models import Programme
-from jaring.registry.models import Application, Channel, Document, ImportBatch
+from jaring.registry.models import Application, Channel, Document, ImportBatch, Person
 from jaring.registry.services import applicant_register
 
 
@@ -144,6 +150,22 @@ def _seed() -> World:
     card_print = CardPrint.objects.create(programme=programme, job=print_job, file="access/file.xlsx")
     membership = Membership.objects.filter(programme=programme, person__kelurahan=manggar).first()
     card = Card.objects.filter(membership__programme=programme).first()
+    # Duplicates: the subject's person and another Balikpapan applicant found alike (open), a third merged into the
+    # subject's person (its record), a registry scan and a list check of Balikpapan's.
+    others = list(
+        Person.objects.filter(applications__programme=programme).exclude(pk=application.person_id).order_by("pk")[:2]
+    )
+    a, b = sorted((application.person_id, others[0].pk))
+    first, second = prepare([record for record in registry_records(funder_id=balikpapan.pk) if record.key in (a, b)])
+    pairs_record(matches=[Match(a, b, False, 0.97, levels_of(first, second), 0)])
+    pair = MatchPair.objects.get(person_a_id=a, person_b_id=b)
+    merge = PersonMerge.objects.create(
+        survivor_id=application.person_id, merged=others[1], created_by=manager, actor_label=manager.username
+    )
+    scan = Job.objects.create(kind=SCAN, label="Pindai", status=Job.Status.DONE, created_by=manager, funder=balikpapan)
+    checked = Job.objects.create(
+        kind=FILE_CHECK, label="Periksa", status=Job.Status.DONE, created_by=counter, funder=balikpapan
+    )
     world.values = {
         "number": application.number,
         "document_id": Document.objects.filter(application=application).first().pk,
@@ -171,6 +193,10 @@ def _seed() -> World:
         "card_token": card_token(card),
         "status_body": {"number": application.number, "nik": application.person.nik},
         "kpj": membership.kpj,
+        "match_pair": pair.pk,
+        "person_merge": merge.pk,
+        "scan": scan.pk,
+        "file_check": checked.pk,
     }
     _seed_tokens(world, balikpapan=balikpapan, samarinda=samarinda)
     return world
@@ -274,6 +300,13 @@ KWARGS = {
     "card_check:check": {"token": "card_token"},
     "public:register_step": {"step": "=program"},
     "registry:document": {"number": "number", "document_id": "document_id"},
+    "duplicates:pair": {"pk": "match_pair"},
+    "duplicates:same": {"pk": "match_pair"},
+    "duplicates:different": {"pk": "match_pair"},
+    "duplicates:merge": {"pk": "person_merge"},
+    "duplicates:undo": {"pk": "person_merge"},
+    "duplicates:scan": {"pk": "scan"},
+    "duplicates:file_result": {"pk": "file_check"},
 }
 
 
@@ -324,6 +357,9 @@ AUDIT = roles("auditor", "admin", "sysadmin", "smd_admin")
 FIGURES = roles("manager", "leader", "auditor", "sysadmin")
 SEES_SUBJECT = roles("operator", "counter", "dppp", "manager", "bpjs", "auditor", "admin", "sysadmin")
 REGISTERS = roles("operator", "other_operator", "counter", "sysadmin")
+# Who reviews duplicates (and checks a list for them): the counter and the manager; another funder's manager sees
+# the queue and the lists of their own funder, never a Balikpapan pair, merge or job.
+DUPLICATES = roles("counter", "manager", "sysadmin")
 
 # (method, the roles that may). Subjects are Balikpapan's: outsiders of another funder are refused the
 # subject pages and see only their own in the lists.
@@ -400,6 +436,19 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "cards:report": ("GET", EXCHANGE),
     "cards:print": ("GET", EXCHANGE),
     "cards:download": ("GET", EXCHANGE),
+    "duplicates:queue": ("GET", DUPLICATES | {"smd_manager"}),
+    "duplicates:pair": ("GET", DUPLICATES),
+    "duplicates:same": ("POST", DUPLICATES),
+    "duplicates:different": ("POST", DUPLICATES),
+    "duplicates:merges": ("GET", DUPLICATES | {"smd_manager"}),
+    "duplicates:merge": ("GET", DUPLICATES),
+    "duplicates:undo": ("POST", DUPLICATES),
+    "duplicates:scan_start": ("POST", DUPLICATES | {"smd_manager"}),
+    "duplicates:scan": ("GET", DUPLICATES),
+    "duplicates:file_check": ("GET", DUPLICATES | {"smd_manager"}),
+    "duplicates:file_result": ("GET", DUPLICATES),
+    # The counter's likely matches while typing: whoever registers applicants (a fragment, no subject).
+    "duplicates:suggest": ("POST", REGISTERS),
 }
 
 # Roles that may not see the subject application: on any page they may open, its number must not show.

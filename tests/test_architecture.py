@@ -18,6 +18,7 @@ ORDER = [
     ["enrolment"],
     ["contributions"],
     ["claims"],  # asks contributions whether a member's cover held on the day of a death or an accident
+    ["duplicates"],  # a merge moves claims too, and refuses two reports of one event for one person
     ["reports", "api", "demo"],
 ]
 RANK = {app: i for i, group in enumerate(ORDER) for app in group}

@@ -71,7 +71,9 @@ def import_out(batch: ImportBatch) -> dict[str, Any]:
         "unknown_columns": list(batch.unknown_columns),
         "error": batch.error,
         "status_url": reverse("api:import_detail", kwargs={"batch_id": batch.pk}),
-        "result_url": reverse("api:import_result", kwargs={"batch_id": batch.pk}) if done else None,
+        "result_url": reverse("api:import_result", kwargs={"batch_id": batch.pk})
+        if done and batch.result_file
+        else None,
         "created_at": wita(batch.created_at),
         "finished_at": wita(batch.finished_at),
     }
@@ -160,8 +162,9 @@ def import_detail(request: HttpRequest, batch_id: int) -> Any:
     summary="Berkas hasil impor / Import result file",
     description=(
         "Lembar asli ditambah kolom `status`, `nomor_pendaftaran` dan `alasan` (XLSX). 409 bila impor belum "
-        "selesai. / The original sheet plus `status`, `nomor_pendaftaran` and `alasan` (XLSX). 409 while the "
-        "import is not done."
+        "selesai atau berkas hasilnya masih ditulis (`result_url` masih null). / The original sheet plus `status`, "
+        "`nomor_pendaftaran` and `alasan` (XLSX). 409 while the import is not done or its result file is still "
+        "being written (`result_url` still null)."
     ),
 )
 @decorate_view(never_cache)

@@ -96,6 +96,12 @@ MENU: list[MenuItem] = [
         _("impor daftar pemohon dari kelurahan atau aplikator (XLSX atau CSV) dan lihat baris yang ditolak."),
     ),
     MenuItem(
+        _("Data ganda"),
+        "duplicates:queue",
+        Capability.REVIEW_DUPLICATES,
+        _("periksa pasangan orang yang mungkin sama, gabungkan atau pisahkan, dan periksa daftar sebelum diimpor."),
+    ),
+    MenuItem(
         _("Kuota & anggaran"),
         "allocation:quota_list",
         (Capability.MANAGE_PROGRAMMES, Capability.VIEW_DASHBOARD),

@@ -26,6 +26,7 @@ class Capability(models.TextChoices):
     VIEW_CLAIMS = "view_claims", _("Melihat klaim JKK/JKM")
     REPORT_CLAIMS = "report_claims", _("Melaporkan klaim JKK/JKM")
     HANDLE_CLAIMS = "handle_claims", _("Mengurus klaim JKK/JKM ke BPJS")
+    REVIEW_DUPLICATES = "review_duplicates", _("Memeriksa dan menggabungkan data ganda")
 
 
 C = Capability
@@ -41,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CLAIMS,
             C.REPORT_CLAIMS,
             C.HANDLE_CLAIMS,
+            C.REVIEW_DUPLICATES,
         }
     ),
     # A kelurahan operator reports a death or an accident of a member of their kelurahan and adds its papers.
@@ -62,6 +64,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CLAIMS,
             C.REPORT_CLAIMS,
             C.HANDLE_CLAIMS,
+            C.REVIEW_DUPLICATES,
         }
     ),
     # DOMAIN: the liaison exchanges "participant lists, KPJ numbers, invoices" and "claim decisions" with the
@@ -101,6 +104,8 @@ JOB_KIND_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "enrolment.reverification": (C.MANAGE_PROGRAMMES,),
     "contributions.reconcile": (C.RECONCILE_INVOICES,),
     "contributions.result": (C.RECONCILE_INVOICES, C.RECORD_PAYMENTS),
+    "duplicates.scan": (C.REVIEW_DUPLICATES,),
+    "duplicates.file_check": (C.IMPORT_APPLICANTS, C.REVIEW_DUPLICATES),
 }
 
 

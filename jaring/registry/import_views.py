@@ -32,6 +32,7 @@ from jaring.registry.imports.selectors import (
     import_batch_resumable,
     import_batches_visible_to,
     import_programmes_for,
+    import_result_writing,
 )
 from jaring.registry.imports.services import ATTESTATION_MAX, import_batch_resume, import_batch_start
 from jaring.registry.models import ImportBatch, ImportRow, mask_nik
@@ -131,7 +132,12 @@ ROWS_SHOWN = 200  # refused or duplicate rows listed on the page; the result fil
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
     done = batch.status == ImportBatch.Status.DONE
     percent = 100 if done else batch.rows_done * 100 // max(batch.rows_total, 1)
-    context: dict[str, Any] = {"batch": batch, "percent": percent, "resumable": import_batch_resumable(batch)}
+    context: dict[str, Any] = {
+        "batch": batch,
+        "percent": percent,
+        "resumable": import_batch_resumable(batch),
+        "writing": import_result_writing(batch),
+    }
     if done:
         # What to fix, on the page itself: each refused row with every reason, and each duplicate with the number
         # it duplicates. NIKs masked: the full ones are in the result file, whose download is logged.

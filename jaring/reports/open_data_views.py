@@ -93,9 +93,23 @@ def programme_csv(request: HttpRequest, code: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{publication.programme.code}.csv"'
     writer = csv.writer(response, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in publication.rows:
+    for row in _published(publication):
         writer.writerow([row["bulan"], row["dimensi"], _safe(row["kategori"]), row["peserta"]])
     return _cached(response, publication)
+
+
+def _published(publication: Publication) -> list[dict[str, str]]:
+    """The rows of the spec's file: numbers of five or more and `<5`. A cell hidden only so that a `<5` cannot be
+    worked out from the total is left out (the spec allows no third value); the JSON names those cells."""
+    return [row for row in publication.rows if row["peserta"] != HIDDEN_TEXT]
+
+
+def _withheld(publication: Publication) -> list[dict[str, str]]:
+    return [
+        {key: row[key] for key in ("bulan", "dimensi", "kategori")}
+        for row in publication.rows
+        if row["peserta"] == HIDDEN_TEXT
+    ]
 
 
 def _description(publication: Publication) -> dict[str, Any]:
@@ -115,7 +129,8 @@ def note() -> str:
     return _(
         "Jumlah peserta BPJS Ketenagakerjaan (JKK dan JKM) yang iurannya dibayar pemerintah daerah, per bulan, menurut "
         "sektor, kecamatan, jenis kelamin dan kelompok umur (umur pada tanggal 1 bulan itu). Angka di bawah 5 "
-        "ditulis '<5'; 'x' disamarkan agar angka '<5' tidak dapat dihitung dari jumlahnya. Tanpa data pribadi."
+        "ditulis '<5'. Kategori yang tercantum di 'ditahan' tidak diterbitkan agar angka '<5' tidak dapat dihitung "
+        "dari jumlahnya. Tanpa data pribadi."
     )
 
 
@@ -123,7 +138,8 @@ def note() -> str:
 def programme_json(request: HttpRequest, code: str) -> HttpResponse:
     refresh_if_stale()
     publication = _publication(code)
-    body = {**_description(publication), "catatan": note(), "kolom": list(CSV_COLUMNS), "data": publication.rows}
+    body = {**_description(publication), "catatan": note(), "kolom": list(CSV_COLUMNS)}
+    body |= {"data": _published(publication), "ditahan": _withheld(publication)}
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core import clock
 from jaring.core.errors import NotFound
-from jaring.core.models import User
+from jaring.core.models import Job, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
 from jaring.programmes.models import Programme
@@ -41,7 +41,17 @@ def import_batch_for(user: User, *, pk: int) -> ImportBatch:
 
 
 def import_batch_resumable(batch: ImportBatch) -> bool:
-    """Interrupted, failed, or running without progress for a while (its worker was killed)."""
+    """Interrupted, failed, or running without progress for a while (its worker was killed); or done without
+    its result file when writing it failed or its worker was killed meanwhile."""
     if batch.status in (B.INTERRUPTED, B.FAILED):
         return True
-    return batch.status == B.RUNNING and clock.now() - batch.updated_at > STALLED_AFTER
+    stalled = clock.now() - batch.updated_at > STALLED_AFTER
+    if batch.status == B.DONE:
+        failed = batch.job is not None and batch.job.status == Job.Status.FAILED
+        return not batch.result_file and (failed or stalled)
+    return batch.status == B.RUNNING and stalled
+
+
+def import_result_writing(batch: ImportBatch) -> bool:
+    """Done, its result file being written (the download appears when it is there)."""
+    return batch.status == B.DONE and not batch.result_file and not import_batch_resumable(batch)
