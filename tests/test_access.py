@@ -429,6 +429,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "eligibility:participants": ("GET", roles("manager", "bpjs", "sysadmin", "smd_manager")),
     "eligibility:rules": ("GET", MANAGE),
     "eligibility:reassess": ("POST", MANAGE),
+    "eligibility:target_list": ("GET", MANAGE),
     "verification_manage:index": ("GET", FIGURES | {"smd_manager"}),
     "verification_manage:overview": ("GET", FIGURES),
     "verification_manage:routes": ("GET", MANAGE),

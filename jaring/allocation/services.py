@@ -64,8 +64,8 @@ class PersonHasPlace(Conflict):
         super().__init__(
             _(
                 "%(name)s sudah memiliki tempat di program %(code)s (%(funder)s) untuk %(start)s s.d. %(end)s. "
-                "Satu orang hanya dapat dibiayai satu pemberi dana pada bulan yang sama; pengelola program dapat "
-                "mengalihkan peserta mulai bulan tertentu."
+                "Satu orang hanya dapat dibiayai satu program pada bulan yang sama, dari skema dan pemberi dana mana "
+                "pun; pengelola program dapat mengalihkan peserta mulai bulan tertentu."
             )
             % {
                 "name": application.person.name,

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from jaring.allocation.selectors import Figures, figures_of
@@ -55,6 +55,7 @@ class ProgrammeOut(Schema):
     name: str
     funder: str
     year: int
+    scheme: str = Field(description="The scheme's code, the same every year; a funder runs several schemes a year")
     owning_agency: str
     status: str
     cover_start: date
@@ -164,6 +165,7 @@ def _programme_out(programme: Programme, figures: Figures | None) -> dict[str, A
         "name": programme.name,
         "funder": programme.funder.code,
         "year": programme.year,
+        "scheme": programme.scheme,
         "owning_agency": programme.owning_agency.code,
         "status": programme.status,
         "cover_start": programme.cover_start,

@@ -14,10 +14,9 @@ from jaring.aid.months import add_months
 from jaring.aid.services import deliveries_record, delivery_correct
 from jaring.allocation.models import Place
 from jaring.core import clock
-from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.services import audit_record
-from jaring.demo.people import applicant_data, demo_uploads, nik_of, verifier_decides
+from jaring.demo.people import DEMO, applicant_data, demo_uploads, nik_of, verifier_decides
 from jaring.eligibility.services import rule_version_create
 from jaring.programmes.models import BenefitKind, Programme
 from jaring.programmes.services import rejection_reasons_seed
@@ -29,9 +28,6 @@ FOOD_RECIPIENTS = 8
 LEG_RECIPIENTS = 3
 
 
-DEMO = Actor.system("demo")  # what the demo seeds, as the system
-
-
 def _programme(
     funder: Funder, year: int, *, code: str, name: str, kind: str, goods: str, unit: str, quota: int
 ) -> Programme:
@@ -41,6 +37,7 @@ def _programme(
             "name": name,
             "funder": funder,
             "year": year,
+            "scheme": code.lower().removesuffix(f"-{year}"),  # a scheme of its own beside the workers'
             "owning_agency": Agency.objects.get(funder=funder, code=AgencyKind.DINSOS),
             "cover_start": date(year, 1, 1),
             "cover_end": date(year, 12, 31),

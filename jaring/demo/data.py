@@ -38,6 +38,7 @@ from jaring.demo.people import (
     verifier_decides,
     villages_of,
 )
+from jaring.demo.schemes import seed_plantation_workers, seed_rt_heads
 from jaring.demo.years import Cycle, seed_last_year, seed_next_year
 from jaring.eligibility.models import DocumentKind
 from jaring.eligibility.participants import participant_list_import
@@ -73,6 +74,7 @@ class ProgrammeSeed:
     short: str  # used in demo usernames, which carry no year
     cover_start: date
     cover_end: date
+    scheme: str = "pekerja-rentan"
 
 
 def _balikpapan(year: int, status: str) -> ProgrammeSeed:
@@ -111,6 +113,23 @@ def programme_seeds(today: date) -> list[ProgrammeSeed]:
         this_year("KUTIM", "kutim", "Jamsostek Pekerja Rentan Kutai Timur", 150000),
         this_year("KALTIM", "kaltim", "Perlindungan Pekerja Rentan Provinsi Kalimantan Timur", 12000),
     ]
+    # Samarinda's second scheme: its RT heads, from the list of the office that appoints them (issue 20). Which
+    # office owns it and how many places it has are not in the sources read: the demo assumes Disnaker and 2,000.
+    seeds.append(
+        ProgrammeSeed(
+            f"SMD-RT-{y}",
+            "samarinda",
+            y,
+            f"Perlindungan Ketua RT Kota Samarinda {y}",
+            "disnaker",
+            2000,
+            "open",
+            "smd-rt",
+            date(y, 1, 1),
+            date(y, 12, 31),
+            scheme="ketua-rt",
+        )
+    )
     if today >= date(y, *NEXT_YEAR_OPENS):
         seeds.append(_balikpapan(y + 1, "open"))
     return seeds
@@ -134,6 +153,7 @@ def seed_programmes(today: date) -> Cycle:
                 "name": seed.name,
                 "funder": funder,
                 "year": seed.year,
+                "scheme": seed.scheme,
                 "owning_agency": owner,
                 "cover_start": seed.cover_start,
                 "cover_end": seed.cover_end,
@@ -149,8 +169,13 @@ def seed_programmes(today: date) -> Cycle:
     return Cycle(
         year=y,
         past=programmes[f"BPN-{y - 1}"],
-        current={code.split("-")[0].lower(): p for code, p in programmes.items() if p.year == y},
+        current={
+            code.split("-")[0].lower(): p
+            for code, p in programmes.items()
+            if p.year == y and p.scheme == "pekerja-rentan"
+        },
         next=programmes.get(f"BPN-{y + 1}"),
+        schemes={s.short: programmes[s.code] for s in programme_seeds(today) if s.scheme != "pekerja-rentan"},
     )
 
 
@@ -187,7 +212,9 @@ def seed_users(cycle: Cycle) -> list[DemoLogin]:
         # (Balikpapan's Disnaker verified 2025 before Dinas Sosial took the programme over).
         owners = [p.owning_agency.kind for p in cycle.programmes() if p.funder_id == funder.pk]
         for kind in dict.fromkeys([AgencyKind.DPPP, AgencyKind.DISHUB, owner.kind, *owners]):
-            agency = Agency.objects.get(funder=funder, code=kind)
+            agency = Agency.objects.filter(funder=funder, code=kind).first()
+            if agency is None:
+                continue  # the province has no DPPP (core.reference.OFFICES)
             make(f"verifikator.{kind}.{s}", Role.VERIFIER, funder, f"Verifikator {agency.name}", agency=agency)
         village = demo_village(funder)
         if village is not None:
@@ -293,10 +320,30 @@ def seed_applicants(cycle: Cycle, *, per_programme: int = 40, seed: int = 2026) 
     return made
 
 
+# The note of each funder's first rule version: its legal basis as far as DOMAIN.md knows it. Only Balikpapan's
+# values are checked against its regulation; the others start from Balikpapan's as the demo's example and say so.
+RULE_NOTES: dict[str, str] = {
+    "balikpapan": "Perwali Balikpapan 3/2025",
+    "kaltim": (
+        "Dasar hukum: Pergub Kaltim 19/2023 dan 40/2025. Nilai syarat di demo mengikuti skema acuan Balikpapan; "
+        "belum diperiksa terhadap Pergub."
+    ),
+    "kutim": (
+        "Dasar hukum: Perda Kutai Timur 1/2022 dan Perbup 29/2024. Nilai syarat di demo mengikuti skema acuan "
+        "Balikpapan; belum diperiksa terhadap Perbup."
+    ),
+    "samarinda": (
+        "Peraturan Samarinda untuk skema ini belum tercatat di Jaring. Nilai syarat di demo mengikuti skema acuan "
+        "Balikpapan sebagai contoh."
+    ),
+}
+
+
 def seed_rules(cycle: Cycle) -> None:
-    """Version 1 from the reference scheme for every programme of the year; Balikpapan's also shows a change."""
+    """Version 1 from the reference scheme for every programme of the year, each noting its own legal basis as far
+    as it is known; Balikpapan's also shows a change."""
     for programme in cycle.current.values():
-        rule_version_create(programme=programme, actor=DEMO, note="Perwali Balikpapan 3/2025 (aturan acuan)")
+        rule_version_create(programme=programme, actor=DEMO, note=RULE_NOTES[programme.funder.code])
     rule_version_create(
         programme=cycle.bpn,
         actor=DEMO,
@@ -464,6 +511,8 @@ def demo_seed(*, per_programme: int = 40) -> dict[str, object]:
             # Last year first: its members, re-verified in its autumn, are part of this year's list.
             applicants = seed_last_year(cycle)
             applicants += seed_applicants(cycle, per_programme=per_programme)
+            applicants += seed_rt_heads(cycle)
+            applicants += seed_plantation_workers(cycle)
             applicants += seed_cover_elsewhere(cycle)
             applicants += seed_identity_doubt(cycle)
             seed_enrolment(cycle)

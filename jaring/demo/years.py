@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from jaring.allocation.decrees.services import decree_generate, decree_sign
@@ -54,6 +54,8 @@ class Cycle:
     past: Programme  # BPN-(year-1), signed and closed
     current: dict[str, Programme]  # by the short name of the usernames: bpn, smd, kutim, kaltim
     next: Programme | None  # BPN-(year+1) from October, open for registration
+    # A funder's other schemes of the year, by short name: smd-rt (Samarinda's RT heads).
+    schemes: dict[str, Programme] = field(default_factory=dict)
 
     @property
     def bpn(self) -> Programme:
@@ -62,6 +64,7 @@ class Cycle:
     def programmes(self) -> Iterator[Programme]:
         yield self.past
         yield from self.current.values()
+        yield from self.schemes.values()
         if self.next is not None:
             yield self.next
 

@@ -13,6 +13,7 @@ from jaring.core.models import Sector, User
 from jaring.core.services import audit_record
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, IncomeCeiling, RuleVersion
+from jaring.eligibility.selectors import DEFAULT_REQUIRED_DOCUMENTS
 from jaring.programmes.models import Programme
 
 # Perwali Balikpapan 3/2025, the reference scheme (DOMAIN.md): 6 months of domicile, income at or below
@@ -20,20 +21,14 @@ from jaring.programmes.models import Programme
 # its manager adjusts them (Penajam: 18-65).
 DEFAULT_RULES: dict[str, Any] = {
     "min_domicile_months": 6,
-    "income_ceiling": IncomeCeiling.UMK,
+    "income_ceiling": IncomeCeiling.RESIDENCE,
     "income_ceiling_amount": None,
     "min_age": None,
     "max_age": 64,
     "eligible_sectors": [],
-    "required_documents": {
-        rules.ALL_SECTORS: [DocumentKind.KTP, DocumentKind.KK],
-        "ojol": [DocumentKind.APLIKATOR_LETTER],
-        "nelayan": [DocumentKind.SECTOR_EVIDENCE],
-        "pembudidaya_ikan": [DocumentKind.SECTOR_EVIDENCE],
-        "petani": [DocumentKind.SECTOR_EVIDENCE],
-        "peternak": [DocumentKind.SECTOR_EVIDENCE],
-    },
+    "required_documents": {key: list(kinds) for key, kinds in DEFAULT_REQUIRED_DOCUMENTS.items()},
     "check_not_covered": True,
+    "on_target_list": False,
 }
 
 RULE_FIELDS = tuple(DEFAULT_RULES)

@@ -195,9 +195,10 @@ def kelurahan_choices(programme: Programme, user: User) -> list[tuple[str, str]]
 
 
 def reverification_targets(programme: Programme) -> QuerySet[Programme]:
-    """Programmes a re-verification of `programme` may take its members into: same funder, a later year."""
-    later = Programme.objects.filter(funder_id=programme.funder_id, year__gt=programme.year).order_by("year", "code")
-    return bpjs_only(later)
+    """Programmes a re-verification of `programme` may take its members into: same funder and scheme, a later
+    year."""
+    later = Programme.objects.filter(funder_id=programme.funder_id, scheme=programme.scheme, year__gt=programme.year)
+    return bpjs_only(later.order_by("year", "code"))
 
 
 def campaigns_of(programme: Programme) -> QuerySet[ReverificationCampaign]:

@@ -535,9 +535,9 @@ def reverification_start(*, source: Programme, target: Programme, actor: Actor |
     refuse_unless_bpjs(source)  # goods programmes are never sent to BPJS, whoever asks
     refuse_unless_bpjs(target)
     Actor.of(actor).require(Capability.MANAGE_PROGRAMMES, programme=source)
-    if target.funder_id != source.funder_id or target.year <= source.year:
+    if target.funder_id != source.funder_id or target.scheme != source.scheme or target.year <= source.year:
         raise DomainError(
-            _("Program tujuan harus program pemberi dana yang sama untuk tahun berikutnya."), field="target"
+            _("Program tujuan harus program pemberi dana dan skema yang sama untuk tahun berikutnya."), field="target"
         )
     # The next year's rules must be judgeable before anyone is taken in (for example, its UMK entered).
     income_ceiling_of(version=rule_version_ensure(programme=target))

@@ -52,6 +52,9 @@ class Programme(models.Model):
         Funder, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("pemberi dana")
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
+    # A funder runs several schemes a year (Samarinda: vulnerable workers, RT heads, firefighters, marbot, ...);
+    # the scheme keeps its code from year to year, so next year's programme of a scheme follows this one's.
+    scheme = models.SlugField(_("skema"), max_length=40, default="pekerja-rentan")
     # The office that runs the programme that year; Balikpapan moved it from Disnaker to Dinas Sosial in 2026.
     owning_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="owned_programmes", verbose_name=_("instansi pengelola")
@@ -88,12 +91,9 @@ class Programme(models.Model):
     class Meta:
         ordering = ["-year", "funder__name"]
         constraints = [
-            # One BPJS scheme per funder and year; in-kind aid schemes sit beside it.
-            models.UniqueConstraint(
-                fields=["funder", "year"],
-                condition=models.Q(benefit_kind="bpjs"),
-                name="one_bpjs_programme_per_funder_year",
-            ),
+            # One programme per funder, scheme and year: the vulnerable workers' BPJS scheme, the RT heads', a food
+            # aid scheme (in kind) side by side.
+            models.UniqueConstraint(fields=["funder", "scheme", "year"], name="one_programme_per_funder_scheme_year"),
             models.CheckConstraint(
                 condition=models.Q(benefit_kind="bpjs") | ~models.Q(goods_description=""),
                 name="goods_programme_names_its_goods",

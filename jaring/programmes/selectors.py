@@ -121,17 +121,18 @@ def cover_from(programme: Programme, on: date) -> tuple[date, date]:
 
 def programmes_taking_registrations(*, on: date) -> list[Programme]:
     """What the public registration pages offer on `on`: open programmes whose cover has not ended, and of a
-    funder with two (from October next year's is open while this year's still runs) only the later one, so
-    someone registering in December registers for next year's cover, not for this year's last weeks. Officers
-    may still register into either (programmes_open_to)."""
+    funder's scheme with two (from October next year's is open while this year's still runs) only the later one,
+    so someone registering in December registers for next year's cover, not for this year's last weeks. A
+    funder's other schemes of the same year (Samarinda's RT heads beside its workers) are offered beside it.
+    Officers may still register into either year (programmes_open_to)."""
     found = (
         bpjs_only(Programme.objects.filter(status=Programme.Status.OPEN, cover_end__gte=on))
         .select_related("funder", "funder__region", "owning_agency")
-        .order_by("funder__name", "-year")
+        .order_by("funder__name", "scheme", "-year", "code")
     )
-    latest: dict[int, Programme] = {}
+    latest: dict[tuple[int, str], Programme] = {}
     for programme in found:
-        latest.setdefault(programme.funder_id, programme)
+        latest.setdefault((programme.funder_id, programme.scheme), programme)
     return list(latest.values())
 
 

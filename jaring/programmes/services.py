@@ -18,7 +18,9 @@ from jaring.programmes.models import BudgetSource, ContributionRate, Programme, 
 from jaring.programmes.money import NoRates, monthly_contribution, thousands
 from jaring.programmes.selectors import contribution_brackets
 
-# Reasons agencies gave in the letters they sent back in 2024-2025; a programme edits its own copy.
+# A starting list of reasons, drawn from the eligibility rules (domicile, income, already a participant, wage
+# earner) and the routine ones (identity mismatch, death); not taken from agencies' letters. A programme edits its
+# own copy.
 DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
     "Tidak bekerja di sektor yang dinyatakan",
     "Tidak berdomisili di alamat KTP",

@@ -216,7 +216,10 @@ def test_a_fixed_ceiling_is_entered_as_officers_write_rupiah(
     assert (version.income_ceiling, version.income_ceiling_amount) == (IncomeCeiling.FIXED, 3_000_000)
     html = manager.get(RULES).content.decode()
     assert 'value="3.000.000"' in html
-    assert "Batas penghasilan: UMK wilayah pemberi dana pada tahun program → jumlah tetap Rp3.000.000 per bulan" in html
+    assert (
+        "Batas penghasilan: UMK kabupaten/kota tempat tinggal pemohon pada tahun program"
+        " → jumlah tetap Rp3.000.000 per bulan" in html
+    )
 
 
 def test_going_back_to_the_umk_drops_the_fixed_amount(manager: Client, bpn_2026: Programme) -> None:

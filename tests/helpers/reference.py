@@ -38,13 +38,22 @@ def _agency(funder: Funder, kind: str) -> Agency:
 
 
 def programme_for(
-    funder: Funder, *, code: str, name: str, owner: str, quota: int, year: int = 2026, **fields: object
+    funder: Funder,
+    *,
+    code: str,
+    name: str,
+    owner: str,
+    quota: int,
+    year: int = 2026,
+    scheme: str = "pekerja-rentan",
+    **fields: object,
 ) -> Programme:
     programme = Programme.objects.create(
         code=code,
         name=name,
         funder=funder,
         year=year,
+        scheme=scheme,
         owning_agency=_agency(funder, owner),
         cover_start=date(year, 1, 1),
         cover_end=date(year, 12, 31),
@@ -67,7 +76,9 @@ def queued_applications(
     subject is deciding, not registering. People are numbered from `start` (NIKs stay unique across calls)."""
     kelurahan = Region.objects.get(code="64.71.01.1001")
     sector = Sector.objects.get(code="nelayan")
-    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
+    agency = (
+        Agency.objects.filter(funder=programme.funder, code=AgencyKind.DPPP).first() or programme.owning_agency
+    )  # the province has no DPPP: its owning office verifies
     people = Person.objects.bulk_create(
         Person(
             nik=f"6471011508{n:06d}",
@@ -111,6 +122,7 @@ def aid_programme(funder: Funder, *, code: str, kind: str, goods: str, unit: str
         name=f"Bantuan {goods} 2026",
         owner=AgencyKind.DINSOS,
         quota=quota,
+        scheme=code.lower().removesuffix("-2026"),
         benefit_kind=kind,
         goods_description=goods,
         goods_unit=unit,

@@ -64,10 +64,14 @@ def check_may_manage(actor: Actor | User, programme: Programme) -> None:
 
 
 def previous_decree_of(programme: Programme) -> Decree | None:
-    """The list to compare with: the latest signed SK of the same funder's programme of the year before."""
+    """The list to compare with: the latest signed SK of the same funder's same scheme of the year before (the
+    RT heads' list is compared with last year's RT heads, not with the workers')."""
     return (
         Decree.objects.filter(
-            programme__funder_id=programme.funder_id, programme__year=programme.year - 1, status=Decree.Status.SIGNED
+            programme__funder_id=programme.funder_id,
+            programme__scheme=programme.scheme,
+            programme__year=programme.year - 1,
+            status=Decree.Status.SIGNED,
         )
         .select_related("programme")
         .order_by("-decree_date", "-signed_at", "-id")

@@ -27,6 +27,7 @@ from jaring.core.services import AuditTarget, audit_records_many
 from jaring.core.validation import FieldError
 from jaring.eligibility import rules
 from jaring.eligibility.models import RuleVersion
+from jaring.eligibility.target_lists import niks_on_target_list
 from jaring.programmes.models import Programme
 from jaring.registry.assessment import (
     ALL_DOCUMENTS,
@@ -188,14 +189,20 @@ class ChunkResult:
 def chunk_judge(ctx: RunContext, rows: list[ParsedRow], *, position: int) -> Chunk:
     """Judge every valid row by the programme's rules: one look-up of cover elsewhere, the rest in memory."""
     valid = [row for row in rows if row.data is not None]
-    covered = coverage_elsewhere(niks=[row.data.nik for row in valid if row.data], programme=ctx.programme)
+    niks = [row.data.nik for row in valid if row.data]
+    covered = coverage_elsewhere(niks=niks, programme=ctx.programme)
+    listed = niks_on_target_list(niks, programme=ctx.programme) if ctx.version.on_target_list else set()
     documents = ALL_DOCUMENTS if ctx.attestation else frozenset()
     judged: dict[int, Judged] = {}
     for row in valid:
         data = row.data
         assert data is not None
         facts = facts_from_data(
-            data, application_date=ctx.application_date, documents=documents, covered=covered.get(data.nik, ())
+            data,
+            application_date=ctx.application_date,
+            documents=documents,
+            covered=covered.get(data.nik, ()),
+            on_target_list=data.nik in listed,
         )
         assessment = ctx.evaluator(facts)
         key = (data.sector_code, *(id(o) for o in assessment.outcomes if not o.passed))
