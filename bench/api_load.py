@@ -137,23 +137,11 @@ def drive(
                 i = next(counter, None)
             if i is None:
                 break
-            path, body, headers = request(i)
             start = time.perf_counter()
-            try:
-                connection.request("POST", path, body=json.dumps(body), headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                status: int | str = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                status, payload = type(exc).__name__, b""
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            took = time.perf_counter() - start
-            with phase.lock:
-                phase.statuses[status] += 1
-                if isinstance(status, int):
-                    phase.latencies.append(took)
-                if status == EXPECTED[phase.name]:
+            connection, status, payload = _post(connection, port, *request(i))
+            _count(phase, status, time.perf_counter() - start)
+            if status == EXPECTED[phase.name]:
+                with phase.lock:
                     answers.append((i, json.loads(payload)))
             if think:
                 # A phone comes back on a new connection: gunicorn closes idle keep-alive ones after 2 s.
@@ -169,6 +157,27 @@ def drive(
         thread.join()
     phase.seconds = time.perf_counter() - start
     return answers
+
+
+def _post(
+    connection: http.client.HTTPConnection, port: int, path: str, body: Any, headers: dict[str, str]
+) -> tuple[http.client.HTTPConnection, int | str, bytes]:
+    """One request: the connection to go on with (a new one after a failure), the status (or the error's name)
+    and the body."""
+    try:
+        connection.request("POST", path, body=json.dumps(body), headers=headers)
+        response = connection.getresponse()
+        return connection, response.status, response.read()
+    except (OSError, http.client.HTTPException) as exc:
+        connection.close()
+        return http.client.HTTPConnection(HOST, port, timeout=30), type(exc).__name__, b""
+
+
+def _count(phase: Phase, status: int | str, took: float) -> None:
+    with phase.lock:
+        phase.statuses[status] += 1
+        if isinstance(status, int):
+            phase.latencies.append(took)
 
 
 def free_port() -> int:

@@ -132,12 +132,7 @@ def rows(count: int, *, seed: int = 2026) -> Iterator[tuple[str, list[object]]]:
         born = date(rng.randrange(1960, 2007), rng.randrange(1, 13), rng.randrange(1, 29))
         district = rng.choice(["01", "02", "03", "04", "05", "06"]) if rng.random() < 0.8 else "02"
         regency = "71" if district != "02" or rng.random() < 0.5 else "72"
-        while True:
-            day = born.day + (40 if female else 0)
-            nik = f"64{regency}{district}{day:02d}{born.month:02d}{born.year % 100:02d}{rng.randrange(1, 10000):04d}"
-            if nik not in used:
-                used.add(nik)
-                break
+        nik = _unique_nik(rng, used, prefix=f"64{regency}{district}", born=born, female=female)
         code, kelurahan, kecamatan = rng.choice(villages)
         by_name = rng.random() < 0.3
         written, sector, _share = rng.choices(SECTORS, weights)[0]
@@ -171,20 +166,35 @@ def rows(count: int, *, seed: int = 2026) -> Iterator[tuple[str, list[object]]]:
         ]
         kind = "good"
         if rng.random() < 0.10:
-            what, column, value = BAD[bad_turn % len(BAD)]
+            kind = _spoil(cells, BAD[bad_turn % len(BAD)], nik=nik)
             bad_turn += 1
-            kind = f"bad:{what}"
-            if what == "nik_number_cell":
-                cells[0] = float(nik[:15] + "0")  # what Excel keeps of a 16-digit number
-            elif what == "kelurahan_unknown_name":
-                cells[10], cells[11], cells[12] = "", value, "Balikpapan Timur"
-            elif what == "ojol_without_aplikator":
-                cells[15], cells[17] = "ojol", ""
-            else:
-                cells[column] = value
         else:
             earlier.append(cells)
         yield kind, cells
+
+
+def _unique_nik(rng: random.Random, used: set[str], *, prefix: str, born: date, female: bool) -> str:
+    """A NIK of the kecamatan `prefix` and the birth date (a woman's day plus 40) not given out before."""
+    while True:
+        day = born.day + (40 if female else 0)
+        nik = f"{prefix}{day:02d}{born.month:02d}{born.year % 100:02d}{rng.randrange(1, 10000):04d}"
+        if nik not in used:
+            used.add(nik)
+            return nik
+
+
+def _spoil(cells: list[object], bad: tuple[str, int, object], *, nik: str) -> str:
+    """Make the row wrong in one way of BAD; returns its kind."""
+    what, column, value = bad
+    if what == "nik_number_cell":
+        cells[0] = float(nik[:15] + "0")  # what Excel keeps of a 16-digit number
+    elif what == "kelurahan_unknown_name":
+        cells[10], cells[11], cells[12] = "", value, "Balikpapan Timur"
+    elif what == "ojol_without_aplikator":
+        cells[15], cells[17] = "ojol", ""
+    else:
+        cells[column] = value
+    return f"bad:{what}"
 
 
 def write_xlsx(path: Path, count: int, *, seed: int = 2026) -> Counter[str]:

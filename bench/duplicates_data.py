@@ -266,15 +266,26 @@ class Generator:
         return "", False, "nik:missing"
 
     def name_copy(self, name: str) -> tuple[str, str]:
-        rng = self.rng
+        """A name as another office typed it, and what was done to it (the calls to the generator keep their
+        order, so a seed gives the same data as before)."""
         tokens = name.split()
-        done = []
+        done: list[str] = []
+        self._usual_variants(tokens, done)
+        self._one_slip(tokens, done)
+        text = self._dressed(" ".join(tokens), done)
+        return text, ",".join(done)
+
+    def _usual_variants(self, tokens: list[str], done: list[str]) -> None:
+        rng = self.rng
         if "Muhammad" in tokens and rng.random() < 0.6:
             tokens[tokens.index("Muhammad")] = rng.choice(["M.", "Muhamad", "Moh.", "Muh.", "Mochammad", "Mohammad"])
             done.append("muhammad")
         if "Nur" in tokens and rng.random() < 0.5:
             tokens[tokens.index("Nur")] = "Noor"
             done.append("nur")
+
+    def _one_slip(self, tokens: list[str], done: list[str]) -> None:
+        rng = self.rng
         roll = rng.random()
         if roll < 0.15 and len(tokens) > 1:
             rng.shuffle(tokens)
@@ -286,26 +297,36 @@ class Generator:
             tokens[-1] = tokens[-1][0] + "."
             done.append("initial")
         elif roll < 0.48:
-            i = rng.randrange(len(tokens))
-            token = tokens[i]
-            for today, variant in rng.sample(SPELLINGS, len(SPELLINGS)):
-                if today in token.lower() and len(token) > 3:
-                    token = token.replace(today, variant, 1)
-                    break
-            else:
-                k = rng.randrange(1, len(token))
-                token = token[:k] + token[k - 1] + token[k:]  # a doubled letter
-            tokens[i] = token
+            self._respelled(tokens)
             done.append("spelling")
-        elif roll < 0.58:
-            i = max(range(len(tokens)), key=lambda k: len(tokens[k]))
-            token = tokens[i]
-            if len(token) > 4:
-                k = rng.randrange(1, len(token) - 1)
-                token = token[:k] + rng.choice("aeiounrst") + token[k + 1 :]
-                tokens[i] = token
-                done.append("slip")
-        text = " ".join(tokens)
+        elif roll < 0.58 and self._mistyped(tokens):
+            done.append("slip")
+
+    def _respelled(self, tokens: list[str]) -> None:
+        rng = self.rng
+        i = rng.randrange(len(tokens))
+        token = tokens[i]
+        for today, variant in rng.sample(SPELLINGS, len(SPELLINGS)):
+            if today in token.lower() and len(token) > 3:
+                token = token.replace(today, variant, 1)
+                break
+        else:
+            k = rng.randrange(1, len(token))
+            token = token[:k] + token[k - 1] + token[k:]  # a doubled letter
+        tokens[i] = token
+
+    def _mistyped(self, tokens: list[str]) -> bool:
+        rng = self.rng
+        i = max(range(len(tokens)), key=lambda k: len(tokens[k]))
+        token = tokens[i]
+        if len(token) <= 4:
+            return False
+        k = rng.randrange(1, len(token) - 1)
+        tokens[i] = token[:k] + rng.choice("aeiounrst") + token[k + 1 :]
+        return True
+
+    def _dressed(self, text: str, done: list[str]) -> str:
+        rng = self.rng
         roll = rng.random()
         if roll < 0.05:
             text = f"{rng.choice(TITLES_BEFORE)} {text}"
@@ -316,7 +337,7 @@ class Generator:
         if rng.random() < 0.35:
             text = text.upper()
             done.append("case")
-        return text, ",".join(done)
+        return text
 
     def birth_copy(self, birth: date) -> tuple[date | None, str]:
         rng = self.rng

@@ -23,6 +23,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -63,6 +64,56 @@ def _probabilities(counts: dict[str, list[float]]) -> dict[str, list[float]]:
     return result
 
 
+class _Tally:
+    """Counts of the levels of pairs of different people, per stratum, each stratum from the sample that covers
+    it completely; the scaled levels of strangers from the candidates, counted against all pairs."""
+
+    def __init__(self, pool: list[Any]) -> None:
+        self.pool = pool
+        self.u_counts = {context: _counts() for context in CONTEXTS}
+        self.scaled_counts = {name: [0.0] * len(LEVELS[name]) for name in SCALED_LEVELS}
+
+    @staticmethod
+    def sample_of(stratum: int) -> str:
+        return "random" if stratum == CONTEXT_STRANGERS else "birth_date" if stratum == NIK_DATE else "candidates"
+
+    def __call__(self, i: int, j: int, kind: str) -> None:
+        pool = self.pool
+        levels = levels_of(pool[i], pool[j])
+        context = context_of(pool[i], pool[j], levels)
+        for name, level in zip(COMPARISONS, levels, strict=True):
+            stratum = source_of(name, context)
+            if stratum == CONTEXT_STRANGERS and level in SCALED_LEVELS.get(name, ()):
+                if kind == "candidates":
+                    self.scaled_counts[name][level] += 1
+            elif self.sample_of(stratum) == kind:
+                self.u_counts[stratum][name][level] += 1
+
+
+def _sample_random(tally: _Tally, truth: list[Any], rng: random.Random) -> None:
+    n = len(tally.pool)
+    sampled = 0
+    while sampled < RANDOM_PAIRS:
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i != j and truth[i] != truth[j]:
+            tally(i, j, "random")
+            sampled += 1
+
+
+def _sample_same_birth_date(tally: _Tally, truth: list[Any], rng: random.Random) -> None:
+    pool = tally.pool
+    by_date: dict[str, list[int]] = {}
+    for index, record in enumerate(pool):
+        if record.nik_birth:
+            by_date.setdefault(record.nik_birth[6:], []).append(index)
+    holders = [index for index, record in enumerate(pool) if record.nik_birth]
+    for _ in range(RANDOM_PAIRS // 2):
+        i = rng.choice(holders)
+        j = rng.choice(by_date[pool[i].nik_birth[6:]])
+        if i != j and truth[i] != truth[j]:
+            tally(i, j, "birth_date")
+
+
 def estimate(records: int, seed: int) -> dict[str, object]:
     started = time.perf_counter()
     data = generate(records, seed=seed)
@@ -83,48 +134,16 @@ def estimate(records: int, seed: int) -> dict[str, object]:
     # - the blocked candidates: every pair of one family card or mother, of one NIK district and date, or of
     #   one stated birth date and kelurahan, hence the household and local-birth strata (and the identifier
     #   levels of strangers, counted against all pairs: strangers almost never share a KK or a phone).
-    u_counts = {context: _counts() for context in CONTEXTS}
-    scaled_counts = {name: [0.0] * len(LEVELS[name]) for name in SCALED_LEVELS}
-
-    def sample_of(stratum: int) -> str:
-        return "random" if stratum == CONTEXT_STRANGERS else "birth_date" if stratum == NIK_DATE else "candidates"
-
-    def tally(i: int, j: int, kind: str) -> None:
-        levels = levels_of(pool[i], pool[j])
-        context = context_of(pool[i], pool[j], levels)
-        for name, level in zip(COMPARISONS, levels, strict=True):
-            stratum = source_of(name, context)
-            scaled = stratum == CONTEXT_STRANGERS and level in SCALED_LEVELS.get(name, ())
-            if scaled:
-                if kind == "candidates":
-                    scaled_counts[name][level] += 1
-            elif sample_of(stratum) == kind:
-                u_counts[stratum][name][level] += 1
-
+    tally = _Tally(pool)
     rng = random.Random(seed + 1)
-    sampled = 0
-    while sampled < RANDOM_PAIRS:
-        i, j = rng.randrange(n), rng.randrange(n)
-        if i != j and truth[i] != truth[j]:
-            tally(i, j, "random")
-            sampled += 1
-
-    by_date: dict[str, list[int]] = {}
-    for index, record in enumerate(pool):
-        if record.nik_birth:
-            by_date.setdefault(record.nik_birth[6:], []).append(index)
-    holders = [index for index, record in enumerate(pool) if record.nik_birth]
-    for _ in range(RANDOM_PAIRS // 2):
-        i = rng.choice(holders)
-        j = rng.choice(by_date[pool[i].nik_birth[6:]])
-        if i != j and truth[i] != truth[j]:
-            tally(i, j, "birth_date")
-
+    _sample_random(tally, truth, rng)
+    _sample_same_birth_date(tally, truth, rng)
     candidates, _skipped = candidate_pairs(pool)
     for code in candidates:
         i, j = divmod(code, PAIR_BASE)
         if truth[i] != truth[j]:
             tally(i, j, "candidates")
+    u_counts, scaled_counts = tally.u_counts, tally.scaled_counts
 
     all_pairs = n * (n - 1) / 2
     m = _probabilities(m_counts)

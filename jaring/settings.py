@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "jaring.eligibility",
     "jaring.registry",
     "jaring.allocation",
+    "jaring.aid",
     "jaring.verification",
     "jaring.enrolment",
     "jaring.contributions",

@@ -2,14 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from jaring.api.auth import PartnerToken
 from jaring.api.urls import api
+from jaring.core.models import ApiScope
 from jaring.core.views import admin_login
 from jaring.registry.wage_views import wages
 from jaring.reports.api import router as reports_router
 from jaring.reports.views import home
 
 # `reports` and `api` both end the import chain: the project joins them here (GET /api/v1/reports/coverage).
-api.add_router("/reports", reports_router)
+api.add_router("/reports", reports_router, auth=PartnerToken(ApiScope.REPORTS))
 
 urlpatterns = [
     path("", home, name="home"),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("klaim/", include("jaring.claims.urls")),
     path("", include("jaring.claims.public_urls")),
     path("iuran/", include("jaring.contributions.urls")),
+    path("bantuan/", include("jaring.aid.urls")),
     path("duplikat/", include("jaring.duplicates.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, Funder, Region, Role, Sector, User
 from jaring.core.reference import seed_reference
 from jaring.demo.data import seed_migration_tables
@@ -34,7 +35,7 @@ from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
 from tests.helpers.applicants import EVIDENCE, TODAY, applicant_values
 from tests.helpers.documents import PDF, PNG
-from tests.helpers.reference import MANGGAR, PASSWORD, _agency, programme_for
+from tests.helpers.reference import MANGGAR, PASSWORD, TESTS, _agency, programme_for
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -221,7 +222,7 @@ def make_application(reference: None) -> Callable[..., Application]:
         kelurahan: str = MANGGAR,
         status: str = "awaiting_verification",
         name: str = "Budi Santoso",
-        actor: User | str = "test",
+        actor: Actor | User = TESTS,
     ) -> Application:
         n = next(serial)
         region = Region.objects.get(code=kelurahan)
@@ -267,7 +268,7 @@ def register(reference: None) -> Callable[..., Application]:
 
     def make(
         programme: Programme,
-        actor: User | str,
+        actor: Actor | User,
         *,
         sector: str = "nelayan",
         channel: str = Channel.COUNTER,

@@ -55,6 +55,7 @@ from jaring.enrolment.services import card_token
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, ImportBatch, Person
 from jaring.registry.services import applicant_register
+from tests.helpers.reference import TESTS
 
 
 @dataclass
@@ -198,8 +199,31 @@ def _seed() -> World:
         "scan": scan.pk,
         "file_check": checked.pk,
     }
+    _seed_aid(world, year=year)
     _seed_tokens(world, balikpapan=balikpapan, samarinda=samarinda)
     return world
+
+
+def _seed_aid(world: World, *, year: int) -> None:
+    """The demo's food aid of Balikpapan: a recipient, a delivery of theirs and a scan of a signed list."""
+    from jaring.aid.models import Delivery
+    from jaring.aid.services import delivery_scan_add
+    from tests.helpers.documents import PDF
+
+    food = Programme.objects.get(code=f"BPN-SEMBAKO-{year}")
+    delivery = Delivery.objects.filter(programme=food).select_related("place").first()
+    scan = delivery_scan_add(
+        programme=food, period=delivery.period, content=PDF, name="daftar.pdf", actor=world.users["counter"]
+    )
+    world.values.update(
+        {
+            "aid_code": food.code,
+            "aid_month": f"{clock.today():%Y-%m}",
+            "aid_place": delivery.place_id,
+            "aid_delivery": delivery.pk,
+            "aid_scan": scan.pk,
+        }
+    )
 
 
 def _seed_tokens(world: World, *, balikpapan: Funder, samarinda: Funder) -> None:
@@ -209,17 +233,17 @@ def _seed_tokens(world: World, *, balikpapan: Funder, samarinda: Funder) -> None
     for scope in ApiScope.values:
         agency = Agency.objects.get(funder=balikpapan, code="dppp") if scope == ApiScope.VERIFICATION else None
         _, world.tokens[scope] = api_token_create(
-            name=f"Mitra {scope}", funder=balikpapan, scopes=[scope], actor="test", agency=agency
+            name=f"Mitra {scope}", funder=balikpapan, scopes=[scope], actor=TESTS, agency=agency
         )
     _, world.tokens["dishub_verification"] = api_token_create(
         name="Sistem Dishub",
         funder=balikpapan,
         scopes=[ApiScope.VERIFICATION],
-        actor="test",
+        actor=TESTS,
         agency=Agency.objects.get(funder=balikpapan, code="dishub"),
     )
     _, world.tokens["other_funder"] = api_token_create(
-        name="Mitra Samarinda", funder=samarinda, scopes=list(ApiScope.values), actor="test"
+        name="Mitra Samarinda", funder=samarinda, scopes=list(ApiScope.values), actor=TESTS
     )
     partner = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['registration']}")
     code = world.values["code"]
@@ -300,6 +324,13 @@ KWARGS = {
     "card_check:check": {"token": "card_token"},
     "public:register_step": {"step": "=program"},
     "registry:document": {"number": "number", "document_id": "document_id"},
+    "aid:programme": {"code": "aid_code"},
+    "aid:month": {"code": "aid_code", "month": "aid_month"},
+    "aid:print": {"code": "aid_code", "month": "aid_month"},
+    "aid:xlsx": {"code": "aid_code", "month": "aid_month"},
+    "aid:recipient": {"code": "aid_code", "pk": "aid_place"},
+    "aid:correct": {"code": "aid_code", "pk": "aid_delivery"},
+    "aid:scan": {"code": "aid_code", "pk": "aid_scan"},
     "duplicates:pair": {"pk": "match_pair"},
     "duplicates:same": {"pk": "match_pair"},
     "duplicates:different": {"pk": "match_pair"},
@@ -357,6 +388,9 @@ AUDIT = roles("auditor", "admin", "sysadmin", "smd_admin")
 FIGURES = roles("manager", "leader", "auditor", "sysadmin")
 SEES_SUBJECT = roles("operator", "counter", "dppp", "manager", "bpjs", "auditor", "admin", "sysadmin")
 REGISTERS = roles("operator", "other_operator", "counter", "sysadmin")
+# In-kind aid: the counter and the manager record deliveries; leadership and the auditor read them.
+AID_RECORDS = roles("counter", "manager", "sysadmin")
+AID_READS = AID_RECORDS | roles("leader", "auditor")
 # Who reviews duplicates (and checks a list for them): the counter and the manager; another funder's manager sees
 # the queue and the lists of their own funder, never a Balikpapan pair, merge or job.
 DUPLICATES = roles("counter", "manager", "sysadmin")
@@ -395,6 +429,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "eligibility:participants": ("GET", roles("manager", "bpjs", "sysadmin", "smd_manager")),
     "eligibility:rules": ("GET", MANAGE),
     "eligibility:reassess": ("POST", MANAGE),
+    "eligibility:target_list": ("GET", MANAGE),
     "verification_manage:index": ("GET", FIGURES | {"smd_manager"}),
     "verification_manage:overview": ("GET", FIGURES),
     "verification_manage:routes": ("GET", MANAGE),
@@ -435,6 +470,14 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "cards:report": ("GET", EXCHANGE),
     "cards:print": ("GET", EXCHANGE),
     "cards:download": ("GET", EXCHANGE),
+    "aid:index": ("GET", AID_READS | {"smd_manager"}),  # each their own funder's aid programmes
+    "aid:programme": ("GET", AID_READS),
+    "aid:month": ("GET", AID_READS),
+    "aid:print": ("GET", AID_READS),
+    "aid:xlsx": ("GET", AID_READS),
+    "aid:recipient": ("GET", AID_READS),
+    "aid:scan": ("GET", AID_READS),
+    "aid:correct": ("GET", AID_RECORDS),
     "duplicates:queue": ("GET", DUPLICATES | {"smd_manager"}),
     "duplicates:pair": ("GET", DUPLICATES),
     "duplicates:same": ("POST", DUPLICATES),
@@ -516,9 +559,8 @@ def test_each_role_opens_exactly_the_pages_its_row_allows(name: str, world: Worl
         if refused(response) == (role in allowed):
             wrong.append(f"{role}: {response.status_code} {response.get('Location', '')}")
         elif role in NOT_TO_SEE_SUBJECT and not refused(response) and method == "GET":
-            assert world.values["number"] not in response.content.decode(errors="replace"), (
-                f"{role} sees the subject on {url}"
-            )
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert world.values["number"] not in body.decode(errors="replace"), f"{role} sees the subject on {url}"
     assert wrong == [], f"{method} {url}"
 
 
@@ -618,6 +660,7 @@ def api_request(name: str, world: World) -> tuple[str, str, dict[str, Any]]:
         ),
         "api:import_detail": ("GET", f"/api/v1/imports/{v['token_import']}", {}),
         "api:import_result": ("GET", f"/api/v1/imports/{v['token_import']}/result", {}),
+        "api:aid_deliveries": ("GET", f"/api/v1/aid/{v['aid_code']}/deliveries", {"data": {"month": v["aid_month"]}}),
     }
     return requests[name]
 
@@ -657,6 +700,7 @@ API: dict[str, frozenset[str]] = {
     "api:import_create": frozenset({"registration"}),
     "api:import_detail": frozenset({"registration"}),
     "api:import_result": frozenset({"registration"}),
+    "api:aid_deliveries": frozenset({"reports"}),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ ORDER = [
     ["eligibility"],
     ["registry"],
     ["allocation"],
+    ["aid"],  # in-kind aid: deliveries to people holding places; needs nothing of verification or BPJS
     ["verification"],
     ["enrolment"],
     ["contributions"],
@@ -117,3 +119,59 @@ def test_only_the_clock_module_reads_the_clock() -> None:
             assert call not in source, f"{path.relative_to(PACKAGE)} reads the clock with {call}; use jaring.core.clock"
     for template in PACKAGE.rglob("*.html"):
         assert "{% now" not in template.read_text(), f"{template.relative_to(PACKAGE)} reads the clock with {{% now %}}"
+
+
+# -- who acts (core.actors) ---------------------------------------------------------------------------------
+
+
+def _python_modules() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts and p.name != "actors.py"]
+
+
+def test_who_acts_is_an_actor_or_an_officer_never_a_bare_label() -> None:
+    """A service takes `actor: Actor | User`: a label (`str`) or nobody (`None`) would skip the permission check,
+    and trusting the system is said with Actor.system(...) where it is decided."""
+    for path in _python_modules():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for arg in [*node.args.args, *node.args.kwonlyargs]:
+                if arg.arg != "actor" or arg.annotation is None:
+                    continue
+                annotation = ast.unparse(arg.annotation)
+                if "User" not in annotation and "Actor" not in annotation:
+                    continue  # a filter by an actor's label (`actor: str = ""`), not who acts
+                assert "str" not in annotation and "None" not in annotation, (
+                    f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}(actor: {annotation}); take Actor | User"
+                )
+
+
+def test_an_actor_is_never_inspected_to_skip_a_check() -> None:
+    """`isinstance(actor, User)` is how a string actor used to slip past a permission check; the Actor answers
+    what a service needs (`require`, `.user`, `.label`)."""
+    for path in _python_modules():
+        source = path.read_text()
+        assert "isinstance(actor," not in source, f"{path.relative_to(PACKAGE)} inspects its actor; ask the Actor"
+
+
+def test_the_funder_check_lives_in_actor_require_only() -> None:
+    """One function decides whether an actor may act on a funder's data: Actor.require(..., programme=/funder_id=).
+    A service that compares the scope's funder itself is a copy of it."""
+    copies = re.compile(r"not scope\.everything and (scope\.funder(_id)?|[a-z_.]*funder(_id)?) != ")
+    for path in _python_modules():
+        found = copies.search(path.read_text())
+        assert found is None, f"{path.relative_to(PACKAGE)} checks the funder itself ({found.group(0)}...)"
+
+
+def test_pages_take_the_signed_in_officer_from_officer_of() -> None:
+    """No page module has its own `_user(request)`: core.actors.officer_of is the one."""
+    for path in _python_modules():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef) or [a.arg for a in node.args.args] != ["request"]:
+                continue
+            returns = ast.unparse(node.returns) if node.returns is not None else ""
+            assert returns != "User", (
+                f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}(request) -> User; use core.actors.officer_of"
+            )

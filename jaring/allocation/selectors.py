@@ -32,7 +32,7 @@ from jaring.programmes.money import (
     people_covered,
     thousands,
 )
-from jaring.programmes.selectors import contribution_brackets, programme_in_scope
+from jaring.programmes.selectors import contribution_brackets, programme_in_scope, programme_managed_by
 from jaring.registry.models import Application
 from jaring.registry.states import ApplicationStatus
 
@@ -70,13 +70,22 @@ def programmes_for(user: User) -> QuerySet[Programme]:
 def programme_of(user: User, code: str, *, manage: bool = False) -> Programme:
     """One programme by code. `manage`: the user must be able to change it (and to see its people). Another
     funder's code is NotFound, so codes cannot be probed."""
-    scope = require(user, Capability.MANAGE_PROGRAMMES) if manage else reader_scope(user)
-    return programme_in_scope(scope, code, related=("funder", "owning_agency"))
+    if manage:
+        return programme_managed_by(user, code)
+    return programme_in_scope(reader_scope(user), code, related=("funder", "owning_agency"))
 
 
 def _check_reads(user: User, programme: Programme) -> None:
-    scope = reader_scope(user)
-    if not scope.everything and programme.funder_id != scope.funder_id:
+    _check_in_scope(reader_scope(user), programme)
+
+
+def _check_managed(user: User, programme: Programme) -> None:
+    _check_in_scope(require(user, Capability.MANAGE_PROGRAMMES), programme)
+
+
+def _check_in_scope(scope: Scope, programme: Programme) -> None:
+    """NotFound, not 403, for another funder's programme, so codes cannot be probed."""
+    if not scope.covers(programme.funder_id):
         raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": programme.code})
 
 
@@ -265,9 +274,7 @@ def programmes_figures(user: User) -> list[Figures]:
 
 def waitlist_for(user: User, programme: Programme) -> QuerySet[Application]:
     """The programme's waitlist in its priority order: names and incomes, so for its managers only."""
-    scope = require(user, Capability.MANAGE_PROGRAMMES)
-    if not scope.everything and programme.funder_id != scope.funder_id:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": programme.code})
+    _check_managed(user, programme)
     return waitlist_of(programme)
 
 
@@ -286,9 +293,7 @@ def waitlist_order_text(programme: Programme) -> list[str]:
 
 
 def places_for(user: User, programme: Programme, *, status: str = "", query: str = "") -> QuerySet[Place]:
-    scope = require(user, Capability.MANAGE_PROGRAMMES)
-    if not scope.everything and programme.funder_id != scope.funder_id:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": programme.code})
+    _check_managed(user, programme)
     qs = Place.objects.filter(programme=programme).select_related("person", "application")
     if status in Place.Status.values:
         qs = qs.filter(status=status)
@@ -351,9 +356,7 @@ def _next_month(day: date) -> date:
 def conflicts_for(user: User, programme: Programme) -> list[ConflictRow]:
     """Both directions: this programme's waiting applicants who hold another funder's place, and this programme's
     participants who wait for a place at another funder for some of the same months."""
-    scope = require(user, Capability.MANAGE_PROGRAMMES)
-    if not scope.everything and programme.funder_id != scope.funder_id:
-        raise NotFound(_("Program %(code)s tidak ditemukan atau di luar wewenang Anda.") % {"code": programme.code})
+    _check_managed(user, programme)
     rows = [
         ConflictRow(application=a, place=p, incoming=True, months=hand_over_months(p, programme))
         for a, p in conflicts_of(programme)

@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 
 from jaring.allocation.models import EndReason, Place
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.notifications import Message, notifications_queue
 from jaring.core.services import audit_record, audit_records_many
-from jaring.programmes.models import Programme, WaitlistKey
+from jaring.programmes.models import BenefitKind, Programme, WaitlistKey
 from jaring.programmes.selectors import cover_from
 from jaring.registry.models import Application, Person
 from jaring.registry.states import ApplicationStatus, Transition, next_status
@@ -63,8 +64,8 @@ class PersonHasPlace(Conflict):
         super().__init__(
             _(
                 "%(name)s sudah memiliki tempat di program %(code)s (%(funder)s) untuk %(start)s s.d. %(end)s. "
-                "Satu orang hanya dapat dibiayai satu pemberi dana pada bulan yang sama; pengelola program dapat "
-                "mengalihkan peserta mulai bulan tertentu."
+                "Satu orang hanya dapat dibiayai satu program pada bulan yang sama, dari skema dan pemberi dana mana "
+                "pun; pengelola program dapat mengalihkan peserta mulai bulan tertentu."
             )
             % {
                 "name": application.person.name,
@@ -76,18 +77,33 @@ class PersonHasPlace(Conflict):
         )
 
 
-def places_of_persons_overlapping(person_ids: Sequence[int], starts: date, ends: date) -> dict[int, Place]:
-    """Active places of these persons that share a month with [starts, ends], one per person."""
+def places_of_persons_overlapping(
+    person_ids: Sequence[int], starts: date, ends: date, *, programme: Programme
+) -> dict[int, Place]:
+    """Active places of these persons that share a month with [starts, ends] and stand in the way of a place
+    in `programme`, one per person. For BPJS cover: a place in any BPJS programme of any funder (one funder
+    pays a person's cover in a month). For goods (food packages, a prosthetic leg): only the same programme,
+    since a worker covered by BPJS may still be a poor elderly person's food-aid recipient."""
+    places = Place.objects.filter(
+        person_id__among=person_ids, status=Place.Status.ACTIVE, starts__lte=ends, ends__gte=starts
+    )
+    if programme.sends_to_bpjs:
+        places = places.filter(programme__benefit_kind=BenefitKind.BPJS)
+    else:
+        places = places.filter(programme=programme)
     found: dict[int, Place] = {}
-    for place in (
-        Place.objects.filter(
-            person_id__among=person_ids, status=Place.Status.ACTIVE, starts__lte=ends, ends__gte=starts
-        )
-        .select_related("programme", "programme__funder")
-        .order_by("starts")
-    ):
+    for place in places.select_related("programme", "programme__funder").order_by("starts"):
         found.setdefault(place.person_id, place)
     return found
+
+
+def places_clash(place: Place, other: Place) -> bool:
+    """Whether one person may not hold both places: they share a month and are both BPJS cover (one funder pays a
+    person's cover in a month) or both in the same programme (places_of_persons_overlapping, pairwise)."""
+    if place.starts > other.ends or other.starts > place.ends:
+        return False
+    both_bpjs = place.programme.sends_to_bpjs and other.programme.sends_to_bpjs
+    return both_bpjs or place.programme_id == other.programme_id
 
 
 def _lock_programme(programme: Programme) -> Programme:
@@ -120,7 +136,7 @@ def places_allocate(*, programme: Programme, applications: Sequence[Application]
     locked = _lock_programme(programme)
     starts, ends = place_span(locked, on)
     _lock_persons([a.person_id for a in applications])
-    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends)
+    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends, programme=locked)
     free = locked.quota - active_places_count(locked)
     result = Allocation()
     new_places = []
@@ -192,7 +208,7 @@ def _move(applications: Sequence[Application], transition: str, *, reason: str, 
     return records
 
 
-def waitlist_admit(*, programme: Programme, actor: User | str | None, on: date | None = None) -> list[Application]:
+def waitlist_admit(*, programme: Programme, actor: Actor | User, on: date | None = None) -> list[Application]:
     """Admit waiting applicants, in the programme's priority order, into the places now free. Applicants who
     meanwhile hold a place elsewhere stay waiting (they are listed as conflicts on the waitlist page)."""
     now = clock.now()
@@ -235,7 +251,7 @@ def waitlist_admit(*, programme: Programme, actor: User | str | None, on: date |
     return admitted
 
 
-def waitlists_admit(*, actor: User | str | None = None, on: date | None = None) -> dict[str, int]:
+def waitlists_admit(*, actor: Actor, on: date | None = None) -> dict[str, int]:
     """Free places admit the waitlist by themselves: every programme still in cover with people waiting admits
     them into its free places (waitlist_admit, audited), programme by programme. Places are freed and quotas
     raised through services that admit at once; this catches the rest (a person's place elsewhere ended, a quota
@@ -253,7 +269,7 @@ def waitlists_admit(*, actor: User | str | None = None, on: date | None = None) 
     return admitted
 
 
-def _admit_where_person_waits(person_id: int, *, besides: int, actor: User | str | None) -> None:
+def _admit_where_person_waits(person_id: int, *, besides: int, actor: Actor | User) -> None:
     """A person's place ended: their applications waiting in other programmes, held back because that place
     covered the same months, may now take a free place there."""
     programmes = (
@@ -266,7 +282,7 @@ def _admit_where_person_waits(person_id: int, *, besides: int, actor: User | str
             waitlist_admit(programme=programme, actor=actor)
 
 
-def programme_quota_set(*, programme: Programme, quota: int, actor: User | str | None) -> list[Application]:
+def programme_quota_set(*, programme: Programme, quota: int, actor: Actor | User) -> list[Application]:
     """Change the number of places. Lowering below the places already given is refused; raising admits the
     waitlist in priority order. Returns the admitted applications."""
     if quota < 0:
@@ -300,7 +316,7 @@ class PlaceEnded:
 
 
 def place_end(
-    *, place: Place, reason: str, on: date, actor: User | str | None, note: str = "", admit_next: bool = True
+    *, place: Place, reason: str, on: date, actor: Actor | User, note: str = "", admit_next: bool = True
 ) -> PlaceEnded:
     """End a place at the end of the month of `on` (withdrawal, death, moving away...): the application is
     closed with the reason, and the freed place goes to the next on the waitlist."""
@@ -333,7 +349,7 @@ def place_end(
     return PlaceEnded(place=place, admitted=admitted)
 
 
-def place_hand_over(*, place: Place, to_application: Application, from_month: date, actor: User | str | None) -> Place:
+def place_hand_over(*, place: Place, to_application: Application, from_month: date, actor: Actor | User) -> Place:
     """Hand a person over from one funder to another from `from_month`: the old place ends the month before
     (its months stay paid by the first funder), and the other programme's application gets a place from that
     month. The freed place in the first programme goes to its waitlist."""
@@ -414,5 +430,5 @@ def conflicts_of(programme: Programme) -> list[tuple[Application, Place]]:
     if not applications:
         return []
     starts, ends = programme.cover_start, programme.cover_end
-    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends)
+    elsewhere = places_of_persons_overlapping([a.person_id for a in applications], starts, ends, programme=programme)
     return [(a, elsewhere[a.person_id]) for a in applications if a.person_id in elsewhere]

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from jaring.allocation.services import waitlists_admit
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.services import periodic_task_pending
 
 SWEEP_PATH = "jaring.allocation.tasks.waitlists_sweep"
@@ -22,7 +23,7 @@ SWEEP_PATH = "jaring.allocation.tasks.waitlists_sweep"
 
 @task()
 def waitlists_sweep() -> dict[str, int]:
-    admitted = waitlists_admit(actor="system:waitlist")
+    admitted = waitlists_admit(actor=Actor.system("system:waitlist"))
     # The next run, unless one is already waiting (two workers started at once each queued one).
     if not periodic_task_pending(SWEEP_PATH, besides_running=True):
         later = clock.now() + timedelta(minutes=settings.WAITLIST_SWEEP_MINUTES)

@@ -4,6 +4,7 @@ allocation and programmes services; scope is decided in allocation.selectors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from jaring.allocation.models import EndReason, Place
 from jaring.allocation.selectors import rupiah_text
 from jaring.allocation.services import conflicts_of, place_end, place_hand_over, programme_quota_set, waitlist_admit
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
@@ -39,12 +41,6 @@ from jaring.programmes.selectors import contribution_brackets, lowest_income_bas
 from jaring.programmes.services import contribution_rate_add, programme_settings_set
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _planner_url(figures: selectors.Figures) -> str:
@@ -70,7 +66,7 @@ def _programme_context(user: User, programme: Programme, current: str) -> dict[s
 @domain_errors_as_pages
 @require_GET
 def quota_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     rows = selectors.programmes_figures(user)
     return render(request, "allocation/quota_list.html", {"rows": rows, "can_manage": selectors.may_manage(user)})
 
@@ -80,66 +76,76 @@ def quota_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def quota(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's figures; for its managers, the quota and the money settings."""
-    user = _user(request)
-    status = 200
-    quota_form = QuotaForm(initial=None)
-    settings_form: ProgrammeSettingsForm | None = None
-    if request.method == "POST":
-        programme = selectors.programme_of(user, code, manage=True)
-        action = request.POST.get("aksi", "")
-        if action == "kuota":
-            quota_form = QuotaForm(request.POST)
-            if quota_form.is_valid():
-                before = programme.quota
-                new_quota = quota_form.cleaned_data["quota"]
-                try:
-                    admitted = programme_quota_set(programme=programme, quota=new_quota, actor=user)
-                except DomainError as exc:
-                    quota_form.add_error("quota", exc.message)
-                    status = exc.status_code
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Kuota %(code)s diubah dari %(before)s menjadi %(after)s; %(admitted)s diterima dari "
-                            "daftar tunggu."
-                        )
-                        % {
-                            "code": programme.code,
-                            "before": thousands(before),
-                            "after": thousands(new_quota),
-                            "admitted": thousands(len(admitted)),
-                        },
-                    )
-                    return redirect("allocation:quota", code=programme.code)
-            else:
-                status = 400
-        elif action == "pengaturan":
-            settings_form = ProgrammeSettingsForm(request.POST)
-            if settings_form.is_valid():
-                try:
-                    programme_settings_set(programme=programme, actor=user, **settings_form.settings_values())
-                except DomainError as exc:
-                    settings_form.add_domain_errors(exc.errors, exc.message)
-                    status = exc.status_code
-                else:
-                    messages.success(request, _("Pengaturan anggaran %(code)s disimpan.") % {"code": programme.code})
-                    return redirect(f"{reverse('allocation:quota', kwargs={'code': programme.code})}#pengaturan")
-            else:
-                status = 400
-        else:
-            messages.warning(request, _("Tindakan tidak dikenal; tidak ada yang diubah."))
-            return redirect("allocation:quota", code=programme.code)
-    else:
-        programme = selectors.programme_of(user, code)
+    user = officer_of(request)
+    if request.method != "POST":
+        return _quota_page(request, user, selectors.programme_of(user, code))
+    programme = selectors.programme_of(user, code, manage=True)
+    change = QUOTA_CHANGES.get(request.POST.get("aksi", ""))
+    if change is None:
+        messages.warning(request, _("Tindakan tidak dikenal; tidak ada yang diubah."))
+        return redirect("allocation:quota", code=programme.code)
+    return change(request, user, programme)
+
+
+def _quota_change(request: HttpRequest, user: User, programme: Programme) -> HttpResponse:
+    form = QuotaForm(request.POST)
+    if not form.is_valid():
+        return _quota_page(request, user, programme, quota_form=form, status=400)
+    before = programme.quota
+    new_quota = form.cleaned_data["quota"]
+    try:
+        admitted = programme_quota_set(programme=programme, quota=new_quota, actor=user)
+    except DomainError as exc:
+        form.add_error("quota", exc.message)
+        return _quota_page(request, user, programme, quota_form=form, status=exc.status_code)
+    messages.success(
+        request,
+        _("Kuota %(code)s diubah dari %(before)s menjadi %(after)s; %(admitted)s diterima dari daftar tunggu.")
+        % {
+            "code": programme.code,
+            "before": thousands(before),
+            "after": thousands(new_quota),
+            "admitted": thousands(len(admitted)),
+        },
+    )
+    return redirect("allocation:quota", code=programme.code)
+
+
+def _settings_change(request: HttpRequest, user: User, programme: Programme) -> HttpResponse:
+    form = ProgrammeSettingsForm(request.POST)
+    if not form.is_valid():
+        return _quota_page(request, user, programme, settings_form=form, status=400)
+    try:
+        programme_settings_set(programme=programme, actor=user, **form.settings_values())
+    except DomainError as exc:
+        form.add_domain_errors(exc.errors, exc.message)
+        return _quota_page(request, user, programme, settings_form=form, status=exc.status_code)
+    messages.success(request, _("Pengaturan anggaran %(code)s disimpan.") % {"code": programme.code})
+    return redirect(f"{reverse('allocation:quota', kwargs={'code': programme.code})}#pengaturan")
+
+
+# The forms of the quota page, by the `aksi` they post.
+QUOTA_CHANGES: dict[str, Callable[[HttpRequest, User, Programme], HttpResponse]] = {
+    "kuota": _quota_change,
+    "pengaturan": _settings_change,
+}
+
+
+def _quota_page(
+    request: HttpRequest,
+    user: User,
+    programme: Programme,
+    *,
+    quota_form: QuotaForm | None = None,
+    settings_form: ProgrammeSettingsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     figures = selectors.programme_figures(user, programme)
-    if settings_form is None:
-        settings_form = ProgrammeSettingsForm(initial=ProgrammeSettingsForm.initial_for(programme))
     context = {
         **_programme_context(user, programme, "quota"),
         "figures": figures,
-        "quota_form": quota_form,
-        "settings_form": settings_form,
+        "quota_form": quota_form or QuotaForm(initial=None),
+        "settings_form": settings_form or ProgrammeSettingsForm(initial=ProgrammeSettingsForm.initial_for(programme)),
         "waitlist_order": selectors.waitlist_order_text(programme),
         "planner_url": _planner_url(figures),
     }
@@ -154,7 +160,7 @@ def quota(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def waitlist(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     if request.method == "POST":
         admitted = waitlist_admit(programme=programme, actor=user)
@@ -208,7 +214,7 @@ STATUS_FILTERS = {"aktif": Place.Status.ACTIVE, "berakhir": Place.Status.ENDED, 
 @domain_errors_as_pages
 @require_GET
 def places(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     status_key = request.GET.get("status", "aktif")
     if status_key not in STATUS_FILTERS:
@@ -237,7 +243,7 @@ def places(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """End one place (withdrawal, death, moving away...): the next on the waitlist gets it."""
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     place = selectors.place_of(user, programme, pk)
     back = reverse("allocation:places", kwargs={"code": programme.code})
@@ -298,7 +304,7 @@ def place_end_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def conflicts(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = selectors.programme_of(user, code, manage=True)
     status = 200
     failed: tuple[int, int] | None = None
@@ -411,7 +417,7 @@ def _planner_initial(today: date) -> dict[str, str]:
 @require_GET
 def planner(request: HttpRequest) -> HttpResponse:
     """From a budget, the people it covers; from a number of people, the budget. Needs no programme."""
-    user = _user(request)
+    user = officer_of(request)
     _require_any(user, PLANNER_CAPABILITIES)
     asked = any(name in request.GET for name in PlannerForm.base_fields)
     form = PlannerForm(request.GET) if asked else PlannerForm(initial=_planner_initial(clock.today()))
@@ -462,7 +468,7 @@ def _rate_initial(today: date) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def rates(request: HttpRequest) -> HttpResponse:
     """The BPU contribution table by effective date; administrators add rows (a new regulation adds a table)."""
-    user = _user(request)
+    user = officer_of(request)
     _require_any(user, PLANNER_CAPABILITIES)
     # The BPU table is national and shared by every funder: only the system operator edits it.
     can_add = user_can(user, Capability.ADMINISTER) and user.is_system_administrator

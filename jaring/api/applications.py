@@ -4,7 +4,6 @@ document to it and send a returned one in again. Handlers translate HTTP to regi
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
 
 from django.conf import settings
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.decorators import decorate_view
+from pydantic import ValidationError
 
-from jaring.api.auth import require_any_scope, require_scope
-from jaring.api.common import page_of, token_actor, wita
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import page_of, partner_saw
 from jaring.api.docs import openapi
-from jaring.api.errors import invalid_body, json_value
+from jaring.api.errors import field_errors, invalid_body, json_value
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import (
     ApplicationIn,
@@ -26,7 +26,6 @@ from jaring.api.schemas import (
     DocumentOut,
     DuplicateOut,
     ErrorOut,
-    text_limits,
 )
 from jaring.api.selectors import (
     application_of_funder,
@@ -35,15 +34,13 @@ from jaring.api.selectors import (
     programme_for_partner,
 )
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.models import Programme
-from jaring.registry.intake import COLUMNS, ReferenceIndex, parse_applicant
+from jaring.registry.intake import COLUMNS, ReferenceIndex, column_message, parse_applicant
 from jaring.registry.models import Application, Channel
-from jaring.registry.selectors import public_reasons
 from jaring.registry.services import (
     DuplicateApplication,
     Upload,
@@ -59,11 +56,6 @@ router = Router(tags=["applications"])
 READ_SCOPES = (ApiScope.REGISTRATION, ApiScope.REPORTS)
 PAGE_SIZE_MAX = 500
 
-# A JSON number loses digits in many partners' languages (JavaScript keeps 15-16), and an Excel-style
-# serial date is not what anyone means in JSON: these columns must be strings.
-IDENTITY_NUMBER_COLUMNS = frozenset({"nik", "no_kk"})
-DATE_COLUMNS = frozenset({"tanggal_lahir", "domisili_sejak"})
-
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 CREATE = {201: ApplicationOut, **ERRORS, 409: DuplicateOut, 413: ErrorOut}
 READ = {200: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -72,7 +64,7 @@ DOCUMENT = {201: DocumentOut, **ERRORS}
 SUBMIT = {200: ApplicationOut, **ERRORS}
 
 _BODY_SCHEMA = {
-    **ApplicationIn.model_json_schema(),
+    **ApplicationIn.model_json_schema(mode="validation"),
     "description": (
         "Kolom pemohon dengan nama kolom Template Impor Pendaftar, ditambah `programme`. NIK dan nomor KK dikirim "
         "sebagai teks. / The applicant's fields, named as the import file's columns, plus `programme`. Send the NIK "
@@ -82,110 +74,58 @@ _BODY_SCHEMA = {
 
 
 def application_out(application: Application) -> dict[str, Any]:
-    """The application as api-core.md shows it. No NIK, name or address: a partner reads only the application."""
-    agency = application.verifying_agency
-    return {
-        "number": application.number,
-        "programme": application.programme.code,
-        "status": application.status,
-        "eligible": application.eligible,
-        "complete": application.complete,
-        "eligibility": [
-            {"rule": str(o.get("rule", "")), "passed": bool(o.get("passed")), "reason": str(o.get("reason", ""))}
-            for o in application.eligibility
-        ],
-        "verifying_agency": agency.code.upper() if agency is not None else None,
-        "submitted_at": wita(application.submitted_at),
-        "reasons": public_reasons(application),
-        "warnings": [str(w.get("message", "")) for w in application.warnings],
-    }
+    """The answer as the schema makes it, JSON-ready: an Idempotency-Key keeps it as it is."""
+    return ApplicationOut.model_validate(application).model_dump(mode="json")
 
 
-TEXT_LIMITS = text_limits(ApplicationIn)
+def _column_errors(body: dict[str, Any]) -> dict[str, list[str]]:
+    """What the schema refuses in the body (a value no spreadsheet cell holds, a text too long, a required
+    column missing), each named as the import file names its column: "Kolom nik: ..."."""
+    try:
+        ApplicationIn.model_validate(body)
+    except ValidationError as exc:
+        refused = field_errors(exc.errors())
+        return {column: [column_message(column, _sentence_part(m)) for m in refused[column]] for column in refused}
+    return {}
 
 
-def _too_long(body: dict[str, Any]) -> dict[str, list[str]]:
-    """A message for each text longer than the schema's `max_length` for it."""
-    errors: dict[str, list[str]] = {}
-    for column, limit in TEXT_LIMITS.items():
-        value = body.get(column)
-        if isinstance(value, str) and len(value) > limit:
-            problem = _("paling banyak %(max)s karakter.") % {"max": limit}
-            errors[column] = [_column_message(column, problem)]
-    return errors
+def _sentence_part(message: str) -> str:
+    return message[:1].lower() + message[1:]
 
 
-def _column_message(column: str, problem: str) -> str:
-    return _("Kolom %(field)s: %(problem)s") % {"field": column, "problem": problem}
-
-
-def _applicant_values(body: dict[str, Any]) -> tuple[dict[str, object], dict[str, list[str]]]:
-    """The applicant columns of the body, and a type error for each column JSON gave the wrong kind of value.
-
-    The cell parsers accept what a spreadsheet holds (text, numbers, nothing); anything else (true, a list,
-    an object) is refused here, so the parsers never see it."""
-    values: dict[str, object] = {}
-    errors: dict[str, list[str]] = {}
-    for column in COLUMNS:
-        value = body.get(column)
-        if value is None or isinstance(value, str):
-            values[column] = value
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            problem = _("harus berupa teks.")
-        elif column in IDENTITY_NUMBER_COLUMNS:
-            problem = _("kirim sebagai teks (string) 16 angka, bukan angka JSON, supaya tidak ada digit yang hilang.")
-        elif column in DATE_COLUMNS:
-            problem = _("kirim tanggal sebagai teks, misalnya “1990-08-15”.")
-        elif isinstance(value, float) and not math.isfinite(value):
-            problem = _("angka terlalu besar.")
-        else:
-            values[column] = value
-            continue
-        errors[column] = [_column_message(column, problem)]
-    return values, errors
-
-
-def _programme(token: ApiToken, raw: object) -> tuple[Programme | None, str]:
-    """The programme named in the body (404, 403 or 409 when it cannot take the application), or the problem
-    of the field, reported by the caller together with the other fields."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, _("Wajib diisi dengan kode program, misalnya BPN-2026.")
-    if not isinstance(raw, str):
-        return None, _("Kode program harus berupa teks, misalnya BPN-2026.")
-    programme = programme_for_partner(token, code=raw)
+def _open_programme(token: ApiToken, code: str) -> Programme:
+    """The programme named in the body, if it can take the application: 404, 403 or 409 otherwise."""
+    programme = programme_for_partner(token, code=code)
     try:
         programme_check_open(programme=programme)
     except DomainError as exc:
         raise Conflict(exc.message, field="programme") from None
-    return programme, ""
+    return programme
 
 
 def _create(request: HttpRequest, token: ApiToken) -> Answer:
+    # The body is validated here, not by ninja: the endpoint answers every problem at once, those of the
+    # schema and those only the registry can judge (with the token's region), and keeps the answer for a retry.
     try:
         body = json_value(request.body)
     except ValueError:
         return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
     if not isinstance(body, dict):
         return 422, invalid_body({"body": [_("Isi permintaan harus berupa objek JSON dengan kolom pemohon.")]})
-    too_long = _too_long(body)
-    if too_long:  # before any look-up: a 50,000-character code must never reach a query
-        return 422, invalid_body(too_long)
-    programme, problem = _programme(token, body.get("programme"))
-    values, errors = _applicant_values(body)
-    if problem:
-        errors["programme"] = [problem]
+    errors = _column_errors(body)
+    # A text over its length never reaches a query: a refused programme code is not looked up.
+    programme = None if "programme" in errors else _open_programme(token, body["programme"].strip())
+    cells = {column: body.get(column) for column in COLUMNS if column not in errors}
     result = parse_applicant(
-        values, index=ReferenceIndex.cached(), region_code=token.funder.region_id, today=clock.today()
+        cells, index=ReferenceIndex.cached(), region_code=token.funder.region_id, today=clock.today()
     )
     for column, messages in result.errors_by_field().items():
-        if column not in errors:  # the type error already says what is wrong with this column
-            errors[column] = messages
+        errors.setdefault(column, messages)
     if errors or result.data is None or programme is None:
         return 422, invalid_body(errors)
     try:
         application = applicant_register(
-            data=result.data, programme=programme, channel=Channel.API, actor=token_actor(token), api_token=token
+            data=result.data, programme=programme, channel=Channel.API, actor=Actor.partner(token)
         )
     except DuplicateApplication as exc:
         message = exc.message  # names no person: the partner may have sent only a NIK
@@ -195,6 +135,7 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
 
 @router.post(
     "",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response=CREATE,
     summary="Daftarkan pemohon / Register an applicant",
     description=(
@@ -223,12 +164,13 @@ def _create(request: HttpRequest, token: ApiToken) -> Answer:
 )
 @decorate_view(never_cache)
 def application_create(request: HttpRequest) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     return run_once(request, token=token, fingerprint=request.body, handle=lambda: _create(request, token))
 
 
 @router.get(
     "",
+    auth=PartnerToken(*READ_SCOPES),
     response=LIST,
     summary="Pendaftaran yang dibuat token ini / Applications created by this token",
     description=(
@@ -246,14 +188,15 @@ def application_list(
     page_size: int = Query(100, ge=1, le=PAGE_SIZE_MAX),
     status: ApplicationStatus | None = None,
 ) -> dict[str, Any]:
-    token = require_any_scope(request, *READ_SCOPES)
+    token = partner(request)
     applications = applications_of_token(token, status=status or "")
     count, rows, following = page_of(request, applications, page=page, page_size=page_size)
-    return {"count": count, "next": following, "results": [application_out(a) for a in rows]}
+    return {"count": count, "next": following, "results": rows}
 
 
 @router.get(
     "/{number}",
+    auth=PartnerToken(*READ_SCOPES),
     response=READ,
     summary="Satu pendaftaran / One application",
     description=(
@@ -267,23 +210,17 @@ def application_list(
     ),
 )
 @decorate_view(never_cache)
-def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    token = require_any_scope(request, *READ_SCOPES)
+def application_detail(request: HttpRequest, number: str) -> Application:
+    token = partner(request)
     application = application_of_funder(token, number=number)
     # Eligibility reasons speak of the person's age, income and cover: who read them is recorded (UU PDP).
-    access_log_write(
-        actor=token_actor(token),
-        person_ref=str(application.person_id),
-        what="api_application_detail",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
-    return application_out(application)
+    partner_saw(request, person_ref=str(application.person_id), what="api_application_detail")
+    return application
 
 
 @router.post(
     "/{number}/documents",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response=DOCUMENT,
     summary="Tambah dokumen / Add a document",
     description=(
@@ -307,7 +244,7 @@ def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 )
 @decorate_view(never_cache)
 def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind], file: File[UploadedFile]) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     application = application_of_token(token, number=number)
     # One byte past the limit is enough for the size check to refuse it, whatever was sent.
     content = file.read(settings.UPLOAD_MAX_BYTES + 1)
@@ -317,25 +254,20 @@ def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind],
     def handle() -> Answer:
         upload = Upload(kind=kind, content=content, name=file.name or "")
         try:
-            document = document_add(application=application, upload=upload, actor=token_actor(token))
+            document = document_add(application=application, upload=upload, actor=Actor.partner(token))
         except DomainError as exc:
             if exc.status_code != DomainError.status_code:
                 raise  # a closed application (409) is not a problem of the request's fields
             errors = {("file" if f.startswith("dokumen_") else f): m for f, m in exc.errors.items()}
             return 422, invalid_body(errors or {"file": [exc.message]})
-        body = {
-            "kind": document.kind,
-            "sha256": document.sha256,
-            "size": document.size,
-            "content_type": document.content_type,
-        }
-        return 201, body
+        return 201, DocumentOut.model_validate(document).model_dump(mode="json")
 
     return run_once(request, token=token, fingerprint=fingerprint, handle=handle)
 
 
 @router.post(
     "/{number}/submit",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response=SUBMIT,
     summary="Ajukan ulang / Send in again",
     description=(
@@ -357,11 +289,11 @@ def document_upload(request: HttpRequest, number: str, kind: Form[DocumentKind],
 )
 @decorate_view(never_cache)
 def application_send_again(request: HttpRequest, number: str) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     application = application_of_token(token, number=number)
 
     def handle() -> Answer:
-        application_resubmit(application=application, actor=token_actor(token))
+        application_resubmit(application=application, actor=Actor.partner(token))
         return 200, application_out(application_of_funder(token, number=application.number))
 
     return run_once(request, token=token, fingerprint=request.body, handle=handle)

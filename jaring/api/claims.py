@@ -13,20 +13,19 @@ from django.views.decorators.cache import never_cache
 from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
 
-from jaring.api.auth import require_scope
-from jaring.api.common import token_actor
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import partner_saw
 from jaring.api.docs import openapi
-from jaring.api.errors import Unprocessable
+from jaring.api.errors import error_body, invalid
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import ErrorOut
 from jaring.claims.models import Claim, ClaimKind, Relationship, SchoolLevel
 from jaring.claims.selectors import claim_of_funder, documents_missing, membership_by_kpj
 from jaring.claims.services import ChildIn, DuplicateClaim, HeirIn, claim_report
 from jaring.claims.states import ClaimStatus
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError, NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.core.validation import Invalid, parse_kpj
 
 router = Router(tags=["claims"])
@@ -152,25 +151,17 @@ def claim_out(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _log(request: HttpRequest, token: ApiToken, claim: Claim, what: str) -> None:
-    access_log_write(
-        actor=token_actor(token),
-        person_ref=str(claim.person_id),
-        person_label=claim.person.name,
-        what=what,
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+def _log(request: HttpRequest, claim: Claim, what: str) -> None:
+    partner_saw(request, person_ref=str(claim.person_id), person_label=claim.person.name, what=what)
 
 
 def _report(request: HttpRequest, token: ApiToken, payload: ClaimIn) -> Answer:
     try:
         kpj = parse_kpj(payload.kpj)
     except Invalid as exc:
-        raise Unprocessable(_("Data tidak valid."), errors={"kpj": [exc.error.problem]}) from None
+        raise invalid({"kpj": [exc.error.problem]}) from None
     if not kpj:
-        raise Unprocessable(_("Data tidak valid."), errors={"kpj": [_("KPJ wajib diisi: 11 angka.")]})
+        raise invalid({"kpj": [_("KPJ wajib diisi: 11 angka.")]})
     membership = membership_by_kpj(funder_id=token.funder_id, kpj=kpj, on=payload.event_date)
     if membership is None:
         raise NotFound(
@@ -184,22 +175,22 @@ def _report(request: HttpRequest, token: ApiToken, payload: ClaimIn) -> Answer:
             reported_by=payload.reported_by,
             heirs=[HeirIn(name=h.nama, nik=h.nik, relationship=h.hubungan) for h in payload.heirs],
             children=[ChildIn(name=c.nama, birth_date=c.tanggal_lahir, level=c.jenjang) for c in payload.children],
-            actor=token_actor(token),
+            actor=Actor.partner(token),
             channel="api",
-            api_token=token,
         )
     except DuplicateClaim as exc:
         return 409, {"detail": exc.message, "errors": exc.errors, "number": exc.number}
     except DomainError as exc:
         if exc.status_code != DomainError.status_code:
             raise
-        return 422, {"detail": exc.message, "errors": exc.errors}
-    _log(request, token, claim, "api_claim_report")
+        return 422, error_body(exc)
+    _log(request, claim, "api_claim_report")
     return 201, claim_out(claim_of_funder(token.funder_id, claim.number))
 
 
 @router.post(
     "",
+    auth=PartnerToken(ApiScope.CLAIMS),
     response=CREATE,
     summary="Laporkan klaim / Report a claim",
     description=(
@@ -231,12 +222,13 @@ def _report(request: HttpRequest, token: ApiToken, payload: ClaimIn) -> Answer:
 )
 @decorate_view(never_cache)
 def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
-    token = require_scope(request, ApiScope.CLAIMS)
+    token = partner(request)
     return run_once(request, token=token, fingerprint=request.body, handle=lambda: _report(request, token, payload))
 
 
 @router.get(
     "/{number}",
+    auth=PartnerToken(ApiScope.CLAIMS),
     response=READ,
     summary="Satu klaim / One claim",
     description=(
@@ -249,7 +241,6 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
 )
 @decorate_view(never_cache)
 def claim_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    token = require_scope(request, ApiScope.CLAIMS)
-    claim = claim_of_funder(token.funder_id, number)
-    _log(request, token, claim, "api_claim_detail")
+    claim = claim_of_funder(partner(request).funder_id, number)
+    _log(request, claim, "api_claim_detail")
     return claim_out(claim)

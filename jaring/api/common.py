@@ -8,8 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from jaring.api.auth import partner
 from jaring.core import clock
-from jaring.core.models import ApiToken
+from jaring.core.actors import Actor
+from jaring.core.http import client_ip
+from jaring.core.services import access_log_write
 
 
 def wita(moment: datetime | None) -> str | None:
@@ -19,9 +22,24 @@ def wita(moment: datetime | None) -> str | None:
     return clock.local(moment).replace(microsecond=0).isoformat()
 
 
-def token_actor(token: ApiToken) -> str:
-    """How a partner token appears as the actor of audit records and personal-data access logs."""
-    return f"api:{token.name}"
+def partner_view(request: HttpRequest, *, person_ref: str, what: str, person_label: str = "") -> dict[str, Any]:
+    """The access-log entry (keyword arguments of `access_log_write`) of personal data shown to the calling
+    partner: who saw what, from where, for which funder (UU PDP)."""
+    token = partner(request)
+    return {
+        "actor": Actor.partner(token),
+        "person_ref": person_ref,
+        "person_label": person_label,
+        "what": what[:120],
+        "path": request.path,
+        "ip_address": client_ip(request),
+        "funder": token.funder,
+    }
+
+
+def partner_saw(request: HttpRequest, *, person_ref: str, what: str, person_label: str = "") -> None:
+    """Record that the calling partner was shown a person's data (or a list or file of them)."""
+    access_log_write(**partner_view(request, person_ref=person_ref, what=what, person_label=person_label))
 
 
 def page_of(

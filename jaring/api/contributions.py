@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import F
@@ -18,14 +18,15 @@ from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
+from pydantic import BeforeValidator, WithJsonSchema
 
-from jaring.api.auth import require_any_scope, require_scope
-from jaring.api.common import page_of, token_actor, wita
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import page_of, partner_saw
 from jaring.api.docs import openapi
-from jaring.api.errors import Unprocessable, invalid_body
-from jaring.api.schemas import ErrorOut
+from jaring.api.errors import invalid_body
+from jaring.api.schemas import ErrorOut, Out, WitaMoment
 from jaring.contributions import billing
 from jaring.contributions.figures import month_figures
 from jaring.contributions.invoice_read import InvoiceFileError
@@ -33,10 +34,9 @@ from jaring.contributions.models import Invoice
 from jaring.contributions.result import result_download_name, result_workbook
 from jaring.contributions.tasks import invoice_start
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.models import mask_nik
@@ -47,14 +47,40 @@ MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 PAGE_SIZE_MAX = 500
 
 
+def _month(value: object) -> date | None:
+    """A month as partners write it, YYYY-MM (its first day); None when empty."""
+    text = value.strip() if isinstance(value, str) else ""
+    if value is None or (isinstance(value, str) and not text):
+        return None
+    match = MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match["month"]) <= 12:
+        raise ValueError(_("Tulis bulan sebagai YYYY-MM, misalnya 2026-11."))
+    return date(int(match["year"]), int(match["month"]), 1)
+
+
+Month = Annotated[
+    date | None,
+    BeforeValidator(_month),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "examples": ["2026-11"]}),
+]
+
+
+class InvoiceIn(Schema):
+    month: Month = Field(
+        None,
+        description="Bulan tagihan, hanya bila berkas menagih beberapa bulan / the month billed, only when the "
+        "file bills several",
+    )
+
+
 class StatusSumOut(Schema):
     count: int
     sum: int
 
 
-class InvoiceOut(Schema):
+class InvoiceOut(Out):
     id: int
-    programme: str
+    programme: str = Field(validation_alias="programme.code")
     month: str
     status: str
     file_name: str
@@ -68,7 +94,29 @@ class InvoiceOut(Schema):
     error: str
     status_url: str
     result_url: str | None
-    created_at: str | None
+    created_at: WitaMoment | None
+
+    @staticmethod
+    def resolve_month(invoice: Invoice) -> str:
+        return f"{invoice.month:%Y-%m}"
+
+    @staticmethod
+    def resolve_members(invoice: Invoice) -> int:
+        return int(invoice.summary.get("members", 0))
+
+    @staticmethod
+    def resolve_statuses(invoice: Invoice) -> dict[str, Any]:
+        return {k: v for k, v in invoice.summary.items() if isinstance(v, dict)}
+
+    @staticmethod
+    def resolve_status_url(invoice: Invoice) -> str:
+        return reverse("api:invoice_detail", kwargs={"code": invoice.programme.code, "invoice_id": invoice.pk})
+
+    @staticmethod
+    def resolve_result_url(invoice: Invoice) -> str | None:
+        if invoice.status not in (Invoice.Status.CURRENT, Invoice.Status.REPLACED):
+            return None
+        return reverse("api:invoice_result", kwargs={"code": invoice.programme.code, "invoice_id": invoice.pk})
 
 
 class ContributionsOut(Schema):
@@ -110,40 +158,6 @@ def _programme(token: ApiToken, code: str) -> Programme:
     return programme
 
 
-def _month(value: str, *, field: str = "month") -> date:
-    match = MONTH.fullmatch(value.strip())
-    if match is None or not 1 <= int(match["month"]) <= 12:
-        raise Unprocessable(
-            _("Data tidak valid."), errors={field: [_("Tulis bulan sebagai YYYY-MM, misalnya 2026-11.")]}
-        )
-    return date(int(match["year"]), int(match["month"]), 1)
-
-
-def _invoice_out(invoice: Invoice) -> dict[str, Any]:
-    code = invoice.programme.code
-    current = invoice.status in (Invoice.Status.CURRENT, Invoice.Status.REPLACED)
-    return {
-        "id": invoice.pk,
-        "programme": code,
-        "month": f"{invoice.month:%Y-%m}",
-        "status": invoice.status,
-        "file_name": invoice.file_name,
-        "rows": invoice.rows,
-        "invoiced": invoice.invoiced,
-        "expected": invoice.expected,
-        "proposed": invoice.proposed,
-        "paid": invoice.paid,
-        "members": int(invoice.summary.get("members", 0)),
-        "statuses": {k: v for k, v in invoice.summary.items() if isinstance(v, dict)},
-        "error": invoice.error,
-        "status_url": reverse("api:invoice_detail", kwargs={"code": code, "invoice_id": invoice.pk}),
-        "result_url": reverse("api:invoice_result", kwargs={"code": code, "invoice_id": invoice.pk})
-        if current
-        else None,
-        "created_at": wita(invoice.created_at),
-    }
-
-
 def _invoice(programme: Programme, invoice_id: int) -> Invoice:
     invoice = Invoice.objects.select_related("programme").filter(pk=invoice_id, programme=programme).first()
     if invoice is None:
@@ -153,6 +167,7 @@ def _invoice(programme: Programme, invoice_id: int) -> Invoice:
 
 @router.post(
     "/{code}/invoices",
+    auth=PartnerToken(ApiScope.CONTRIBUTIONS),
     response=UPLOAD,
     summary="Cocokkan tagihan iuran BPJS / Reconcile a BPJS invoice",
     description=(
@@ -181,20 +196,19 @@ def _invoice(programme: Programme, invoice_id: int) -> Invoice:
     ),
 )
 @decorate_view(never_cache)
-def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], month: Form[str] = "") -> Any:
-    token = require_scope(request, ApiScope.CONTRIBUTIONS)
+def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], form: Form[InvoiceIn]) -> Any:
+    token = partner(request)
     programme = _programme(token, code)
     if file.size is not None and file.size > settings.INVOICE_MAX_BYTES:
         message = _("Berkas terlalu besar; paling besar %(max)s MB.") % {"max": settings.INVOICE_MAX_BYTES // 1_048_576}
         return Status(413, {"detail": message, "errors": {"file": [message]}})
-    billed = _month(month) if month.strip() else None
     try:
         outcome = invoice_start(
             programme=programme,
             file_name=file.name or "tagihan",
             content=file.read(),
-            actor=token_actor(token),
-            month=billed,
+            actor=Actor.partner(token),
+            month=form.month,
         )
     except InvoiceFileError as exc:
         return Status(422, invalid_body({"file": [exc.message]}))
@@ -202,11 +216,12 @@ def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], mo
         if exc.status_code != DomainError.status_code:
             raise
         return Status(422, invalid_body(exc.errors or {"file": [exc.message]}))
-    return Status(200 if outcome.unchanged else 202, _invoice_out(outcome.invoice))
+    return Status(200 if outcome.unchanged else 202, outcome.invoice)
 
 
 @router.get(
     "/{code}/invoices/{invoice_id}",
+    auth=PartnerToken(ApiScope.CONTRIBUTIONS, ApiScope.REPORTS),
     response=ONE,
     url_name="invoice_detail",
     summary="Status pencocokan tagihan / Invoice reconciliation status",
@@ -219,13 +234,13 @@ def invoice_create(request: HttpRequest, code: str, file: File[UploadedFile], mo
     openapi_extra=openapi(ONE),
 )
 @decorate_view(never_cache)
-def invoice_detail(request: HttpRequest, code: str, invoice_id: int) -> dict[str, Any]:
-    token = require_any_scope(request, ApiScope.CONTRIBUTIONS, ApiScope.REPORTS)
-    return _invoice_out(_invoice(_programme(token, code), invoice_id))
+def invoice_detail(request: HttpRequest, code: str, invoice_id: int) -> Invoice:
+    return _invoice(_programme(partner(request), code), invoice_id)
 
 
 @router.get(
     "/{code}/invoices/{invoice_id}/result",
+    auth=PartnerToken(ApiScope.CONTRIBUTIONS),
     response={200: None, **AUTH, 409: ErrorOut},
     url_name="invoice_result",
     summary="Berkas hasil pencocokan / Reconciliation result file",
@@ -238,20 +253,10 @@ def invoice_detail(request: HttpRequest, code: str, invoice_id: int) -> dict[str
 )
 @decorate_view(never_cache)
 def invoice_result(request: HttpRequest, code: str, invoice_id: int) -> Any:
-    token = require_scope(request, ApiScope.CONTRIBUTIONS)
-    programme = _programme(token, code)
-    invoice = _invoice(programme, invoice_id)
+    invoice = _invoice(_programme(partner(request), code), invoice_id)
     if invoice.status not in (Invoice.Status.CURRENT, Invoice.Status.REPLACED):
         raise Conflict(_("Tagihan belum selesai dicocokkan; berkas hasil belum tersedia."))
-    access_log_write(
-        actor=token_actor(token),
-        person_ref=f"invoice:{invoice.pk}",
-        person_label=invoice.file_name,
-        what="api_invoice_result",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+    partner_saw(request, person_ref=f"invoice:{invoice.pk}", person_label=invoice.file_name, what="api_invoice_result")
     return FileResponse(
         io.BytesIO(result_workbook(invoice)), as_attachment=True, filename=result_download_name(invoice)
     )
@@ -259,6 +264,7 @@ def invoice_result(request: HttpRequest, code: str, invoice_id: int) -> Any:
 
 @router.get(
     "/{code}/contributions",
+    auth=PartnerToken(ApiScope.REPORTS, ApiScope.CONTRIBUTIONS),
     response=FIGURES,
     summary="Iuran sebulan / A month's contributions",
     description=(
@@ -275,10 +281,9 @@ def invoice_result(request: HttpRequest, code: str, invoice_id: int) -> Any:
     openapi_extra=openapi(FIGURES),
 )
 @decorate_view(never_cache)
-def contributions(request: HttpRequest, code: str, month: str = "") -> dict[str, Any]:
-    token = require_any_scope(request, ApiScope.REPORTS, ApiScope.CONTRIBUTIONS)
-    programme = _programme(token, code)
-    wanted = _month(month) if month.strip() else billing.month_of(clock.today())
+def contributions(request: HttpRequest, code: str, month: Query[Month] = None) -> dict[str, Any]:
+    programme = _programme(partner(request), code)
+    wanted = month or billing.month_of(clock.today())
     figure = month_figures(programme, [wanted])[0]
     return {
         "month": f"{wanted:%Y-%m}",
@@ -293,6 +298,7 @@ def contributions(request: HttpRequest, code: str, month: str = "") -> dict[str,
 
 @router.get(
     "/{code}/members",
+    auth=PartnerToken(ApiScope.MEMBERSHIP),
     response=MEMBERS,
     summary="Peserta program / The programme's members",
     description=(
@@ -311,8 +317,7 @@ def members(
     page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(100, ge=1, le=PAGE_SIZE_MAX),
 ) -> dict[str, Any]:
-    token = require_scope(request, ApiScope.MEMBERSHIP)
-    programme = _programme(token, code)
+    programme = _programme(partner(request), code)
     rows = (
         Membership.objects.filter(programme=programme)
         .annotate(until=Least(F("ends"), F("place__ends")))
@@ -320,14 +325,11 @@ def members(
         .values_list("kpj", "person__nik", "person__name", "status", "starts", "until")
     )
     count, found, following = page_of(request, rows, page=page, page_size=page_size)
-    access_log_write(
-        actor=token_actor(token),
+    partner_saw(
+        request,
         person_ref=f"programme:{programme.code}:members",
         person_label=_("Peserta %(code)s, halaman %(page)s") % {"code": programme.code, "page": page},
         what="api_member_list",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
     )
     results = [
         {

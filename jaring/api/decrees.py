@@ -12,20 +12,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 from ninja.decorators import decorate_view
 
 from jaring.allocation.decrees.exports import XLSX_MIME, decree_xlsx, file_stem
 from jaring.allocation.models import Decree, DecreeEntry
-from jaring.api.auth import require_scope
-from jaring.api.common import token_actor, wita
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import partner_saw
 from jaring.api.docs import openapi
-from jaring.api.schemas import ErrorOut
+from jaring.api.schemas import ErrorOut, Out, WitaMoment
 from jaring.api.selectors import programme_for_partner
 from jaring.core.errors import NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.registry.models import mask_nik
 
 router = Router(tags=["decrees"])
@@ -37,28 +35,42 @@ AUTH = {401: ErrorOut, 403: ErrorOut}
 NOT_FOUND_TEXT = "Tidak ada SK ini di pemberi dana token. / No such decree at the token's funder."
 
 
-class DecreeTotalsOut(Schema):
+def _nik_masked(context: dict[str, Any]) -> bool:
+    """A decree's NIKs are shown in full only to a token that may also look members up by NIK."""
+    return not partner(context["request"]).has_scope(ApiScope.MEMBERSHIP)
+
+
+class DecreeTotalsOut(Out):
     participants: int = 0
     new: int = 0
     continuing: int = 0
     dropped: int = 0
 
 
-class DecreeOut(Schema):
+class DecreeOut(Out):
     id: int
-    programme: str
+    programme: str = Field(validation_alias="programme.code")
     number: str
     decree_date: date
     title: str
     status: str
     previous: str | None
-    generated_at: str
-    signed_at: str | None
+    generated_at: WitaMoment
+    signed_at: WitaMoment | None
     totals: DecreeTotalsOut
     digest: str
 
+    @staticmethod
+    def resolve_previous(decree: Decree) -> str | None:
+        return decree.previous.number if decree.previous is not None else None
 
-class DecreeEntryOut(Schema):
+    @staticmethod
+    def resolve_totals(decree: Decree) -> dict[str, int]:
+        totals = decree.totals or {}
+        return {key: int(totals.get(key, 0)) for key in ("participants", "new", "continuing", "dropped")}
+
+
+class DecreeEntryOut(Out):
     position: int
     category: str
     nik: str
@@ -73,32 +85,29 @@ class DecreeEntryOut(Schema):
     ends: date | None
     reason: str
 
+    @staticmethod
+    def resolve_nik(entry: DecreeEntry, context: dict[str, Any]) -> str:
+        return mask_nik(entry.nik) if _nik_masked(context) else entry.nik
+
 
 class DecreeDetailOut(DecreeOut):
     nik_masked: bool
     entries: list[DecreeEntryOut]
 
+    @staticmethod
+    def resolve_entries(decree: Decree) -> list[DecreeEntry]:
+        """Participants by number, then the dropped ones (position 0) with their reason, by name."""
+        listed = decree.entries.exclude(position=0).order_by("position")
+        return [*listed, *decree.entries.filter(position=0).order_by("name", "nik")]
+
+    @staticmethod
+    def resolve_nik_masked(decree: Decree, context: dict[str, Any]) -> bool:
+        return _nik_masked(context)
+
 
 LIST = {200: list[DecreeOut], **AUTH, 404: ErrorOut, 422: ErrorOut}
 DETAIL = {200: DecreeDetailOut, **AUTH, 404: ErrorOut, 422: ErrorOut}
 FILE = {**AUTH, 404: ErrorOut, 422: ErrorOut}
-
-
-def _decree_out(decree: Decree) -> dict[str, Any]:
-    totals = decree.totals or {}
-    return {
-        "id": decree.pk,
-        "programme": decree.programme.code,
-        "number": decree.number,
-        "decree_date": decree.decree_date,
-        "title": decree.title,
-        "status": decree.status,
-        "previous": decree.previous.number if decree.previous else None,
-        "generated_at": wita(decree.generated_at),
-        "signed_at": wita(decree.signed_at),
-        "totals": {key: int(totals.get(key, 0)) for key in ("participants", "new", "continuing", "dropped")},
-        "digest": decree.digest,
-    }
 
 
 def _decrees(token: ApiToken) -> Any:
@@ -113,20 +122,14 @@ def _decree_of(token: ApiToken, pk: int) -> Decree:
     return decree
 
 
-def _log(request: HttpRequest, token: ApiToken, decree: Decree, what: str) -> None:
-    access_log_write(
-        actor=token_actor(token),
-        person_ref=f"decree:{decree.pk}",
-        person_label=f"SK {decree.number} ({decree.programme.code})",
-        what=what,
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+def _log(request: HttpRequest, decree: Decree, what: str) -> None:
+    label = f"SK {decree.number} ({decree.programme.code})"
+    partner_saw(request, person_ref=f"decree:{decree.pk}", person_label=label, what=what)
 
 
 @router.get(
     "",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=LIST,
     summary="SK peserta / Decree lists",
     description=(
@@ -144,16 +147,17 @@ def _log(request: HttpRequest, token: ApiToken, decree: Decree, what: str) -> No
     ),
 )
 @decorate_view(never_cache)
-def decree_list(request: HttpRequest, programme: str = Query("", max_length=40)) -> list[dict[str, Any]]:
-    token = require_scope(request, ApiScope.REPORTS)
+def decree_list(request: HttpRequest, programme: str = Query("", max_length=40)) -> list[Decree]:
+    token = partner(request)
     decrees = _decrees(token)
     if programme.strip():
         decrees = decrees.filter(programme=programme_for_partner(token, code=programme))
-    return [_decree_out(d) for d in decrees.order_by("-decree_date", "-id")]
+    return list(decrees.order_by("-decree_date", "-id"))
 
 
 @router.get(
     "/{decree_id}",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=DETAIL,
     summary="Satu SK dengan daftarnya / One decree with its list",
     description=(
@@ -165,40 +169,16 @@ def decree_list(request: HttpRequest, programme: str = Query("", max_length=40))
     openapi_extra=openapi(DETAIL, texts={404: NOT_FOUND_TEXT}),
 )
 @decorate_view(never_cache)
-def decree_detail(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX)) -> dict[str, Any]:
-    token = require_scope(request, ApiScope.REPORTS)
+def decree_detail(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX)) -> Decree:
+    token = partner(request)
     decree = _decree_of(token, decree_id)
-    masked = not token.has_scope(ApiScope.MEMBERSHIP)
-    entries = list(decree.entries.exclude(position=0).order_by("position")) + list(
-        decree.entries.filter(position=0).order_by("name", "nik")
-    )
-    _log(request, token, decree, "api_decree_detail")
-    body = _decree_out(decree)
-    body["nik_masked"] = masked
-    body["entries"] = [_entry_out(entry, masked) for entry in entries]
-    return body
-
-
-def _entry_out(entry: DecreeEntry, masked: bool) -> dict[str, Any]:
-    return {
-        "position": entry.position,
-        "category": entry.category,
-        "nik": mask_nik(entry.nik) if masked else entry.nik,
-        "name": entry.name,
-        "birth_date": entry.birth_date,
-        "sex": entry.sex,
-        "kelurahan": entry.kelurahan,
-        "kecamatan": entry.kecamatan,
-        "sector": entry.sector,
-        "application_number": entry.application_number,
-        "starts": entry.starts,
-        "ends": entry.ends,
-        "reason": entry.reason,
-    }
+    _log(request, decree, "api_decree_detail")
+    return decree
 
 
 @router.get(
     "/{decree_id}/xlsx",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=FILE,
     summary="SK sebagai XLSX / The decree as XLSX",
     description=(
@@ -217,10 +197,10 @@ def _entry_out(entry: DecreeEntry, masked: bool) -> dict[str, Any]:
 )
 @decorate_view(never_cache)
 def decree_file(request: HttpRequest, decree_id: int = Path(..., ge=1, le=ID_MAX)) -> HttpResponse:
-    token = require_scope(request, ApiScope.REPORTS)
+    token = partner(request)
     decree = _decree_of(token, decree_id)
     content = decree_xlsx(decree, masked=not token.has_scope(ApiScope.MEMBERSHIP))
-    _log(request, token, decree, "api_decree_xlsx")
+    _log(request, decree, "api_decree_xlsx")
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{file_stem(decree)}.xlsx"'
     return response

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -39,6 +40,11 @@ def error_body(exc: DomainError) -> dict[str, Any]:
 
 def invalid_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     return {"detail": _("Data tidak valid."), "errors": errors}
+
+
+def invalid(errors: dict[str, list[str]]) -> Unprocessable:
+    """Input refused with a message per field, raised as the schema's own refusals are answered."""
+    return Unprocessable(_("Data tidak valid."), errors=errors)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -73,48 +79,94 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+# Every body of this API is a JSON object. One that is not (null, a list, a string) is left to the schema,
+# which names the fields it lacks; the parser marks the request so that the answer names the body too.
+NOT_AN_OBJECT = "jaring.body_not_an_object"
+
+
 class StrictJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
-        return json_value(request.body)
+        value = json_value(request.body)
+        if not isinstance(value, dict):
+            request.META[NOT_AN_OBJECT] = True
+        return value
+
+
+def field_errors(errors: list[Any]) -> dict[str, list[str]]:
+    """Pydantic's errors (a schema's refusals) as the API's `errors`: a message per field, in the request's
+    language. The one translation of schema errors, for ninja's and for a handler that validates itself."""
+    named: dict[str, list[str]] = {}
+    for error in errors:
+        messages = named.setdefault(_field_name(error.get("loc", ())), [])
+        message = _translate(error)
+        if message not in messages:  # five hundred wrong items of one list are one problem of the list
+            messages.append(message)
+    return named
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    # pydantic locations look like ("body", "payload", "nik"); the partner knows only "nik".
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload", "data", "form")]
+    # pydantic locations look like ("body", "payload", "nik"), ("body", "payload", "fixes", 3) or ("body",
+    # "payload", "heirs", 1, "nik"); the partner knows "nik", "fixes" (a wrong item is a problem of the list) and
+    # "heirs.1.nik" (a field of the second heir).
+    named = [p for p in loc if p not in LOCATION_PARTS]
+    while named and isinstance(named[-1], int):
+        named.pop()
+    parts = [str(p) for p in named]
     if len(parts) == 2 and parts[0] == parts[1]:
         parts = parts[:1]  # a multipart file: ("file", "file")
     return ".".join(parts) or "body"
 
 
+LOCATION_PARTS = frozenset({"body", "query", "path", "header", "payload", "data", "form"})
+# What each kind of pydantic refusal says, in the request's language: a fixed message, or one that names the
+# bound from the error's context.
+FIXED_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("Wajib diisi."),
+    "string_type": gettext_lazy("Harus berupa teks."),
+    "int_type": gettext_lazy("Harus berupa bilangan bulat."),
+    "bool_type": gettext_lazy("Harus berupa true atau false."),
+    "list_type": gettext_lazy("Harus berupa daftar."),
+    "model_attributes_type": gettext_lazy("Isi permintaan harus berupa objek JSON."),
+    "dict_type": gettext_lazy("Harus berupa objek JSON."),
+    **dict.fromkeys(
+        ("date_type", "date_from_datetime_parsing", "date_parsing", "int_parsing", "json_invalid"),
+        gettext_lazy("Format tidak valid."),
+    ),
+}
+BOUNDED_MESSAGES: dict[str, tuple[Any, str]] = {
+    "string_too_short": (gettext_lazy("Paling sedikit %(n)s karakter."), "min_length"),
+    "string_too_long": (gettext_lazy("Paling banyak %(n)s karakter."), "max_length"),
+    "too_short": (gettext_lazy("Paling sedikit %(n)s butir."), "min_length"),
+    "too_long": (gettext_lazy("Paling banyak %(n)s butir."), "max_length"),
+    "greater_than_equal": (gettext_lazy("Paling kecil %(n)s."), "ge"),
+    "less_than_equal": (gettext_lazy("Paling besar %(n)s."), "le"),
+}
+
+
 def _translate(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return _("Wajib diisi.")
-    if kind in {"string_type", "int_type", "int_parsing", "date_type", "date_from_datetime_parsing", "date_parsing"}:
-        return _("Format tidak valid.")
-    if kind == "string_too_long":
-        return _("Terlalu panjang (maksimal %(n)s karakter).") % {"n": ctx.get("max_length", "?")}
-    if kind in {"greater_than_equal", "less_than_equal"}:
-        bound = ctx.get("ge", ctx.get("le", "?"))
-        if kind == "greater_than_equal":
-            return _("Paling kecil %(n)s.") % {"n": bound}
-        return _("Paling besar %(n)s.") % {"n": bound}
-    if kind == "enum":
-        return _("Pilihan tidak dikenal; pilih salah satu dari: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        kind = "missing"  # an empty text where one is required
+    if kind in FIXED_MESSAGES:
+        return str(FIXED_MESSAGES[kind])
+    if kind in BOUNDED_MESSAGES:
+        message, bound = BOUNDED_MESSAGES[kind]
+        return str(message) % {"n": ctx.get(bound, "?")}
+    if kind in {"enum", "literal_error"}:
+        choices = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return _("Pilihan tidak dikenal; pilih salah satu dari: %(choices)s.") % {"choices": choices}
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "")))
-    if kind == "json_invalid":
-        return _("Isi permintaan bukan JSON yang sah.")
     return _("Nilai tidak valid.")
 
 
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors: dict[str, list[str]] = {}
-        for error in exc.errors:
-            errors.setdefault(_field_name(error.get("loc", ())), []).append(_translate(error))
+        errors = field_errors(list(exc.errors))
+        if request.META.get(NOT_AN_OBJECT):
+            errors = {"body": [_("Isi permintaan harus berupa objek JSON.")], **errors}
         return api.create_response(request, invalid_body(errors), status=422)
 
     @api.exception_handler(DomainError)

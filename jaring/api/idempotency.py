@@ -13,7 +13,6 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Status
 
 from jaring.api.errors import Unprocessable
 from jaring.core.errors import Conflict
@@ -50,17 +49,18 @@ def idempotency_key(request: HttpRequest) -> str | None:
 
 def run_once(
     request: HttpRequest, *, token: ApiToken, fingerprint: bytes, handle: Callable[[], Answer]
-) -> Status[Any] | JsonResponse:
+) -> JsonResponse:
     """Run `handle` once per Idempotency-Key (or plainly when the request has none).
 
-    What `handle` returns is an answer of the request and is recorded for replay, whatever its status (a
-    created application, a duplicate, invalid fields: a retry must answer the same). What it raises (an
-    unknown or closed programme, or a bug) is not recorded, so the partner may retry under the same key once
-    the cause is fixed.
+    What `handle` returns is an answer of the request, its body already made by the operation's schema
+    (`Out.model_dump(mode="json")`), and is recorded for replay whatever its status (a created application, a
+    duplicate, invalid fields: a retry must answer the same). It is sent as it is kept, so a replay is the
+    first answer byte for byte. What `handle` raises (an unknown or closed programme, or a bug) is not
+    recorded, so the partner may retry under the same key once the cause is fixed.
     """
     key = idempotency_key(request)
     if key is None:
-        return Status(*handle())
+        return _answer(*handle())
     digest = request_hash((request.method or "").encode() + b" " + request.path.encode() + b"\n" + fingerprint)
     record = idempotency_claim(token=token, key=key, body_hash=digest)
     if record is not None:
@@ -68,7 +68,7 @@ def run_once(
             raise Conflict(
                 _("Permintaan dengan Idempotency-Key ini masih diproses; ulangi sebentar lagi."), field=HEADER
             )
-        replay = JsonResponse(record.response, status=record.status_code, json_dumps_params={"ensure_ascii": False})
+        replay = _answer(record.status_code, record.response)
         replay["Idempotent-Replayed"] = "true"
         return replay
     try:
@@ -77,4 +77,8 @@ def run_once(
         idempotency_release(token=token, key=key)
         raise
     idempotency_answer(token=token, key=key, status_code=status, response=body)
-    return Status(status, body)
+    return _answer(status, body)
+
+
+def _answer(status: int, body: dict[str, Any]) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

@@ -18,15 +18,14 @@ from django.views.decorators.cache import never_cache
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
-from jaring.api.auth import require_scope
-from jaring.api.common import token_actor, wita
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import partner_saw, wita
 from jaring.api.errors import invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
 from jaring.api.schemas import ErrorOut
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken
-from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
 from jaring.registry.imports.files import ImportFileError
 from jaring.registry.imports.results import result_download_name, result_path
@@ -88,6 +87,7 @@ def _batch_of(token: ApiToken, batch_id: int) -> ImportBatch:
 
 @router.post(
     "",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response={202: ImportOut, **ERRORS, 413: ErrorOut, 422: ErrorOut},
     summary="Impor daftar pemohon / Import an applicant list",
     description=(
@@ -111,7 +111,7 @@ def import_create(
     file: File[UploadedFile],
     documents_checked_by: Form[str] = "",
 ) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     target = Programme.objects.filter(code=programme.strip()[:30], funder=token.funder).first()
     if target is None:
         raise NotFound(_("Program %(code)s tidak ditemukan.") % {"code": programme.strip()[:30]}, field="programme")
@@ -125,11 +125,10 @@ def import_create(
         try:
             batch, _checked = import_batch_start(
                 programme=target,
-                actor=token_actor(token),
+                actor=Actor.partner(token),
                 file_name=file.name or "impor",
                 content=content,
                 documents_checked_by=documents_checked_by,
-                api_token=token,
             )
         except ImportFileError as exc:
             return 422, invalid_body({"file": [exc.message]})
@@ -144,6 +143,7 @@ def import_create(
 
 @router.get(
     "/{batch_id}",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response={200: ImportOut, **ERRORS},
     url_name="import_detail",
     summary="Status impor / Import status",
@@ -151,12 +151,13 @@ def import_create(
 )
 @decorate_view(never_cache)
 def import_detail(request: HttpRequest, batch_id: int) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     return import_out(_batch_of(token, batch_id))
 
 
 @router.get(
     "/{batch_id}/result",
+    auth=PartnerToken(ApiScope.REGISTRATION),
     response={200: None, **ERRORS},
     url_name="import_result",
     summary="Berkas hasil impor / Import result file",
@@ -169,19 +170,11 @@ def import_detail(request: HttpRequest, batch_id: int) -> Any:
 )
 @decorate_view(never_cache)
 def import_result(request: HttpRequest, batch_id: int) -> Any:
-    token = require_scope(request, ApiScope.REGISTRATION)
+    token = partner(request)
     batch = _batch_of(token, batch_id)
     path = result_path(batch) if batch.result_file else None
     if batch.status != ImportBatch.Status.DONE or path is None or not path.is_file():
         raise Conflict(_("Impor belum selesai; berkas hasil belum tersedia."))
     # The result holds every row's personal data: who downloaded it is recorded (UU PDP).
-    access_log_write(
-        actor=token_actor(token),
-        person_ref=f"import:{batch.pk}",
-        person_label=batch.file_name,
-        what="api_import_result",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
+    partner_saw(request, person_ref=f"import:{batch.pk}", person_label=batch.file_name, what="api_import_result")
     return FileResponse(path.open("rb"), as_attachment=True, filename=result_download_name(batch))

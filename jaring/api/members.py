@@ -8,7 +8,6 @@ person unknown everywhere. Every answer that names a person is recorded in the a
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -19,15 +18,14 @@ from ninja.decorators import decorate_view
 from pydantic import ConfigDict
 
 from jaring.allocation.models import EndReason
-from jaring.api.auth import require_scope
-from jaring.api.common import token_actor
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import partner_saw
 from jaring.api.docs import openapi
-from jaring.api.errors import TooManyRequests, Unprocessable
-from jaring.api.schemas import ErrorOut
+from jaring.api.errors import TooManyRequests, invalid
+from jaring.api.schemas import ErrorOut, Out
 from jaring.core.errors import NotFound
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope
-from jaring.core.services import access_log_write, rate_limit_hit
+from jaring.core.services import rate_limit_hit
 from jaring.core.validation import Invalid, parse_kpj, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.enrolment.selectors import memberships_of_person_at_funder
@@ -58,19 +56,28 @@ class LookupIn(Schema):
     )
 
 
-class MembershipOut(Schema):
-    programme: str = Field(examples=["BPN-2026"])
-    funder: str = Field(examples=["balikpapan"])
+class MembershipOut(Out):
+    programme: str = Field(examples=["BPN-2026"], validation_alias="programme.code")
+    funder: str = Field(examples=["balikpapan"], validation_alias="programme.funder.code")
     kpj: str = Field(examples=["12345678901"])
     status: Membership.Status = Field(description="active, non_active, ended")
     status_since: date
-    cover_start: date = Field(description="Awal perlindungan / cover starts")
-    cover_end: date = Field(description="Akhir perlindungan / cover ends")
+    cover_start: date = Field(description="Awal perlindungan / cover starts", validation_alias="starts")
+    cover_end: date = Field(description="Akhir perlindungan / cover ends", validation_alias="ends")
     end_reason: EndReason | None = Field(
         description="Alasan berakhir (kode stabil) / why it ended: died, moved_out, wage_earner, age_limit, "
         "failed_reverification, withdrew, handed_over, other"
     )
     end_reason_text: str | None = Field(description="Alasan berakhir untuk dibaca / the reason in words")
+
+    @staticmethod
+    def resolve_end_reason(membership: Membership) -> str | None:
+        return membership.end_reason or None
+
+    @staticmethod
+    def resolve_end_reason_text(membership: Membership) -> str | None:
+        reason = membership.end_reason
+        return str(EndReason(reason).label) if reason in EndReason.values else None
 
 
 class MemberOut(MembershipOut):
@@ -80,28 +87,13 @@ class MemberOut(MembershipOut):
     nik_masked: str = Field(examples=["647101********01"])
     memberships: list[MembershipOut]
 
+    @staticmethod
+    def resolve_nik_masked(membership: Membership) -> str:
+        return mask_nik(membership.person.nik)
+
 
 LOOKUP = {200: MemberOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 LOOKUP_WINDOW = timedelta(hours=1)
-
-
-def _membership_out(membership: Membership) -> dict[str, Any]:
-    reason = membership.end_reason or None
-    return {
-        "programme": membership.programme.code,
-        "funder": membership.programme.funder.code,
-        "kpj": membership.kpj,
-        "status": membership.status,
-        "status_since": membership.status_since,
-        "cover_start": membership.starts,
-        "cover_end": membership.ends,
-        "end_reason": reason,
-        "end_reason_text": str(EndReason(reason).label) if reason in EndReason.values else None,
-    }
-
-
-def _refuse(errors: dict[str, list[str]]) -> Unprocessable:
-    return Unprocessable(_("Data tidak valid."), errors=errors)
 
 
 def _criteria(payload: LookupIn) -> tuple[str, str]:
@@ -110,23 +102,24 @@ def _criteria(payload: LookupIn) -> tuple[str, str]:
     kpj = (payload.kpj or "").strip()
     if {"nik", "kpj"} <= payload.model_fields_set:
         message = _("Kirim salah satu saja: nik atau kpj.")
-        raise _refuse({"nik": [message], "kpj": [message]})
+        raise invalid({"nik": [message], "kpj": [message]})
     if not nik and not kpj:
         message = _("Isi nik (16 angka) atau kpj (11 angka).")
-        raise _refuse({"nik": [message], "kpj": [message]})
+        raise invalid({"nik": [message], "kpj": [message]})
     if nik:
         try:
             return parse_nik(nik), ""
         except Invalid as exc:
-            raise _refuse({"nik": [exc.error.problem]}) from None
+            raise invalid({"nik": [exc.error.problem]}) from None
     try:
         return "", parse_kpj(kpj)
     except Invalid as exc:
-        raise _refuse({"kpj": [exc.error.problem]}) from None
+        raise invalid({"kpj": [exc.error.problem]}) from None
 
 
 @router.post(
     "/lookup",
+    auth=PartnerToken(ApiScope.MEMBERSHIP),
     response=LOOKUP,
     summary="Status kepesertaan / Membership status",
     description=(
@@ -153,8 +146,8 @@ def _criteria(payload: LookupIn) -> tuple[str, str]:
     ),
 )
 @decorate_view(never_cache)
-def member_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
-    token = require_scope(request, ApiScope.MEMBERSHIP)
+def member_lookup(request: HttpRequest, payload: LookupIn) -> Membership:
+    token = partner(request)
     # Every look-up counts, found or not: KPJs are sequential, and a token must not walk through them.
     limit = settings.MEMBER_LOOKUPS_PER_HOUR
     if not rate_limit_hit(bucket="member-lookup-token", key=str(token.pk), limit=limit, window=LOOKUP_WINDOW):
@@ -173,17 +166,7 @@ def member_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
         )
     current = memberships[0]
     person = current.person
-    access_log_write(
-        actor=token_actor(token),
-        person_ref=str(person.pk),
-        person_label=person.name,
-        what="api_member_lookup",
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=token.funder,
-    )
-    return {
-        **_membership_out(current),
-        "nik_masked": mask_nik(person.nik),
-        "memberships": [_membership_out(m) for m in memberships],
-    }
+    partner_saw(request, person_ref=str(person.pk), person_label=person.name, what="api_member_lookup")
+    # The answer is the current membership, with every membership of the person at this funder beside it.
+    current.memberships = memberships  # type: ignore[attr-defined]
+    return current

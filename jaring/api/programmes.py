@@ -11,12 +11,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from jaring.allocation.selectors import Figures, figures_of
 from jaring.allocation.services import waitlist_of
-from jaring.api.auth import require_scope
+from jaring.api.auth import PartnerToken, partner
 from jaring.api.common import page_of, wita
 from jaring.api.docs import openapi
 from jaring.api.errors import Unprocessable
@@ -55,6 +55,7 @@ class ProgrammeOut(Schema):
     name: str
     funder: str
     year: int
+    scheme: str = Field(description="The scheme's code, the same every year; a funder runs several schemes a year")
     owning_agency: str
     status: str
     cover_start: date
@@ -164,6 +165,7 @@ def _programme_out(programme: Programme, figures: Figures | None) -> dict[str, A
         "name": programme.name,
         "funder": programme.funder.code,
         "year": programme.year,
+        "scheme": programme.scheme,
         "owning_agency": programme.owning_agency.code,
         "status": programme.status,
         "cover_start": programme.cover_start,
@@ -175,12 +177,6 @@ def _programme_out(programme: Programme, figures: Figures | None) -> dict[str, A
         "waitlist_order": list(programme.waitlist_order or []),
         "figures": _figures_out(figures) if figures is not None else None,
     }
-
-
-def _token(request: HttpRequest) -> ApiToken:
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
-    return token
 
 
 def _programme(token: ApiToken, code: str) -> Programme:
@@ -214,6 +210,7 @@ def _no_rates(day: date) -> Unprocessable:
 
 @router.get(
     "/contribution",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=CONTRIBUTION,
     summary="Iuran BPU sebulan / Monthly BPU contribution",
     description=(
@@ -235,7 +232,7 @@ def _no_rates(day: date) -> Unprocessable:
 )
 @decorate_view(never_cache)
 def contribution(request: HttpRequest, income: str = "", on: date | None = None) -> dict[str, Any]:
-    require_scope(request, ApiScope.REPORTS)
+    partner(request)
     given = _rupiah(income, field="income")
     day = on or clock.today()
     brackets = contribution_brackets()
@@ -260,6 +257,7 @@ def contribution(request: HttpRequest, income: str = "", on: date | None = None)
 
 @router.get(
     "/planner",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=PLANNER,
     summary="Perencana anggaran / Budget planner",
     description=(
@@ -280,7 +278,7 @@ def planner(
     income_basis: str = "",
     on: date | None = None,
 ) -> dict[str, Any]:
-    require_scope(request, ApiScope.REPORTS)
+    partner(request)
     amount = _rupiah(budget, field="budget")
     given = _rupiah(income_basis, field="income_basis")
     day = on or clock.today()
@@ -319,7 +317,7 @@ def planner(
 )
 @decorate_view(never_cache)
 def programme_list(request: HttpRequest) -> list[dict[str, Any]]:
-    token = _token(request)
+    token = partner(request)
     programmes = list(Programme.objects.filter(funder=token.funder).select_related("funder", "owning_agency"))
     if token.has_scope(ApiScope.REPORTS):
         return [_programme_out(f.programme, f) for f in figures_of(programmes)]
@@ -328,6 +326,7 @@ def programme_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/{code}",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=ONE,
     summary="Satu program dengan angkanya / One programme with its figures",
     description=(
@@ -340,13 +339,14 @@ def programme_list(request: HttpRequest) -> list[dict[str, Any]]:
 )
 @decorate_view(never_cache)
 def programme_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    token = require_scope(request, ApiScope.REPORTS)
+    token = partner(request)
     programme = _programme(token, code)
     return _programme_out(programme, figures_of([programme])[0])
 
 
 @router.get(
     "/{code}/quota",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=QUOTA,
     summary="Kuota program / Programme quota",
     description=(
@@ -357,13 +357,14 @@ def programme_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 @decorate_view(never_cache)
 def programme_quota(request: HttpRequest, code: str) -> dict[str, int]:
-    token = require_scope(request, ApiScope.REPORTS)
+    token = partner(request)
     figures = figures_of([_programme(token, code)])[0]
     return {"quota": figures.quota, "allocated": figures.used, "waitlisted": figures.waitlisted, "free": figures.free}
 
 
 @router.get(
     "/{code}/waitlist",
+    auth=PartnerToken(ApiScope.REPORTS),
     response=WAITLIST,
     summary="Daftar tunggu / Waitlist",
     description=(
@@ -382,7 +383,7 @@ def programme_waitlist(
     page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(100, ge=1, le=PAGE_SIZE_MAX),
 ) -> dict[str, Any]:
-    token = require_scope(request, ApiScope.REPORTS)
+    token = partner(request)
     programme = _programme(token, code)
     waiting = waitlist_of(programme).values_list("number", "submitted_at")
     count, rows, following = page_of(request, waiting, page=page, page_size=page_size)

@@ -7,7 +7,6 @@ against a number (or numbers against a NIK) at speed; and it answers the same 40
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -22,7 +21,8 @@ from jaring.api.schemas import ErrorOut, StatusIn, StatusOut
 from jaring.core.errors import NotFound
 from jaring.core.http import client_ip
 from jaring.core.services import rate_limit_hit
-from jaring.registry.selectors import application_status_lookup, public_reasons
+from jaring.registry.models import Application
+from jaring.registry.selectors import application_status_lookup
 
 router = Router(tags=["status"])
 
@@ -47,7 +47,7 @@ STATUS = {200: StatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
     ),
 )
 @decorate_view(never_cache)
-def status_check(request: HttpRequest, payload: StatusIn) -> dict[str, Any]:
+def status_check(request: HttpRequest, payload: StatusIn) -> Application:
     limit = settings.PUBLIC_STATUS_CHECKS_PER_HOUR
     if not rate_limit_hit(bucket="status-ip", key=client_ip(request) or "unknown", limit=limit, window=WINDOW):
         raise TooManyRequests(
@@ -57,4 +57,4 @@ def status_check(request: HttpRequest, payload: StatusIn) -> dict[str, Any]:
     application = application_status_lookup(number=payload.number, nik=payload.nik)
     if application is None:
         raise NotFound(_("Tidak ada pendaftaran dengan nomor dan NIK tersebut. Periksa kembali keduanya."))
-    return {"number": application.number, "status": application.status, "reasons": public_reasons(application)}
+    return application

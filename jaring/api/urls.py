@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query
 
 from jaring.api import applications, errors, status
-from jaring.api.auth import PartnerToken
+from jaring.api.auth import PartnerToken, partner
 from jaring.api.docs import declare_errors
 from jaring.api.schemas import ErrorOut, HealthOut, RegionOut, SectorOut, TokenOut
-from jaring.core.models import ApiToken, Region, Sector
+from jaring.core.models import Region, Sector
 from jaring.core.selectors import regions_search
 
 
@@ -47,6 +47,7 @@ api.add_router("/members", "jaring.api.members.router")  # membership status by 
 api.add_router("/claims", "jaring.api.claims.router")  # JKK/JKM cases (issue 17)
 # Invoices, a month's contributions and the member list, under /programmes/{code}/ (issue 16).
 api.add_router("/programmes", "jaring.api.contributions.router")
+api.add_router("/aid", "jaring.api.aid.router")  # in-kind aid deliveries per month (issue 20)
 
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 
@@ -62,8 +63,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 @api.get("/token", response={200: TokenOut, **AUTH_ERRORS}, tags=["system"])
 def token_info(request: HttpRequest) -> dict[str, object]:
     """The calling token: its partner name, funder and scopes."""
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)
+    token = partner(request)
     return {"name": token.name, "funder": token.funder.code, "scopes": token.scopes, "created_at": token.created_at}
 
 

@@ -17,24 +17,25 @@ import enum
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
+from pydantic import StrictInt, StrictStr
 
 from jaring.api.applications import PAGE_SIZE_MAX
-from jaring.api.auth import require_scope
-from jaring.api.common import page_of, token_actor, wita
+from jaring.api.auth import PartnerToken, partner
+from jaring.api.common import page_of, partner_view
 from jaring.api.docs import openapi
-from jaring.api.errors import invalid_body, json_value
+from jaring.api.errors import invalid, invalid_body
 from jaring.api.idempotency import HEADER_DOC, Answer, run_once
-from jaring.api.schemas import EligibilityOut, ErrorOut
+from jaring.api.schemas import EligibilityOut, ErrorOut, Out, WitaMoment
 from jaring.api.selectors import programme_for_partner
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
-from jaring.core.http import client_ip
 from jaring.core.models import ApiScope, ApiToken, Region, Sector
 from jaring.core.selectors import Scope, region_by_code
 from jaring.core.services import access_log_write, access_logs_write
@@ -48,7 +49,8 @@ from jaring.verification import selectors as queues
 from jaring.verification.models import Decision, Fix, Outcome
 from jaring.verification.services import BULK_MAX, NOTE_MAX, DecisionInput, application_decide, applications_approve
 
-router = Router(tags=["verification"])
+# Every path is an agency's own system: a token with the "verification" scope, tied to its agency.
+router = Router(tags=["verification"], auth=PartnerToken(ApiScope.VERIFICATION, agency=True))
 
 # Primary keys are bigints: a larger number cannot name a row, and the database would refuse it as a parameter.
 ID_MAX = 2**63 - 1
@@ -77,12 +79,12 @@ class QueueStatus(enum.StrEnum):
     ALL = queues.ALL
 
 
-class KelurahanOut(Schema):
+class KelurahanOut(Out):
     code: str = Field(examples=["64.71.01.1001"])
     name: str = Field(examples=["Manggar"])
 
 
-class QueueDocumentOut(Schema):
+class QueueDocumentOut(Out):
     id: int
     kind: str = Field(description="ktp, kk, aplikator_letter, sector_evidence")
     content_type: str = Field(examples=["image/jpeg", "application/pdf"])
@@ -90,76 +92,104 @@ class QueueDocumentOut(Schema):
     sha256: str
     url: str = Field(description="Unduh berkasnya (token yang sama) / download the file (same token)")
 
+    @staticmethod
+    def resolve_url(document: Document, context: dict[str, Any]) -> str:
+        kwargs = {"number": document.application.number, "document_id": document.pk}
+        return str(context["request"].build_absolute_uri(reverse("api:verification_document", kwargs=kwargs)))
 
-class QueueItemOut(Schema):
+
+class QueueItemOut(Out):
+    """An application of `_queue`: it carries `is_overdue` and its prefetched `current_documents`."""
+
     number: str = Field(examples=["BPN-2026-000123"])
-    programme: str = Field(examples=["BPN-2026"])
+    programme: str = Field(examples=["BPN-2026"], validation_alias="programme.code")
     status: ApplicationStatus
-    name: str
-    nik: str = Field(description="NIK lengkap, untuk dicocokkan dengan data instansi / the full NIK, to match")
-    sex: str = Field(description="L/P")
-    birth_date: date
+    name: str = Field(validation_alias="person.name")
+    nik: str = Field(
+        description="NIK lengkap, untuk dicocokkan dengan data instansi / the full NIK, to match",
+        validation_alias="person.nik",
+    )
+    sex: str = Field(description="L/P", validation_alias="person.sex")
+    birth_date: date = Field(validation_alias="person.birth_date")
     kelurahan: KelurahanOut
-    sector: str = Field(examples=["nelayan"])
-    aplikator: str
-    monthly_income: int = Field(description="Rupiah per bulan / Rupiah a month")
-    submitted_at: str | None = Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, WITA (+08:00)")
-    queued_at: str | None = Field(
-        json_schema_extra={"format": "date-time"},
-        description="Masuk antrean instansi, WITA (+08:00) / entered the agency's queue",
+    sector: str = Field(examples=["nelayan"], validation_alias="sector.code")
+    aplikator: str = Field(validation_alias="person.aplikator")
+    monthly_income: int = Field(
+        description="Rupiah per bulan / Rupiah a month", validation_alias="person.monthly_income"
+    )
+    submitted_at: WitaMoment | None = Field(description="ISO 8601, WITA (+08:00)")
+    queued_at: WitaMoment | None = Field(
+        description="Masuk antrean instansi, WITA (+08:00) / entered the agency's queue"
     )
     verification_due: date | None = Field(description="Hari kerja terakhir untuk memutuskan / last working day")
-    overdue: bool
+    overdue: bool = Field(validation_alias="is_overdue")
     eligibility: list[EligibilityOut]
     reasons: list[str] = Field(description="Alasan status yang dibaca pemohon / reasons the applicant reads")
-    documents: list[QueueDocumentOut] = Field(description="Dokumen yang berlaku / current documents")
+    documents: list[QueueDocumentOut] = Field(
+        description="Dokumen yang berlaku / current documents", validation_alias="current_documents"
+    )
+
+    @staticmethod
+    def resolve_reasons(application: Application) -> list[str]:
+        return public_reasons(application)
 
 
-class QueuePage(Schema):
+class QueuePage(Out):
     count: int
     next: str | None
     results: list[QueueItemOut]
 
 
-class DecisionOut(Schema):
+class DecisionOut(Out):
     id: int
-    number: str
+    number: str = Field(validation_alias="application.number")
     outcome: Outcome
     reason_id: int | None
     reason: str | None = Field(description="Alasan penolakan / rejection reason")
     fixes: list[str]
     note: str
-    decided_at: str = Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, WITA (+08:00)")
+    decided_at: WitaMoment = Field(description="ISO 8601, WITA (+08:00)")
     due: date
     late: bool = Field(description="Diputuskan setelah batas waktu / decided after the deadline")
-    status: ApplicationStatus = Field(description="Status pendaftaran sesudah keputusan / the application's status")
+    status: ApplicationStatus = Field(
+        description="Status pendaftaran sesudah keputusan / the application's status",
+        validation_alias="application.status",
+    )
+
+    @staticmethod
+    def resolve_reason(decision: Decision) -> str | None:
+        return decision.reason.label if decision.reason is not None else None
 
 
 class ApplicationDetailOut(QueueItemOut):
-    decisions: list[DecisionOut] = Field(description="Keputusan instansi, terbaru dahulu / decisions, newest first")
+    decisions: list[DecisionOut] = Field(
+        description="Keputusan instansi, terbaru dahulu / decisions, newest first", validation_alias="agency_decisions"
+    )
 
 
 class DecisionIn(Schema):
-    # Described for the OpenAPI document only: the handler reads the body itself, so that every problem is
-    # answered at once per field. Plain strings with their choices, so the schema needs no shared definitions.
-    outcome: str = Field(
-        description="approve (setujui), return (kembalikan) atau reject (tolak)",
-        json_schema_extra={"enum": list(Outcome.values)},
+    """The body of a decision. Strict: a number sent as text, or `true` for an id, is refused, never guessed."""
+
+    outcome: Outcome = Field(description="approve (setujui), return (kembalikan) atau reject (tolak)")
+    reason_id: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=ID_MAX,
+        description="Wajib untuk reject: `id` dari GET /verification/rejection-reasons / required to reject",
     )
-    reason_id: int | None = Field(
-        None, description="Wajib untuk reject: `id` dari GET /verification/rejection-reasons / required to reject"
-    )
-    fixes: list[str] = Field(
+    fixes: list[Fix] = Field(
         [],
+        max_length=FIXES_MAX,
         description="Untuk return: butir yang harus diperbaiki / for return: what the applicant must fix",
-        json_schema_extra={"items": {"type": "string", "enum": list(Fix.values)}},
     )
-    note: str = Field("", max_length=NOTE_MAX, description="Catatan untuk pemohon / a note the applicant reads")
+    note: StrictStr = Field("", max_length=NOTE_MAX, description="Catatan untuk pemohon / a note the applicant reads")
 
 
 class ApproveIn(Schema):
-    numbers: list[str] = Field(min_length=1, max_length=BULK_MAX, examples=[["BPN-2026-000123", "BPN-2026-000124"]])
-    note: str = Field("", max_length=NOTE_MAX, description="Catatan untuk pemohon / a note the applicants read")
+    numbers: list[StrictStr] = Field(
+        min_length=1, max_length=BULK_MAX, examples=[["BPN-2026-000123", "BPN-2026-000124"]]
+    )
+    note: StrictStr = Field("", max_length=NOTE_MAX, description="Catatan untuk pemohon / a note the applicants read")
 
 
 class SkippedOut(Schema):
@@ -184,19 +214,6 @@ class RejectionReasonOut(Schema):
 
 
 # -- the queue --------------------------------------------------------------------------------------------
-
-
-def _verifier(request: HttpRequest) -> ApiToken:
-    """The calling token, if it may work a verification queue: scope "verification" and an agency."""
-    token = require_scope(request, ApiScope.VERIFICATION)
-    if token.agency_id is None:
-        raise PermissionDenied(
-            _(
-                "Token ini tidak terhubung ke instansi verifikasi mana pun. Minta administrator membuat token "
-                "verifikasi untuk instansi Anda."
-            )
-        )
-    return token
 
 
 def _text(value: str, limit: int = NUMBER_MAX) -> str:
@@ -224,78 +241,18 @@ def _in_queue(token: ApiToken, number: str) -> Application:
     return application
 
 
-def _document_out(request: HttpRequest, application: Application, document: Document) -> dict[str, Any]:
-    path = reverse("api:verification_document", kwargs={"number": application.number, "document_id": document.pk})
-    return {
-        "id": document.pk,
-        "kind": document.kind,
-        "content_type": document.content_type,
-        "size": document.size,
-        "sha256": document.sha256,
-        "url": request.build_absolute_uri(path),
-    }
+def decision_out(decision: Decision) -> dict[str, Any]:
+    # JSON-ready: an Idempotency-Key stores the answer as it is.
+    return DecisionOut.model_validate(decision).model_dump(mode="json")
 
 
-def item_out(request: HttpRequest, application: Application) -> dict[str, Any]:
-    """An application of `_queue`: it carries `is_overdue` and its prefetched `current_documents`."""
-    person = application.person
-    documents: list[Document] = application.current_documents  # type: ignore[attr-defined]
-    return {
-        "number": application.number,
-        "programme": application.programme.code,
-        "status": application.status,
-        "name": person.name,
-        "nik": person.nik,
-        "sex": person.sex,
-        "birth_date": person.birth_date,
-        "kelurahan": {"code": application.kelurahan_id, "name": application.kelurahan.name},
-        "sector": application.sector.code,
-        "aplikator": person.aplikator,
-        "monthly_income": person.monthly_income,
-        "submitted_at": wita(application.submitted_at),
-        "queued_at": wita(application.queued_at),
-        "verification_due": application.verification_due,
-        "overdue": bool(application.is_overdue),  # type: ignore[attr-defined]
-        "eligibility": [
-            {"rule": str(o.get("rule", "")), "passed": bool(o.get("passed")), "reason": str(o.get("reason", ""))}
-            for o in application.eligibility
-        ],
-        "reasons": public_reasons(application),
-        "documents": [_document_out(request, application, d) for d in documents],
-    }
+def _log_entry(request: HttpRequest, application: Application, what: str) -> dict[str, Any]:
+    """The access log entry of a person shown with an application of the queue."""
+    return partner_view(request, person_ref=str(application.person_id), person_label=application.person.name, what=what)
 
 
-def decision_out(decision: Decision, application: Application) -> dict[str, Any]:
-    return {
-        "id": decision.pk,
-        "number": application.number,
-        "outcome": decision.outcome,
-        "reason_id": decision.reason_id,
-        "reason": decision.reason.label if decision.reason is not None else None,
-        "fixes": list(decision.fixes),
-        "note": decision.note,
-        "decided_at": wita(decision.decided_at),
-        "due": decision.due.isoformat(),  # JSON-ready: an Idempotency-Key stores the answer as it is
-        "late": decision.late,
-        "status": application.status,
-    }
-
-
-def _log_entry(request: HttpRequest, token: ApiToken, application: Application, what: str) -> dict[str, Any]:
-    """The access log entry (keyword arguments of `access_log_write`) for a person shown with an application."""
-    return {
-        "actor": token_actor(token),
-        "person_ref": str(application.person_id),
-        "person_label": application.person.name,
-        "what": what[:120],
-        "path": request.path,
-        "ip_address": client_ip(request),
-        "funder": token.funder,
-    }
-
-
-def _log(request: HttpRequest, token: ApiToken, application: Application, what: str) -> None:
-    access_log_write(**_log_entry(request, token, application, what))
+def _log(request: HttpRequest, application: Application, what: str) -> None:
+    access_log_write(**_log_entry(request, application, what))
 
 
 def _filters(
@@ -357,16 +314,16 @@ def queue(
     page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(100, ge=1, le=PAGE_SIZE_MAX),
 ) -> Any:
-    token = _verifier(request)
+    token = partner(request)
     lookups, errors = _filters(token, kelurahan=_text(kelurahan), sector=_text(sector), programme=_text(programme))
     if errors:
-        return Status(422, invalid_body(errors))
+        raise invalid(errors)
     applications = _queue(token, status=QueueStatus(status).value, **lookups)
     count, rows, following = page_of(request, applications, page=page, page_size=page_size)
     # UU PDP: who saw whose data. One entry per person shown, so the log answers "who saw this person"; the
     # entry names the application it was shown with. One INSERT for the page.
-    access_logs_write([_log_entry(request, token, a, f"api_verification_queue:{a.number}") for a in rows])
-    return Status(200, {"count": count, "next": following, "results": [item_out(request, a) for a in rows]})
+    access_logs_write([_log_entry(request, a, f"api_verification_queue:{a.number}") for a in rows])
+    return {"count": count, "next": following, "results": rows}
 
 
 @router.get(
@@ -383,14 +340,13 @@ def queue(
     openapi_extra=openapi([200, 401, 403, 404], texts={403: FORBIDDEN_TEXT, 404: NOT_IN_QUEUE_TEXT}),
 )
 @decorate_view(never_cache)
-def application_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    token = _verifier(request)
+def application_detail(request: HttpRequest, number: str) -> Application:
+    token = partner(request)
     application = _in_queue(token, number)
-    _log(request, token, application, f"api_verification_detail:{application.number}")
-    answer = item_out(request, application)
-    decisions = Decision.objects.filter(application=application, agency=token.agency).select_related("reason")
-    answer["decisions"] = [decision_out(d, application) for d in decisions]
-    return answer
+    _log(request, application, f"api_verification_detail:{application.number}")
+    own = Decision.objects.filter(agency=token.agency).select_related("reason")
+    prefetch_related_objects([application], Prefetch("decisions", queryset=own, to_attr="agency_decisions"))
+    return application
 
 
 DOCUMENT_DOC = openapi([200, 401, 403, 404, 422], texts={403: FORBIDDEN_TEXT, 404: NOT_IN_QUEUE_TEXT})
@@ -418,74 +374,31 @@ DOCUMENT_DOC["responses"][200] = {
 )
 @decorate_view(never_cache)
 def document_file(request: HttpRequest, number: str, document_id: int = Path(..., ge=1, le=ID_MAX)) -> Any:
-    token = _verifier(request)
+    token = partner(request)
     application = _in_queue(token, number)
     document = application.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound(_("Dokumen tidak ditemukan pada pendaftaran ini."), field="document_id")
     response = document_response(application, document)
-    _log(request, token, application, f"api_verification_document:{application.number}:{document.kind}")
+    _log(request, application, f"api_verification_document:{application.number}:{document.kind}")
     return response
 
 
 # -- decisions --------------------------------------------------------------------------------------------
 
 
-def _type_error(field: str) -> str:
-    messages = {
-        "outcome": _("Harus berupa teks: approve, return atau reject."),
-        "reason_id": _("Harus berupa bilangan bulat (id alasan penolakan) atau null."),
-        "fixes": _('Harus berupa daftar kode teks, misalnya ["ktp", "address"].'),
-        "note": _("Harus berupa teks."),
-    }
-    return messages[field]
-
-
-def _decision_input(application: Application, body: Any) -> tuple[DecisionInput | None, dict[str, list[str]]]:
-    """The decision the body asks for, or a message per field that is wrong (all of them at once)."""
-    if not isinstance(body, dict):
-        return None, {"body": [_("Isi permintaan harus berupa objek JSON dengan `outcome`.")]}
-    errors: dict[str, list[str]] = {}
-    outcome = body.get("outcome")
-    if outcome is None:
-        errors["outcome"] = [_("Wajib diisi: approve, return atau reject.")]
-    elif not isinstance(outcome, str):
-        errors["outcome"] = [_type_error("outcome")]
-    elif outcome not in Outcome.values:
-        errors["outcome"] = [_("Keputusan tidak dikenal; pilih approve, return atau reject.")]
+def _decision_input(application: Application, payload: DecisionIn) -> DecisionInput:
+    """The decision the (valid) body asks for, with its reason looked up among the programme's. Whether the
+    decision is complete and allowed is the service's to say."""
     reason: RejectionReason | None = None
-    raw_reason = body.get("reason_id")
-    if raw_reason is not None:
-        if isinstance(raw_reason, bool) or not isinstance(raw_reason, int):
-            errors["reason_id"] = [_type_error("reason_id")]
-        else:
-            if 1 <= raw_reason <= ID_MAX:
-                reason = RejectionReason.objects.filter(pk=raw_reason, programme_id=application.programme_id).first()
-            if reason is None:
-                errors["reason_id"] = [
-                    _("Alasan penolakan tidak dikenal untuk program ini; lihat GET .../verification/rejection-reasons.")
-                ]
-    fixes: list[str] = []
-    raw_fixes = body.get("fixes")
-    if raw_fixes is not None:
-        if not isinstance(raw_fixes, list) or not all(isinstance(f, str) for f in raw_fixes):
-            errors["fixes"] = [_type_error("fixes")]
-        elif len(raw_fixes) > FIXES_MAX:
-            errors["fixes"] = [_("Paling banyak %(n)d butir perbaikan.") % {"n": FIXES_MAX}]
-        else:
-            unknown = [f[:40] for f in dict.fromkeys(raw_fixes) if f not in Fix.values]
-            if unknown:
-                errors["fixes"] = [
-                    _("Butir perbaikan tidak dikenal: %(codes)s. Pilihan: %(known)s.")
-                    % {"codes": ", ".join(unknown[:10]), "known": ", ".join(Fix.values)}
-                ]
-            fixes = list(raw_fixes)
-    note = body.get("note")
-    if note is not None and not isinstance(note, str):
-        errors["note"] = [_type_error("note")]
-    if errors or not isinstance(outcome, str):
-        return None, errors
-    return DecisionInput(outcome=outcome, reason=reason, note=note or "", fixes=tuple(fixes)), {}
+    if payload.reason_id is not None:
+        reason = RejectionReason.objects.filter(pk=payload.reason_id, programme_id=application.programme_id).first()
+        if reason is None:
+            message = _(
+                "Alasan penolakan tidak dikenal untuk program ini; lihat GET .../verification/rejection-reasons."
+            )
+            raise DomainError(message, field="reason_id")
+    return DecisionInput(outcome=payload.outcome, reason=reason, note=payload.note, fixes=tuple(payload.fixes))
 
 
 # The verification services name their fields for the officers' form; the API names them as its body does.
@@ -530,24 +443,18 @@ DECIDE = {201: DecisionOut, **AUTH, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
             "already has a place in another programme, or the Idempotency-Key was used with another body.",
         },
         parameters=[HEADER_DOC],
-        request_body={"required": True, "content": {"application/json": {"schema": DecisionIn.model_json_schema()}}},
     ),
 )
 @decorate_view(never_cache)
-def decide(request: HttpRequest, number: str) -> Any:
-    token = _verifier(request)
+def decide(request: HttpRequest, number: str, payload: DecisionIn) -> Any:
+    token = partner(request)
     application = _in_queue(token, number)
 
     def handle() -> Answer:
         try:
-            body = json_value(request.body)
-        except ValueError:
-            return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
-        decision, errors = _decision_input(application, body)
-        if decision is None:
-            return 422, invalid_body(errors)
-        try:
-            row = application_decide(application=application, decision=decision, actor=token)
+            row = application_decide(
+                application=application, decision=_decision_input(application, payload), actor=Actor.partner(token)
+            )
         except PermissionDenied:
             # Moved to another agency's queue meanwhile: for this token it is no longer there.
             raise NotFound(
@@ -558,36 +465,12 @@ def decide(request: HttpRequest, number: str) -> Any:
             if exc.status_code != DomainError.status_code:
                 raise  # already decided (409) is not a problem of the request's fields
             return 422, invalid_body(_field_errors(exc))
-        return 201, decision_out(row, application)
+        return 201, decision_out(row)
 
     return run_once(request, token=token, fingerprint=request.body, handle=handle)
 
 
 APPROVE = {200: ApproveOut, **AUTH, 409: ErrorOut, 422: ErrorOut}
-
-
-def _numbers(body: Any) -> tuple[list[str], str, dict[str, list[str]]]:
-    if not isinstance(body, dict):
-        return [], "", {"body": [_("Isi permintaan harus berupa objek JSON dengan `numbers`.")]}
-    errors: dict[str, list[str]] = {}
-    numbers = body.get("numbers")
-    if numbers is None:
-        errors["numbers"] = [_("Wajib diisi: daftar nomor pendaftaran.")]
-    elif not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-        errors["numbers"] = [_("Harus berupa daftar nomor pendaftaran (teks).")]
-    elif not numbers:
-        errors["numbers"] = [_("Sebutkan minimal satu nomor pendaftaran.")]
-    elif len(numbers) > BULK_MAX:
-        errors["numbers"] = [_("Paling banyak %(n)d nomor sekali setuju.") % {"n": BULK_MAX}]
-    note = body.get("note")
-    if note is not None and not isinstance(note, str):
-        errors["note"] = [_type_error("note")]
-    elif isinstance(note, str) and len(note.strip()) > NOTE_MAX:
-        errors["note"] = [_("Catatan paling banyak %(n)d karakter.") % {"n": NOTE_MAX}]
-    if errors:
-        return [], "", errors
-    assert isinstance(numbers, list)
-    return list(dict.fromkeys(_text(n).upper() for n in numbers)), note or "", {}
 
 
 @router.post(
@@ -617,21 +500,14 @@ def _numbers(body: Any) -> tuple[list[str], str, dict[str, list[str]]]:
             409: "Idempotency-Key dipakai untuk isi lain. / The Idempotency-Key was used with another body.",
         },
         parameters=[HEADER_DOC],
-        request_body={"required": True, "content": {"application/json": {"schema": ApproveIn.model_json_schema()}}},
     ),
 )
 @decorate_view(never_cache)
-def approve_many(request: HttpRequest) -> Any:
-    token = _verifier(request)
+def approve_many(request: HttpRequest, payload: ApproveIn) -> Any:
+    token = partner(request)
+    numbers = list(dict.fromkeys(_text(n).upper() for n in payload.numbers))
 
     def handle() -> Answer:
-        try:
-            body = json_value(request.body)
-        except ValueError:
-            return 422, invalid_body({"body": [_("Isi permintaan bukan JSON yang sah.")]})
-        numbers, note, errors = _numbers(body)
-        if errors:
-            return 422, invalid_body(errors)
         found = dict(_queue(token).filter(number__in=[n for n in numbers if n]).values_list("number", "pk").order_by())
         # Whatever is not in this agency's queue gets one answer, so the list cannot be used to probe numbers.
         absent = _("tidak ada di antrean instansi ini")
@@ -640,7 +516,7 @@ def approve_many(request: HttpRequest) -> Any:
         waitlisted: list[str] = []
         if found:
             try:
-                result = applications_approve(ids=list(found.values()), actor=token, note=note)
+                result = applications_approve(ids=list(found.values()), actor=Actor.partner(token), note=payload.note)
             except DomainError as exc:
                 if exc.status_code != DomainError.status_code:
                     raise
@@ -678,6 +554,6 @@ def approve_many(request: HttpRequest) -> Any:
 )
 @decorate_view(never_cache)
 def rejection_reasons(request: HttpRequest, programme: str = Query(..., min_length=1, max_length=40)) -> Any:
-    token = _verifier(request)
+    token = partner(request)
     found = programme_for_partner(token, code=_text(programme))
     return [{"id": r.pk, "label": r.label} for r in rejection_reasons_of(found)]

@@ -16,6 +16,7 @@ from jaring.claims.selectors import documents_missing, missing_labels, rates_of
 from jaring.claims.services import NAME_MAX, REASON_MAX, check_claim, clean_text, lock_claim, refuse
 from jaring.claims.states import ClaimStatus, ClaimTransition, next_claim_status
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
@@ -27,7 +28,7 @@ T = ClaimTransition
 
 
 def _move(
-    claim: Claim, transition: str, *, actor: User | str, reason: str = "", data: dict[str, Any] | None = None
+    claim: Claim, transition: str, *, actor: Actor | User, reason: str = "", data: dict[str, Any] | None = None
 ) -> None:
     """Change the locked case's status by a named transition, and record it."""
     before = claim.status
@@ -49,7 +50,7 @@ def _reason(text: str, *, field: str = "reason") -> str:
     return reason
 
 
-def claim_take_up(*, claim: Claim, actor: User | str) -> Claim:
+def claim_take_up(*, claim: Claim, actor: Actor | User) -> Claim:
     """An officer takes up a family's report from the public form: the case starts gathering documents."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
     with transaction.atomic():
@@ -60,7 +61,7 @@ def claim_take_up(*, claim: Claim, actor: User | str) -> Claim:
     return claim
 
 
-def claim_submit(*, claim: Claim, actor: User | str) -> Claim:
+def claim_submit(*, claim: Claim, actor: Actor | User) -> Claim:
     """Send a complete case to BPJS. Refused while the member was not covered, a document or (for a death) an
     heir is missing, or a JKK right has lapsed. A JKM claim must then be paid within the table's working days."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
@@ -97,7 +98,7 @@ def claim_submit(*, claim: Claim, actor: User | str) -> Claim:
     return claim
 
 
-def claim_return(*, claim: Claim, reason: str, actor: User | str) -> Claim:
+def claim_return(*, claim: Claim, reason: str, actor: Actor | User) -> Claim:
     """BPJS asks for more before it pays: the case gathers documents again; its payment clock stops."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
     reason = _reason(reason)
@@ -110,7 +111,9 @@ def claim_return(*, claim: Claim, reason: str, actor: User | str) -> Claim:
     return claim
 
 
-def claim_record_payment(*, claim: Claim, amount: int, paid_on: date, actor: User | str, reference: str = "") -> Claim:
+def claim_record_payment(
+    *, claim: Claim, amount: int, paid_on: date, actor: Actor | User, reference: str = ""
+) -> Claim:
     """What BPJS paid and when."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
     if amount <= 0:
@@ -134,7 +137,7 @@ def claim_record_payment(*, claim: Claim, amount: int, paid_on: date, actor: Use
     return claim
 
 
-def claim_reject(*, claim: Claim, reason: str, actor: User | str) -> Claim:
+def claim_reject(*, claim: Claim, reason: str, actor: Actor | User) -> Claim:
     """Refused (by BPJS, or by the office: not a member's event, the right lapsed), with the reason."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
     reason = _reason(reason)
@@ -146,7 +149,7 @@ def claim_reject(*, claim: Claim, reason: str, actor: User | str) -> Claim:
     return claim
 
 
-def claim_withdraw(*, claim: Claim, reason: str, actor: User | str) -> Claim:
+def claim_withdraw(*, claim: Claim, reason: str, actor: Actor | User) -> Claim:
     """Withdrawn before it went to BPJS (reported by mistake, the family chose otherwise). A membership the case
     ended stays ended: a death certificate was on file."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
@@ -168,7 +171,7 @@ class Handover:
     note: str = ""
 
 
-def claim_hand_over(*, claim: Claim, handover: Handover, actor: User | str) -> Claim:
+def claim_hand_over(*, claim: Claim, handover: Handover, actor: Actor | User) -> Claim:
     """Record the hand-over of a paid benefit to the heirs (or the member), often at a ceremony. Once."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS)
     errors: dict[str, list[str]] = {}

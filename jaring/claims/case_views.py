@@ -4,6 +4,7 @@ claims, documents, the dates that matter and the actions of the case's state; it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -61,12 +62,13 @@ from jaring.claims.services import (
 )
 from jaring.claims.states import PREPARING, ClaimStatus, ClaimTransition, transitions_from
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.selectors import holiday_calendar_warning
 from jaring.registry.documents import stored_file_response
-from jaring.registry.officer_support import clean_text, log_person_view, officer
+from jaring.registry.officer_support import clean_text, log_person_view
 from jaring.registry.services import Upload
 
 S = ClaimStatus
@@ -179,7 +181,7 @@ def _context(request: HttpRequest, user: User, claim: Claim, forms: dict[str, An
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_pages
 def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     claim = claim_for(user, number)
     status = 200
     posted = ""
@@ -226,67 +228,113 @@ def _act(request: HttpRequest, user: User, claim: Claim, action: str) -> HttpRes
 
 
 def _run(request: HttpRequest, user: User, claim: Claim, action: str, data: dict[str, Any]) -> str:
-    if action == "terima":
-        claim_take_up(claim=claim, actor=user)
-        return _("Laporan diterima; kumpulkan dokumennya.")
-    if action == "ajukan":
-        claim = claim_submit(claim=claim, actor=user)
-        if claim.bpjs_pays_by:
-            return _("Klaim diajukan ke BPJS; BPJS membayar paling lambat %(day)s.") % {
-                "day": rules.day_text(claim.bpjs_pays_by)
-            }
-        return _("Klaim diajukan ke BPJS.")
-    if action == "kembalikan":
-        claim_return(claim=claim, reason=data["reason"], actor=user)
-        return _("Klaim kembali dilengkapi: %(reason)s") % {"reason": data["reason"]}
-    if action == "bayar":
-        claim_record_payment(
-            claim=claim, amount=data["amount"], paid_on=data["paid_on"], reference=data["reference"], actor=user
-        )
-        return _("Pembayaran BPJS dicatat.")
-    if action == "tolak":
-        claim_reject(claim=claim, reason=data["reason"], actor=user)
-        return _("Klaim ditolak.")
-    if action == "batalkan":
-        claim_withdraw(claim=claim, reason=data["reason"], actor=user)
-        return _("Klaim dibatalkan.")
-    if action == "serahkan":
-        handover = Handover(
-            handed_on=data["handed_on"],
-            place=data["place"],
-            handed_by=data["handed_by"],
-            received_by=data["received_by"],
-            note=data["note"],
-        )
-        claim_hand_over(claim=claim, handover=handover, actor=user)
-        return _("Penyerahan manfaat dicatat.")
-    if action == "periksa":
-        claim = claim_coverage_check(claim=claim, actor=user)
-        return _("Perlindungan diperiksa ulang: %(reason)s") % {"reason": claim.coverage_reason}
-    if action == "ahli-waris":
-        claim_heir_add(claim=claim, heir=HeirIn(data["name"], data["nik"], data["relationship"]), actor=user)
-        return _("Ahli waris ditambahkan.")
-    if action == "anak":
-        child = claim_child_add(claim=claim, child=ChildIn(data["name"], data["birth_date"], data["level"]), actor=user)
-        return _("Anak ditambahkan: %(reason)s") % {"reason": child.reason}
-    if action == "beasiswa":
-        child = _child_of(claim, data["child"])
-        year_claim = scholarship_year_claim(
-            child=child, school_year=data["school_year"], level=data["level"], actor=user
-        )
-        return _("Beasiswa %(name)s tahun ajaran %(year)s/%(next)s diajukan: Rp%(amount)s.") % {
-            "name": child.name,
-            "year": year_claim.school_year,
-            "next": year_claim.school_year + 1,
-            "amount": rules.rupiah(year_claim.amount),
+    """Run the action through its service; the message that says what was done."""
+    return RUNNERS[action](request, user, claim, data)
+
+
+def _take_up(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim_take_up(claim=claim, actor=user)
+    return _("Laporan diterima; kumpulkan dokumennya.")
+
+
+def _submit(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim = claim_submit(claim=claim, actor=user)
+    if claim.bpjs_pays_by:
+        return _("Klaim diajukan ke BPJS; BPJS membayar paling lambat %(day)s.") % {
+            "day": rules.day_text(claim.bpjs_pays_by)
         }
-    if action == "beasiswa-dibayar":
-        year_claim = _year_claim_of(claim, request.POST.get("klaim_tahunan", ""))
-        scholarship_year_paid(year_claim=year_claim, paid_on=clock.today(), actor=user)
-        return _("Pembayaran beasiswa dicatat.")
+    return _("Klaim diajukan ke BPJS.")
+
+
+def _return(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim_return(claim=claim, reason=data["reason"], actor=user)
+    return _("Klaim kembali dilengkapi: %(reason)s") % {"reason": data["reason"]}
+
+
+def _pay(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim_record_payment(
+        claim=claim, amount=data["amount"], paid_on=data["paid_on"], reference=data["reference"], actor=user
+    )
+    return _("Pembayaran BPJS dicatat.")
+
+
+def _reject(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim_reject(claim=claim, reason=data["reason"], actor=user)
+    return _("Klaim ditolak.")
+
+
+def _withdraw(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim_withdraw(claim=claim, reason=data["reason"], actor=user)
+    return _("Klaim dibatalkan.")
+
+
+def _hand_over(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    handover = Handover(
+        handed_on=data["handed_on"],
+        place=data["place"],
+        handed_by=data["handed_by"],
+        received_by=data["received_by"],
+        note=data["note"],
+    )
+    claim_hand_over(claim=claim, handover=handover, actor=user)
+    return _("Penyerahan manfaat dicatat.")
+
+
+def _check_coverage(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim = claim_coverage_check(claim=claim, actor=user)
+    return _("Perlindungan diperiksa ulang: %(reason)s") % {"reason": claim.coverage_reason}
+
+
+def _add_heir(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    claim_heir_add(claim=claim, heir=HeirIn(data["name"], data["nik"], data["relationship"]), actor=user)
+    return _("Ahli waris ditambahkan.")
+
+
+def _add_child(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    child = claim_child_add(claim=claim, child=ChildIn(data["name"], data["birth_date"], data["level"]), actor=user)
+    return _("Anak ditambahkan: %(reason)s") % {"reason": child.reason}
+
+
+def _claim_scholarship(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    child = _child_of(claim, data["child"])
+    year_claim = scholarship_year_claim(child=child, school_year=data["school_year"], level=data["level"], actor=user)
+    return _("Beasiswa %(name)s tahun ajaran %(year)s/%(next)s diajukan: Rp%(amount)s.") % {
+        "name": child.name,
+        "year": year_claim.school_year,
+        "next": year_claim.school_year + 1,
+        "amount": rules.rupiah(year_claim.amount),
+    }
+
+
+def _scholarship_paid(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
+    year_claim = _year_claim_of(claim, request.POST.get("klaim_tahunan", ""))
+    scholarship_year_paid(year_claim=year_claim, paid_on=clock.today(), actor=user)
+    return _("Pembayaran beasiswa dicatat.")
+
+
+def _end_scholarship(request: HttpRequest, user: User, claim: Claim, data: dict[str, Any]) -> str:
     child = _child_of(claim, request.POST.get("anak", ""))
     scholarship_child_end(child=child, reason=clean_text(request.POST.get("alasan", ""), 200), actor=user)
     return _("Beasiswa %(name)s diakhiri.") % {"name": child.name}
+
+
+# What each action of the case page runs (`_act` has let through only the actions of ACTIONS and
+# SCHOLARSHIP_ACTIONS).
+RUNNERS: dict[str, Callable[[HttpRequest, User, Claim, dict[str, Any]], str]] = {
+    "terima": _take_up,
+    "ajukan": _submit,
+    "kembalikan": _return,
+    "bayar": _pay,
+    "tolak": _reject,
+    "batalkan": _withdraw,
+    "serahkan": _hand_over,
+    "periksa": _check_coverage,
+    "ahli-waris": _add_heir,
+    "anak": _add_child,
+    "beasiswa": _claim_scholarship,
+    "beasiswa-dibayar": _scholarship_paid,
+    "beasiswa-selesai": _end_scholarship,
+}
 
 
 def _pk(value: object) -> int:
@@ -315,7 +363,7 @@ def _year_claim_of(claim: Claim, value: object) -> ScholarshipClaim:
 @login_required
 @domain_errors_as_pages
 def document_upload(request: HttpRequest, number: str) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     claim = claim_for(user, number)
     children = [(c.pk, c.name) for c in claim.children.order_by("position")]
     form = DocumentForm(request.POST, request.FILES, prefix="dokumen", children=children)
@@ -345,7 +393,7 @@ def document_upload(request: HttpRequest, number: str) -> HttpResponse:
 @domain_errors_as_pages
 def document_view(request: HttpRequest, number: str, document_id: int) -> HttpResponseBase:
     """Stream one document from private storage to an officer who may see its case; recorded."""
-    user = officer(request)
+    user = officer_of(request)
     claim = claim_for(user, number)
     document = claim.documents.filter(pk=document_id).first()
     if document is None:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from jaring.allocation.models import EndReason
 from jaring.claims import rules
 from jaring.claims.models import DEATH_KINDS, Claim, ClaimDocument, ClaimDocumentKind, ScholarshipChild
-from jaring.claims.services import check_claim, label_of, lock_claim
+from jaring.claims.services import check_claim, lock_claim
 from jaring.claims.states import OPEN_STATUSES, ClaimStatus
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
@@ -29,7 +30,7 @@ S = ClaimStatus
 
 
 def claim_document_add(
-    *, claim: Claim, upload: Upload, actor: User | str, child: ScholarshipChild | None = None
+    *, claim: Claim, upload: Upload, actor: Actor | User, child: ScholarshipChild | None = None
 ) -> ClaimDocument:
     """Store one document of the case, checked by its bytes as an application's are (JPEG, PNG or PDF within the
     size limit; a PDF with scripts or automatic actions refused). A proof of schooling belongs to one child. The
@@ -69,8 +70,8 @@ def claim_document_add(
             size=len(upload.content),
             content_type=sniffed.content_type,
             original_name=upload.name[-200:],
-            uploaded_by=actor if isinstance(actor, User) else None,
-            uploaded_by_label=label_of(actor)[:150],
+            uploaded_by=Actor.of(actor).user,
+            uploaded_by_label=Actor.of(actor).label,
         )
         name = f"documents/{digest[:2]}/{digest}{document.extension}"
         if document.file.storage.exists(name):
@@ -89,7 +90,7 @@ def claim_document_add(
     return document
 
 
-def _end_membership_for_death(claim: Claim, *, actor: User | str) -> list[Membership]:
+def _end_membership_for_death(claim: Claim, *, actor: Actor | User) -> list[Membership]:
     """End every membership of the member still running on the event date (reason died, effective that day;
     cover runs to the end of that month), which frees the places for the waitlists. Once per case, and never
     for a membership ended already (by another case, or by hand)."""
@@ -98,8 +99,8 @@ def _end_membership_for_death(claim: Claim, *, actor: User | str) -> list[Member
     if not Claim.objects.filter(pk=claim.pk, membership_ended_at=None).update(membership_ended_at=clock.now()):
         return []
     # The enrolment services check an officer's BPJS-exchange capability; here the case is the authority (the
-    # reporting or handling officer was checked above), so they act as the case, which names the officer.
-    acting = f"klaim {claim.number} ({label_of(actor)})"[:150]
+    # reporting or handling officer was checked above), so the system acts as the case, which names the officer.
+    acting = Actor.system(f"klaim {claim.number} ({Actor.of(actor).label})")
     note = _("Meninggal dunia %(day)s; klaim %(number)s, akta kematian diunggah.") % {
         "day": rules.day_text(claim.event_date),
         "number": claim.number,

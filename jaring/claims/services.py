@@ -3,8 +3,9 @@ it again, adding heirs and children; and what the other claim services share (wh
 lock, input cleaning). Documents are `document_services`, the way to BPJS and back `bpjs_services`, the yearly
 scholarship `scholarship`. Every change is audited with its actor.
 
-The actor is an officer (checked here: capability and scope), or a label for a partner token ("api:<name>") or
-the family's public form ("publik"), whose callers have checked the token's funder or both member numbers.
+The actor (core.actors) is an officer (held to their capability, funder and kelurahan), a partner token (its
+scope and funder), or the family on the public form (`PUBLIC_ACTOR`, whose page has checked both member
+numbers).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -42,19 +42,20 @@ from jaring.claims.selectors import (
 )
 from jaring.claims.states import PREPARING, ClaimStatus, ClaimTransition
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import User
-from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import require
+from jaring.core.permissions import Capability
 from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import refuse_unless_bpjs
 
 S = ClaimStatus
 T = ClaimTransition
 
-PUBLIC_ACTOR = "publik"
+PUBLIC_ACTOR = Actor.applicant("publik")
 NAME_MAX = 150
 REASON_MAX = 300
 
@@ -82,27 +83,19 @@ class HeirIn:
 ChildIn = rules.ChildIn
 
 
-def label_of(actor: User | str | None) -> str:
-    if isinstance(actor, User):
-        return actor.username
-    return actor or "system"
-
-
-def _check_membership(actor: User | str | None, capability: str, membership: Membership) -> None:
-    if not isinstance(actor, User):
-        return
-    scope = require(actor, capability)
-    if not membership_in_scope(scope, membership):
+def _check_membership(actor: Actor | User, capability: str, membership: Membership) -> None:
+    """The actor holds `capability` for the member's funder, and a kelurahan operator only for their kelurahan.
+    NotForBpjs for a goods programme: it has no BPJS cover to claim on."""
+    refuse_unless_bpjs(membership.programme)
+    scope = Actor.of(actor).require(capability, funder_id=membership.programme.funder_id)
+    if scope.kelurahan_code is not None and not membership_in_scope(scope, membership):
         raise PermissionDenied(_("Peserta ini di luar wilayah kerja Anda."))
 
 
-def check_claim(actor: User | str | None, claim: Claim, *capabilities: str) -> None:
-    """The officer holds one of `capabilities` and the case is in their scope. PermissionDenied otherwise."""
-    if not isinstance(actor, User):
-        return
-    held = [capability for capability in capabilities if user_can(actor, capability)]
-    scope = require(actor, held[0] if held else capabilities[0])
-    if not claim_in_scope(scope, claim):
+def check_claim(actor: Actor | User, claim: Claim, *capabilities: str) -> None:
+    """The actor holds one of `capabilities` and the case is in their scope. PermissionDenied otherwise."""
+    scope = Actor.of(actor).require(*capabilities, programme=claim.programme)
+    if scope.kelurahan_code is not None and not claim_in_scope(scope, claim):
         raise PermissionDenied(_("Klaim ini di luar wilayah kerja Anda."))
 
 
@@ -234,7 +227,7 @@ def _write_children(claim: Claim, scholarship: rules.Scholarship, *, today: date
 # -- the benefit table ----------------------------------------------------------------------------------------
 
 
-def benefit_table_seed() -> BenefitTable:
+def benefit_table_seed(*, actor: Actor) -> BenefitTable:
     """PP 82/2019's row of the benefit table, when it is missing (the migration seeds it; a restored or flushed
     database, the demo and the tests call this). Idempotent; an existing row is never changed."""
     table, created = BenefitTable.objects.get_or_create(
@@ -242,7 +235,7 @@ def benefit_table_seed() -> BenefitTable:
         defaults={key: value for key, value in PP_82_2019.items() if key != "effective_from"},
     )
     if created:
-        audit_record(actor=None, action="benefit_table.seed", target=table, data={"legal_basis": table.legal_basis})
+        audit_record(actor=actor, action="benefit_table.seed", target=table, data={"legal_basis": table.legal_basis})
     return table
 
 
@@ -272,12 +265,11 @@ def claim_report(
     kind: str,
     event_date: date,
     reported_by: str,
-    actor: User | str,
+    actor: Actor | User,
     channel: str,
     heirs: Sequence[HeirIn] = (),
     children: Sequence[ChildIn] = (),
     reporter_phone: str = "",
-    api_token: Any = None,
 ) -> Claim:
     """Open a case for a member and judge it at once: was the member covered on the event date (membership and
     contributions), what the benefit is (the benefit table in force that day and the income basis), whether the
@@ -285,6 +277,7 @@ def claim_report(
     as `reported` for an officer; an officer's or a partner's starts gathering documents. The same kind, member
     and event reported before is DuplicateClaim with the existing number; a JKK case after its right lapsed is
     refused, naming `event_date`."""
+    actor = Actor.of(actor)
     _check_membership(actor, Capability.REPORT_CLAIMS, membership)
     today = clock.today()
     errors: dict[str, list[str]] = {}
@@ -338,8 +331,8 @@ def claim_report(
                     reported_by=who,
                     reporter_phone=reporter_phone[:16],
                     channel=channel,
-                    created_by=actor if isinstance(actor, User) else None,
-                    api_token=api_token,
+                    created_by=actor.user,
+                    api_token=actor.token,
                     covered=judgement.covered,
                     coverage_reason=judgement.coverage_reason,
                     coverage_checked_at=now,
@@ -389,7 +382,7 @@ def claim_report(
     return claim
 
 
-def claim_coverage_check(*, claim: Claim, actor: User | str) -> Claim:
+def claim_coverage_check(*, claim: Claim, actor: Actor | User) -> Claim:
     """Judge a case again (contributions reconciled since, a correction of the membership): coverage, benefit
     and scholarship, while the office still prepares it."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
@@ -436,7 +429,7 @@ def claim_coverage_check(*, claim: Claim, actor: User | str) -> Claim:
     return claim
 
 
-def claim_heir_add(*, claim: Claim, heir: HeirIn, actor: User | str) -> ClaimHeir:
+def claim_heir_add(*, claim: Claim, heir: HeirIn, actor: Actor | User) -> ClaimHeir:
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
     with transaction.atomic():
         locked = lock_claim(claim)
@@ -466,7 +459,7 @@ def claim_heir_add(*, claim: Claim, heir: HeirIn, actor: User | str) -> ClaimHei
     return added
 
 
-def claim_child_add(*, claim: Claim, child: ChildIn, actor: User | str) -> ScholarshipChild:
+def claim_child_add(*, claim: Claim, child: ChildIn, actor: Actor | User) -> ScholarshipChild:
     """Name one more child; the scholarship decisions of all the case's children are taken again in order."""
     check_claim(actor, claim, Capability.HANDLE_CLAIMS, Capability.REPORT_CLAIMS)
     today = clock.today()

@@ -37,12 +37,13 @@ from jaring.claims.services import (
 )
 from jaring.claims.states import ClaimStatus
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.services import access_logs_write
 from jaring.registry.models import mask_nik
-from jaring.registry.officer_support import clean_text, log_person_view, officer, search_recall, search_remember
+from jaring.registry.officer_support import clean_text, log_person_view, search_recall, search_remember
 
 PAGE_SIZE = 50
 S = ClaimStatus
@@ -76,7 +77,7 @@ def _log_list(request: HttpRequest, user: User, claims: list[Claim], what: str) 
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Filters (status, kind, overdue) stay in the URL; the search box takes a name, KPJ, NIK or claim number,
     so it is posted and named in the URL by a session key (`cari`)."""
-    user = officer(request)
+    user = officer_of(request)
     if request.method == "POST":
         params: dict[str, str] = {}
         text = clean_text(request.POST.get("q", "")).strip()
@@ -123,7 +124,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 def report_search(request: HttpRequest) -> HttpResponse:
     """Find the member: by KPJ, NIK (whole or its start) or name, among the officer's own."""
-    user = officer(request)
+    user = officer_of(request)
     if not may_report(user):
         raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
     if request.method == "POST":
@@ -157,7 +158,7 @@ def report_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_pages
 def report_form(request: HttpRequest, membership_id: int) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     membership = membership_for_report(user, membership_id)
     status = 200
     duplicate = None
@@ -207,7 +208,7 @@ def report_form(request: HttpRequest, membership_id: int) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def scholarship_reminders(request: HttpRequest) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     children = list(scholarship_due(user))
     today = clock.today()
     rows = [

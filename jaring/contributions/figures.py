@@ -21,18 +21,20 @@ from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, require
 from jaring.programmes.models import Programme
 from jaring.programmes.money import NoRates
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import bpjs_only, programme_in_scope, refuse_unless_bpjs
 
 
 def contribution_programmes(user: User) -> QuerySet[Programme]:
     """Programmes whose contributions the officer may see: their funder's (every funder's for the operator)."""
     scope = require(user, Capability.VIEW_CONTRIBUTIONS)
-    return filter_by_funder(Programme.objects.select_related("funder").order_by("-year", "code"), scope)
+    return filter_by_funder(bpjs_only(Programme.objects.select_related("funder").order_by("-year", "code")), scope)
 
 
 def contribution_programme(user: User, code: str, *, capability: str = Capability.VIEW_CONTRIBUTIONS) -> Programme:
     """One programme by code for an officer holding `capability`; another funder's code is NotFound."""
-    return programme_in_scope(require(user, capability), code, related=("funder", "owning_agency"))
+    programme = programme_in_scope(require(user, capability), code, related=("funder", "owning_agency"))
+    refuse_unless_bpjs(programme)
+    return programme
 
 
 @dataclass(frozen=True)

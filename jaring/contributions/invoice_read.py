@@ -185,27 +185,9 @@ def parse_period(value: object, *, column: str = "periode") -> date:
         return value.date().replace(day=1)
     if isinstance(value, date):
         return value.replace(day=1)
-    year = month = None
-    if isinstance(value, str):
-        text = " ".join(value.split())
-        if match := _YEAR_MONTH.fullmatch(text) or _MONTH_YEAR.fullmatch(text):
-            year, month = int(match["year"]), int(match["month"])
-        elif match := _NAMED_MONTH.fullmatch(text):
-            month = _MONTHS.get(match["name"].lower())
-            year = int(match["year"])
-            if month is None:
-                raise _refuse(
-                    column,
-                    _("nama bulan “%(name)s” tidak dikenal; %(formats)s")
-                    % {"name": match["name"][:20], "formats": _period_formats()},
-                )
-    if year is not None and month is not None:
-        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-            raise _refuse(
-                column,
-                _("%(value)s bukan bulan yang ada; %(formats)s") % {"value": value, "formats": _period_formats()},
-            )
-        return date(year, month, 1)
+    written = _written_month(value, column=column) if isinstance(value, str) else None
+    if written is not None:
+        return written
     try:
         found = parse_date(value, field=column)
     except Invalid:
@@ -217,6 +199,31 @@ def parse_period(value: object, *, column: str = "periode") -> date:
             column, _("“%(value)s” bukan bulan tagihan; %(formats)s") % {"value": shown, "formats": _period_formats()}
         ) from None
     return found.replace(day=1)
+
+
+def _written_month(value: str, *, column: str) -> date | None:
+    """A month written as `2026-11`, `11-2026`, `11/2026`, `Nov 2026` or `November 2026`; None for anything else
+    (perhaps a date). Invalid for a month that cannot be (`2026-13`, `Foo 2026`)."""
+    text = " ".join(value.split())
+    if match := _YEAR_MONTH.fullmatch(text) or _MONTH_YEAR.fullmatch(text):
+        year, month = int(match["year"]), int(match["month"])
+    elif match := _NAMED_MONTH.fullmatch(text):
+        named = _MONTHS.get(match["name"].lower())
+        if named is None:
+            raise _refuse(
+                column,
+                _("nama bulan “%(name)s” tidak dikenal; %(formats)s")
+                % {"name": match["name"][:20], "formats": _period_formats()},
+            )
+        year, month = int(match["year"]), named
+    else:
+        return None
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise _refuse(
+            column,
+            _("%(value)s bukan bulan yang ada; %(formats)s") % {"value": value, "formats": _period_formats()},
+        )
+    return date(year, month, 1)
 
 
 def parse_invoice_kpj(value: object, *, column: str = "kpj") -> str:
@@ -303,6 +310,16 @@ class RowReader:
             row.kpj = parse_invoice_kpj(self._cell(cells, "kpj"))
         except Invalid as exc:
             problems.append(("kpj", exc.error.message))
+        self._member(row, cells)
+        try:
+            row.month = self._period(self._cell(cells, "periode"))
+        except Invalid as exc:
+            problems.append(("periode", exc.error.message))
+        self._amounts(row, cells)
+        return row
+
+    def _member(self, row: InvoiceRow, cells: Sequence[object]) -> None:
+        """The NIK and name as written, when the file has them (the NIK is checked against the member later)."""
         nik = self._cell(cells, "nik")
         if not _blank(nik):
             if type(nik) is str and len(nik.strip()) == 16 and nik.strip().isdigit():
@@ -311,19 +328,20 @@ class RowReader:
                 try:
                     row.nik = parse_nik(nik, field="nik")
                 except Invalid as exc:
-                    problems.append(("nik", exc.error.message))
+                    row.problems.append(("nik", exc.error.message))
         name = self._cell(cells, "nama")
         if not _blank(name):
             row.name = " ".join(str(name).split())[:NAME_MAX]
-        try:
-            row.month = self._period(self._cell(cells, "periode"))
-        except Invalid as exc:
-            problems.append(("periode", exc.error.message))
+
+    def _amounts(self, row: InvoiceRow, cells: Sequence[object]) -> None:
+        """The JKK and JKM contributions, and the stated total, which must be their sum."""
+        readable = True
         for column in ("iuran_jkk", "iuran_jkm"):
             try:
                 amount = self._rupiah(self._cell(cells, column), column)
             except Invalid as exc:
-                problems.append((column, exc.error.message))
+                row.problems.append((column, exc.error.message))
+                readable = False
                 continue
             if column == "iuran_jkk":
                 row.jkk = amount
@@ -331,24 +349,21 @@ class RowReader:
                 row.jkm = amount
         row.total = row.jkk + row.jkm
         total = self._cell(cells, "jumlah")
-        if not _blank(total):
-            try:
-                stated = self._rupiah(total, "jumlah")
-            except Invalid as exc:
-                problems.append(("jumlah", exc.error.message))
-            else:
-                if (
-                    not any(column in ("iuran_jkk", "iuran_jkm") for column, _message in problems)
-                    and stated != row.total
-                ):
-                    problems.append(
-                        (
-                            "jumlah",
-                            _("Kolom jumlah: Rp%(stated)s tidak sama dengan iuran_jkk + iuran_jkm (Rp%(sum)s).")
-                            % {"stated": _thousands(stated), "sum": _thousands(row.total)},
-                        )
-                    )
-        return row
+        if _blank(total):
+            return
+        try:
+            stated = self._rupiah(total, "jumlah")
+        except Invalid as exc:
+            row.problems.append(("jumlah", exc.error.message))
+            return
+        if readable and stated != row.total:
+            row.problems.append(
+                (
+                    "jumlah",
+                    _("Kolom jumlah: Rp%(stated)s tidak sama dengan iuran_jkk + iuran_jkm (Rp%(sum)s).")
+                    % {"stated": _thousands(stated), "sum": _thousands(row.total)},
+                )
+            )
 
 
 def _thousands(amount: int) -> str:

@@ -14,7 +14,7 @@ import gc
 import hashlib
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -22,13 +22,15 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jaring.contributions import billing, setbased
-from jaring.contributions.invoice_read import InvoiceFileError, RowReader, invoice_open, rows_of
+from jaring.contributions.invoice_read import InvoiceFile, InvoiceFileError, RowReader, invoice_open, rows_of
 from jaring.contributions.models import PAYABLE, BillingTerms, CoverRule, Invoice, InvoiceLine, LineStatus
 from jaring.contributions.reconcile import LINE_FIELDS, FastPath, Line, Reconciler
 from jaring.contributions.selectors import contribution_for, covered_count, members_of, paid_in, spans_of, terms_of
-from jaring.contributions.services import check_may, label_of
+from jaring.contributions.services import check_may
+from jaring.core.actors import Actor
 from jaring.core.bulk import rows_insert
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import Job, User
@@ -80,13 +82,11 @@ def _digest(content: bytes | Path) -> str:
     return hasher.hexdigest()
 
 
-def invoice_check_may(*, actor: User | str | None, programme: Programme) -> None:
+def invoice_check_may(*, actor: Actor | User, programme: Programme) -> None:
     check_may(actor, programme, Capability.RECONCILE_INVOICES)
 
 
-def invoice_prepare(
-    *, programme: Programme, file_name: str, content: bytes | Path, actor: User | str | None
-) -> Reconciled:
+def invoice_prepare(*, programme: Programme, file_name: str, content: bytes | Path, actor: Actor | User) -> Reconciled:
     """Check the file as a whole and record it as an invoice being reconciled (run it with invoice_reconcile).
     The same file as the month's current invoice is that invoice, unchanged. InvoiceFileError when the file
     cannot be read at all; nothing is stored then."""
@@ -105,8 +105,8 @@ def invoice_prepare(
         file_sha256=digest,
         stored_file=stored,
         headers=opened.layout.headers,
-        created_by=actor if isinstance(actor, User) else None,
-        created_by_label=label_of(actor),
+        created_by=Actor.of(actor).user,
+        created_by_label=Actor.of(actor).name,
     )
     audit_record(
         actor=actor,
@@ -121,7 +121,7 @@ def invoice_prepare(
 def invoice_reconcile(
     *,
     invoice: Invoice,
-    actor: User | str | None,
+    actor: Actor | User,
     month: date | None = None,
     job: Job | None = None,
     set_based: bool | None = None,
@@ -156,90 +156,115 @@ def _reconcile(
     invoice: Invoice,
     programme: Programme,
     *,
-    actor: User | str | None,
+    actor: Actor | User,
     month: date | None,
     job: Job | None,
     set_based: bool | None = None,
 ) -> Reconciled:
     terms = terms_of(programme)
-    whole_month = terms.cover_rule == CoverRule.WHOLE_MONTH
-    opened = invoice_open(stored_path(invoice), extra=terms.invoice_headers)
-    paid_cache: dict[date, dict[int, str]] = {}
-
-    def paid(month_: date) -> dict[int, str]:
-        found = paid_cache.get(month_)
-        if found is None:
-            found = paid_cache[month_] = paid_in(programme, month_)
-        return found
-
-    rate_cache: dict[date, Contribution] = {}
-
-    def rates(month_: date) -> Contribution:
-        found = rate_cache.get(month_)
-        if found is not None:
-            return found
-        try:
-            found = rate_cache[month_] = contribution_for(programme, month_)
-        except NoRates:
-            raise DomainError(
-                _("Belum ada tabel iuran yang berlaku untuk bulan %(month)s; administrator perlu mengisinya.")
-                % {"month": billing.month_text(month_)},
-                field="periode",
-            ) from None
-        return found
-
+    run = _Run(
+        invoice=invoice,
+        programme=programme,
+        opened=invoice_open(stored_path(invoice), extra=terms.invoice_headers),
+        whole_month=terms.cover_rule == CoverRule.WHOLE_MONTH,
+        month=month,
+        job=job,
+    )
     if job is not None:
         job_start(job=job, total=_estimate(invoice))
     if set_based is None:
         set_based = setbased.available()
-    reason_of = _("Tertanggung pada %(month)s tetapi tidak ada di tagihan.")
-    if set_based:
-        position, months = setbased.judge_rows(
-            invoice=invoice,
-            programme=programme,
-            opened=opened,
-            whole_month=whole_month,
-            rates=rates,
-            paid=paid,
-            job=job,
-        )
-        billed = _month_billed(months, month)
-        expected = int(rates(billed).total)
-        setbased.not_billed(
-            invoice=invoice,
-            programme=programme,
-            month=billed,
-            whole_month=whole_month,
-            expected=expected,
-            reason=reason_of % {"month": billing.month_text(billed)},
-            after=position,
-        )
-        covered = covered_count(spans_of(programme), billed, whole_month=whole_month)
-    else:
-        reconciler = Reconciler(
-            programme_code=programme.code,
-            members=members_of(programme),
-            rates=rates,
-            whole_month=whole_month,
-            paid=paid,
-        )
-        reader = RowReader(opened.layout)
-        position = 0
-        fast = FastPath(reconciler, reader)
-        for chunk in _chunks(rows_of(opened)):
-            lines = []
-            for number, cells in chunk:
-                line = fast(number, cells)
-                lines.append(line if line is not None else reconciler.judge(reader.row(number, cells)))
-            position = _write(invoice, lines, position)
-            if job is not None:
-                job_progress(job=job, done=position)
-        billed = _month_billed(sorted(reconciler.summary.months), month)
-        missing, covered = reconciler.not_billed(billed)
-        _names(missing)
-        _write(invoice, missing, position)
-        expected = int(rates(billed).total)
+    billed, covered = _judge_in_the_database(run) if set_based else _judge_here(run)
+    expected = int(run.rates(billed).total)
     return _finish(invoice, programme, actor=actor, month=billed, fields=_summary(invoice, covered, expected))
+
+
+@dataclass
+class _Run:
+    """One reconciliation: the invoice and its file, and what it looks up once per month billed."""
+
+    invoice: Invoice
+    programme: Programme
+    opened: InvoiceFile
+    whole_month: bool
+    month: date | None  # the month the uploader named, when the file bills several
+    job: Job | None
+    _paid: dict[date, dict[int, str]] = field(default_factory=dict)
+    _rates: dict[date, Contribution] = field(default_factory=dict)
+
+    def paid(self, month: date) -> dict[int, str]:
+        found = self._paid.get(month)
+        if found is None:
+            found = self._paid[month] = paid_in(self.programme, month)
+        return found
+
+    def rates(self, month: date) -> Contribution:
+        found = self._rates.get(month)
+        if found is not None:
+            return found
+        try:
+            found = self._rates[month] = contribution_for(self.programme, month)
+        except NoRates:
+            raise DomainError(
+                _("Belum ada tabel iuran yang berlaku untuk bulan %(month)s; administrator perlu mengisinya.")
+                % {"month": billing.month_text(month)},
+                field="periode",
+            ) from None
+        return found
+
+
+NOT_BILLED_REASON = gettext_lazy("Tertanggung pada %(month)s tetapi tidak ada di tagihan.")
+
+
+def _judge_in_the_database(run: _Run) -> tuple[date, int]:
+    """Every row judged by PostgreSQL (setbased); the month billed and the members covered in it."""
+    position, months = setbased.judge_rows(
+        invoice=run.invoice,
+        programme=run.programme,
+        opened=run.opened,
+        whole_month=run.whole_month,
+        rates=run.rates,
+        paid=run.paid,
+        job=run.job,
+    )
+    billed = _month_billed(months, run.month)
+    setbased.not_billed(
+        invoice=run.invoice,
+        programme=run.programme,
+        month=billed,
+        whole_month=run.whole_month,
+        expected=int(run.rates(billed).total),
+        reason=str(NOT_BILLED_REASON) % {"month": billing.month_text(billed)},
+        after=position,
+    )
+    return billed, covered_count(spans_of(run.programme), billed, whole_month=run.whole_month)
+
+
+def _judge_here(run: _Run) -> tuple[date, int]:
+    """Every row judged in Python, chunk after chunk; the month billed and the members covered in it."""
+    reconciler = Reconciler(
+        programme_code=run.programme.code,
+        members=members_of(run.programme),
+        rates=run.rates,
+        whole_month=run.whole_month,
+        paid=run.paid,
+    )
+    reader = RowReader(run.opened.layout)
+    position = 0
+    fast = FastPath(reconciler, reader)
+    for chunk in _chunks(rows_of(run.opened)):
+        lines = []
+        for number, cells in chunk:
+            line = fast(number, cells)
+            lines.append(line if line is not None else reconciler.judge(reader.row(number, cells)))
+        position = _write(run.invoice, lines, position)
+        if run.job is not None:
+            job_progress(job=run.job, done=position)
+    billed = _month_billed(sorted(reconciler.summary.months), run.month)
+    missing, covered = reconciler.not_billed(billed)
+    _names(missing)
+    _write(run.invoice, missing, position)
+    return billed, covered
 
 
 def _summary(invoice: Invoice, covered: int, monthly: int) -> dict[str, object]:
@@ -332,7 +357,7 @@ def _names(lines: list[Line]) -> None:
 
 
 def _finish(
-    invoice: Invoice, programme: Programme, *, actor: User | str | None, month: date, fields: dict[str, object]
+    invoice: Invoice, programme: Programme, *, actor: Actor | User, month: date, fields: dict[str, object]
 ) -> Reconciled:
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)  # one finish per programme at a time
@@ -400,7 +425,7 @@ def invoice_import(
     programme: Programme,
     file_name: str,
     content: bytes | Path,
-    actor: User | str | None,
+    actor: Actor | User,
     month: date | None = None,
     job: Job | None = None,
     set_based: bool | None = None,

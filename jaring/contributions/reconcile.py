@@ -149,21 +149,12 @@ class Reconciler:
 
     def _judge(self, row: InvoiceRow) -> Line:
         if row.problems:
-            reason = "; ".join(m for _c, m in row.problems)
-            line = self._line(row, S.BARIS_SALAH, member=None, expected=0, reason=reason)
-            if any(column in ("iuran_jkk", "iuran_jkm") for column, _m in row.problems):
-                # Amounts that cannot be read count nothing towards the invoice's total.
-                line = line._replace(invoiced=0, difference=0)
-            return line
+            return self._unreadable(row)
         month = row.month
         assert month is not None
         member = self._member(row.kpj, month)
         if member is None:
-            first = self._strangers.setdefault((row.kpj, month), row.number)
-            if first != row.number:
-                return self._line(row, S.GANDA, member=None, expected=0, reason=self._twice(month, first))
-            reason = _("KPJ %(kpj)s bukan peserta program %(code)s.") % {"kpj": row.kpj, "code": self.programme_code}
-            return self._line(row, S.BUKAN_PESERTA, member=None, expected=0, reason=reason)
+            return self._stranger(row, month)
         if row.nik and row.nik != member.nik:
             reason = _("NIK %(nik)s bukan milik peserta KPJ %(kpj)s di program %(code)s.") % {
                 "nik": row.nik,
@@ -171,6 +162,31 @@ class Reconciler:
                 "code": self.programme_code,
             }
             return self._line(row, S.BUKAN_PESERTA, member=None, expected=0, reason=reason)
+        again = self._billed_before(row, member, month)
+        if again is not None:
+            return again
+        if not billing.is_billable(member.starts, member.ends, month, whole_month=self.whole_month):
+            return self._line(row, S.TIDAK_AKTIF, member=member, expected=0, reason=self._not_covered(member, month))
+        return self._against_the_table(row, member, month)
+
+    def _unreadable(self, row: InvoiceRow) -> Line:
+        reason = "; ".join(m for _c, m in row.problems)
+        line = self._line(row, S.BARIS_SALAH, member=None, expected=0, reason=reason)
+        if any(column in ("iuran_jkk", "iuran_jkm") for column, _m in row.problems):
+            # Amounts that cannot be read count nothing towards the invoice's total.
+            line = line._replace(invoiced=0, difference=0)
+        return line
+
+    def _stranger(self, row: InvoiceRow, month: date) -> Line:
+        """A KPJ that is no member of the programme (a second row of it is a duplicate)."""
+        first = self._strangers.setdefault((row.kpj, month), row.number)
+        if first != row.number:
+            return self._line(row, S.GANDA, member=None, expected=0, reason=self._twice(month, first))
+        reason = _("KPJ %(kpj)s bukan peserta program %(code)s.") % {"kpj": row.kpj, "code": self.programme_code}
+        return self._line(row, S.BUKAN_PESERTA, member=None, expected=0, reason=reason)
+
+    def _billed_before(self, row: InvoiceRow, member: Member, month: date) -> Line | None:
+        """A duplicate: the member's month on an earlier row of this invoice, or paid already."""
         first = self.billed[month].setdefault(member.id, row.number)
         if first != row.number:
             return self._line(row, S.GANDA, member=member, expected=0, reason=self._twice(month, first))
@@ -181,8 +197,10 @@ class Reconciler:
                 "payment": paid,
             }
             return self._line(row, S.GANDA, member=member, expected=0, reason=reason)
-        if not billing.is_billable(member.starts, member.ends, month, whole_month=self.whole_month):
-            return self._line(row, S.TIDAK_AKTIF, member=member, expected=0, reason=self._not_covered(member, month))
+        return None
+
+    def _against_the_table(self, row: InvoiceRow, member: Member, month: date) -> Line:
+        """What was billed against the contribution table in force for the month."""
         rate = self.rate(month)
         jkk, jkm = int(rate.jkk), int(rate.jkm)
         expected = jkk + jkm
@@ -271,6 +289,11 @@ class Reconciler:
         return lines, covered
 
 
+# A month as the fast path reads it once: the month, its first and last day, the JKK and JKM rates, the members
+# billed for it so far in this invoice, the members whose month is paid.
+MonthFacts = tuple[date, date, date, int, int, dict[int, int], Mapping[int, str]]
+
+
 class FastPath:
     """The common row judged straight from its cells, without an InvoiceRow: a KPJ of 11 digits, an empty or
     16-digit NIK, a period and amounts already read once (invoices repeat them), a member covered that month,
@@ -289,10 +312,10 @@ class FastPath:
         self.jkm = positions["iuran_jkm"]
         self.total = positions.get("jumlah")
         self.width = max(positions.values()) + 1
-        self.months: dict[object, tuple[date, date, date, int, int, dict[int, int], Mapping[int, str]] | None] = {}
+        self.months: dict[object, MonthFacts | None] = {}
         self.amounts: dict[object, int | None] = {}
 
-    def _month(self, raw: object) -> tuple[date, date, date, int, int, dict[int, int], Mapping[int, str]] | None:
+    def _month(self, raw: object) -> MonthFacts | None:
         found = self.months.get(raw, False)
         if found is not False:
             return found  # type: ignore[return-value]
@@ -315,6 +338,52 @@ class FastPath:
         self.months[raw] = info
         return info
 
+    def _identity(self, cells: list[object]) -> tuple[str, str, str] | None:
+        """KPJ, NIK and name, when each is plainly written (text of the right digits, a name of a sane length)."""
+        if len(cells) < self.width:
+            return None
+        kpj = cells[self.kpj]
+        if type(kpj) is not str or len(kpj) != 11 or not kpj.isdigit() or not kpj.isascii():
+            return None
+        nik = cells[self.nik] if self.nik is not None else ""
+        if nik and (type(nik) is not str or len(nik) != 16 or not nik.isdigit()):
+            return None
+        name = cells[self.name] if self.name is not None else ""
+        if type(name) is not str or len(name) > MAX_CELL_CHARS:
+            return None
+        return kpj, str(nik), name
+
+    def _amounts(self, cells: list[object]) -> tuple[MonthFacts, int, int] | None:
+        """The month's facts, JKK and JKM, when the amounts read and the stated total (if any) is their sum."""
+        try:
+            info = self._month(cells[self.period])
+            jkk = self._amount(cells[self.jkk])
+            jkm = self._amount(cells[self.jkm])
+            stated = cells[self.total] if self.total is not None else ""
+            total = self._amount(stated) if stated != "" and stated is not None else None
+        except TypeError:  # an unhashable cell: the full way says what it is
+            return None
+        if info is None or jkk is None or jkm is None:
+            return None
+        if stated not in ("", None) and (total is None or total != jkk + jkm):
+            return None
+        return info, jkk, jkm
+
+    def _plain_member(self, kpj: str, nik: str) -> Member | None:
+        """The member of the KPJ, when there is exactly one and the NIK (if written) is theirs."""
+        reconciler = self.reconciler
+        if kpj in reconciler.doubled:
+            return None
+        member = reconciler.by_kpj.get(kpj)
+        if member is None or (nik and nik != member.nik):
+            return None
+        return member
+
+    def _covered(self, member: Member, first: date, last: date) -> bool:
+        if self.reconciler.whole_month:
+            return member.starts <= first and member.ends >= last
+        return member.starts <= last and member.ends >= first
+
     def _amount(self, raw: object) -> int | None:
         found = self.amounts.get(raw, False)
         if found is not False:
@@ -327,45 +396,20 @@ class FastPath:
         return amount
 
     def __call__(self, number: int, cells: list[object]) -> Line | None:
-        if len(cells) < self.width:
+        identity = self._identity(cells)
+        if identity is None:
             return None
-        kpj = cells[self.kpj]
-        if type(kpj) is not str or len(kpj) != 11 or not kpj.isdigit() or not kpj.isascii():
+        kpj, nik, name = identity
+        billed_amounts = self._amounts(cells)
+        if billed_amounts is None:
             return None
-        nik = cells[self.nik] if self.nik is not None else ""
-        if nik and (type(nik) is not str or len(nik) != 16 or not nik.isdigit()):
-            return None
-        name = cells[self.name] if self.name is not None else ""
-        if type(name) is not str or len(name) > MAX_CELL_CHARS:
-            return None
-        try:
-            info = self._month(cells[self.period])
-            jkk = self._amount(cells[self.jkk])
-            jkm = self._amount(cells[self.jkm])
-            stated = cells[self.total] if self.total is not None else ""
-            total = self._amount(stated) if stated != "" and stated is not None else None
-        except TypeError:  # an unhashable cell: the full way says what it is
-            return None
-        if info is None or jkk is None or jkm is None:
-            return None
-        if total is not None and total != jkk + jkm:
-            return None
-        if stated not in ("", None) and total is None:
-            return None
-        reconciler = self.reconciler
-        if kpj in reconciler.doubled:
-            return None
-        member = reconciler.by_kpj.get(kpj)
-        if member is None or (nik and nik != member.nik):
+        info, jkk, jkm = billed_amounts
+        member = self._plain_member(kpj, nik)
+        if member is None:
             return None
         month, first, last, rate_jkk, rate_jkm, billed, paid = info
         member_id = member.id
-        if member_id in billed or member_id in paid:
-            return None
-        if reconciler.whole_month:
-            if not (member.starts <= first and member.ends >= last):
-                return None
-        elif not (member.starts <= last and member.ends >= first):
+        if member_id in billed or member_id in paid or not self._covered(member, first, last):
             return None
         if jkk != rate_jkk or jkm != rate_jkm:
             return None
@@ -373,5 +417,5 @@ class FastPath:
         if "  " in name or name[:1] == " " or name[-1:] == " ":
             name = " ".join(name.split())
         expected = rate_jkk + rate_jkm
-        reconciler.summary.months[month] += 1
+        self.reconciler.summary.months[month] += 1
         return Line(number, S.COCOK, member_id, month, kpj, str(nik), name[:NAME_MAX], expected, expected, 0, "")

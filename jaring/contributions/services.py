@@ -4,6 +4,7 @@ Every change is audited; invoices are imported in `invoices.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,33 +17,26 @@ from jaring.contributions import billing
 from jaring.contributions.models import PAYABLE, BillingTerms, CoverRule, Invoice, InvoiceLine, PaidMonth, Payment
 from jaring.contributions.selectors import ARREARS_REASON, arrears_candidates, arrears_run_of, terms_of
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import rows_insert
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import membership_deactivate, membership_reactivate
 from jaring.programmes.models import Programme
+from jaring.programmes.selectors import refuse_unless_bpjs
 
-SYSTEM = "sistem: tunggakan iuran"  # the actor of lifecycle changes that follow from payments, not from a person
-
-
-def check_may(actor: User | str | None, programme: Programme, capability: str) -> None:
-    """PermissionDenied unless `actor` holds `capability` for this programme's funder. The system and the
-    operator's commands (a string actor) always may."""
-    if not isinstance(actor, User):
-        return
-    scope = require(actor, capability)
-    if not scope.everything and scope.funder != programme.funder_id:
-        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
+# The actor of lifecycle changes that follow from payments, not from a person: the system, by the arrears rule.
+SYSTEM = Actor.system("sistem: tunggakan iuran")
 
 
-def label_of(actor: User | str | None) -> str:
-    if isinstance(actor, User):
-        return (actor.full_name or actor.username)[:150]
-    return (actor or "sistem")[:150]
+def check_may(actor: Actor | User, programme: Programme, capability: str) -> None:
+    """PermissionDenied unless `actor` holds `capability` for this programme's funder (the system always may).
+    NotForBpjs for a goods programme, whoever asks: nothing of it is billed by BPJS."""
+    refuse_unless_bpjs(programme)
+    Actor.of(actor).require(capability, programme=programme)
 
 
 # -- billing terms ---------------------------------------------------------------------------------------------
@@ -50,40 +44,69 @@ def label_of(actor: User | str | None) -> str:
 TERMS_FIELDS = ("cover_rule", "due_day", "cover_in_arrears", "tracked_from", "payment_code", "invoice_headers")
 
 
-def billing_terms_set(*, programme: Programme, actor: User | str | None, **fields: Any) -> BillingTerms:
-    """Change a programme's billing terms; only the fields given change, each audited with before and after.
-    `invoice_headers`: spec column -> extra header names the branch writes (the invoice's column template)."""
+def _cover_rule(value: Any) -> Any:
+    if value not in CoverRule.values:
+        raise ValueError(_("Pilih aturan tertanggung dari daftar."))
+    return value
+
+
+def _due_day(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 28:
+        raise ValueError(_("Batas bayar harus tanggal 1 sampai 28."))
+    return value
+
+
+def _tracked_from(value: Any) -> Any:
+    return billing.month_of(value) if value is not None else None
+
+
+def _payment_code(value: Any) -> str:
+    code = " ".join(str(value or "").split())
+    if len(code) > 40:
+        raise ValueError(_("Kode iuran paling banyak 40 karakter."))
+    return code
+
+
+def _invoice_headers(value: Any) -> dict[str, list[str]]:
+    """Spec column -> the extra header names, each cleaned, at most ten; an unknown spec column is refused."""
     from jaring.contributions.invoice_read import COLUMNS
 
+    headers: dict[str, list[str]] = {}
+    for column, names in (value or {}).items():
+        if column not in COLUMNS:
+            raise ValueError(_("Kolom tagihan tidak dikenal: %(column)s.") % {"column": column})
+        cleaned = [" ".join(str(name).split())[:60] for name in names if str(name).strip()]
+        if cleaned:
+            headers[column] = list(dict.fromkeys(cleaned))[:10]
+    return headers
+
+
+# How each term given is checked and cleaned (ValueError: the message for its field); the rest are taken as given.
+TERMS_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "cover_rule": _cover_rule,
+    "due_day": _due_day,
+    "tracked_from": _tracked_from,
+    "payment_code": _payment_code,
+    "invoice_headers": _invoice_headers,
+}
+
+
+def billing_terms_set(*, programme: Programme, actor: Actor | User, **fields: Any) -> BillingTerms:
+    """Change a programme's billing terms; only the fields given change, each audited with before and after.
+    `invoice_headers`: spec column -> extra header names the branch writes (the invoice's column template)."""
     check_may(actor, programme, Capability.MANAGE_PROGRAMMES)
     unknown = set(fields) - set(TERMS_FIELDS)
     if unknown:
         raise TypeError(f"unknown billing terms: {sorted(unknown)}")
     errors: dict[str, list[str]] = {}
-    if "cover_rule" in fields and fields["cover_rule"] not in CoverRule.values:
-        errors["cover_rule"] = [_("Pilih aturan tertanggung dari daftar.")]
-    if "due_day" in fields and (
-        isinstance(fields["due_day"], bool)
-        or not isinstance(fields["due_day"], int)
-        or not 1 <= fields["due_day"] <= 28
-    ):
-        errors["due_day"] = [_("Batas bayar harus tanggal 1 sampai 28.")]
-    if "tracked_from" in fields and fields["tracked_from"] is not None:
-        fields["tracked_from"] = billing.month_of(fields["tracked_from"])
-    if "payment_code" in fields:
-        fields["payment_code"] = " ".join(str(fields["payment_code"] or "").split())
-        if len(fields["payment_code"]) > 40:
-            errors["payment_code"] = [_("Kode iuran paling banyak 40 karakter.")]
-    if "invoice_headers" in fields:
-        headers: dict[str, list[str]] = {}
-        for column, names in (fields["invoice_headers"] or {}).items():
-            if column not in COLUMNS:
-                errors["invoice_headers"] = [_("Kolom tagihan tidak dikenal: %(column)s.") % {"column": column}]
-                break
-            cleaned = [" ".join(str(name).split())[:60] for name in names if str(name).strip()]
-            if cleaned:
-                headers[column] = list(dict.fromkeys(cleaned))[:10]
-        fields["invoice_headers"] = headers
+    for name, value in list(fields.items()):
+        clean = TERMS_CLEANERS.get(name)
+        if clean is None:
+            continue
+        try:
+            fields[name] = clean(value)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, field=next(iter(errors)), errors=errors)
@@ -118,7 +141,7 @@ def payment_record(
     sp2d_number: str,
     sp2d_date: date,
     amount: int,
-    actor: User | str | None,
+    actor: Actor | User,
     note: str = "",
 ) -> Paid:
     """Record a payment (SP2D number, date and amount; a part of what is proposed may be paid) against a
@@ -159,8 +182,8 @@ def payment_record(
                     sp2d_date=sp2d_date,
                     amount=amount,
                     note=" ".join(note.split())[:300],
-                    created_by=actor if isinstance(actor, User) else None,
-                    created_by_label=label_of(actor),
+                    created_by=Actor.of(actor).user,
+                    created_by_label=Actor.of(actor).name,
                 )
         except IntegrityError:
             raise Conflict(
@@ -230,7 +253,7 @@ class ArrearsApplied:
     reactivated: int
 
 
-def arrears_apply(*, programme: Programme, actor: User | str | None = SYSTEM, on: date | None = None) -> ArrearsApplied:
+def arrears_apply(*, programme: Programme, actor: Actor | User = SYSTEM, on: date | None = None) -> ArrearsApplied:
     """Bring memberships in line with their arrears on `on` (default today): an active member with three months
     in a row unpaid becomes non-active from the day after the third month's due date (BPJS's rule), and a member
     made non-active for arrears becomes active again once fewer than three are owed. Safe to run any number of

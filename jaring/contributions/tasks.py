@@ -11,6 +11,7 @@ from django_tasks import task
 
 from jaring.contributions.invoices import Reconciled, invoice_prepare, invoice_reconcile
 from jaring.contributions.models import Invoice
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import Job, User
 from jaring.core.services import job_create, job_fail, job_finish
@@ -20,7 +21,7 @@ JOB_KIND = "contributions.reconcile"
 
 
 def invoice_start(
-    *, programme: Programme, file_name: str, content: bytes | Path, actor: User | str, month: date | None = None
+    *, programme: Programme, file_name: str, content: bytes | Path, actor: Actor | User, month: date | None = None
 ) -> Reconciled:
     """Check the file and queue its reconciliation (the same file as the month's current invoice: that one,
     unchanged, nothing queued). InvoiceFileError when the file cannot be read at all."""
@@ -31,7 +32,7 @@ def invoice_start(
     job = job_create(
         kind=JOB_KIND,
         label=_("Pencocokan tagihan %(code)s: %(file)s") % {"code": programme.code, "file": invoice.file_name[:80]},
-        actor=actor if isinstance(actor, User) else None,
+        actor=actor,
         params={"invoice": invoice.pk, "month": month.isoformat() if month else ""},
     )
     if job.funder_id is None:
@@ -42,13 +43,21 @@ def invoice_start(
     return prepared
 
 
+def _uploader(invoice: Invoice) -> Actor:
+    """Who the reconciliation acts as: the officer who uploaded the invoice (still held to their role), or, for a
+    partner's upload or the command line (checked when the file was accepted), the system under their label."""
+    if invoice.created_by is not None:
+        return Actor.officer(invoice.created_by)
+    return Actor.system(invoice.created_by_label or "worker")
+
+
 @task()
 def invoice_reconcile_task(invoice_id: int) -> dict[str, object]:
     invoice = Invoice.objects.select_related("job", "created_by").get(pk=invoice_id)
     job = invoice.job
     if invoice.status != Invoice.Status.RECONCILING:
         return {"invoice": invoice.pk, "status": invoice.status}  # run twice: done already
-    actor: User | str = invoice.created_by or invoice.created_by_label or "sistem"
+    actor = _uploader(invoice)
     month = date.fromisoformat(job.params["month"]) if job is not None and job.params.get("month") else None
     try:
         outcome = invoice_reconcile(invoice=invoice, actor=actor, month=month, job=job)

@@ -36,6 +36,7 @@ from jaring.contributions.selectors import members_at_risk, terms_of
 from jaring.contributions.services import arrears_apply, billing_terms_set, payment_record
 from jaring.contributions.tasks import RESULT_INLINE_ROWS, invoice_start, result_start
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
@@ -47,12 +48,6 @@ from jaring.registry.models import mask_nik
 LINES_PER_PAGE = 100
 MEMBERS_PER_PAGE = 100
 INVOICES_SHOWN = 36
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _context(user: User, programme: Programme, current: str) -> dict[str, Any]:
@@ -67,7 +62,7 @@ def _context(user: User, programme: Programme, current: str) -> dict[str, Any]:
 
 def _log(request: HttpRequest, programme: Programme, *, ref: str, label: str, what: str) -> None:
     access_log_write(
-        actor=_user(request),
+        actor=officer_of(request),
         person_ref=ref,
         person_label=label,
         what=what,
@@ -81,7 +76,7 @@ def _log(request: HttpRequest, programme: Programme, *, ref: str, label: str, wh
 @domain_errors_as_pages
 @require_GET
 def programmes(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     month = billing.month_of(clock.today())
     rows = [(programme, month_figures(programme, [month])[0]) for programme in contribution_programmes(user)]
     return render(request, "contributions/programmes.html", {"rows": rows, "month": month})
@@ -93,7 +88,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's months and invoices; officers who reconcile upload the month's invoice here."""
-    user = _user(request)
+    user = officer_of(request)
     programme = contribution_programme(user, code)
     form = InvoiceUploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -155,7 +150,7 @@ def _invoice(programme: Programme, pk: int) -> Invoice:
 @require_http_methods(["GET", "POST"])
 def invoice(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One invoice: its progress while reconciled, then its rows by status, payments and the payment form."""
-    user = _user(request)
+    user = officer_of(request)
     programme = contribution_programme(user, code)
     found = _invoice(programme, pk)
     form = PaymentForm(request.POST or None, initial={"amount": found.unpaid or None, "sp2d_date": clock.today()})
@@ -222,7 +217,7 @@ def invoice(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_GET
 def invoice_progress(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The progress bar while an invoice is reconciled; once done, htmx reloads the page."""
-    programme = contribution_programme(_user(request), code)
+    programme = contribution_programme(officer_of(request), code)
     found = _invoice(programme, pk)
     if found.status != Invoice.Status.RECONCILING:
         response = HttpResponse(status=204)
@@ -237,7 +232,7 @@ def invoice_progress(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_GET
 def invoice_result(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """The result file: made at once for an invoice of a few thousand rows, by the worker for larger ones."""
-    user = _user(request)
+    user = officer_of(request)
     programme = contribution_programme(user, code, capability=Capability.VIEW_CONTRIBUTIONS)
     if not (user_can(user, Capability.RECONCILE_INVOICES) or user_can(user, Capability.RECORD_PAYMENTS)):
         contribution_programme(user, code, capability=Capability.RECONCILE_INVOICES)  # the refusal, worded
@@ -257,7 +252,7 @@ def invoice_result(request: HttpRequest, code: str, pk: int) -> HttpResponseBase
 @require_http_methods(["GET", "POST"])
 def arrears(request: HttpRequest, code: str) -> HttpResponse:
     """Members owing contributions, most months first, with the day they lapse if nothing is paid."""
-    user = _user(request)
+    user = officer_of(request)
     programme = contribution_programme(user, code)
     if request.method == "POST":
         contribution_programme(user, code, capability=Capability.RECONCILE_INVOICES)
@@ -282,7 +277,7 @@ def arrears(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def budget(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = contribution_programme(user, code)
     context = {**_context(user, programme, "budget"), "realisation": realisation(programme)}
     return render(request, "contributions/budget.html", context)
@@ -294,7 +289,7 @@ def budget(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def terms(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's billing terms and the invoice's column template (programme managers)."""
-    user = _user(request)
+    user = officer_of(request)
     programme = contribution_programme(user, code, capability=Capability.MANAGE_PROGRAMMES)
     current = terms_of(programme)
     initial = {

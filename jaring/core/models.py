@@ -234,7 +234,7 @@ class AuditRecord(models.Model):
         verbose_name=_("pelaku"),
     )
     # Kept as text too, so the record still names the actor if an account is renamed, and can name
-    # non-user actors ("api:gojek", "system", "applicant").
+    # non-user actors ("api:Gojek", "applicant", a system job such as "cli": see core.actors).
     actor_label = models.CharField(_("pelaku (teks)"), max_length=150)
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     action = models.CharField(_("tindakan"), max_length=80)

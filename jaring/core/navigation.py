@@ -142,6 +142,13 @@ MENU: list[MenuItem] = [
         "bpjs",
     ),
     MenuItem(
+        _("Bantuan barang"),
+        "aid:index",
+        (Capability.VIEW_AID, Capability.RECORD_AID),
+        _("cetak daftar penyerahan paket sembako atau alat bantu, catat siapa yang menerima dan bulan yang terlewat."),
+        "programme",
+    ),
+    MenuItem(
         _("Klaim JKK/JKM"),
         "claims:list",
         Capability.VIEW_CLAIMS,

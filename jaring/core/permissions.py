@@ -1,11 +1,12 @@
-"""What each role may do, in one table. Views ask `user_can`; data scope is decided in selectors."""
+"""What each role, each partner token scope and the applicant may do, in one table each. Views ask
+`user_can`; services ask the actor (`core.actors.Actor.require`); data scope is decided in selectors."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.core.models import Role, User
+from jaring.core.models import ApiScope, ApiToken, Role, User
 
 
 class Capability(models.TextChoices):
@@ -26,6 +27,9 @@ class Capability(models.TextChoices):
     VIEW_CLAIMS = "view_claims", _("Melihat klaim JKK/JKM")
     REPORT_CLAIMS = "report_claims", _("Melaporkan klaim JKK/JKM")
     HANDLE_CLAIMS = "handle_claims", _("Mengurus klaim JKK/JKM ke BPJS")
+    # In-kind aid (food packages, prosthetic legs): who sees the delivery lists, who records deliveries.
+    VIEW_AID = "view_aid", _("Melihat penyerahan bantuan barang")
+    RECORD_AID = "record_aid", _("Mencatat penyerahan bantuan barang")
     REVIEW_DUPLICATES = "review_duplicates", _("Memeriksa dan menggabungkan data ganda")
 
 
@@ -42,6 +46,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CLAIMS,
             C.REPORT_CLAIMS,
             C.HANDLE_CLAIMS,
+            C.VIEW_AID,
+            C.RECORD_AID,
             C.REVIEW_DUPLICATES,
         }
     ),
@@ -64,6 +70,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CLAIMS,
             C.REPORT_CLAIMS,
             C.HANDLE_CLAIMS,
+            C.VIEW_AID,
+            C.RECORD_AID,
             C.REVIEW_DUPLICATES,
         }
     ),
@@ -80,9 +88,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.HANDLE_CLAIMS,
         }
     ),
-    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS}),
+    Role.LEADERSHIP: frozenset({C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS, C.VIEW_AID}),
     Role.AUDITOR: frozenset(
-        {C.VIEW_APPLICATIONS, C.VIEW_AUDIT, C.VIEW_DASHBOARD, C.VIEW_REFERENCE, C.VIEW_CONTRIBUTIONS, C.VIEW_CLAIMS}
+        {
+            C.VIEW_APPLICATIONS,
+            C.VIEW_AUDIT,
+            C.VIEW_DASHBOARD,
+            C.VIEW_REFERENCE,
+            C.VIEW_CONTRIBUTIONS,
+            C.VIEW_CLAIMS,
+            C.VIEW_AID,
+        }
     ),
     # The finance officer (bendahara) of the funder pays the bill from the APBD once it is checked: checks it
     # too, records the SP2D, follows arrears and what is left of the budget.
@@ -92,6 +108,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_REFERENCE, C.VIEW_APPLICATIONS}),
 }
 
+
+# What a partner's token may do through the services, by the scopes an administrator gave it. Reads by scope
+# (`reports`, `membership`) are the API's own selectors; a verification token also needs its agency.
+TOKEN_SCOPE_CAPABILITIES: dict[str, frozenset[str]] = {
+    ApiScope.REGISTRATION: frozenset({C.REGISTER_APPLICANTS, C.IMPORT_APPLICANTS}),
+    ApiScope.VERIFICATION: frozenset({C.VERIFY}),
+    ApiScope.REPORTS: frozenset({C.VIEW_APPLICATIONS, C.VIEW_DASHBOARD}),
+    ApiScope.MEMBERSHIP: frozenset(),
+    ApiScope.CLAIMS: frozenset({C.REPORT_CLAIMS}),
+    ApiScope.CONTRIBUTIONS: frozenset({C.VIEW_CONTRIBUTIONS, C.RECONCILE_INVOICES}),
+}
+
+# The public registers themselves (online) and reports a member's death or accident (the public claim form, whose
+# page checks both member numbers), and nothing else.
+APPLICANT_CAPABILITIES: frozenset[str] = frozenset({C.REGISTER_APPLICANTS, C.REPORT_CLAIMS})
 
 # Who may follow a background job and take its file: the capability of the work it did (any one of them).
 # A job is a door to its result (the audit log, an applicant list, card PDFs): "same funder" is not enough.
@@ -120,3 +151,7 @@ def user_can(user: User | object, capability: str) -> bool:
     if user.is_superuser:
         return True
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def token_can(token: ApiToken, capability: str) -> bool:
+    return any(capability in TOKEN_SCOPE_CAPABILITIES.get(scope, frozenset()) for scope in token.scopes)

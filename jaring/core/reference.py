@@ -15,6 +15,7 @@ from django.db import transaction
 from lokal import get_holidays
 from lokal import wilayah as lokal_wilayah
 
+from jaring.core.actors import Actor
 from jaring.core.models import Agency, AgencyKind, Funder, Holiday, MinimumWage, Region, Sector
 from jaring.core.services import audit_record
 
@@ -38,7 +39,42 @@ FUNDERS = [
     FunderSeed("kaltim", "Pemerintah Provinsi Kalimantan Timur", "64", False),
 ]
 
-OFFICE_KINDS = [AgencyKind.DISNAKER, AgencyKind.DINSOS, AgencyKind.DPPP, AgencyKind.DISHUB, AgencyKind.DKUMKM]
+# Each funder's own offices (OPD) by kind, with their names. Sourced: Balikpapan's Disnaker, Dinas Sosial, DPPP and
+# Dishub (DOMAIN.md, Perwali Balikpapan 3/2025 routing); Kutai Timur's labour office is the Dinas Transmigrasi dan
+# Tenaga Kerja (issue 20, from the regency's scheme coverage). ASSUMED, not checked against a source document: every
+# other name below is the usual nomenclature of a kota/kabupaten/provinsi office, to be corrected by the
+# administrator (admin: Instansi) when the real name is known. The province has no "Dinas Pangan, Pertanian dan
+# Perikanan": its farming and fishery work is split over several offices, so it gets no office of that kind and its
+# farmers' and fishers' applications go to the owning office unless a programme routes them (SectorRoute).
+OFFICES: dict[str, list[tuple[str, str]]] = {
+    "balikpapan": [
+        (AgencyKind.DISNAKER, "Dinas Tenaga Kerja Kota Balikpapan"),
+        (AgencyKind.DINSOS, "Dinas Sosial Kota Balikpapan"),
+        (AgencyKind.DPPP, "Dinas Pangan, Pertanian dan Perikanan Kota Balikpapan"),
+        (AgencyKind.DISHUB, "Dinas Perhubungan Kota Balikpapan"),
+        (AgencyKind.DKUMKM, "Dinas Koperasi dan UMKM Kota Balikpapan"),  # assumed name
+    ],
+    "samarinda": [  # all assumed names
+        (AgencyKind.DISNAKER, "Dinas Tenaga Kerja Kota Samarinda"),
+        (AgencyKind.DINSOS, "Dinas Sosial Kota Samarinda"),
+        (AgencyKind.DPPP, "Dinas Pertanian dan Perikanan Kota Samarinda"),
+        (AgencyKind.DISHUB, "Dinas Perhubungan Kota Samarinda"),
+        (AgencyKind.DKUMKM, "Dinas Koperasi dan UMKM Kota Samarinda"),
+    ],
+    "kutim": [
+        (AgencyKind.DISNAKER, "Dinas Transmigrasi dan Tenaga Kerja Kabupaten Kutai Timur"),  # sourced (issue 20)
+        (AgencyKind.DINSOS, "Dinas Sosial Kabupaten Kutai Timur"),  # assumed
+        (AgencyKind.DPPP, "Dinas Pertanian dan Perikanan Kabupaten Kutai Timur"),  # assumed
+        (AgencyKind.DISHUB, "Dinas Perhubungan Kabupaten Kutai Timur"),  # assumed
+        (AgencyKind.DKUMKM, "Dinas Koperasi dan UKM Kabupaten Kutai Timur"),  # assumed
+    ],
+    "kaltim": [  # all assumed names; no DPPP (see above)
+        (AgencyKind.DISNAKER, "Dinas Tenaga Kerja dan Transmigrasi Provinsi Kalimantan Timur"),
+        (AgencyKind.DINSOS, "Dinas Sosial Provinsi Kalimantan Timur"),
+        (AgencyKind.DISHUB, "Dinas Perhubungan Provinsi Kalimantan Timur"),
+        (AgencyKind.DKUMKM, "Dinas Koperasi dan UKM Provinsi Kalimantan Timur"),
+    ],
+}
 
 # code, name, is_transport, default verifying agency kind ("" = the programme's owning office)
 SECTORS: list[tuple[str, str, bool, str]] = [
@@ -51,6 +87,9 @@ SECTORS: list[tuple[str, str, bool, str]] = [
     ("petani", "Petani", False, AgencyKind.DPPP),
     ("peternak", "Peternak", False, AgencyKind.DPPP),
     ("buruh_tani", "Buruh tani", False, AgencyKind.DPPP),
+    # Kutai Timur covers plantation workers outside companies (issue 20); who verifies them is the owning office
+    # unless a programme routes them (no source names the office).
+    ("buruh_sawit", "Buruh sawit non-perusahaan", False, ""),
     ("pedagang", "Pedagang kecil", False, ""),
     ("buruh_harian_lepas", "Buruh harian lepas", False, ""),
     ("tukang", "Tukang", False, ""),
@@ -139,11 +178,10 @@ def seed_funders_and_agencies() -> tuple[int, int]:
         funder, created = Funder.objects.get_or_create(code=seed.code, defaults={"name": seed.name, "region": region})
         funders += created
         if created:
-            audit_record(actor=None, action="funder.seed", target=funder)
-        place = region.name
-        for kind in OFFICE_KINDS:
+            audit_record(actor=Actor.system("seed-reference"), action="funder.seed", target=funder)
+        for kind, name in OFFICES.get(seed.code, []):
             _, created = Agency.objects.get_or_create(
-                funder=funder, code=kind.value, defaults={"name": f"{kind.label} {place}", "kind": kind}
+                funder=funder, code=str(kind), defaults={"name": name, "kind": kind}
             )
             agencies += created
         if seed.has_kelurahan_offices:

@@ -32,6 +32,10 @@ class Scope:
         assert self.funder_id is not None, "a scope that is not everything always has a funder"
         return self.funder_id
 
+    def covers(self, funder_id: int | None) -> bool:
+        """Whether data of this funder is inside the scope: the one funder check."""
+        return self.everything or (self.funder_id is not None and self.funder_id == funder_id)
+
 
 def scope_of(user: User | object) -> Scope:
     """The officer's scope, or PermissionDenied for anyone without a usable role (the outsider)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -16,9 +17,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.branding import logo_prepare
 from jaring.core.bulk import JsonText, rows_insert
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import (
     AccessLog,
     Agency,
@@ -36,17 +38,8 @@ from jaring.core.models import (
     User,
 )
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 
 TOKEN_PREFIX = "jrg_"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
-
-
-def _actor_label(actor: User | str | None) -> str:
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return actor
-    return actor.username
 
 
 def _jsonable(value: Any) -> Any:
@@ -61,19 +54,19 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: User | str | None,
+    actor: Actor | User,
     action: str,
     target: models.Model,
     data: Mapping[str, Any] | None = None,
     funder: Funder | None = None,
 ) -> AuditRecord:
-    """Record one state change. `actor` is a user, a label such as "api:<token name>", or None for the system."""
-    user = actor if isinstance(actor, User) else None
+    """Record one state change by `actor` (an officer's User stands for the officer)."""
+    actor = Actor.of(actor)
     if funder is None:
         funder = _funder_of(target)
     return AuditRecord.objects.create(
-        actor=user,
-        actor_label=_actor_label(actor),
+        actor=actor.user,
+        actor_label=actor.label,
         funder=funder,
         action=action,
         target_type=target._meta.label_lower,
@@ -84,19 +77,18 @@ def audit_record(
 
 
 def audit_records(
-    *, actor: User | str | None, records: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
+    *, actor: Actor | User, records: Sequence[tuple[str, models.Model, Mapping[str, Any]]]
 ) -> list[AuditRecord]:
     """Several state changes of one actor, each its own record as `audit_record` writes it, in one INSERT (a
     registration records five: the person, the application, its submission, assessment and routing)."""
     if not records:
         return []
-    user = actor if isinstance(actor, User) else None
-    label = _actor_label(actor)
+    actor = Actor.of(actor)
     return AuditRecord.objects.bulk_create(
         [
             AuditRecord(
-                actor=user,
-                actor_label=label,
+                actor=actor.user,
+                actor_label=actor.label,
                 funder=_funder_of(target),
                 action=action,
                 target_type=target._meta.label_lower,
@@ -121,13 +113,14 @@ class AuditTarget(NamedTuple):
 
 def audit_records_many(
     *,
-    actor: User | str | None,
+    actor: Actor | User,
     records: Sequence[tuple[str, models.Model | AuditTarget, Mapping[str, Any] | JsonText]],
 ) -> int:
     """Records of one actor, each with its own action, target and data, written in few statements. `data` may
-    be JSON text already (bulk.JsonText)."""
-    user_id = actor.pk if isinstance(actor, User) else None
-    label = _actor_label(actor)
+    be JSON text already (bulk.JsonText: a bulk import encodes data shared by many records once)."""
+    actor = Actor.of(actor)
+    user_id = actor.user.pk if actor.user is not None else None
+    label = actor.label
     now = clock.now()
     # Plain rows rather than model instances: a bulk import writes a hundred thousand of these at once.
     rows_insert(
@@ -169,7 +162,7 @@ def _funder_of(target: models.Model) -> Funder | None:
 
 def access_log_write(
     *,
-    actor: User | str,
+    actor: Actor | User,
     person_ref: str,
     person_label: str = "",
     what: str,
@@ -196,13 +189,13 @@ def access_logs_write(entries: Sequence[Mapping[str, Any]]) -> list[AccessLog]:
     ip_address, funder optional) and gets the same row it would."""
     rows = []
     for entry in entries:
-        actor: User | str = entry["actor"]
+        actor = Actor.of(entry["actor"])
         funder: Funder | None = entry.get("funder")
         rows.append(
             AccessLog(
-                actor=actor if isinstance(actor, User) else None,
-                actor_label=_actor_label(actor),
-                funder=funder if funder is not None else (actor.funder if isinstance(actor, User) else None),
+                actor=actor.user,
+                actor_label=actor.label,
+                funder=funder if funder is not None else (actor.user.funder if actor.user is not None else None),
                 person_ref=entry["person_ref"],
                 person_label=str(entry.get("person_label", ""))[:200],
                 what=entry["what"],
@@ -218,7 +211,7 @@ def token_hash(secret: str) -> str:
 
 
 def api_token_create(
-    *, name: str, funder: Funder, scopes: list[str], actor: User | str | None, agency: Agency | None = None
+    *, name: str, funder: Funder, scopes: list[str], actor: Actor | User, agency: Agency | None = None
 ) -> tuple[ApiToken, str]:
     """Create a partner token; returns the row and the secret, which is never stored and shown only once.
 
@@ -247,7 +240,7 @@ def api_token_create(
             agency=agency,
             prefix=secret[: len(TOKEN_PREFIX) + 6],
             token_hash=token_hash(secret),
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=Actor.of(actor).user,
         )
         data: dict[str, Any] = {"scopes": token.scopes}
         if agency is not None:
@@ -256,7 +249,7 @@ def api_token_create(
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken, actor: User | str | None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor | User) -> ApiToken:
     with transaction.atomic():
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
@@ -308,18 +301,40 @@ def login_success_record(*, user: User, ip_address: str | None) -> None:
 
 
 def job_create(
-    *, kind: str, label: str, actor: User | None, total: int = 0, params: dict[str, Any] | None = None
+    *, kind: str, label: str, actor: Actor | User, total: int = 0, params: dict[str, Any] | None = None
 ) -> Job:
+    actor = Actor.of(actor)
     job = Job.objects.create(
         kind=kind,
         label=label,
         total=total,
         params=params or {},
-        created_by=actor,
-        funder=actor.funder if actor is not None else None,
+        created_by=actor.user,
+        funder=actor.user.funder if actor.user is not None else None,
     )
     audit_record(actor=actor, action="job.create", target=job, data={"kind": kind})
     return job
+
+
+def job_enqueue_on_commit(job: Job, *, task: Any) -> None:
+    """Hand the job to the worker (`task`, which takes the job's id) once the current transaction commits: the
+    worker must never pick up a job row it cannot yet see."""
+
+    def enqueue() -> None:
+        result = task.enqueue(job_id=job.pk)
+        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+@contextmanager
+def job_failure_recorded(job: Job) -> Iterator[None]:
+    """Work of a job that raises marks the job failed with the error's text; the error goes on to the worker."""
+    try:
+        yield
+    except Exception as exc:
+        job_fail(job=job, message=str(exc)[:500])
+        raise
 
 
 def job_start(*, job: Job, total: int | None = None) -> None:
@@ -347,12 +362,12 @@ def job_finish(*, job: Job, result: dict[str, Any] | None = None, message: str =
     job.message = message
     job.finished_at = clock.now()
     job.save(update_fields=["status", "done", "result", "message", "finished_at"])
-    audit_record(actor=job.created_by, action="job.finish", target=job, data={"kind": job.kind, **job.result})
+    audit_record(actor=Actor.of_job(job), action="job.finish", target=job, data={"kind": job.kind, **job.result})
 
 
 def job_fail(*, job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=clock.now())
-    audit_record(actor=job.created_by, action="job.fail", target=job, data={"kind": job.kind, "message": message})
+    audit_record(actor=Actor.of_job(job), action="job.fail", target=job, data={"kind": job.kind, "message": message})
 
 
 def rate_limit_hit(*, bucket: str, key: str, limit: int, window: timedelta) -> bool:
@@ -405,10 +420,12 @@ def idempotency_release(*, token: ApiToken, key: str) -> None:
     IdempotencyRecord.objects.filter(token=token, key=key, status_code=None).delete()
 
 
-def minimum_wage_set(*, region: Region, year: int, amount: Decimal, legal_basis: str, actor: User) -> MinimumWage:
+def minimum_wage_set(
+    *, region: Region, year: int, amount: Decimal, legal_basis: str, actor: Actor | User
+) -> MinimumWage:
     """Enter (or correct) the UMK of a kabupaten/kota, or the UMP of a province, for a year. A funder's
     administrator sets its own region's; the system operator any. The caller re-judges what depends on it."""
-    scope = require(actor, Capability.ADMINISTER)
+    scope = Actor.of(actor).require(Capability.ADMINISTER)
     if region.level not in (Region.Level.PROVINCE, Region.Level.REGENCY):
         raise DomainError(_("Upah minimum ditetapkan untuk provinsi (UMP) atau kabupaten/kota (UMK)."), field="region")
     if not scope.everything and not Funder.objects.filter(pk=scope.funder, region=region).exists():
@@ -445,14 +462,13 @@ def _minimum_wage_write(
     return wage, before
 
 
-def _require_calendar_keeper(actor: User) -> None:
-    if not require(actor, Capability.ADMINISTER).everything:
-        raise PermissionDenied(
-            _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
-        )
+def _require_calendar_keeper(actor: Actor | User) -> None:
+    Actor.of(actor).require_operator(
+        _("Hari libur berlaku untuk semua pemberi dana; hanya administrator sistem yang mengubahnya.")
+    )
 
 
-def holiday_add(*, day: date, name: str, kind: str, actor: User) -> Holiday:
+def holiday_add(*, day: date, name: str, kind: str, actor: Actor | User) -> Holiday:
     """Add a non-working day. The calendar is national, so only the system operator edits it."""
     _require_calendar_keeper(actor)
     if kind not in Holiday.Kind.values:
@@ -470,7 +486,7 @@ def holiday_add(*, day: date, name: str, kind: str, actor: User) -> Holiday:
     return holiday
 
 
-def holiday_remove(*, holiday: Holiday, actor: User) -> None:
+def holiday_remove(*, holiday: Holiday, actor: Actor | User) -> None:
     _require_calendar_keeper(actor)
     audit_record(
         actor=actor,
@@ -502,7 +518,11 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def task_results_requeue_orphaned(*, host: str, actor: str = "worker") -> list[str]:
+# The worker putting back what a dead worker left: the system, under the name the audit trail explains.
+WORKER = Actor.system("worker")
+
+
+def task_results_requeue_orphaned(*, host: str, actor: Actor = WORKER) -> list[str]:
     """Put back in the queue the tasks left running by a `jaring worker` of this host that no longer exists.
 
     django-tasks-db marks a claimed task RUNNING and only its own worker finishes it: a worker killed outright
@@ -558,12 +578,10 @@ def periodic_tasks_ensure() -> list[str]:
     return queued
 
 
-def funder_logo_set(*, funder: Funder, content: bytes, file_name: str, actor: User) -> Funder:
+def funder_logo_set(*, funder: Funder, content: bytes, file_name: str, actor: Actor | User) -> Funder:
     """A funder administrator (or the system operator) replaces the funder's logo with an uploaded PNG or JPEG,
     checked and redrawn by core.branding; the old file stays (content-addressed, perhaps in an old SK's PDF)."""
-    scope = require(actor, Capability.ADMINISTER)
-    if not scope.everything and scope.funder != funder.pk:
-        raise PermissionDenied(_("Anda hanya dapat mengganti logo pemberi dana Anda sendiri."))
+    Actor.of(actor).require(Capability.ADMINISTER, funder_id=funder.pk)
     logo = logo_prepare(content)
     with transaction.atomic():
         locked = Funder.objects.select_for_update().get(pk=funder.pk)
@@ -590,11 +608,9 @@ def funder_logo_set(*, funder: Funder, content: bytes, file_name: str, actor: Us
     return funder
 
 
-def funder_logo_remove(*, funder: Funder, actor: User) -> Funder:
+def funder_logo_remove(*, funder: Funder, actor: Actor | User) -> Funder:
     """Back to no logo (pages show Jaring's mark, cards and the SK annex the funder's name only)."""
-    scope = require(actor, Capability.ADMINISTER)
-    if not scope.everything and scope.funder != funder.pk:
-        raise PermissionDenied(_("Anda hanya dapat mengganti logo pemberi dana Anda sendiri."))
+    Actor.of(actor).require(Capability.ADMINISTER, funder_id=funder.pk)
     with transaction.atomic():
         locked = Funder.objects.select_for_update().get(pk=funder.pk)
         if not locked.logo_sha256:

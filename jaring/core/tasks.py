@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
@@ -17,7 +16,14 @@ from openpyxl import Workbook
 from jaring.core import clock, xlsx
 from jaring.core.models import AuditRecord, Job, User
 from jaring.core.selectors import audit_records_visible_to
-from jaring.core.services import job_create, job_fail, job_finish, job_progress, job_start
+from jaring.core.services import (
+    job_create,
+    job_enqueue_on_commit,
+    job_failure_recorded,
+    job_finish,
+    job_progress,
+    job_start,
+)
 
 EXPORT_DIR = "exports"
 PROGRESS_EVERY = 500
@@ -30,24 +36,15 @@ def audit_export_start(*, actor: User, filters: dict[str, str] | None = None) ->
     """Queue an XLSX export of the audit records the actor may see, with the audit page's filters."""
     filters = {k: v for k, v in (filters or {}).items() if k in AUDIT_FILTERS}
     job = job_create(kind="audit_export", label=_("Ekspor log audit"), actor=actor, params=filters)
-    # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-    transaction.on_commit(lambda: _enqueue(job))
+    job_enqueue_on_commit(job, task=audit_export)
     return job
-
-
-def _enqueue(job: Job) -> None:
-    result = audit_export.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
 
 @task()
 def audit_export(job_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
+    with job_failure_recorded(job):
         _audit_export_run(job)
-    except Exception as exc:
-        job_fail(job=job, message=str(exc)[:500])
-        raise
 
 
 def _audit_export_run(job: Job) -> None:

@@ -23,11 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jaring.core import clock, selectors
+from jaring.core.actors import officer_of
 from jaring.core.audit_text import action_text, actor_text
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.forms import ApiTokenForm, AuditFilterForm, HolidayForm, LoginForm
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import AgencyKind, ApiToken, Funder, Holiday, Job, MinimumWage, Region, Sector, User
+from jaring.core.models import AgencyKind, ApiToken, Funder, Holiday, Job, MinimumWage, Region, Sector
 from jaring.core.permissions import Capability, user_can
 from jaring.core.services import (
     api_token_create,
@@ -91,8 +92,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def reference(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     selectors.require(user, Capability.VIEW_REFERENCE)
     context = {
         "funders": selectors.funders_visible_to(user),
@@ -127,8 +127,7 @@ def regions(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def audit(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     records = selectors.audit_records_visible_to(
@@ -149,8 +148,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def access_log(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     actor = request.GET.get("actor", "")[:150]
     logs = selectors.access_logs_visible_to(user, actor=actor, person_ref=request.GET.get("person", "")[:64])
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
@@ -161,8 +159,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 @require_POST
 def audit_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     selectors.require(user, Capability.VIEW_AUDIT)
     form = AuditFilterForm(request.POST)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
@@ -174,8 +171,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A job's progress; htmx polls the bar fragment until the job ends."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     job = selectors.jobs_visible_to(user).filter(pk=pk).first()
     if job is None:
         raise Http404
@@ -190,8 +186,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     from django.conf import settings
 
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     job = selectors.jobs_visible_to(user).filter(pk=pk, status=Job.Status.DONE).first()
     if job is None or not job.result.get("file"):
         raise Http404
@@ -207,8 +202,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def users(request: HttpRequest) -> HttpResponse:
     """Administrators: the officers of their scope, and the partners' API tokens."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     officers = selectors.users_visible_to(user)
     funders = selectors.funders_visible_to(user)
     form = ApiTokenForm(request.POST or None, funders=funders)
@@ -244,8 +238,7 @@ def users(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     selectors.require(user, Capability.ADMINISTER)
     token = selectors.filter_by_funder(ApiToken.objects.all(), selectors.scope_of(user)).filter(pk=pk).first()
     if token is None:
@@ -289,8 +282,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def holidays(request: HttpRequest) -> HttpResponse:
     """The holiday table by year: every officer reads it; the system operator adds and removes days."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     selectors.require(user, Capability.VIEW_REFERENCE)
     can_edit = user.is_system_administrator
     today = clock.today()
@@ -330,8 +322,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 @require_POST
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     holiday = Holiday.objects.filter(pk=pk).first()
     if holiday is None:
         raise Http404
@@ -351,8 +342,7 @@ def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def funder_logos(request: HttpRequest) -> HttpResponse:
     """A funder administrator uploads the Pemda's logo (the system operator any funder's); it appears on the
     funder's pages, cards, SK annex and reports."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     selectors.require(user, Capability.ADMINISTER)
     funders = selectors.funders_visible_to(user).order_by("name")
     errors: dict[int, str] = {}

@@ -18,6 +18,7 @@ from jaring.contributions.invoices import invoice_import
 from jaring.contributions.selectors import latest_overdue, terms_of
 from jaring.contributions.services import arrears_apply, payment_record
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.models import Role, User
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
@@ -107,5 +108,5 @@ def seed_contributions(programme: Programme) -> int:
                     actor=treasurer,
                     note="Iuran JKK-JKM pekerja rentan (demo)",
                 )
-    arrears_apply(programme=programme, actor="demo")
+    arrears_apply(programme=programme, actor=Actor.system("demo"))
     return len(months)

@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen import canvas
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.models import Funder, Region, Role, Sector, User
 from jaring.eligibility.models import DocumentKind
 from jaring.programmes.selectors import rejection_reasons_of
@@ -23,6 +24,9 @@ from jaring.registry.services import Upload
 from jaring.registry.states import ApplicationStatus, Transition
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
+
+# The demo writes as the system under its own name, so its rows are told apart in the audit trail.
+DEMO = Actor.system("demo")
 
 FIRST_NAMES_M = [
     "Muhammad",

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import EndReason
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.models import Role, Sector, User
 from jaring.core.services import audit_record
-from jaring.demo.people import applicant_data, demo_uploads, verifier_decides, verifier_of, villages_of
+from jaring.demo.people import DEMO, applicant_data, demo_uploads, verifier_decides, verifier_of, villages_of
 from jaring.eligibility.services import rule_version_create
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import (
@@ -53,6 +54,8 @@ class Cycle:
     past: Programme  # BPN-(year-1), signed and closed
     current: dict[str, Programme]  # by the short name of the usernames: bpn, smd, kutim, kaltim
     next: Programme | None  # BPN-(year+1) from October, open for registration
+    # A funder's other schemes of the year, by short name: smd-rt (Samarinda's RT heads).
+    schemes: dict[str, Programme] = field(default_factory=dict)
 
     @property
     def bpn(self) -> Programme:
@@ -61,6 +64,7 @@ class Cycle:
     def programmes(self) -> Iterator[Programme]:
         yield self.past
         yield from self.current.values()
+        yield from self.schemes.values()
         if self.next is not None:
             yield self.next
 
@@ -71,7 +75,7 @@ def _registration(programme: Programme, status: str) -> None:
     Programme.objects.filter(pk=programme.pk).update(status=status)
     programme.status = status
     action = "programme.open" if status == Programme.Status.OPEN else "programme.close"
-    audit_record(actor="demo", action=action, target=programme, data={"on": clock.today().isoformat()})
+    audit_record(actor=DEMO, action=action, target=programme, data={"on": clock.today().isoformat()})
 
 
 def _register(programme: Programme, rng: random.Random, *, serial: int) -> Application:
@@ -80,7 +84,11 @@ def _register(programme: Programme, rng: random.Random, *, serial: int) -> Appli
     channel = rng.choice([Channel.ONLINE, Channel.KELURAHAN, Channel.API])
     data = applicant_data(rng, village=village, sector=sector, serial=serial, on=clock.today())
     application = applicant_register(
-        data=data, programme=programme, channel=channel, actor=f"demo:{channel}", uploads=demo_uploads(sector)
+        data=data,
+        programme=programme,
+        channel=channel,
+        actor=Actor.system(f"demo:{channel}"),
+        uploads=demo_uploads(sector),
     )
     return application
 
@@ -99,7 +107,7 @@ def seed_last_year(cycle: Cycle, *, seed: int = 2025) -> int:
 
     with clock.pinned(start - timedelta(days=60)):
         _registration(past, Programme.Status.OPEN)
-        rule_version_create(programme=past, actor="demo", note="Perwali Balikpapan 3/2025 (aturan acuan)")
+        rule_version_create(programme=past, actor=DEMO, note="Perwali Balikpapan 3/2025 (aturan acuan)")
         applications = [_register(past, rng, serial=7001 + i) for i in range(LAST_YEAR_PEOPLE)]
     with clock.pinned(start - timedelta(days=45)):
         for application in applications:
@@ -174,7 +182,7 @@ def seed_next_year(cycle: Cycle, *, today: date, seed: int = 2027) -> int:
     rng = random.Random(seed)
     opened = date(programme.year - 1, 10, 1)
     with clock.pinned(opened):
-        rule_version_create(programme=programme, actor="demo", note="Perwali Balikpapan 3/2025 (aturan acuan)")
+        rule_version_create(programme=programme, actor=DEMO, note="Perwali Balikpapan 3/2025 (aturan acuan)")
     days = max((today - opened).days, 0)
     for i in range(NEXT_YEAR_PEOPLE):
         registered = opened + timedelta(days=days * i // NEXT_YEAR_PEOPLE)

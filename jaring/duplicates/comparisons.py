@@ -129,29 +129,39 @@ def nik_level(a: str, a_truncated: bool, b: str, b_truncated: bool) -> NikLevel:
     if a == b:
         return NikLevel.TRUNCATED if a_truncated or b_truncated else NikLevel.EXACT
     if a_truncated or b_truncated:
-        a15, b15 = a[:15], b[:15]
-        if a15 == b15:
-            return NikLevel.TRUNCATED
-        return NikLevel.TWO_EDITS if Levenshtein.distance(a15, b15, score_cutoff=1) <= 1 else NikLevel.DIFFERENT
+        return _truncated_level(a[:15], b[:15])
     if len(a) == len(b):
-        differing = Hamming.distance(a, b, score_cutoff=2)
-        if differing == 1:
-            for i in range(len(a)):
-                if a[i] != b[i]:
-                    if i >= 12:
-                        return NikLevel.ONE_DIGIT_SERIAL
-                    if i == 6 and abs(int(a[i]) - int(b[i])) == 4:
-                        return NikLevel.ONE_DIGIT_SEX
-                    return NikLevel.ONE_DIGIT_HEAD
-        if differing == 2:
-            for i in range(len(a) - 1):
-                if a[i] != b[i]:
-                    if a[i] == b[i + 1] and a[i + 1] == b[i]:
-                        return NikLevel.TRANSPOSED
-                    break
+        level = _same_length_level(a, b)
+        if level is not None:
+            return level
     if Levenshtein.distance(a, b, score_cutoff=2) <= 2:
         return NikLevel.TWO_EDITS
     return NikLevel.DIFFERENT
+
+
+def _truncated_level(a15: str, b15: str) -> NikLevel:
+    """A NIK that went through Excel kept 15 digits: only those are compared."""
+    if a15 == b15:
+        return NikLevel.TRUNCATED
+    return NikLevel.TWO_EDITS if Levenshtein.distance(a15, b15, score_cutoff=1) <= 1 else NikLevel.DIFFERENT
+
+
+def _same_length_level(a: str, b: str) -> NikLevel | None:
+    """One digit apart (where: the serial, the sex's +40 on the day, the head) or two neighbours swapped; None
+    for anything further."""
+    differing = Hamming.distance(a, b, score_cutoff=2)
+    if differing == 1:
+        i = next(i for i in range(len(a)) if a[i] != b[i])
+        if i >= 12:
+            return NikLevel.ONE_DIGIT_SERIAL
+        if i == 6 and abs(int(a[i]) - int(b[i])) == 4:
+            return NikLevel.ONE_DIGIT_SEX
+        return NikLevel.ONE_DIGIT_HEAD
+    if differing == 2:
+        i = next(i for i in range(len(a) - 1) if a[i] != b[i])
+        if a[i] == b[i + 1] and a[i + 1] == b[i]:
+            return NikLevel.TRANSPOSED
+    return None
 
 
 def date_level(

@@ -22,6 +22,7 @@ from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from jaring.allocation.models import Place
+from jaring.allocation.services import places_clash
 from jaring.claims.models import Claim
 from jaring.claims.states import ClaimStatus
 from jaring.core import clock
@@ -181,7 +182,7 @@ def _conflicts(survivor: Person, merged: Person) -> list[str]:
         if place.person_id != survivor.pk:
             continue
         for other in places:
-            if other.person_id == merged.pk and other.starts <= place.ends and other.ends >= place.starts:
+            if other.person_id == merged.pk and places_clash(place, other):
                 problems.append(
                     _(
                         "Keduanya memegang tempat aktif pada bulan yang sama (%(a)s dan %(b)s): satu orang hanya "
@@ -236,6 +237,47 @@ def _crossed(person_ids: list[int]) -> list[str]:
     return found
 
 
+Audits = list[tuple[str, models.Model, dict[str, Any]]]
+
+
+def _check_mergeable(pair: MatchPair, keeper: Person, merged: Person) -> None:
+    """Conflict when the pair was decided already, one record was merged elsewhere, or the merge would give one
+    person two places for a month or two open applications to one programme."""
+    if pair.status != MatchPair.Status.OPEN:
+        raise Conflict(_("Pasangan ini sudah diputuskan: %(status)s.") % {"status": pair.get_status_display()})
+    if PersonMerge.objects.filter(merged__in=[keeper, merged], undone_at__isnull=True).exists():
+        raise Conflict(_("Salah satu catatan sudah digabung ke catatan lain; buka catatan itu."))
+    problems = _conflicts(keeper, merged)
+    if problems:
+        raise Conflict(" ".join(problems))
+
+
+def _move_everything(merged: Person, keeper: Person) -> tuple[dict[str, dict[str, Any]], Audits]:
+    """Every row pointing at `merged` now points at `keeper`: what moved (model -> field and ids), and its audit."""
+    moved: dict[str, dict[str, Any]] = {}
+    audits: Audits = []
+    for model, field_name in _person_relations():
+        rows = list(model._default_manager.filter(**{field_name: merged}))
+        if not rows:
+            continue
+        model._default_manager.filter(pk__in=[row.pk for row in rows]).update(**{field_name: keeper})
+        moved[model._meta.label_lower] = {"field": field_name, "ids": [row.pk for row in rows]}
+        audits += [("duplicates.person_moved", row, {"from_person": merged.pk, "to_person": keeper.pk}) for row in rows]
+    return moved, audits
+
+
+def _fill_blanks(keeper: Person, merged: Person) -> dict[str, Any]:
+    """What the keeper lacks and the merged record has; returns the keeper's old (empty) values, for the undo."""
+    filled = {}
+    for field_name in FILLABLE:
+        if not getattr(keeper, field_name) and getattr(merged, field_name):
+            filled[field_name] = getattr(keeper, field_name)
+            setattr(keeper, field_name, getattr(merged, field_name))
+    if filled:
+        keeper.save(update_fields=[*filled, "updated_at"])
+    return filled
+
+
 def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str = "") -> PersonMerge:
     """ "Same person": everything of the other record moves to `survivor` (whose NIK is the one on the KTP);
     the other record stays as the alias of its NIK. Conflict when that would give one person two places for
@@ -247,36 +289,12 @@ def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str =
     try:
         with transaction.atomic():
             locked_pair = MatchPair.objects.select_for_update().get(pk=pair.pk)
-            if locked_pair.status != MatchPair.Status.OPEN:
-                raise Conflict(
-                    _("Pasangan ini sudah diputuskan: %(status)s.") % {"status": locked_pair.get_status_display()}
-                )
             persons = _lock(survivor.pk, merged_id)
             keeper, merged = persons[survivor.pk], persons[merged_id]
-            if PersonMerge.objects.filter(merged__in=[keeper, merged], undone_at__isnull=True).exists():
-                raise Conflict(_("Salah satu catatan sudah digabung ke catatan lain; buka catatan itu."))
-            problems = _conflicts(keeper, merged)
-            if problems:
-                raise Conflict(" ".join(problems))
+            _check_mergeable(locked_pair, keeper, merged)
             funders = _funders_of([keeper.pk, merged.pk])
-            moved: dict[str, dict[str, Any]] = {}
-            audits: list[tuple[str, models.Model, dict[str, Any]]] = []
-            for model, field_name in _person_relations():
-                rows = list(model._default_manager.filter(**{field_name: merged}))
-                if not rows:
-                    continue
-                model._default_manager.filter(pk__in=[row.pk for row in rows]).update(**{field_name: keeper})
-                moved[model._meta.label_lower] = {"field": field_name, "ids": [row.pk for row in rows]}
-                audits += [
-                    ("duplicates.person_moved", row, {"from_person": merged.pk, "to_person": keeper.pk}) for row in rows
-                ]
-            filled = {}
-            for field_name in FILLABLE:
-                if not getattr(keeper, field_name) and getattr(merged, field_name):
-                    filled[field_name] = getattr(keeper, field_name)
-                    setattr(keeper, field_name, getattr(merged, field_name))
-            if filled:
-                keeper.save(update_fields=[*filled, "updated_at"])
+            moved, audits = _move_everything(merged, keeper)
+            filled = _fill_blanks(keeper, merged)
             crossed = _crossed([keeper.pk, merged.pk])
             if crossed:
                 raise Conflict(
@@ -317,6 +335,40 @@ def persons_merge(*, pair: MatchPair, survivor: Person, actor: User, note: str =
     return merge
 
 
+def _move_back(merge: PersonMerge, keeper: Person, merged: Person) -> Audits:
+    """Every row the merge moved goes back to the merged record; Conflict when one has moved on since."""
+    models_by_label = {model._meta.label_lower: model for model, _field in _person_relations()}
+    audits: Audits = []
+    for label, entry in merge.moved.items():
+        model = models_by_label[label]
+        field_name, ids = entry["field"], entry["ids"]
+        rows = list(model._default_manager.filter(pk__in=ids, **{field_name: keeper}))
+        if len(rows) != len(ids):
+            raise Conflict(
+                _(
+                    "Sebagian data yang dipindah sudah berubah lagi sejak penggabungan (misalnya digabung ke "
+                    "catatan lain); batalkan perubahan itu dulu."
+                )
+            )
+        model._default_manager.filter(pk__in=ids).update(**{field_name: merged})
+        audits += [
+            ("duplicates.person_moved_back", row, {"from_person": keeper.pk, "to_person": merged.pk}) for row in rows
+        ]
+    return audits
+
+
+def _unfill(merge: PersonMerge, keeper: Person, merged: Person) -> list[str]:
+    """The keeper's fields the merge filled go back to what they were, unless changed since; their names."""
+    restored = []
+    for field_name, old in merge.filled.items():
+        if getattr(keeper, field_name) == getattr(merged, field_name):
+            setattr(keeper, field_name, old)
+            restored.append(field_name)
+    if restored:
+        keeper.save(update_fields=[*restored, "updated_at"])
+    return restored
+
+
 def person_merge_undo(*, merge: PersonMerge, actor: User) -> PersonMerge:
     """Put everything a merge moved back on the merged record, and open the pair again. Refused when a later
     change moved those rows on (undo that first) or the merged record has since gained what would collide."""
@@ -330,24 +382,7 @@ def person_merge_undo(*, merge: PersonMerge, actor: User) -> PersonMerge:
                 raise Conflict(_("Penggabungan ini sudah dibatalkan."))
             persons = _lock(locked.survivor_id, locked.merged_id)
             keeper, merged = persons[locked.survivor_id], persons[locked.merged_id]
-            models_by_label = {model._meta.label_lower: model for model, _field in _person_relations()}
-            audits: list[tuple[str, models.Model, dict[str, Any]]] = []
-            for label, entry in locked.moved.items():
-                model = models_by_label[label]
-                field_name, ids = entry["field"], entry["ids"]
-                rows = list(model._default_manager.filter(pk__in=ids, **{field_name: keeper}))
-                if len(rows) != len(ids):
-                    raise Conflict(
-                        _(
-                            "Sebagian data yang dipindah sudah berubah lagi sejak penggabungan (misalnya digabung ke "
-                            "catatan lain); batalkan perubahan itu dulu."
-                        )
-                    )
-                model._default_manager.filter(pk__in=ids).update(**{field_name: merged})
-                audits += [
-                    ("duplicates.person_moved_back", row, {"from_person": keeper.pk, "to_person": merged.pk})
-                    for row in rows
-                ]
+            audits = _move_back(locked, keeper, merged)
             crossed = _crossed([keeper.pk, merged.pk])
             if crossed:
                 raise Conflict(
@@ -357,13 +392,7 @@ def person_merge_undo(*, merge: PersonMerge, actor: User) -> PersonMerge:
                     )
                     % {"what": ", ".join(crossed)}
                 )
-            restored = []
-            for field_name, old in locked.filled.items():
-                if getattr(keeper, field_name) == getattr(merged, field_name):
-                    setattr(keeper, field_name, old)
-                    restored.append(field_name)
-            if restored:
-                keeper.save(update_fields=[*restored, "updated_at"])
+            restored = _unfill(locked, keeper, merged)
             locked.undone_at = clock.now()
             locked.undone_by = actor
             locked.save(update_fields=["undone_at", "undone_by"])

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.actors import Actor
+from jaring.core.errors import DomainError
 from jaring.core.models import Job, User
-from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import scope_of
+from jaring.core.permissions import Capability
 from jaring.core.services import job_create, job_fail, job_finish, job_progress, job_start
 from jaring.duplicates import checks, thresholds
 from jaring.duplicates.models import MatchPair
@@ -55,13 +55,9 @@ def file_check_start(
     """Keep the uploaded list under MEDIA_ROOT (never served) and queue its check. Against the registry it
     compares the persons of the programme's funder only, which must be the officer's own: the CSV names the NIK
     of every registry person matched."""
-    scope = scope_of(actor)
-    if not (user_can(actor, Capability.IMPORT_APPLICANTS) or user_can(actor, Capability.REVIEW_DUPLICATES)):
-        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
+    scope = Actor.of(actor).require(Capability.IMPORT_APPLICANTS, Capability.REVIEW_DUPLICATES, programme=programme)
     if programme is None and not scope.everything:
         raise DomainError(_("Pilih program."), field="programme")
-    if programme is not None and not scope.everything and programme.funder_id != scope.funder:
-        raise PermissionDenied(_("Program ini di luar wewenang Anda."))
     job = job_create(
         kind=FILE_CHECK,
         label=_("Periksa data ganda: %(file)s") % {"file": file_name[:150]},

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import Job, User
@@ -51,12 +52,6 @@ PAIRS_PER_PAGE = 50
 ROWS_SHOWN = 500
 
 
-def _officer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _log_views(request: HttpRequest, user: User, sides: list[Side], what: str) -> None:
     """UU PDP: who saw whose personal data. Only sides the officer may see show any."""
     access_logs_write(
@@ -83,7 +78,7 @@ def _log_views(request: HttpRequest, user: User, sides: list[Side], what: str) -
 @require_GET
 @domain_errors_as_pages
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     scope = duplicates_scope(user)
     status = request.GET.get("status", MatchPair.Status.OPEN)
     if status not in MatchPair.Status.values:
@@ -152,7 +147,7 @@ class DecisionForm(forms.Form):
 @require_GET
 @domain_errors_as_pages
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     scope = duplicates_scope(user)
     pair = pair_for(user, pk=pk)
     a, b = side_of(scope, pair.person_a), side_of(scope, pair.person_b)
@@ -180,7 +175,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @domain_errors_as_pages
 def pair_same(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     pair = pair_for(user, pk=pk)
     chosen = request.POST.get("survivor", "")
     survivor = {str(pair.person_a_id): pair.person_a, str(pair.person_b_id): pair.person_b}.get(chosen)
@@ -197,7 +192,7 @@ def pair_same(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @domain_errors_as_pages
 def pair_different(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     pair = pair_for(user, pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -214,7 +209,7 @@ def pair_different(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @domain_errors_as_pages
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     merge = merge_for(user, pk=pk)
     scope = duplicates_scope(user)
     survivor = side_of(scope, merge.survivor)
@@ -233,7 +228,7 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @domain_errors_as_pages
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     merge = merge_for(user, pk=pk)
     person_merge_undo(merge=merge, actor=user)
     messages.success(
@@ -247,7 +242,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @domain_errors_as_pages
 def merge_list(request: HttpRequest) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     page = Paginator(merges_visible_to(user).order_by("-created_at", "-id"), PAIRS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -261,7 +256,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors_as_pages
 def scan_start(request: HttpRequest) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     job = registry_scan_start(actor=user, auto_merge=request.POST.get("auto_merge") == "1")
     return redirect("duplicates:scan", pk=job.pk)
 
@@ -278,7 +273,7 @@ def _job_of(user: User, pk: int, kind: str) -> Job:
 @require_GET
 @domain_errors_as_pages
 def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     duplicates_scope(user)
     job = _job_of(user, pk, SCAN)
     template = "duplicates/_job.html" if request.headers.get("HX-Request") else "duplicates/scan.html"
@@ -329,7 +324,7 @@ def _check_programmes(user: User) -> QuerySet[Programme]:
 @domain_errors_as_pages
 def file_check(request: HttpRequest) -> HttpResponse:
     """The check of a list before it is loaded; the import page posts its own form here too."""
-    user = _officer(request)
+    user = officer_of(request)
     programmes = _check_programmes(user)
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "against_registry" not in data and request.POST.get("from_import"):
@@ -384,7 +379,7 @@ def _result_rows(user: User, job: Job) -> list[dict[str, str]]:
 @require_GET
 @domain_errors_as_pages
 def file_result(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     job = _job_of(user, pk, FILE_CHECK)
     context = {"job": job, "poll": "duplicates:file_result", "rows": _result_rows(user, job), "shown": ROWS_SHOWN}
     template = "duplicates/_job.html" if request.headers.get("HX-Request") else "duplicates/file_result.html"
@@ -404,7 +399,7 @@ def file_result(request: HttpRequest, pk: int) -> HttpResponse:
 def counter_suggest(request: HttpRequest) -> HttpResponse:
     """The likely matches of what the officer is typing in the counter's search (posted by htmx: a NIK never
     travels in a URL). A fragment; empty for anyone who may not register."""
-    user = _officer(request)
+    user = officer_of(request)
     try:
         scope = require(user, Capability.REGISTER_APPLICANTS)
     except PermissionDenied:

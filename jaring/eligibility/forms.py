@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jaring.core.forms import DayField
 from jaring.core.models import Funder
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, IncomeCeiling, RuleVersion
@@ -108,6 +109,14 @@ class RuleVersionForm(forms.Form):
         ),
         required=False,
     )
+    on_target_list = forms.BooleanField(
+        label=gettext_lazy(
+            "Hanya untuk orang yang tercantum dalam daftar dari instansi yang mengangkat (misalnya ketua RT, "
+            "petugas pemadam kebakaran, marbot)"
+        ),
+        required=False,
+        help_text=gettext_lazy("Daftarnya diunggah di halaman daftar sasaran program."),
+    )
     note = forms.CharField(
         label=gettext_lazy("Alasan perubahan"),
         max_length=1000,
@@ -144,6 +153,7 @@ class RuleVersionForm(forms.Form):
             "sectors_mode": SECTORS_SELECTED if values["eligible_sectors"] else SECTORS_ALL,
             "eligible_sectors": list(values["eligible_sectors"]),
             "check_not_covered": values["check_not_covered"],
+            "on_target_list": values["on_target_list"],
         }
         for key, kinds in (values["required_documents"] or {}).items():
             for kind in kinds:
@@ -173,6 +183,7 @@ class RuleVersionForm(forms.Form):
             "eligible_sectors": sorted(data["eligible_sectors"]) if data["sectors_mode"] == SECTORS_SELECTED else [],
             "required_documents": {key: sorted(kinds) for key, kinds in documents.items()},
             "check_not_covered": bool(data["check_not_covered"]),
+            "on_target_list": bool(data["on_target_list"]),
         }
 
     def add_domain_errors(self, errors: dict[str, list[str]], message: str) -> None:
@@ -235,6 +246,8 @@ def ceiling_text(kind: str, amount: int | None) -> str:
         return _("jumlah tetap %(amount)s per bulan") % {"amount": rules.format_rupiah(amount)}
     if kind == IncomeCeiling.NONE:
         return _("tanpa batas penghasilan")
+    if kind == IncomeCeiling.RESIDENCE:
+        return _("UMK kabupaten/kota tempat tinggal pemohon pada tahun program")
     return _("UMK wilayah pemberi dana pada tahun program")
 
 
@@ -299,6 +312,10 @@ def changes_between(before: RuleVersion | None, after: RuleVersion, sector_names
             "eligible_sectors": (_("Sektor"), sectors_text(values["eligible_sectors"], sector_names)),
             "required_documents": (_("Dokumen wajib"), documents_text(values["required_documents"], sector_names)),
             "check_not_covered": (_("Periksa belum menjadi peserta"), yes_no(values["check_not_covered"])),
+            "on_target_list": (
+                _("Harus tercantum dalam daftar instansi yang mengangkat"),
+                yes_no(values["on_target_list"]),
+            ),
         }
 
     new = texts(after)
@@ -334,3 +351,33 @@ class ParticipantListForm(forms.Form):
             del self.fields["funder"]
         else:
             self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+
+
+class TargetListForm(forms.Form):
+    source = forms.CharField(
+        label=gettext_lazy("Instansi yang mengangkat dan mengirim daftar"),
+        max_length=200,
+        help_text=gettext_lazy("Misalnya Bagian Pemerintahan Sekretariat Daerah Kota Samarinda."),
+        error_messages={"required": gettext_lazy("Tulis instansi yang mengangkat dan mengirim daftar ini.")},
+    )
+    list_date = DayField(
+        label=gettext_lazy("Tanggal daftar"),
+        help_text=gettext_lazy("Tanggal pada surat atau berkas daftar, misalnya 05-01-2026."),
+        error_messages={"required": gettext_lazy("Tulis tanggal daftar, misalnya 05-01-2026.")},
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Berkas daftar (CSV atau XLSX)"),
+        help_text=gettext_lazy("Kolom: NIK, nama, jabatan/keterangan. Baris pertama berisi judul kolom."),
+        error_messages={
+            "required": gettext_lazy("Pilih berkas daftar (CSV atau XLSX)."),
+            "empty": gettext_lazy("Berkas kosong (0 byte). Pilih berkas daftar yang benar."),
+        },
+    )
+    apply_sound_rows = forms.BooleanField(
+        label=gettext_lazy("Terapkan baris yang benar saja"),
+        required=False,
+        help_text=gettext_lazy(
+            "Tanpa centang ini, berkas yang memuat baris bermasalah tidak diterapkan sama sekali; "
+            "Anda melihat daftar masalahnya lebih dulu."
+        ),
+    )

@@ -26,6 +26,7 @@ class IncomeCeiling(models.TextChoices):
     UMK = "umk", _("UMK wilayah pemberi dana pada tahun program")
     FIXED = "fixed", _("Jumlah tetap")
     NONE = "none", _("Tanpa batas penghasilan")
+    RESIDENCE = "residence", _("UMK kabupaten/kota tempat tinggal pemohon")
 
 
 class RuleVersion(models.Model):
@@ -37,7 +38,7 @@ class RuleVersion(models.Model):
     version = models.PositiveIntegerField(_("versi"))
     min_domicile_months = models.PositiveSmallIntegerField(_("minimal bulan domisili"), null=True, blank=True)
     income_ceiling = models.CharField(
-        _("batas penghasilan"), max_length=10, choices=IncomeCeiling.choices, default=IncomeCeiling.UMK
+        _("batas penghasilan"), max_length=10, choices=IncomeCeiling.choices, default=IncomeCeiling.RESIDENCE
     )
     income_ceiling_amount = models.PositiveBigIntegerField(_("batas penghasilan tetap (Rp)"), null=True, blank=True)
     min_age = models.PositiveSmallIntegerField(_("usia minimal"), null=True, blank=True)
@@ -47,6 +48,9 @@ class RuleVersion(models.Model):
     # {"*": ["ktp", "kk"], "ojol": ["aplikator_letter"], ...}: documents every applicant, or a sector, must upload.
     required_documents = models.JSONField(_("dokumen wajib"), default=dict, blank=True)
     check_not_covered = models.BooleanField(_("periksa belum menjadi peserta / dibiayai pihak lain"), default=True)
+    # Schemes for people an office appoints (RT heads, firefighters, marbot, election officers): eligible is who
+    # stands on the list that office sent (TargetList), often with no income test.
+    on_target_list = models.BooleanField(_("harus tercantum dalam daftar instansi yang mengangkat"), default=False)
     note = models.TextField(_("alasan perubahan"), blank=True)
     created_at = MomentField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -112,3 +116,52 @@ class ExistingParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpj or '-'} ({self.get_status_display()})"
+
+
+class TargetList(models.Model):
+    """The list of a scheme's target group as the office that appoints them sent it (the RT heads of a city from
+    its government section, the firefighters from the fire service). The newest list loaded is the scheme's
+    list: a new file replaces the whole list, and every earlier one is kept with its source and date."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="target_lists", verbose_name=_("program")
+    )
+    source = models.CharField(_("instansi yang mengangkat / pengirim daftar"), max_length=200)
+    list_date = models.DateField(_("tanggal daftar"))
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    rows_loaded = models.PositiveIntegerField(_("baris dimuat"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("baris ditolak"), default=0)
+    problems = models.JSONField(_("masalah"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = MomentField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "-uploaded_at", "-id"]
+        verbose_name = _("daftar sasaran")
+        verbose_name_plural = _("daftar sasaran")
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.list_date:%d-%m-%Y})"
+
+
+class TargetListEntry(models.Model):
+    """One person on an appointing office's list, by NIK."""
+
+    target_list = models.ForeignKey(TargetList, on_delete=models.CASCADE, related_name="entries")
+    row = models.PositiveIntegerField(_("baris"))
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    name = models.CharField(_("nama"), max_length=200, blank=True)
+    position = models.CharField(_("jabatan / keterangan"), max_length=200, blank=True)  # "Ketua RT 12"
+
+    class Meta:
+        ordering = ["target_list", "row"]
+        constraints = [models.UniqueConstraint(fields=["target_list", "nik"], name="target_list_entry_unique_nik")]
+        verbose_name = _("orang dalam daftar sasaran")
+        verbose_name_plural = _("orang dalam daftar sasaran")
+
+    def __str__(self) -> str:
+        return f"{self.target_list_id}: {self.row}"

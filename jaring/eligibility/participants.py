@@ -13,7 +13,7 @@ small header and NIK rules the applicant import uses are written here again, wit
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from numbers import Number
@@ -23,10 +23,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jaring.core import clock, sheets
-from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.actors import Actor
+from jaring.core.errors import DomainError
 from jaring.core.models import Funder, User
-from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import Scope, filter_by_funder, scope_of
+from jaring.core.permissions import Capability
+from jaring.core.selectors import Scope, filter_by_funder
 from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, normalise_header, parse_date, parse_kpj, parse_nik
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
@@ -35,6 +36,8 @@ from jaring.eligibility.models import ExistingParticipant, ParticipantList
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Problems kept with a list: enough to fix a file by, without storing a second copy of a broken one.
 MAX_PROBLEMS_KEPT = 1000
+# Who keeps the BPJS participant list of their funder.
+PARTICIPANT_KEEPERS = (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
 _LOOKUP_CHUNK = 2000
 
 # Canonical column -> header spellings, normalised as `normalise_header` does.
@@ -131,7 +134,7 @@ def _rows(*, file_name: str, content: bytes) -> Iterator[tuple[int, list[object]
 # -- checking the rows ----------------------------------------------------------------------------------
 
 
-def _is_empty(value: object) -> bool:
+def is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -157,7 +160,7 @@ def _kpj(value: object) -> str:
 
 
 def _segment(value: object) -> str:
-    if _is_empty(value):
+    if is_empty(value):
         return ""
     if _is_number(value) and float(value).is_integer():  # type: ignore[arg-type]
         return str(int(value))  # type: ignore[call-overload]
@@ -165,7 +168,7 @@ def _segment(value: object) -> str:
 
 
 def _status(value: object) -> str:
-    if _is_empty(value):
+    if is_empty(value):
         raise ValueError(_("Status wajib diisi: aktif atau nonaktif."))
     status = STATUS_VALUES.get(_header_key(value))
     if status is None:
@@ -177,7 +180,7 @@ def _status(value: object) -> str:
 
 def _member_since(value: object) -> date | None:
     """A date, or None when the cell is empty; ValueError with the reason."""
-    if _is_empty(value):
+    if is_empty(value):
         return None
     try:
         day = parse_date(value, field="member_since")
@@ -188,30 +191,42 @@ def _member_since(value: object) -> date | None:
     return day
 
 
-def _columns(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str]]:
-    """Canonical column -> index (the first header that matches), and canonical column -> header as written."""
-    lookup = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+def columns_of(
+    header: Sequence[object], columns: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Canonical column -> index (the first header that is one of its aliases), and canonical column -> header as
+    written. `No. KTP`, `NO_KTP` and `no-ktp` are one column (the applicant import's rule); cells may be numbers."""
+    lookup = {alias: column for column, aliases in columns.items() for alias in aliases}
     index: dict[str, int] = {}
     written: dict[str, str] = {}
     for position, cell in enumerate(header):
-        column = lookup.get(_header_key(cell)) if not _is_empty(cell) else None
+        column = lookup.get(normalise_header(str(cell))) if not is_empty(cell) else None
         if column is not None and column not in index:
             index[column] = position
-            written[column] = str(cell).strip()
+            written[column] = str(cell).strip()[:60]
     return index, written
+
+
+def header_of(rows: Iterator[tuple[int, list[object]]]) -> tuple[int, list[object]] | None:
+    """The first row with anything in it (its number and cells), taken from `rows`, which go on below it."""
+    for number, cells in rows:
+        if any(not is_empty(cell) for cell in cells):
+            return number, cells
+    return None
+
+
+def cell_at(cells: list[object], position: int | None) -> object:
+    """The cell of a row at a column's position; None where the row is shorter or the column is absent."""
+    return cells[position] if position is not None and position < len(cells) else None
 
 
 def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
     """Every row of the file checked; DomainError when the file as a whole cannot be used."""
     rows = _rows(file_name=file_name, content=content)
-    header: list[object] | None = None
-    for _number, cells in rows:
-        if any(not _is_empty(cell) for cell in cells):
-            header = cells
-            break
+    header = header_of(rows)
     if header is None:
         raise _unreadable(_("Berkas tidak berisi baris judul maupun data peserta."))
-    index, written = _columns(header)
+    index, written = columns_of(header[1], COLUMNS)
     missing = [column for column in REQUIRED_COLUMNS if column not in index]
     if missing:
         names = {"nik": "NIK", "status": _("status")}
@@ -222,55 +237,20 @@ def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
             )
             % {"columns": ", ".join(names[column] for column in missing)}
         )
-
-    def cell(cells: list[object], column: str) -> object:
-        position = index.get(column)
-        return cells[position] if position is not None and position < len(cells) else None
-
     sound: list[ParticipantRow] = []
     problems: list[Problem] = []
     first_row_of: dict[str, int] = {}
     rows_total = rows_rejected = 0
     for number, cells in rows:
-        if all(_is_empty(value) for value in cells):
+        if all(is_empty(value) for value in cells):
             continue
         rows_total += 1
-        row_problems: list[Problem] = []
-        values: dict[str, str] = {}
-        for column, parse in (("nik", _nik), ("kpj", _kpj), ("segment", _segment), ("status", _status)):
-            if column not in index:
-                values[column] = ""
-                continue
-            try:
-                values[column] = parse(cell(cells, column))
-            except ValueError as exc:
-                row_problems.append(Problem(row=number, column=written[column], message=str(exc)))
-        member_since = None
-        if "member_since" in index:
-            try:
-                member_since = _member_since(cell(cells, "member_since"))
-            except ValueError as exc:
-                row_problems.append(Problem(row=number, column=written["member_since"], message=str(exc)))
-        nik = values.get("nik")
-        if nik:
-            first = first_row_of.setdefault(nik, number)
-            if first != number:
-                message = _("NIK ini sudah ada di baris %(row)s; baris ini diabaikan.") % {"row": first}
-                row_problems.append(Problem(row=number, column=written["nik"], message=message))
-        if row_problems:
+        row, row_problems = _row_checked(number, cells, index=index, written=written, first_row_of=first_row_of)
+        if row is None:
             rows_rejected += 1
             problems.extend(row_problems)
-            continue
-        sound.append(
-            ParticipantRow(
-                row=number,
-                nik=values["nik"],
-                kpj=values["kpj"],
-                segment=values["segment"],
-                status=values["status"],
-                member_since=member_since,
-            )
-        )
+        else:
+            sound.append(row)
     if rows_total == 0:
         raise _unreadable(_("Berkas tidak berisi data peserta di bawah baris judul."))
     return ParsedList(
@@ -282,15 +262,54 @@ def parse_participants(*, file_name: str, content: bytes) -> ParsedList:
     )
 
 
+# How each column of a row is read; a column the file lacks reads as empty.
+ROW_PARSERS = (("nik", _nik), ("kpj", _kpj), ("segment", _segment), ("status", _status))
+
+
+def _row_checked(
+    number: int,
+    cells: list[object],
+    *,
+    index: dict[str, int],
+    written: dict[str, str],
+    first_row_of: dict[str, int],
+) -> tuple[ParticipantRow | None, list[Problem]]:
+    """One data row: sound, or None with each of its problems (a NIK seen on an earlier row is one)."""
+    problems: list[Problem] = []
+    values: dict[str, str] = {}
+    for column, parse in ROW_PARSERS:
+        try:
+            values[column] = parse(cell_at(cells, index[column])) if column in index else ""
+        except ValueError as exc:
+            problems.append(Problem(row=number, column=written[column], message=str(exc)))
+    member_since = None
+    try:
+        member_since = _member_since(cell_at(cells, index.get("member_since")))
+    except ValueError as exc:
+        problems.append(Problem(row=number, column=written["member_since"], message=str(exc)))
+    nik = values.get("nik")
+    first = first_row_of.setdefault(nik, number) if nik else number
+    if first != number:
+        message = _("NIK ini sudah ada di baris %(row)s; baris ini diabaikan.") % {"row": first}
+        problems.append(Problem(row=number, column=written["nik"], message=message))
+    if problems:
+        return None, problems
+    row = ParticipantRow(
+        row=number,
+        nik=values["nik"],
+        kpj=values["kpj"],
+        segment=values["segment"],
+        status=values["status"],
+        member_since=member_since,
+    )
+    return row, []
+
+
 # -- loading it ------------------------------------------------------------------------------------------
 
 
-def _check_may_import(*, actor: User | str | None, funder: Funder) -> None:
-    if not isinstance(actor, User):
-        return  # the command line or the system
-    scope = participants_scope(actor)
-    if not scope.everything and scope.funder_id != funder.pk:
-        raise PermissionDenied(_("Anda hanya dapat mengunggah daftar peserta untuk pemberi dana Anda sendiri."))
+def _check_may_import(*, actor: Actor | User, funder: Funder) -> None:
+    Actor.of(actor).require(*PARTICIPANT_KEEPERS, funder_id=funder.pk)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -340,7 +359,7 @@ def _upsert(rows: Sequence[ParticipantRow], *, source: ParticipantList, columns:
 
 
 def participant_list_import(
-    *, funder: Funder, file_name: str, content: bytes, actor: User | str | None, apply_sound_rows: bool
+    *, funder: Funder, file_name: str, content: bytes, actor: Actor | User, apply_sound_rows: bool
 ) -> ParticipantList:
     """Record the branch's file and load its participants by NIK (the newest list wins).
 
@@ -360,7 +379,7 @@ def participant_list_import(
             rows_loaded=0 if refused else len(parsed.sound),
             rows_rejected=parsed.rows_rejected,
             problems=[asdict(problem) for problem in parsed.problems[:MAX_PROBLEMS_KEPT]],
-            uploaded_by=actor if isinstance(actor, User) else None,
+            uploaded_by=Actor.of(actor).user,
         )
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         if not refused:
@@ -392,12 +411,9 @@ def participant_list_applied(participant_list: ParticipantList) -> bool:
 # -- reads -----------------------------------------------------------------------------------------------
 
 
-def participants_scope(user: User | object) -> Scope:
+def participants_scope(user: User) -> Scope:
     """The scope of a BPJS liaison or programme manager; PermissionDenied for anyone else."""
-    scope = scope_of(user)
-    if not (user_can(user, Capability.EXCHANGE_WITH_BPJS) or user_can(user, Capability.MANAGE_PROGRAMMES)):
-        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
-    return scope
+    return Actor.officer(user).require(*PARTICIPANT_KEEPERS)
 
 
 def participant_lists_visible_to(user: User) -> QuerySet[ParticipantList]:

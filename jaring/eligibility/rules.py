@@ -35,6 +35,7 @@ RULE_AGE: Final = "age"
 RULE_SECTOR: Final = "sector"
 RULE_DOCUMENTS: Final = "documents"
 RULE_NOT_COVERED: Final = "not_covered"
+RULE_TARGET_LIST: Final = "target_list"
 
 COVERAGE_BPJS: Final = "bpjs"
 COVERAGE_PROGRAMME: Final = "programme"
@@ -66,6 +67,8 @@ class Facts:
     # Kept for the record only: the NIK says where it was issued, not where the person lives now.
     nik: str
     covered_elsewhere: tuple[Coverage, ...] = ()
+    # Whether the NIK stands on the scheme's list from the office that appoints its target group.
+    on_target_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,16 @@ class RuleSet:
     document_names: Mapping[str, str]
     check_not_covered: bool
     version: str
+    # The ceiling by the applicant's kabupaten/kota ("64.08" -> (4067436, "UMK Kabupaten Kutai Timur 2026")) when
+    # the scheme judges income against the UMK of where the person lives; None: `income_ceiling` for everyone.
+    income_ceilings: Mapping[str, tuple[int, str]] | None = None
+    # A scheme for people an office appoints (RT heads, firefighters): the list the applicant must stand on, as
+    # "Daftar Ketua RT, Bagian Pemerintahan (05-01-2026)"; "" when the scheme requires one but none is loaded yet;
+    # None when the scheme has no such rule.
+    target_list: str | None = None
+    # With `income_ceilings`: the province's UMP and its label, for an applicant whose kabupaten/kota has no UMK
+    # entered yet. Every UMK is at or above the UMP, so nobody it admits would be refused by the UMK.
+    income_ceiling_fallback: tuple[int, str] | None = None
 
     def __post_init__(self) -> None:
         if self.min_domicile_months is not None and self.min_domicile_months < 0:
@@ -135,9 +148,13 @@ def _all_passed(outcomes: tuple[RuleOutcome, ...], affects: str) -> bool:
 def evaluate(facts: Facts, rules: RuleSet) -> Assessment:
     """Every configured rule's outcome, in a fixed order; a rule whose bound is None is left out."""
     outcomes: list[RuleOutcome] = [check_region(facts, rules)]
+    if rules.target_list is not None:
+        outcomes.append(check_target_list(facts, rules))
     if rules.min_domicile_months is not None:
         outcomes.append(check_domicile_months(facts, rules, rules.min_domicile_months))
-    if rules.income_ceiling is not None:
+    if rules.income_ceilings is not None:
+        outcomes.append(check_income_where_living(facts, rules))
+    elif rules.income_ceiling is not None:
         outcomes.append(check_income_ceiling(facts, rules, rules.income_ceiling))
     if rules.min_age is not None or rules.max_age is not None:
         outcomes.append(check_age(facts, rules))
@@ -175,8 +192,12 @@ class Evaluator:
             assert rules.min_domicile_months is not None
             return check_domicile_months(facts, rules, rules.min_domicile_months)
         if rule == RULE_INCOME_CEILING:
+            if rules.income_ceilings is not None:
+                return check_income_where_living(facts, rules)
             assert rules.income_ceiling is not None
             return check_income_ceiling(facts, rules, rules.income_ceiling)
+        if rule == RULE_TARGET_LIST:
+            return check_target_list(facts, rules)
         if rule == RULE_AGE:
             return check_age(facts, rules)
         if rule == RULE_SECTOR:
@@ -190,9 +211,13 @@ class Evaluator:
         cache = self._outcomes
         on = facts.application_date
         keys: list[tuple[object, ...]] = [(RULE_REGION, facts.kelurahan_code)]
+        if rules.target_list is not None:
+            keys.append((RULE_TARGET_LIST, facts.on_target_list))
         if rules.min_domicile_months is not None:
             keys.append((RULE_DOMICILE_MONTHS, facts.domicile_since, on))
-        if rules.income_ceiling is not None:
+        if rules.income_ceilings is not None:
+            keys.append((RULE_INCOME_CEILING, facts.monthly_income, regency_of(facts.kelurahan_code)))
+        elif rules.income_ceiling is not None:
             keys.append((RULE_INCOME_CEILING, facts.monthly_income))
         if rules.min_age is not None or rules.max_age is not None:
             keys.append((RULE_AGE, facts.birth_date, on))
@@ -233,6 +258,24 @@ def check_region(facts: Facts, rules: RuleSet) -> RuleOutcome:
     return RuleOutcome(rule=RULE_REGION, passed=inside, reason=reason)
 
 
+def check_target_list(facts: Facts, rules: RuleSet) -> RuleOutcome:
+    # The office that appoints the target group decides who belongs to it; the scheme only reads its list.
+    if not rules.target_list:
+        reason = _(
+            "Daftar sasaran dari instansi yang mengangkat belum diunggah; pendaftaran belum dapat dinilai. "
+            "Pengelola program perlu mengunggah daftarnya."
+        )
+        return RuleOutcome(rule=RULE_TARGET_LIST, passed=False, reason=reason)
+    if facts.on_target_list:
+        reason = _("NIK tercantum dalam %(list)s.") % {"list": rules.target_list}
+        return RuleOutcome(rule=RULE_TARGET_LIST, passed=True, reason=reason)
+    reason = _(
+        "NIK tidak tercantum dalam %(list)s. Program ini hanya untuk orang yang ada dalam daftar instansi yang "
+        "mengangkatnya; bila seharusnya tercantum, mintalah instansi itu memperbaiki daftarnya."
+    ) % {"list": rules.target_list}
+    return RuleOutcome(rule=RULE_TARGET_LIST, passed=False, reason=reason)
+
+
 def check_domicile_months(facts: Facts, rules: RuleSet, minimum: int) -> RuleOutcome:
     if facts.domicile_since > facts.application_date:
         reason = _(
@@ -248,15 +291,42 @@ def check_domicile_months(facts: Facts, rules: RuleSet, minimum: int) -> RuleOut
     return RuleOutcome(rule=RULE_DOMICILE_MONTHS, passed=False, reason=reason)
 
 
-def check_income_ceiling(facts: Facts, rules: RuleSet, ceiling: int) -> RuleOutcome:
+def regency_of(kelurahan_code: str) -> str:
+    """The kabupaten/kota of a dotted Kemendagri code: "64.08.01.2001" -> "64.08"."""
+    return kelurahan_code[:5]
+
+
+def check_income_where_living(facts: Facts, rules: RuleSet) -> RuleOutcome:
+    """Income against the UMK of the kabupaten/kota of the applicant's KTP address."""
+    assert rules.income_ceilings is not None
+    found = rules.income_ceilings.get(regency_of(facts.kelurahan_code))
+    if found is None and rules.income_ceiling_fallback is not None:
+        ceiling, known = rules.income_ceiling_fallback
+        label = _("%(known)s, karena UMK kabupaten/kota tempat tinggal (kode wilayah %(code)s) belum diisi") % {
+            "known": known,
+            "code": regency_of(facts.kelurahan_code),
+        }
+        return check_income_ceiling(facts, rules, ceiling, label=label)
+    if found is None:
+        reason = _(
+            "UMK kabupaten/kota tempat tinggal (kode wilayah %(code)s) belum diisi di data rujukan; "
+            "syarat penghasilan belum dapat dinilai."
+        ) % {"code": regency_of(facts.kelurahan_code)}
+        return RuleOutcome(rule=RULE_INCOME_CEILING, passed=False, reason=reason)
+    ceiling, label = found
+    return check_income_ceiling(facts, rules, ceiling, label=label)
+
+
+def check_income_ceiling(facts: Facts, rules: RuleSet, ceiling: int, *, label: str | None = None) -> RuleOutcome:
     # Self-declared average monthly income with a signed statement; equal to the UMK is still within.
     passed = facts.monthly_income <= ceiling
+    label = rules.income_ceiling_label if label is None else label
     params = {
         "income": format_rupiah(facts.monthly_income),
         "ceiling": format_rupiah(ceiling),
-        "label": rules.income_ceiling_label,
+        "label": label,
     }
-    if rules.income_ceiling_label:
+    if label:
         if passed:
             reason = _("Penghasilan %(income)s per bulan tidak melebihi batas %(ceiling)s (%(label)s).") % params
         else:

@@ -11,7 +11,7 @@ only the sound rows on purpose.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,12 +19,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jaring.core import clock, sheets
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record
 from jaring.core.validation import Invalid, normalise_header, parse_date, parse_kpj, parse_nik
 from jaring.eligibility.participants import COLUMNS as PARTICIPANT_COLUMNS
-from jaring.eligibility.participants import MAX_FILE_BYTES, Problem
+from jaring.eligibility.participants import (
+    MAX_FILE_BYTES,
+    Problem,
+    cell_at,
+    columns_of,
+    header_of,
+    is_empty,
+)
 from jaring.enrolment.models import ResponseImport
 from jaring.enrolment.services import Answer, batch_answers_apply, check_may_exchange
 from jaring.programmes.models import Programme
@@ -105,29 +113,12 @@ class _Row:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _unreadable(message: str) -> DomainError:
     return DomainError(message, field="file")
 
 
-def _columns(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str]]:
-    """Canonical column -> index (the first header that matches), and canonical column -> header as written."""
-    lookup = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
-    index: dict[str, int] = {}
-    written: dict[str, str] = {}
-    for position, cell in enumerate(header):
-        column = lookup.get(normalise_header(str(cell))) if not _is_empty(cell) else None
-        if column is not None and column not in index:
-            index[column] = position
-            written[column] = str(cell).strip()[:60]
-    return index, written
-
-
 def _status(value: object) -> bool:
-    if _is_empty(value):
+    if is_empty(value):
         raise ValueError(_("Status wajib diisi: diterima atau ditolak."))
     word = normalise_header(str(value))
     if word in ACCEPTED_WORDS:
@@ -158,112 +149,19 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
     rows = sheets.table_open(
         content, max_bytes=MAX_FILE_BYTES, what=_("jawaban BPJS"), file_name=file_name, legacy_xls=True
     ).rows()
-    header: list[object] | None = None
-    header_row = 1
-    for number, cells in rows:
-        if any(not _is_empty(cell) for cell in cells):
-            header, header_row = cells, number
-            break
+    header = header_of(rows)
     if header is None:
         raise _unreadable(_("Berkas tidak berisi baris judul maupun jawaban BPJS."))
-    index, written = _columns(header)
+    header_row, header_cells = header
+    index, written = columns_of(header_cells, COLUMNS)
     missing = [column for column in REQUIRED_COLUMNS if column not in index]
     if missing:
-        # Nothing in the file can be matched or judged: one problem per missing column, on the header row.
-        problems = [
-            Problem(
-                row=header_row,
-                column=COLUMN_NAMES[column],
-                message=_(
-                    "Kolom %(column)s tidak ditemukan pada baris judul. Baris pertama berkas harus berisi judul "
-                    "kolom NIK, KPJ, STATUS, ALASAN dan TANGGAL MULAI."
-                )
-                % {"column": COLUMN_NAMES[column]},
-            )
-            for column in missing
-        ]
-        total = sum(1 for _number, cells in rows if any(not _is_empty(cell) for cell in cells))
-        if total == 0:
-            raise _unreadable(_("Berkas tidak berisi jawaban BPJS di bawah baris judul."))
-        return ParsedAnswer(rows=[], problems=problems, rows_total=total, rows_rejected=total)
-
-    def name(column: str) -> str:
-        return written.get(column) or COLUMN_NAMES[column]
-
-    def cell(cells: list[object], column: str) -> object:
-        position = index.get(column)
-        return cells[position] if position is not None and position < len(cells) else None
-
-    parsed: list[_Row] = []
-    for number, cells in rows:
-        if all(_is_empty(value) for value in cells):
-            continue
-        row = _Row(number=number)
-        parsed.append(row)
-
-        def problem(column: str, message: str, row: _Row = row) -> None:
-            row.problems.append(Problem(row=row.number, column=name(column), message=message))
-
-        try:
-            row.nik = parse_nik(cell(cells, "nik"), field=name("nik"))
-        except Invalid as exc:
-            problem("nik", exc.error.problem)
-        try:
-            row.accepted = _status(cell(cells, "status"))
-        except ValueError as exc:
-            problem("status", str(exc))
-        kpj_value = cell(cells, "kpj")
-        if row.accepted and "kpj" not in index:
-            problem("kpj", _("Kolom KPJ tidak ada di berkas; KPJ wajib untuk peserta yang diterima."))
-        elif row.accepted and _is_empty(kpj_value):
-            problem("kpj", _("KPJ wajib diisi untuk peserta yang diterima: 11 angka nomor peserta."))
-        else:
-            try:
-                row.kpj = parse_kpj(kpj_value)
-            except Invalid as exc:
-                problem("kpj", exc.error.problem)
-        reason = cell(cells, "reason")
-        row.reason = "" if _is_empty(reason) else " ".join(str(reason).split())[:REASON_MAX]
-        starts = cell(cells, "starts")
-        if not _is_empty(starts):
-            try:
-                row.starts = parse_date(starts, field=name("starts"))
-            except Invalid as exc:
-                problem("starts", exc.error.problem)
-        since = cell(cells, "member_since")
-        if not _is_empty(since):
-            try:
-                row.member_since = parse_date(since, field=name("member_since"))
-            except Invalid as exc:
-                problem("member_since", exc.error.problem)
-            else:
-                if row.member_since > clock.today():
-                    problem("member_since", _("Tanggal kepesertaan tidak boleh di masa depan."))
+        return _without_columns(missing, header_row=header_row, rows=rows)
+    reader = _RowReader(index=index, written=written)
+    parsed = [reader.read(number, cells) for number, cells in rows if not all(is_empty(value) for value in cells)]
     if not parsed:
         raise _unreadable(_("Berkas tidak berisi jawaban BPJS di bawah baris judul."))
-
-    # The same NIK twice: neither row can be trusted (which answer would be the branch's?), both are named.
-    rows_of: dict[str, list[int]] = {}
-    for row in parsed:
-        if row.nik:
-            rows_of.setdefault(row.nik, []).append(row.number)
-    for row in parsed:
-        same = rows_of.get(row.nik, [])
-        if len(same) < 2:
-            continue
-        # A few of the other rows are named; a file repeating one NIK thousands of times stays quick to check.
-        others = [str(n) for n in same[: DUPLICATES_NAMED + 1] if n != row.number][:DUPLICATES_NAMED]
-        if len(same) - 1 > len(others):
-            others.append(_("dan %(count)s baris lain") % {"count": len(same) - 1 - len(others)})
-        row.problems.append(
-            Problem(
-                row=row.number,
-                column=name("nik"),
-                message=_("NIK ini tertulis lebih dari sekali (juga di baris %(rows)s); jawaban tidak diterapkan.")
-                % {"rows": ", ".join(others)},
-            )
-        )
-
+    _refuse_repeated_niks(parsed, column=reader.name("nik"))
     answers = [
         Answer(
             row_number=row.number,
@@ -285,6 +183,118 @@ def parse_answer(*, file_name: str, content: bytes) -> ParsedAnswer:
         rows_rejected=sum(1 for row in parsed if row.problems),
         headers=written,
     )
+
+
+def _without_columns(missing: list[str], *, header_row: int, rows: Iterator[tuple[int, list[object]]]) -> ParsedAnswer:
+    """Nothing in the file can be matched or judged: one problem per missing column, on the header row."""
+    problems = [
+        Problem(
+            row=header_row,
+            column=COLUMN_NAMES[column],
+            message=_(
+                "Kolom %(column)s tidak ditemukan pada baris judul. Baris pertama berkas harus berisi judul "
+                "kolom NIK, KPJ, STATUS, ALASAN dan TANGGAL MULAI."
+            )
+            % {"column": COLUMN_NAMES[column]},
+        )
+        for column in missing
+    ]
+    total = sum(1 for _number, cells in rows if any(not is_empty(cell) for cell in cells))
+    if total == 0:
+        raise _unreadable(_("Berkas tidak berisi jawaban BPJS di bawah baris judul."))
+    return ParsedAnswer(rows=[], problems=problems, rows_total=total, rows_rejected=total)
+
+
+@dataclass
+class _RowReader:
+    """Reads a data row of the answer by the columns its header names."""
+
+    index: dict[str, int]
+    written: dict[str, str]
+
+    def name(self, column: str) -> str:
+        return self.written.get(column) or COLUMN_NAMES[column]
+
+    def read(self, number: int, cells: list[object]) -> _Row:
+        row = _Row(number=number)
+
+        def cell(column: str) -> object:
+            return cell_at(cells, self.index.get(column))
+
+        def problem(column: str, message: str) -> None:
+            row.problems.append(Problem(row=number, column=self.name(column), message=message))
+
+        try:
+            row.nik = parse_nik(cell("nik"), field=self.name("nik"))
+        except Invalid as exc:
+            problem("nik", exc.error.problem)
+        try:
+            row.accepted = _status(cell("status"))
+        except ValueError as exc:
+            problem("status", str(exc))
+        kpj_problem = self._kpj(row, cell("kpj"))
+        if kpj_problem:
+            problem("kpj", kpj_problem)
+        reason = cell("reason")
+        row.reason = "" if is_empty(reason) else " ".join(str(reason).split())[:REASON_MAX]
+        starts = cell("starts")
+        if not is_empty(starts):
+            try:
+                row.starts = parse_date(starts, field=self.name("starts"))
+            except Invalid as exc:
+                problem("starts", exc.error.problem)
+        since_problem = self._member_since(row, cell("member_since"))
+        if since_problem:
+            problem("member_since", since_problem)
+        return row
+
+    def _member_since(self, row: _Row, value: object) -> str:
+        """Read the day the participant's BPJS membership began into the row; what is wrong with it, if anything."""
+        if is_empty(value):
+            return ""
+        try:
+            row.member_since = parse_date(value, field=self.name("member_since"))
+        except Invalid as exc:
+            return exc.error.problem
+        if row.member_since > clock.today():
+            return _("Tanggal kepesertaan tidak boleh di masa depan.")
+        return ""
+
+    def _kpj(self, row: _Row, value: object) -> str:
+        """Read the KPJ into the row; what is wrong with it, if anything. An accepted participant must have one."""
+        if row.accepted and "kpj" not in self.index:
+            return _("Kolom KPJ tidak ada di berkas; KPJ wajib untuk peserta yang diterima.")
+        if row.accepted and is_empty(value):
+            return _("KPJ wajib diisi untuk peserta yang diterima: 11 angka nomor peserta.")
+        try:
+            row.kpj = parse_kpj(value)
+        except Invalid as exc:
+            return exc.error.problem
+        return ""
+
+
+def _refuse_repeated_niks(parsed: list[_Row], *, column: str) -> None:
+    """The same NIK twice: neither row can be trusted (which answer would be the branch's?), both are named."""
+    rows_of: dict[str, list[int]] = {}
+    for row in parsed:
+        if row.nik:
+            rows_of.setdefault(row.nik, []).append(row.number)
+    for row in parsed:
+        same = rows_of.get(row.nik, [])
+        if len(same) < 2:
+            continue
+        # A few of the other rows are named; a file repeating one NIK thousands of times stays quick to check.
+        others = [str(n) for n in same[: DUPLICATES_NAMED + 1] if n != row.number][:DUPLICATES_NAMED]
+        if len(same) - 1 > len(others):
+            others.append(_("dan %(count)s baris lain") % {"count": len(same) - 1 - len(others)})
+        row.problems.append(
+            Problem(
+                row=row.number,
+                column=column,
+                message=_("NIK ini tertulis lebih dari sekali (juga di baris %(rows)s); jawaban tidak diterapkan.")
+                % {"rows": ", ".join(others)},
+            )
+        )
 
 
 # -- applying it -----------------------------------------------------------------------------------------
@@ -327,7 +337,7 @@ def answer_import(
     programme: Programme,
     file_name: str,
     content: bytes,
-    actor: User | str | None,
+    actor: Actor | User,
     apply_sound_rows: bool = False,
 ) -> ResponseImport:
     """Record the branch's answer file and apply it.
@@ -377,7 +387,7 @@ def answer_import(
             status=ResponseImport.Status.REFUSED if refused else ResponseImport.Status.APPLIED,
             counts=counts,
             problems=problems,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=Actor.of(actor).user,
         )
         audit_record(
             actor=actor,

@@ -1,7 +1,8 @@
 """The columns a BPJS branch's collective registration file may have, and how each value is read.
 
-A programme manager orders and picks them (enrolment.ColumnTemplate); the defaults follow what Kaltim's
-branches asked for in 2025.
+A programme manager orders and picks them (enrolment.ColumnTemplate). BPJS's batch-upload columns are not public
+(DOMAIN.md, open questions): the defaults are the identity, address and work fields a BPU registration needs, a
+starting point for the manager to match to what their branch asks for.
 """
 
 from __future__ import annotations

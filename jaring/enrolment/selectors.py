@@ -24,7 +24,7 @@ from jaring.core.permissions import Capability, user_can
 from jaring.core.selectors import Scope, scope_of
 from jaring.enrolment.models import BatchMember, Card, Membership, MembershipEvent, ReverificationCampaign
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import bpjs_only, programme_in_scope
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.models import Application, Channel
 from jaring.verification.models import Decision, Outcome
@@ -63,7 +63,7 @@ def _scoped(qs: QuerySet[Membership], scope: Scope) -> QuerySet[Membership]:
 
 def programmes_visible_to(user: User) -> QuerySet[Programme]:
     scope = members_scope(user)
-    qs = Programme.objects.select_related("funder").order_by("-year", "code")
+    qs = bpjs_only(Programme.objects.select_related("funder").order_by("-year", "code"))
     return qs if scope.everything else qs.filter(funder_id=scope.funder)
 
 
@@ -195,8 +195,10 @@ def kelurahan_choices(programme: Programme, user: User) -> list[tuple[str, str]]
 
 
 def reverification_targets(programme: Programme) -> QuerySet[Programme]:
-    """Programmes a re-verification of `programme` may take its members into: same funder, a later year."""
-    return Programme.objects.filter(funder_id=programme.funder_id, year__gt=programme.year).order_by("year", "code")
+    """Programmes a re-verification of `programme` may take its members into: same funder and scheme, a later
+    year."""
+    later = Programme.objects.filter(funder_id=programme.funder_id, scheme=programme.scheme, year__gt=programme.year)
+    return bpjs_only(later.order_by("year", "code"))
 
 
 def campaigns_of(programme: Programme) -> QuerySet[ReverificationCampaign]:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import place_end
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import bulk_insert
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import Agency, Job, User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
 from jaring.eligibility.models import RuleVersion
 from jaring.eligibility.selectors import income_ceiling_of
@@ -37,7 +37,7 @@ from jaring.enrolment.models import (
     ReverificationCampaign,
 )
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_routes
+from jaring.programmes.selectors import programme_routes, refuse_unless_bpjs
 from jaring.registry.assessment import (
     assessments_of,
     enter_queue,
@@ -55,31 +55,18 @@ S = ApplicationStatus
 CARD_SALT = "jaring.enrolment.card"
 
 
-def _check_manager(actor: User | str | None, programme: Programme, capability: str) -> None:
-    if not isinstance(actor, User):
-        return  # the system, a command run by the operator
-    scope = require(actor, capability)
-    if not scope.everything and scope.funder != programme.funder_id:
-        raise PermissionDenied(_("Program ini bukan milik pemberi dana Anda."))
-
-
-def check_may_exchange(actor: User | str | None, programme: Programme) -> None:
+def check_may_exchange(actor: Actor | User, programme: Programme) -> None:
     """May `actor` exchange data with BPJS for `programme` (batches, answers, cards, the membership
-    lifecycle)? PermissionDenied otherwise; the system and the operator's commands always may."""
-    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    lifecycle)? PermissionDenied otherwise; NotForBpjs for a goods programme, whoever asks."""
+    refuse_unless_bpjs(programme)
+    Actor.of(actor).require(Capability.EXCHANGE_WITH_BPJS, programme=programme)
 
 
-def _check_may_exchange_all(actor: User | str | None, programme_ids: set[int]) -> None:
-    if not isinstance(actor, User) or not programme_ids:
+def _check_may_exchange_all(actor: Actor | User, programme_ids: set[int]) -> None:
+    if not programme_ids:
         return
     for programme in Programme.objects.filter(pk__in=programme_ids):
         check_may_exchange(actor, programme)
-
-
-def _label(actor: User | str | None) -> str:
-    if isinstance(actor, User):
-        return (actor.full_name or actor.username)[:150]
-    return (actor or "sistem")[:150]
 
 
 # -- column template and batches --------------------------------------------------------------------------
@@ -90,10 +77,10 @@ def column_template_of(programme: Programme) -> list[str]:
     return list(template.columns) if template else list(DEFAULT_COLUMNS)
 
 
-def column_template_set(*, programme: Programme, columns: Sequence[str], actor: User | str | None) -> ColumnTemplate:
+def column_template_set(*, programme: Programme, columns: Sequence[str], actor: Actor | User) -> ColumnTemplate:
     from jaring.enrolment.columns import COLUMNS
 
-    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    check_may_exchange(actor, programme)
     columns = list(dict.fromkeys(columns))
     unknown = [c for c in columns if c not in COLUMNS]
     if unknown:
@@ -137,14 +124,14 @@ class BatchMadeMeanwhile(Conflict):
 def batch_create(
     *,
     programme: Programme,
-    actor: User | str | None,
+    actor: Actor | User,
     place_ids: Sequence[int] | None = None,
     expected_batches: int | None = None,
 ) -> Batch:
     """Freeze the ready places (all, or those chosen) into a numbered batch for the BPJS branch. With
     `expected_batches` (how many batches the officer's page showed), BatchMadeMeanwhile when there are more by
     now: two clicks of one button make one batch."""
-    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    check_may_exchange(actor, programme)
     with transaction.atomic():
         # The programme row is the lock: two clicks at once are decided one after the other.
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -165,7 +152,7 @@ def batch_create(
             programme=locked,
             number=f"{locked.code}-K{count + 1:03d}",
             columns=columns,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=Actor.of(actor).user,
         )
         try:
             BatchMember.objects.bulk_create(
@@ -221,16 +208,16 @@ class AnswerResult:
         }
 
 
-def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], actor: User | str | None) -> AnswerResult:
+def batch_answers_apply(*, programme: Programme, answers: Sequence[Answer], actor: Actor | User) -> AnswerResult:
     """Apply the branch's answers (already checked row by row by the file reader). Accepted people become
     active members with their KPJ; rejected ones go back to the owning office with BPJS's reason; rows that
     match no one waiting are reported, never dropped; a row answered the same way before changes nothing.
     Set-based: the number of statements does not grow with the number of rows."""
-    _check_manager(actor, programme, Capability.EXCHANGE_WITH_BPJS)
+    check_may_exchange(actor, programme)
     result = AnswerResult()
     now = clock.now()
-    user = actor if isinstance(actor, User) else None
-    label = _label(actor)
+    user = Actor.of(actor).user
+    label = Actor.of(actor).name
     with transaction.atomic():
         niks = [a.nik for a in answers]
         waiting = {
@@ -351,9 +338,7 @@ def _membership_of(member: BatchMember, *, kpj: str, starts: date | None, member
 # -- lifecycle ---------------------------------------------------------------------------------------------
 
 
-def _event(
-    membership: Membership, *, to: str, effective: date, reason: str, note: str, actor: User | str | None
-) -> None:
+def _event(membership: Membership, *, to: str, effective: date, reason: str, note: str, actor: Actor | User) -> None:
     MembershipEvent.objects.create(
         membership=membership,
         from_status=membership.status,
@@ -361,8 +346,8 @@ def _event(
         effective=effective,
         reason=reason,
         note=note[:300],
-        actor=actor if isinstance(actor, User) else None,
-        actor_label=_label(actor),
+        actor=Actor.of(actor).user,
+        actor_label=Actor.of(actor).name,
     )
     audit_record(
         actor=actor,
@@ -378,38 +363,54 @@ REACTIVATE_REASONS = ("reactivated", "arrears_paid")
 
 
 def membership_deactivate(
-    *, membership: Membership, effective: date, note: str, actor: User | str | None, reason: str = "non_active"
+    *, membership: Membership, effective: date, note: str, actor: Actor | User, reason: str = "non_active"
 ) -> Membership:
     """Non-active: cover is suspended, the place is kept. `reason` "arrears" when three months in a row are
     unpaid (contributions.services.arrears_apply), "non_active" when the manager decides it."""
-    _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
     if reason not in NON_ACTIVE_REASONS:
         raise DomainError(_("Alasan penonaktifan tidak dikenal."), field="reason")
-    with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
-        if locked.status != Membership.Status.ACTIVE:
-            raise Conflict(_("Hanya kepesertaan aktif yang dapat dinonaktifkan."))
-        _event(locked, to=Membership.Status.NON_ACTIVE, effective=effective, reason=reason, note=note, actor=actor)
-        locked.status = Membership.Status.NON_ACTIVE
-        locked.status_since = effective
-        locked.save(update_fields=["status", "status_since"])
-    membership.refresh_from_db()
-    return membership
+    refusal = _("Hanya kepesertaan aktif yang dapat dinonaktifkan.")
+    return _membership_switch(
+        membership,
+        to=Membership.Status.NON_ACTIVE,
+        reason=reason,
+        refusal=refusal,
+        effective=effective,
+        note=note,
+        actor=actor,
+    )
 
 
 def membership_reactivate(
-    *, membership: Membership, effective: date, note: str, actor: User | str | None, reason: str = "reactivated"
+    *, membership: Membership, effective: date, note: str, actor: Actor | User, reason: str = "reactivated"
 ) -> Membership:
     """Active again: by the manager ("reactivated"), or when the arrears are paid ("arrears_paid")."""
-    _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
     if reason not in REACTIVATE_REASONS:
         raise DomainError(_("Alasan pengaktifan kembali tidak dikenal."), field="reason")
+    refusal = _("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali.")
+    return _membership_switch(
+        membership,
+        to=Membership.Status.ACTIVE,
+        reason=reason,
+        refusal=refusal,
+        effective=effective,
+        note=note,
+        actor=actor,
+    )
+
+
+def _membership_switch(
+    membership: Membership, *, to: str, reason: str, refusal: str, effective: date, note: str, actor: Actor | User
+) -> Membership:
+    """Between active and non-active, in either direction; Conflict (`refusal`) when it is not in the other one."""
+    check_may_exchange(actor, membership.programme)
+    source = Membership.Status.NON_ACTIVE if to == Membership.Status.ACTIVE else Membership.Status.ACTIVE
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("programme__funder").get(pk=membership.pk)
-        if locked.status != Membership.Status.NON_ACTIVE:
-            raise Conflict(_("Hanya kepesertaan nonaktif yang dapat diaktifkan kembali."))
-        _event(locked, to=Membership.Status.ACTIVE, effective=effective, reason=reason, note=note, actor=actor)
-        locked.status = Membership.Status.ACTIVE
+        if locked.status != source:
+            raise Conflict(refusal)
+        _event(locked, to=to, effective=effective, reason=reason, note=note, actor=actor)
+        locked.status = to
         locked.status_since = effective
         locked.save(update_fields=["status", "status_since"])
     membership.refresh_from_db()
@@ -417,12 +418,12 @@ def membership_reactivate(
 
 
 def membership_end(
-    *, membership: Membership, reason: str, effective: date, actor: User | str | None, note: str = ""
+    *, membership: Membership, reason: str, effective: date, actor: Actor | User, note: str = ""
 ) -> Membership:
     """End a membership (died, moved out, became a wage earner, reached the age limit, failed re-verification,
     withdrew, handed over): cover ends with the month, the place is freed and the next on the waitlist is
     admitted."""
-    _check_manager(actor, membership.programme, Capability.EXCHANGE_WITH_BPJS)
+    check_may_exchange(actor, membership.programme)
     if reason not in EndReason.values:
         raise DomainError(_("Pilih alasan berakhir dari daftar."), field="reason")
     with transaction.atomic():
@@ -470,7 +471,7 @@ def card_is_valid(card: Card, *, on: date | None = None) -> bool:
     )
 
 
-def cards_issue(*, memberships: Sequence[Membership], actor: User | str | None) -> list[Card]:
+def cards_issue(*, memberships: Sequence[Membership], actor: Actor | User) -> list[Card]:
     """One new card per membership (a reprint supersedes nothing: every printed card stays checkable). The
     actor must exchange data with BPJS for every programme of these memberships."""
     _check_may_exchange_all(actor, {m.programme_id for m in memberships})
@@ -489,7 +490,7 @@ class Handover:
     received_by: str = ""  # empty: the member themself
 
 
-def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | str | None) -> int:
+def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: Actor | User) -> int:
     """Record that these cards reached their members (one card or a whole ceremony). A card handed over
     already keeps its first record and is counted as skipped."""
     if not handover.place.strip():
@@ -510,7 +511,7 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | 
             card.handed_at_place = handover.place.strip()[:200]
             card.handed_by = handover.handed_by.strip()[:150]
             card.received_by = (handover.received_by.strip() or card.membership.person.name)[:150]
-            card.handover_recorded_by = actor if isinstance(actor, User) else None
+            card.handover_recorded_by = Actor.of(actor).user
         Card.objects.bulk_update(
             pending,
             ["handed_on", "handed_at_place", "handed_by", "received_by", "handover_recorded_by"],
@@ -529,17 +530,19 @@ def cards_hand_over(*, cards: Sequence[Card], handover: Handover, actor: User | 
 # -- yearly re-verification --------------------------------------------------------------------------------
 
 
-def reverification_start(*, source: Programme, target: Programme, actor: User | str | None) -> ReverificationCampaign:
+def reverification_start(*, source: Programme, target: Programme, actor: Actor | User) -> ReverificationCampaign:
     """Open next year's cycle for this year's members (run it with reverification_run, in the worker)."""
-    _check_manager(actor, source, Capability.MANAGE_PROGRAMMES)
-    if target.funder_id != source.funder_id or target.year <= source.year:
+    refuse_unless_bpjs(source)  # goods programmes are never sent to BPJS, whoever asks
+    refuse_unless_bpjs(target)
+    Actor.of(actor).require(Capability.MANAGE_PROGRAMMES, programme=source)
+    if target.funder_id != source.funder_id or target.scheme != source.scheme or target.year <= source.year:
         raise DomainError(
-            _("Program tujuan harus program pemberi dana yang sama untuk tahun berikutnya."), field="target"
+            _("Program tujuan harus program pemberi dana dan skema yang sama untuk tahun berikutnya."), field="target"
         )
     # The next year's rules must be judgeable before anyone is taken in (for example, its UMK entered).
     income_ceiling_of(version=rule_version_ensure(programme=target))
     campaign, created = ReverificationCampaign.objects.get_or_create(
-        source=source, target=target, defaults={"created_by": actor if isinstance(actor, User) else None}
+        source=source, target=target, defaults={"created_by": Actor.of(actor).user}
     )
     if created:
         audit_record(actor=actor, action="programme.reverification_start", target=source, data={"target": target.code})
@@ -566,7 +569,7 @@ REVERIFICATION_CHUNK = 500  # members taken in per transaction
 
 
 def reverification_run(
-    *, campaign: ReverificationCampaign, actor: User | str | None, job: Job | None = None
+    *, campaign: ReverificationCampaign, actor: Actor | User, job: Job | None = None
 ) -> dict[str, int]:
     """Take every active member of the source programme into the target programme: a renewal application
     judged by the target's rules (age limit, residence, income, not covered elsewhere) and, when it passes,
@@ -624,7 +627,7 @@ def _renewals(
     target: Programme,
     version: RuleVersion,
     agencies: dict[int, Agency],
-    actor: User | str | None,
+    actor: Actor | User,
 ) -> list[Application]:
     """Create, submit and judge the renewal applications of these members (inside the caller's transaction).
     Judged before they are written, and written once in their final state: updating thousands of rows field by
@@ -632,7 +635,7 @@ def _renewals(
     if not members:
         return []
     now = clock.now()
-    user = actor if isinstance(actor, User) else None
+    user = Actor.of(actor).user
     source = members[0].programme
     applications = [
         Application(

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from jaring.core.actors import Actor
 from jaring.core.models import Job, User
-from jaring.core.services import job_create, job_fail, job_finish
+from jaring.core.services import job_create, job_enqueue_on_commit, job_failure_recorded, job_finish
 from jaring.enrolment.models import ReverificationCampaign
 from jaring.enrolment.services import REVERIFICATION_COUNTS, reverification_run
 
@@ -39,27 +40,18 @@ def reverification_job_start(*, campaign: ReverificationCampaign, actor: User) -
         )
         locked.job = job
         locked.save(update_fields=["job"])
-        # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-        transaction.on_commit(lambda: _enqueue(job))
+        job_enqueue_on_commit(job, task=reverification_campaign_run)
     return job
-
-
-def _enqueue(job: Job) -> None:
-    result = reverification_campaign_run.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
 
 @task()
 def reverification_campaign_run(job_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
+    with job_failure_recorded(job):
         campaign = ReverificationCampaign.objects.select_related("source__funder", "target__funder").get(
             pk=job.params["campaign_id"]
         )
-        counts = reverification_run(campaign=campaign, actor=job.created_by or "system", job=job)
-    except Exception as exc:
-        job_fail(job=job, message=str(exc)[:500])
-        raise
+        counts = reverification_run(campaign=campaign, actor=Actor.of_job(job), job=job)
     job_finish(job=job, result=counts, message=reverification_message(counts))
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
@@ -45,7 +46,7 @@ from jaring.enrolment.services import (
     reverification_start,
 )
 from jaring.enrolment.tasks import reverification_job_start
-from jaring.registry.officer_support import clean_text, log_person_view, officer, search_recall, search_remember
+from jaring.registry.officer_support import clean_text, log_person_view, search_recall, search_remember
 
 PAGE_SIZE = 50
 FORMS: dict[str, type[LifecycleForm]] = {
@@ -65,7 +66,7 @@ OFFERED: dict[str, tuple[str, ...]] = {
 @login_required
 @domain_errors_as_pages
 def programme_list(request: HttpRequest) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     rows = programmes_with_member_counts(user)
     return render(request, "enrolment/member_programmes.html", {"rows": rows})
 
@@ -80,7 +81,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def member_list(request: HttpRequest, code: str) -> HttpResponse:
     """Status and kelurahan filters stay in the URL; the search box takes a NIK or a KPJ, so it is posted and
     named in the URL by a session key (`cari`), like the applications list."""
-    user = officer(request)
+    user = officer_of(request)
     programme = programme_of(user, code)
     if request.method == "POST":
         return _list_search(request, programme.code)
@@ -149,7 +150,7 @@ def _forms_for(membership: Membership, data: object = None, posted: str = "") ->
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_pages
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     membership = membership_for(user, pk)
     status = 200
     posted = ""
@@ -241,7 +242,7 @@ def _already_message(membership: Membership) -> str:
 @domain_errors_as_pages
 def reverification(request: HttpRequest, code: str) -> HttpResponse:
     """Choose next year's programme and start taking this year's active members into it; follow the run."""
-    user = officer(request)
+    user = officer_of(request)
     programme = programme_of(user, code)
     targets = reverification_targets(programme)
     status = 200

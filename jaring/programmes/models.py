@@ -27,6 +27,15 @@ class WaitlistKey(models.TextChoices):
     OLDER = "older", _("Usia lebih tua lebih dahulu")
 
 
+class BenefitKind(models.TextChoices):
+    """What a programme gives: BPJS Ketenagakerjaan cover (every scheme until 2026), or goods handed to the
+    recipient once (prosthetic legs) or every month (food packages). Goods are never sent to BPJS."""
+
+    BPJS = "bpjs", _("Iuran BPJS Ketenagakerjaan (JKK, JKM)")
+    GOODS_ONCE = "goods_once", _("Bantuan barang, sekali")
+    GOODS_MONTHLY = "goods_monthly", _("Bantuan barang, setiap bulan")
+
+
 def default_waitlist_order() -> list[str]:
     return [WaitlistKey.DTKS, WaitlistKey.INCOME, WaitlistKey.SUBMITTED]
 
@@ -43,6 +52,9 @@ class Programme(models.Model):
         Funder, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("pemberi dana")
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
+    # A funder runs several schemes a year (Samarinda: vulnerable workers, RT heads, firefighters, marbot, ...);
+    # the scheme keeps its code from year to year, so next year's programme of a scheme follows this one's.
+    scheme = models.SlugField(_("skema"), max_length=40, default="pekerja-rentan")
     # The office that runs the programme that year; Balikpapan moved it from Disnaker to Dinas Sosial in 2026.
     owning_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="owned_programmes", verbose_name=_("instansi pengelola")
@@ -51,6 +63,12 @@ class Programme(models.Model):
     cover_end = models.DateField(_("akhir perlindungan"))
     quota = models.PositiveIntegerField(_("kuota peserta"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    benefit_kind = models.CharField(
+        _("jenis manfaat"), max_length=15, choices=BenefitKind.choices, default=BenefitKind.BPJS
+    )
+    # What an in-kind programme hands over: "Paket sembako (beras 10 kg, minyak 2 L, gula 1 kg)", "kaki palsu".
+    goods_description = models.CharField(_("barang yang diberikan"), max_length=300, blank=True)
+    goods_unit = models.CharField(_("satuan"), max_length=40, blank=True)  # paket, unit, buah
     # Money: what the programme pays, from which budget, and on what income basis BPJS is paid.
     jht = models.BooleanField(_("termasuk JHT"), default=False)  # JKK and JKM always; JHT only if chosen
     income_basis = models.DecimalField(
@@ -73,7 +91,13 @@ class Programme(models.Model):
     class Meta:
         ordering = ["-year", "funder__name"]
         constraints = [
-            models.UniqueConstraint(fields=["funder", "year"], name="one_programme_per_funder_year"),
+            # One programme per funder, scheme and year: the vulnerable workers' BPJS scheme, the RT heads', a food
+            # aid scheme (in kind) side by side.
+            models.UniqueConstraint(fields=["funder", "scheme", "year"], name="one_programme_per_funder_scheme_year"),
+            models.CheckConstraint(
+                condition=models.Q(benefit_kind="bpjs") | ~models.Q(goods_description=""),
+                name="goods_programme_names_its_goods",
+            ),
             models.CheckConstraint(
                 condition=models.Q(cover_end__gte=models.F("cover_start")), name="cover_end_after_start"
             ),
@@ -83,6 +107,14 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def sends_to_bpjs(self) -> bool:
+        return self.benefit_kind == BenefitKind.BPJS
+
+    @property
+    def gives_goods(self) -> bool:
+        return self.benefit_kind in (BenefitKind.GOODS_ONCE, BenefitKind.GOODS_MONTHLY)
 
 
 class SectorRoute(models.Model):

@@ -8,13 +8,37 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import NotFound
+from jaring.core.errors import DomainError, NotFound
 from jaring.core.models import Agency, Sector, User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import Scope, filter_by_funder, holidays_between, require
 from jaring.core.workdays import add_working_days
-from jaring.programmes.models import ContributionRate, Programme, RejectionReason, SectorRoute
+from jaring.programmes.models import BenefitKind, ContributionRate, Programme, RejectionReason, SectorRoute
 from jaring.programmes.money import Bracket, brackets_in_force
+
+
+class NotForBpjs(DomainError):
+    """An in-kind aid programme asked to do BPJS work: batches, answers, cards, contributions, claims."""
+
+
+def bpjs_only(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose people are sent to BPJS Ketenagakerjaan: what every BPJS page and job lists."""
+    return programmes.filter(benefit_kind=BenefitKind.BPJS)
+
+
+def refuse_unless_bpjs(programme: Programme) -> None:
+    """NotForBpjs when `programme` gives goods instead of BPJS cover: its recipients are never registered with
+    BPJS, carded, billed or claimed for. Every entry point of BPJS work calls this."""
+    if not programme.sends_to_bpjs:
+        raise NotForBpjs(
+            _(
+                "Program %(code)s adalah bantuan barang (%(goods)s), bukan perlindungan BPJS Ketenagakerjaan: "
+                "penerimanya tidak didaftarkan ke BPJS, tidak diberi kartu, tidak ditagih iuran dan tidak "
+                "dapat mengajukan klaim. Catat penyerahan barangnya di halaman Bantuan barang."
+            )
+            % {"code": programme.code, "goods": programme.goods_description or programme.get_benefit_kind_display()},
+            field="programme",
+        )
 
 
 def default_verifying_agency(*, programme: Programme, sector: Sector) -> Agency | None:
@@ -74,6 +98,13 @@ def programme_in_scope(scope: Scope, code: str, *, related: tuple[str, ...] = ("
     return programme
 
 
+def programme_managed_by(user: User, code: str) -> Programme:
+    """A programme the officer manages: of their own funder (every funder's for the system operator). NotFound
+    otherwise, so codes of other funders cannot be probed."""
+    scope = require(user, Capability.MANAGE_PROGRAMMES)
+    return programme_in_scope(scope, code, related=("funder", "funder__region", "owning_agency"))
+
+
 def programmes_open_to(user: User) -> QuerySet[Programme]:
     """The open programmes this officer may register applicants into: their funder's, newest first."""
     scope = require(user, Capability.REGISTER_APPLICANTS)
@@ -90,17 +121,18 @@ def cover_from(programme: Programme, on: date) -> tuple[date, date]:
 
 def programmes_taking_registrations(*, on: date) -> list[Programme]:
     """What the public registration pages offer on `on`: open programmes whose cover has not ended, and of a
-    funder with two (from October next year's is open while this year's still runs) only the later one, so
-    someone registering in December registers for next year's cover, not for this year's last weeks. Officers
-    may still register into either (programmes_open_to)."""
+    funder's scheme with two (from October next year's is open while this year's still runs) only the later one,
+    so someone registering in December registers for next year's cover, not for this year's last weeks. A
+    funder's other schemes of the same year (Samarinda's RT heads beside its workers) are offered beside it.
+    Officers may still register into either year (programmes_open_to)."""
     found = (
-        Programme.objects.filter(status=Programme.Status.OPEN, cover_end__gte=on)
+        bpjs_only(Programme.objects.filter(status=Programme.Status.OPEN, cover_end__gte=on))
         .select_related("funder", "funder__region", "owning_agency")
-        .order_by("funder__name", "-year")
+        .order_by("funder__name", "scheme", "-year", "code")
     )
-    latest: dict[int, Programme] = {}
+    latest: dict[tuple[int, str], Programme] = {}
     for programme in found:
-        latest.setdefault(programme.funder_id, programme)
+        latest.setdefault((programme.funder_id, programme.scheme), programme)
     return list(latest.values())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,14 +10,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jaring.core.errors import DomainError, PermissionDenied
+from jaring.core.actors import Actor
+from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.core.services import audit_record
 from jaring.programmes.models import BudgetSource, ContributionRate, Programme, RejectionReason, WaitlistKey
 from jaring.programmes.money import NoRates, monthly_contribution, thousands
 from jaring.programmes.selectors import contribution_brackets
 
-# Reasons agencies gave in the letters they sent back in 2024-2025; a programme edits its own copy.
+# A starting list of reasons, drawn from the eligibility rules (domicile, income, already a participant, wage
+# earner) and the routine ones (identity mismatch, death); not taken from agencies' letters. A programme edits its
+# own copy.
 DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
     "Tidak bekerja di sektor yang dinyatakan",
     "Tidak berdomisili di alamat KTP",
@@ -29,7 +33,7 @@ DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
 )
 
 
-def rejection_reasons_seed(*, programme: Programme, actor: User | str | None) -> int:
+def rejection_reasons_seed(*, programme: Programme, actor: Actor | User) -> int:
     """Give a programme without reasons the default list. Returns how many were added."""
     if RejectionReason.objects.filter(programme=programme).exists():
         return 0
@@ -46,7 +50,7 @@ def rejection_reasons_seed(*, programme: Programme, actor: User | str | None) ->
     return len(DEFAULT_REJECTION_REASONS)
 
 
-def rejection_reason_add(*, programme: Programme, label: str, actor: User | str | None) -> RejectionReason:
+def rejection_reason_add(*, programme: Programme, label: str, actor: Actor | User) -> RejectionReason:
     label = " ".join(label.split())
     if not label:
         raise DomainError(_("Alasan penolakan wajib diisi."), field="label")
@@ -74,7 +78,7 @@ def rejection_reason_add(*, programme: Programme, label: str, actor: User | str 
     return reason
 
 
-def rejection_reason_retire(*, reason: RejectionReason, actor: User | str | None) -> RejectionReason:
+def rejection_reason_retire(*, reason: RejectionReason, actor: Actor | User) -> RejectionReason:
     """Withdraw a reason from the list. Past decisions keep it, so it is never deleted."""
     with transaction.atomic():
         reason.active = False
@@ -88,7 +92,7 @@ def rejection_reason_retire(*, reason: RejectionReason, actor: User | str | None
     return reason
 
 
-def programme_verification_days_set(*, programme: Programme, days: int, actor: User | str | None) -> Programme:
+def programme_verification_days_set(*, programme: Programme, days: int, actor: Actor | User) -> Programme:
     """Working days agencies get from now on. Applications already queued keep the deadline they were given."""
     if not 1 <= days <= 60:
         raise DomainError(_("Batas waktu verifikasi harus antara 1 dan 60 hari kerja."), field="verification_days")
@@ -109,6 +113,10 @@ BUDGET_MAX = 10**15  # far above any regional budget; keeps a typo of extra zero
 INCOME_BASIS_MAX = Decimal("1000000000")
 
 
+class _Refused(Exception):
+    """A setting that cannot be stored, with the message that says why."""
+
+
 def _settings_cleaned(programme: Programme, fields: dict[str, Any]) -> dict[str, Any]:
     """The settings as they will be stored, or DomainError naming every field that is wrong."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
@@ -116,55 +124,80 @@ def _settings_cleaned(programme: Programme, fields: dict[str, Any]) -> dict[str,
         raise TypeError(f"unknown programme settings: {sorted(unknown)}")
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    if "jht" in fields:
-        cleaned["jht"] = bool(fields["jht"])
-    if "income_basis" in fields:
+    for name in SETTINGS_FIELDS:
+        if name not in fields:
+            continue
         try:
-            basis = Decimal(fields["income_basis"])
-        except (InvalidOperation, TypeError, ValueError):
-            basis = Decimal("NaN")
-        if not basis.is_finite() or basis <= 0 or basis > INCOME_BASIS_MAX:
-            errors["income_basis"] = [_("Dasar penghasilan harus lebih dari Rp0 dan paling besar Rp1.000.000.000.")]
-        else:
-            try:
-                monthly_contribution(basis, contribution_brackets(), programme.cover_start)
-            except NoRates:
-                errors["income_basis"] = [
-                    _("Belum ada tabel iuran yang berlaku pada %(date)s; isi tabel iuran terlebih dahulu.")
-                    % {"date": programme.cover_start.strftime("%d-%m-%Y")}
-                ]
-            cleaned["income_basis"] = basis.quantize(Decimal("0.01"))
-    if "budget" in fields:
-        budget = fields["budget"]
-        if isinstance(budget, bool) or not isinstance(budget, int) or not 0 <= budget <= BUDGET_MAX:
-            errors["budget"] = [_("Anggaran harus berupa rupiah bulat, tidak negatif.")]
-        else:
-            cleaned["budget"] = budget
-    if "budget_source" in fields:
-        if fields["budget_source"] not in BudgetSource.values:
-            errors["budget_source"] = [_("Pilih sumber anggaran dari daftar.")]
-        else:
-            cleaned["budget_source"] = str(fields["budget_source"])
-    if "budget_line" in fields:
-        line = " ".join(str(fields["budget_line"] or "").split())
-        if len(line) > 120:
-            errors["budget_line"] = [_("Kode rekening paling banyak 120 karakter.")]
-        cleaned["budget_line"] = line
-    if "waitlist_order" in fields:
-        order = [str(key) for key in fields["waitlist_order"] or []]
-        if any(key not in WaitlistKey.values for key in order):
-            errors["waitlist_order"] = [_("Urutan daftar tunggu memuat kunci yang tidak dikenal.")]
-        elif len(set(order)) != len(order):
-            errors["waitlist_order"] = [_("Setiap kunci urutan daftar tunggu hanya boleh dipilih sekali.")]
-        else:
-            cleaned["waitlist_order"] = order
+            cleaned[name] = SETTING_CLEANERS[name](programme, fields[name])
+        except _Refused as refused:
+            errors[name] = [str(refused)]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, field=next(iter(errors)), errors=errors)
     return cleaned
 
 
-def programme_settings_set(*, programme: Programme, actor: User | str | None, **fields: Any) -> Programme:
+def _jht(programme: Programme, value: Any) -> bool:
+    return bool(value)
+
+
+def _income_basis(programme: Programme, value: Any) -> Decimal:
+    try:
+        basis = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        basis = Decimal("NaN")
+    if not basis.is_finite() or basis <= 0 or basis > INCOME_BASIS_MAX:
+        raise _Refused(_("Dasar penghasilan harus lebih dari Rp0 dan paling besar Rp1.000.000.000."))
+    try:
+        monthly_contribution(basis, contribution_brackets(), programme.cover_start)
+    except NoRates:
+        raise _Refused(
+            _("Belum ada tabel iuran yang berlaku pada %(date)s; isi tabel iuran terlebih dahulu.")
+            % {"date": programme.cover_start.strftime("%d-%m-%Y")}
+        ) from None
+    return basis.quantize(Decimal("0.01"))
+
+
+def _budget(programme: Programme, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BUDGET_MAX:
+        raise _Refused(_("Anggaran harus berupa rupiah bulat, tidak negatif."))
+    return value
+
+
+def _budget_source(programme: Programme, value: Any) -> str:
+    if value not in BudgetSource.values:
+        raise _Refused(_("Pilih sumber anggaran dari daftar."))
+    return str(value)
+
+
+def _budget_line(programme: Programme, value: Any) -> str:
+    line = " ".join(str(value or "").split())
+    if len(line) > 120:
+        raise _Refused(_("Kode rekening paling banyak 120 karakter."))
+    return line
+
+
+def _waitlist_order(programme: Programme, value: Any) -> list[str]:
+    order = [str(key) for key in value or []]
+    if any(key not in WaitlistKey.values for key in order):
+        raise _Refused(_("Urutan daftar tunggu memuat kunci yang tidak dikenal."))
+    if len(set(order)) != len(order):
+        raise _Refused(_("Setiap kunci urutan daftar tunggu hanya boleh dipilih sekali."))
+    return order
+
+
+# How each setting is checked and normalised before it is stored.
+SETTING_CLEANERS: dict[str, Callable[[Programme, Any], Any]] = {
+    "jht": _jht,
+    "income_basis": _income_basis,
+    "budget": _budget,
+    "budget_source": _budget_source,
+    "budget_line": _budget_line,
+    "waitlist_order": _waitlist_order,
+}
+
+
+def programme_settings_set(*, programme: Programme, actor: Actor | User, **fields: Any) -> Programme:
     """Change a programme's money settings (JHT, income basis, budget and its source and line) and the order of
     its waitlist. Only the fields given change; the audit record keeps each changed field's before and after."""
     cleaned = _settings_cleaned(programme, fields)
@@ -189,7 +222,7 @@ LOWEST_BRACKET_FROM = date(2015, 7, 1)
 LOWEST_BRACKET_BOUND = Decimal("1000000")
 
 
-def contribution_rate_seed() -> ContributionRate:
+def contribution_rate_seed(*, actor: Actor) -> ContributionRate:
     """The lowest bracket of the contribution table, when it is missing (the migration seeds it; a flushed or
     restored database, the demo and the tests call this). Idempotent; an existing row is never changed."""
     existing = ContributionRate.objects.filter(
@@ -202,7 +235,7 @@ def contribution_rate_seed() -> ContributionRate:
         jkk_rate=Decimal("0.0100"),
         jkm_amount=Decimal("6800"),
         legal_basis="PP 44/2015 Lampiran II (BPU), sebagaimana diubah PP 82/2019",
-        actor=None,
+        actor=actor,
     )
 
 
@@ -214,13 +247,14 @@ def contribution_rate_add(
     jkk_rate: Decimal,
     jkm_amount: Decimal,
     legal_basis: str,
-    actor: User | str | None,
+    actor: Actor | User,
 ) -> ContributionRate:
     """Add one row to the BPU contribution table. Rows are never edited: a new regulation adds rows with its
     own effective date, and the table in force on a date is the newest one on or before it. The table is
     national and shared by every funder, so only the system operator (not a funder's administrator) adds rows."""
-    if isinstance(actor, User) and not actor.is_system_administrator:
-        raise PermissionDenied(_("Tabel iuran berlaku nasional; hanya administrator sistem yang dapat mengubahnya."))
+    Actor.of(actor).require_operator(
+        _("Tabel iuran berlaku nasional; hanya administrator sistem yang dapat mengubahnya.")
+    )
     errors: dict[str, list[str]] = {}
     if not lower_bound.is_finite() or lower_bound < 0 or lower_bound > INCOME_BASIS_MAX:
         errors["lower_bound"] = [_("Batas bawah penghasilan tidak boleh negatif.")]

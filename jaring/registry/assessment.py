@@ -23,6 +23,7 @@ from jaring.core.models import Agency
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, RuleVersion
 from jaring.eligibility.selectors import bpjs_coverage, ruleset_of
+from jaring.eligibility.target_lists import niks_on_target_list
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import verification_due
 from jaring.registry.intake import ApplicantData
@@ -38,6 +39,9 @@ REASSESSABLE: frozenset[str] = frozenset({S.SUBMITTED, S.AWAITING_VERIFICATION, 
 # Statuses of another funder's application that mean the person is already funded for those months.
 FUNDED_STATUSES: frozenset[str] = frozenset({S.APPROVED, S.ENROLLED})
 
+# enrolment.Membership.Status.ACTIVE, by value: registry comes before enrolment in the import chain.
+ACTIVE_MEMBERSHIP = "active"
+
 # Documents checked on paper by the sending office (Application.documents_attestation) count as all present.
 ALL_DOCUMENTS: frozenset[str] = frozenset(DocumentKind.values)
 
@@ -49,16 +53,19 @@ def application_date(application: Application) -> date:
 
 
 def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str, list[rules.Coverage]]:
-    """Cover these NIKs already have: active in BPJS's own list, or a place in another funder's programme
-    whose cover period overlaps this one (the province and the city must never fund the same NIK at once).
-    Two queries whatever the number of NIKs."""
+    """Cover these NIKs already have: active in BPJS's own list, or funded in another programme, of another
+    funder or another scheme of the same funder, whose cover period overlaps this one (the province and the city
+    must never fund the same NIK at once, nor a city its RT heads' scheme and its workers' scheme).
+    The branch's list also holds this funder's own active members: that cover is not "elsewhere" (a continuing
+    member judged again at the yearly re-verification must not be refused for it). Three queries whatever the
+    number of NIKs."""
     wanted = set(niks)
     found: dict[str, list[rules.Coverage]] = defaultdict(list)
-    for nik, coverage in bpjs_coverage(wanted).items():
+    for nik, coverage in bpjs_coverage(wanted, own=own_members(niks=wanted, programme=programme)).items():
         found[nik].append(coverage)
     others = (
         Application.objects.filter(person__nik__among=wanted, status__in=FUNDED_STATUSES)
-        .exclude(programme__funder_id=programme.funder_id)
+        .exclude(programme_id=programme.pk)
         .filter(programme__cover_start__lte=programme.cover_end, programme__cover_end__gte=programme.cover_start)
         .values_list("person__nik", "programme__code", "programme__funder__name")
     )
@@ -67,7 +74,24 @@ def coverage_elsewhere(*, niks: Iterable[str], programme: Programme) -> dict[str
     return found
 
 
-def facts_of(application: Application, *, documents: frozenset[str], covered: Sequence[rules.Coverage]) -> rules.Facts:
+def own_members(*, niks: Iterable[str], programme: Programme) -> dict[str, str]:
+    """The KPJ of each of these NIKs that holds an active membership paid by this programme's funder (any of its
+    programmes and years). One query."""
+    rows = Application.objects.filter(
+        person__nik__among=set(niks),
+        programme__funder_id=programme.funder_id,
+        membership__status=ACTIVE_MEMBERSHIP,
+    ).values_list("person__nik", "membership__kpj")
+    return dict(rows)
+
+
+def facts_of(
+    application: Application,
+    *,
+    documents: frozenset[str],
+    covered: Sequence[rules.Coverage],
+    on_target_list: bool = False,
+) -> rules.Facts:
     person = application.person
     return rules.Facts(
         application_date=application_date(application),
@@ -79,11 +103,17 @@ def facts_of(application: Application, *, documents: frozenset[str], covered: Se
         document_kinds=documents,
         nik=person.nik,
         covered_elsewhere=tuple(covered),
+        on_target_list=on_target_list,
     )
 
 
 def facts_from_data(
-    data: ApplicantData, *, application_date: date, documents: frozenset[str], covered: Sequence[rules.Coverage]
+    data: ApplicantData,
+    *,
+    application_date: date,
+    documents: frozenset[str],
+    covered: Sequence[rules.Coverage],
+    on_target_list: bool = False,
 ) -> rules.Facts:
     """The same facts as `facts_of`, from parsed applicant data not yet saved (a bulk import judges each row
     in memory before anything is stored)."""
@@ -97,6 +127,7 @@ def facts_from_data(
         document_kinds=documents,
         nik=data.nik,
         covered_elsewhere=tuple(covered),
+        on_target_list=on_target_list,
     )
 
 
@@ -118,11 +149,14 @@ def assessments_of(applications: Sequence[Application], *, version: RuleVersion)
         current = Document.objects.filter(application_id__among=ids, superseded_at=None)
         for application_id, kind in current.values_list("application_id", "kind"):
             kinds[application_id].add(kind)
-    covered = coverage_elsewhere(niks=[a.person.nik for a in applications], programme=version.programme)
+    niks = [a.person.nik for a in applications]
+    covered = coverage_elsewhere(niks=niks, programme=version.programme)
+    listed = niks_on_target_list(niks, programme=version.programme) if version.on_target_list else set()
     assessments = []
     for application in applications:
         documents = ALL_DOCUMENTS if application.documents_attestation else frozenset(kinds[application.pk])
-        facts = facts_of(application, documents=documents, covered=covered.get(application.person.nik, []))
+        nik = application.person.nik
+        facts = facts_of(application, documents=documents, covered=covered.get(nik, []), on_target_list=nik in listed)
         assessments.append(rules.evaluate(facts, ruleset))
     return assessments
 
@@ -186,6 +220,7 @@ def reason_text(routing: Routing) -> str:
 
 RULE_LABELS: dict[str, Any] = {
     rules.RULE_REGION: gettext_lazy("Alamat KTP di wilayah program"),
+    rules.RULE_TARGET_LIST: gettext_lazy("Tercantum dalam daftar instansi yang mengangkat"),
     rules.RULE_DOMICILE_MONTHS: gettext_lazy("Lama berdomisili"),
     rules.RULE_INCOME_CEILING: gettext_lazy("Batas penghasilan"),
     rules.RULE_AGE: gettext_lazy("Batas usia"),

@@ -93,20 +93,24 @@ def sniff(content: bytes, *, max_bytes: int) -> Sniffed:
             return Sniffed(None, _("Gambar PNG terpotong (tidak utuh); unggah ulang."))
         return Sniffed(PNG)
     if content.startswith(b"%PDF-"):
-        if b"%%EOF" not in content[-2048:]:
-            return Sniffed(None, _("Berkas PDF terpotong (tidak utuh); unggah ulang."))
-        if b"/Encrypt" in content:
-            return Sniffed(None, _("PDF dilindungi kata sandi; unggah PDF tanpa kata sandi atau fotonya."))
-        if pdf_is_active(content):
-            return Sniffed(
-                None,
-                _(
-                    "PDF berisi skrip atau tindakan otomatis (JavaScript, OpenAction, Launch) yang tidak diterima; "
-                    "cetak ulang ke PDF biasa atau unggah fotonya."
-                ),
-            )
-        return Sniffed(PDF)
+        return _sniff_pdf(content)
     return Sniffed(None, _("Jenis berkas tidak diterima; unggah foto JPEG atau PNG, atau berkas PDF."))
+
+
+def _sniff_pdf(content: bytes) -> Sniffed:
+    if b"%%EOF" not in content[-2048:]:
+        return Sniffed(None, _("Berkas PDF terpotong (tidak utuh); unggah ulang."))
+    if b"/Encrypt" in content:
+        return Sniffed(None, _("PDF dilindungi kata sandi; unggah PDF tanpa kata sandi atau fotonya."))
+    if pdf_is_active(content):
+        return Sniffed(
+            None,
+            _(
+                "PDF berisi skrip atau tindakan otomatis (JavaScript, OpenAction, Launch) yang tidak diterima; "
+                "cetak ulang ke PDF biasa atau unggah fotonya."
+            ),
+        )
+    return Sniffed(PDF)
 
 
 def document_response(application: Application, document: Document) -> FileResponse:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import User
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
 from jaring.registry.imports.files import ImportFileError
@@ -70,18 +70,12 @@ class ImportForm(forms.Form):
         field.queryset = programmes
 
 
-def _officer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @never_cache
 @login_required
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     programmes = import_programmes_for(user)
     form = ImportForm(request.POST or None, request.FILES or None, programmes=programmes)
     status = 200
@@ -154,7 +148,7 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
 @domain_errors_as_pages
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = import_batch_for(_officer(request), pk=pk)
+    batch = import_batch_for(officer_of(request), pk=pk)
     return render(request, "imports/batch.html", _batch_context(batch))
 
 
@@ -164,7 +158,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment htmx polls every second while the import runs (a whole page without htmx)."""
-    batch = import_batch_for(_officer(request), pk=pk)
+    batch = import_batch_for(officer_of(request), pk=pk)
     template = "imports/_progress.html" if request.headers.get("HX-Request") else "imports/batch.html"
     response = render(request, template, _batch_context(batch))
     patch_vary_headers(response, ["HX-Request"])
@@ -175,7 +169,7 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_POST
 def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     batch = import_batch_for(user, pk=pk)
     import_batch_resume(batch=batch, actor=user)
     messages.success(request, _("Impor dilanjutkan dari baris terakhir yang tersimpan."))
@@ -187,7 +181,7 @@ def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def batch_result(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _officer(request)
+    user = officer_of(request)
     batch = import_batch_for(user, pk=pk)
     path = result_path(batch) if batch.result_file else None
     if batch.status != ImportBatch.Status.DONE or path is None or not path.is_file():

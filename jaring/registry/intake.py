@@ -179,14 +179,14 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _column_message(column: str, problem: str) -> str:
+def column_message(column: str, problem: str) -> str:
     return _("Kolom %(field)s: %(problem)s") % {"field": column, "problem": problem}
 
 
 def _error(column: str, problem: str) -> FieldError:
     """A refused column: `message` names the column (files, the API), `problem` is for a form that shows it beside
     the field's own label."""
-    return FieldError(column, _column_message(column, problem), problem)
+    return FieldError(column, column_message(column, problem), problem)
 
 
 def _text(values: Mapping[str, object], column: str, *, required: bool, errors: list[FieldError]) -> str:

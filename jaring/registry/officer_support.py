@@ -1,4 +1,4 @@
-"""What the officer pages (views.py, registration_views.py) share: the signed-in officer, an application in
+"""What the officer pages (views.py, registration_views.py) share: an application in
 their scope, the log of who saw whose data, uploads, and searches kept in the session.
 
 A search is posted and shown after a redirect to a short random key that names it in the session, never to
@@ -21,12 +21,6 @@ from jaring.registry.services import Upload
 
 SEARCHES_KEY = "registry_searches"  # session: {key: search text}, oldest first
 SEARCHES_KEPT = 20  # enough for the back button through a morning at the counter
-
-
-def officer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def clean_text(value: str, limit: int = 100) -> str:

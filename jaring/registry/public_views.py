@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip
 from jaring.core.models import Sector
@@ -422,7 +423,11 @@ def _submit(request: HttpRequest, draft: dict[str, Any], programme: Programme) -
         return _message(request, _("Terlalu banyak percobaan"), message, status=429)
     try:
         application = applicant_register(
-            data=data, programme=programme, channel=Channel.ONLINE, actor="applicant", uploads=pending_uploads(draft)
+            data=data,
+            programme=programme,
+            channel=Channel.ONLINE,
+            actor=Actor.applicant(),
+            uploads=pending_uploads(draft),
         )
     except DuplicateApplication as exc:
         # The number only: the name on file is not shown to whoever typed this NIK.
@@ -442,7 +447,7 @@ def _submit(request: HttpRequest, draft: dict[str, Any], programme: Programme) -
             "statement": str(IDENTITY_STATEMENT),
             "warnings": [w.message for w in data.warnings],
         }
-    audit_record(actor="applicant", action="application.declare", target=application, data=declared)
+    audit_record(actor=Actor.applicant(), action="application.declare", target=application, data=declared)
     draft_discard(request)
     request.session[DONE] = {"id": application.pk, "number": application.number}
     return redirect("public:register_done")
@@ -559,36 +564,51 @@ def status_correct(request: HttpRequest) -> HttpResponse:
         return redirect("public:status_result")
     if request.method == "POST" and request.POST.get(HONEYPOT):
         return _honeypot_refused(request)
+    if request.method != "POST":
+        return _correction_page(request, application)
+    chosen, accepted, errors = _documents_sent(request)
+    try:
+        with transaction.atomic():
+            # Good files are kept even when another is refused: the applicant re-sends only that one.
+            for item in accepted:
+                document_add(application=application, upload=item, actor=Actor.applicant())
+            if chosen and not errors:
+                application_resubmit(application=application, actor=Actor.applicant())
+    except DomainError as exc:
+        return _message(request, _("Dokumen belum dapat disimpan"), exc.message, status=exc.status_code)
+    if chosen and not errors:
+        messages.success(request, _("Dokumen diterima dan pendaftaran Anda diajukan ulang."))
+        return redirect("public:status_result")
+    problem = "" if chosen else _("Pilih berkas yang akan diunggah.")
+    return _correction_page(request, application, errors=errors, problem=problem, status=400)
+
+
+def _documents_sent(request: HttpRequest) -> tuple[int, list[Upload], dict[str, str]]:
+    """How many files were chosen, those that can be stored, and why each of the others is refused."""
+    chosen: list[tuple[str, UploadedFile]] = []
+    for kind in DocumentKind.values:
+        upload = request.FILES.get(f"dokumen_{kind}")
+        if upload is not None:
+            chosen.append((kind, upload))
+    accepted: list[Upload] = []
     errors: dict[str, str] = {}
-    problem, code = "", 200
-    if request.method == "POST":
-        chosen: list[tuple[str, UploadedFile]] = []
-        for kind in DocumentKind.values:
-            upload = request.FILES.get(f"dokumen_{kind}")
-            if upload is not None:
-                chosen.append((kind, upload))
-        accepted: list[Upload] = []
-        for kind, upload in chosen:
-            content, refusal, _type = read_upload(upload)
-            if refusal:
-                errors[kind] = f"{DocumentKind(kind).label}: {refusal}"
-            else:
-                accepted.append(Upload(kind=kind, content=content, name=(upload.name or "")[-100:]))
-        if not chosen:
-            problem = _("Pilih berkas yang akan diunggah.")
-        try:
-            with transaction.atomic():
-                # Good files are kept even when another is refused: the applicant re-sends only that one.
-                for item in accepted:
-                    document_add(application=application, upload=item, actor="applicant")
-                if chosen and not errors:
-                    application_resubmit(application=application, actor="applicant")
-        except DomainError as exc:
-            return _message(request, _("Dokumen belum dapat disimpan"), exc.message, status=exc.status_code)
-        if chosen and not errors:
-            messages.success(request, _("Dokumen diterima dan pendaftaran Anda diajukan ulang."))
-            return redirect("public:status_result")
-        code = 400
+    for kind, upload in chosen:
+        content, refusal, _type = read_upload(upload)
+        if refusal:
+            errors[kind] = f"{DocumentKind(kind).label}: {refusal}"
+        else:
+            accepted.append(Upload(kind=kind, content=content, name=(upload.name or "")[-100:]))
+    return len(chosen), accepted, errors
+
+
+def _correction_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    errors: dict[str, str] | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
     present = set(Document.objects.filter(application=application, superseded_at=None).values_list("kind", flat=True))
     sector_code = Sector.objects.filter(pk=application.sector_id).values_list("code", flat=True).first() or ""
     version = application.rule_version
@@ -599,7 +619,7 @@ def status_correct(request: HttpRequest) -> HttpResponse:
         **_outcome(application),
         "rows": document_rows(
             required=missing,
-            errors=errors,
+            errors=errors or {},
             stored={kind: True for kind in present},
             offered=offered,
             requested=requested,
@@ -608,4 +628,4 @@ def status_correct(request: HttpRequest) -> HttpResponse:
         "limit_mb": size_limit_mb(),
         "honeypot": HONEYPOT,
     }
-    return render(request, "public/status_correct.html", context, status=code)
+    return render(request, "public/status_correct.html", context, status=status)

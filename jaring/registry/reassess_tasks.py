@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from jaring.core.actors import Actor
 from jaring.core.models import Job, MinimumWage, Region, User
-from jaring.core.services import job_create, job_fail, job_finish, minimum_wage_set
+from jaring.core.services import (
+    job_create,
+    job_enqueue_on_commit,
+    job_failure_recorded,
+    job_finish,
+    minimum_wage_set,
+)
 from jaring.programmes.models import Programme
 from jaring.registry.reassessment import applications_reassess
 
@@ -40,8 +46,7 @@ def reassess_start(*, programme: Programme, actor: User) -> Job:
         actor=actor,
         params={"programme_id": programme.pk, "programme": programme.code},
     )
-    # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-    transaction.on_commit(lambda: _enqueue(job))
+    job_enqueue_on_commit(job, task=reassess_applications)
     return job
 
 
@@ -61,20 +66,12 @@ def minimum_wage_enter(
     return wage, [reassess_start(programme=programme, actor=actor) for programme in programmes]
 
 
-def _enqueue(job: Job) -> None:
-    result = reassess_applications.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
-
-
 @task()
 def reassess_applications(job_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
+    with job_failure_recorded(job):
         programme = Programme.objects.select_related("funder", "funder__region").get(pk=job.params["programme_id"])
-        counts = applications_reassess(programme=programme, actor=job.created_by or "system", job=job)
-    except Exception as exc:
-        job_fail(job=job, message=str(exc)[:500])
-        raise
+        counts = applications_reassess(programme=programme, actor=Actor.of_job(job), job=job)
     job_finish(job=job, result=counts, message=reassess_message(counts))
 
 

@@ -4,12 +4,17 @@ progress on a Job, every changed application audited singly."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import transaction
 
 from jaring.core import clock
-from jaring.core.models import Job, User
+from jaring.core.actors import Actor
+from jaring.core.models import Agency, Job, User
 from jaring.core.services import audit_record, audit_records_many, job_progress, job_start
+from jaring.eligibility.models import RuleVersion
+from jaring.eligibility.rules import Assessment
 from jaring.eligibility.services import rule_version_ensure
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programme_routes
@@ -29,8 +34,23 @@ from jaring.registry.states import OPEN_STATUSES, ApplicationStatus, next_status
 S = ApplicationStatus
 
 
+REJUDGED_FIELDS = [
+    "eligible",
+    "complete",
+    "eligibility",
+    "rule_version",
+    "assessed_at",
+    "status",
+    "status_reason",
+    "status_changed_at",
+    "verifying_agency",
+    "queued_at",
+    "verification_due",
+]
+
+
 def applications_reassess(
-    *, programme: Programme, actor: User | str | None, job: Job | None = None, chunk_size: int = 1000
+    *, programme: Programme, actor: Actor | User, job: Job | None = None, chunk_size: int = 1000
 ) -> dict[str, int]:
     """Judge every open application of the programme again by its current rules, set-based in chunks,
     and move the ones whose outcome changed. Returns counts: assessed, changed (outcome text or state),
@@ -47,91 +67,88 @@ def applications_reassess(
     if job is not None:
         job_start(job=job, total=len(ids))
     for start in range(0, len(ids), chunk_size):
-        chunk_ids = ids[start : start + chunk_size]
         with transaction.atomic():
             chunk = list(
                 Application.objects.select_for_update(of=("self",))
                 .select_related("person", "person__sector", "programme", "programme__funder")
-                .filter(pk__in=chunk_ids, status__in=REASSESSABLE)
+                .filter(pk__in=ids[start : start + chunk_size], status__in=REASSESSABLE)
                 .order_by("pk")
             )
-            assessments = assess_many(chunk, version=version)
-            blocked = _persons_with_other_open(chunk, programme=programme)
             now = clock.now()
-            due = queue_due(programme, now)  # once per chunk: every application routed here enters at `now`
-            records: list[tuple[str, Application, dict[str, object]]] = []
-            changed: list[Application] = []
-            for application in chunk:
-                counts["assessed"] += 1
-                assessment = assessments[application.pk]
-                outcomes = stored_outcomes(assessment)
-                routing = routing_for(application.status, assessment)
-                if application.status == S.NOT_ELIGIBLE and routing.transitions and application.person_id in blocked:
-                    counts["skipped"] += 1
-                    routing = Routing((), application.status_reason, False)
-                if (
-                    outcomes == application.eligibility
-                    and application.rule_version_id == version.pk
-                    and not routing.transitions
-                ):
-                    continue
-                was_eligible = application.eligible
-                application.eligible = assessment.eligible
-                application.complete = assessment.complete
-                application.eligibility = outcomes
-                application.rule_version = version
-                application.assessed_at = now
-                counts["changed"] += 1
-                records.append(
-                    (
-                        "application.reassess",
-                        application,
-                        {"rule_version": version.version, "eligible": assessment.eligible},
-                    )
-                )
-                if routing.transitions:
-                    status = application.status
-                    for transition in routing.transitions:
-                        after = next_status(status, transition)
-                        records.append(
-                            (f"application.{transition}", application, {"from": status, "to": after, "automatic": True})
-                        )
-                        status = after
-                    application.status = status
-                    application.status_reason = reason_text(routing)
-                    application.status_changed_at = now
-                    if routing.to_verification:
-                        enter_queue(application, agency=agencies[application.sector_id], at=now, due=due)
-                    counts["moved"] += 1
-                if was_eligible is not True and assessment.eligible:
-                    counts["became_eligible"] += 1
-                if was_eligible is not False and not assessment.eligible:
-                    counts["became_not_eligible"] += 1
-                changed.append(application)
-            Application.objects.bulk_update(
-                changed,
-                [
-                    "eligible",
-                    "complete",
-                    "eligibility",
-                    "rule_version",
-                    "assessed_at",
-                    "status",
-                    "status_reason",
-                    "status_changed_at",
-                    "verifying_agency",
-                    "queued_at",
-                    "verification_due",
-                ],
-                batch_size=500,
+            rejudging = _Rejudging(
+                version=version,
+                agencies=agencies,
+                now=now,
+                due=queue_due(programme, now),  # once per chunk: every application routed here enters at `now`
+                blocked=_persons_with_other_open(chunk, programme=programme),
+                counts=counts,
             )
-            audit_records_many(actor=actor, records=records)
+            assessments = assess_many(chunk, version=version)
+            changed = [a for a in chunk if rejudging.rejudge(a, assessments[a.pk])]
+            Application.objects.bulk_update(changed, REJUDGED_FIELDS, batch_size=500)
+            audit_records_many(actor=actor, records=rejudging.records)
         if job is not None:
             job_progress(job=job, done=min(start + chunk_size, len(ids)))
     audit_record(
         actor=actor, action="programme.reassess", target=programme, data={"rule_version": version.version, **counts}
     )
     return counts
+
+
+@dataclass
+class _Rejudging:
+    """One chunk judged again: what its applications share, the counts of the whole run, its audit records."""
+
+    version: RuleVersion
+    agencies: dict[int, Agency]
+    now: datetime
+    due: date
+    blocked: set[int]  # persons whose newer open application keeps a not-eligible one from reopening
+    counts: dict[str, int]
+    records: list[tuple[str, Application, dict[str, object]]] = field(default_factory=list)
+
+    def rejudge(self, application: Application, assessment: Assessment) -> bool:
+        """Store the new judgement on the application and move it on; False when nothing changed."""
+        self.counts["assessed"] += 1
+        outcomes = stored_outcomes(assessment)
+        routing = routing_for(application.status, assessment)
+        if application.status == S.NOT_ELIGIBLE and routing.transitions and application.person_id in self.blocked:
+            self.counts["skipped"] += 1
+            routing = Routing((), application.status_reason, False)
+        unchanged = outcomes == application.eligibility and application.rule_version_id == self.version.pk
+        if unchanged and not routing.transitions:
+            return False
+        was_eligible = application.eligible
+        application.eligible = assessment.eligible
+        application.complete = assessment.complete
+        application.eligibility = outcomes
+        application.rule_version = self.version
+        application.assessed_at = self.now
+        self.counts["changed"] += 1
+        data: dict[str, object] = {"rule_version": self.version.version, "eligible": assessment.eligible}
+        self.records.append(("application.reassess", application, data))
+        if routing.transitions:
+            self._move(application, routing)
+        if was_eligible is not True and assessment.eligible:
+            self.counts["became_eligible"] += 1
+        if was_eligible is not False and not assessment.eligible:
+            self.counts["became_not_eligible"] += 1
+        return True
+
+    def _move(self, application: Application, routing: Routing) -> None:
+        status = application.status
+        for transition in routing.transitions:
+            after = next_status(status, transition)
+            self.records.append(
+                (f"application.{transition}", application, {"from": status, "to": after, "automatic": True})
+            )
+            status = after
+        application.status = status
+        application.status_reason = reason_text(routing)
+        application.status_changed_at = self.now
+        if routing.to_verification:
+            enter_queue(application, agency=self.agencies[application.sector_id], at=self.now, due=self.due)
+        self.counts["moved"] += 1
 
 
 def _persons_with_other_open(chunk: Sequence[Application], *, programme: Programme) -> set[int]:

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import Role, User
@@ -47,7 +48,6 @@ from jaring.registry.officer_support import (
     application_of,
     clean_text,
     log_person_view,
-    officer,
     search_recall,
     search_remember,
     upload_of,
@@ -107,7 +107,7 @@ def _query_error(query: str) -> str:
 def application_new(request: HttpRequest) -> HttpResponse:
     """Counter and kelurahan registration. The search step comes first so nobody is entered twice; the form
     opens from its result (GET `formulir`) and is posted here."""
-    user = officer(request)
+    user = officer_of(request)
     programmes = programmes_open_to(user)
     if request.method == "POST":
         return _registration_post(request, user=user, programmes=programmes)
@@ -123,7 +123,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 def registration_search(request: HttpRequest) -> HttpResponse:
     """The search form is posted here and answered with a redirect to the search page naming the search by
     its session key; a mistyped NIK is shown again at once."""
-    user = officer(request)
+    user = officer_of(request)
     programmes = programmes_open_to(user)
     query = clean_text(request.POST.get("q", "")).strip()
     if not query:
@@ -403,7 +403,7 @@ def _record_confirmation(user: User, application: Application, form: ApplicantFo
 def application_correct(request: HttpRequest, number: str) -> HttpResponse:
     """Correct the person's data and documents of a returned application and send it back in. The NIK is
     the person's identity, so it is shown but never taken from the form."""
-    user = officer(request)
+    user = officer_of(request)
     require(user, Capability.REGISTER_APPLICANTS)
     application = application_of(user, number)
     if application.status != ApplicationStatus.RETURNED:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("peserta-bpjs/", rules_views.participants, name="participants"),
     path("<str:code>/aturan/", rules_views.rules, name="rules"),
     path("<str:code>/aturan/nilai-ulang/", rules_views.reassess, name="reassess"),
+    path("<str:code>/daftar-sasaran/", rules_views.target_list, name="target_list"),
 ]

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
-from jaring.core.http import domain_errors_as_pages
-from jaring.core.models import Funder, Sector, User
+from jaring.core.http import client_ip, domain_errors_as_pages
+from jaring.core.models import Funder, Sector
 from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, funders_visible_to, jobs_visible_to, require
+from jaring.core.services import access_logs_write
 from jaring.eligibility import forms as rule_forms
-from jaring.eligibility.forms import ParticipantListForm, RuleVersionForm
+from jaring.eligibility.forms import ParticipantListForm, RuleVersionForm, TargetListForm
 from jaring.eligibility.models import IncomeCeiling, RuleVersion
 from jaring.eligibility.participants import (
     MAX_FILE_BYTES,
@@ -33,17 +35,12 @@ from jaring.eligibility.participants import (
 )
 from jaring.eligibility.selectors import income_ceiling_of, rule_version_current
 from jaring.eligibility.services import DEFAULT_RULES, rule_version_create
+from jaring.eligibility.target_lists import target_list_current, target_list_import, target_lists_of
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_managed_by
 from jaring.registry.assessment import REASSESSABLE
-from jaring.registry.models import Application
+from jaring.registry.models import Application, mask_nik
 from jaring.registry.reassess_tasks import reassess_job_latest, reassess_start
-
-
-def _managed_programme(user: User, code: str) -> Programme:
-    """A programme of the manager's own funder (every funder's for the system operator); NotFound otherwise, so
-    codes of other funders cannot be probed."""
-    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "funder__region"))
 
 
 def _sectors() -> list[tuple[str, str]]:
@@ -53,8 +50,7 @@ def _sectors() -> list[tuple[str, str]]:
 @login_required
 @domain_errors_as_pages
 def programme_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     scope = require(user, Capability.MANAGE_PROGRAMMES)
     programmes = list(filter_by_funder(Programme.objects.select_related("funder", "owning_agency"), scope))
     current = {
@@ -70,9 +66,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's current rules in plain words, their history, and the form that writes the next version."""
-    user = request.user
-    assert isinstance(user, User)
-    programme = _managed_programme(user, code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     current = rule_version_current(programme=programme)
     sectors = _sectors()
     status = 200
@@ -161,6 +156,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
         "outdated_count": open_applications.exclude(rule_version=current).count() if current else 0,
         "job": reassess_job_latest(programme=programme, jobs=jobs_visible_to(user)),
         "saved": request.GET.get("disimpan", "")[:10],
+        "target_list": target_list_current(programme),
     }
     return render(request, "eligibility/rules.html", context, status=status)
 
@@ -170,9 +166,8 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def reassess(request: HttpRequest, code: str) -> HttpResponse:
     """Queue the re-assessment of the programme's open applications by its current rules."""
-    user = request.user
-    assert isinstance(user, User)
-    programme = _managed_programme(user, code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     job = reassess_start(programme=programme, actor=user)
     messages.info(
         request,
@@ -188,8 +183,7 @@ def reassess(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def participants(request: HttpRequest) -> HttpResponse:
     """The BPJS branch's lists of existing participants: upload one, see earlier ones and the last one's problems."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     scope = participants_scope(user)
     funders = funders_visible_to(user) if scope.everything else None
     status = 200
@@ -245,3 +239,96 @@ def participants(request: HttpRequest) -> HttpResponse:
     lists = list(participant_lists_visible_to(user)[:50])
     context = {"form": form, "lists": lists, "last": lists[0] if lists else None}
     return render(request, "eligibility/participants.html", context, status=status)
+
+
+TARGET_LIST_SHOWN = 200
+
+
+@never_cache  # the list names people
+@login_required
+@domain_errors_as_pages
+@require_http_methods(["GET", "POST"])
+def target_list(request: HttpRequest, code: str) -> HttpResponse:
+    """A scheme's list from the office that appoints its target group (RT heads, firefighters): upload the newest
+    one, see the lists on record. A list loaded re-judges the scheme's open applications in the background."""
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
+    status = 200
+    if request.method == "POST":
+        form = TargetListForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                loaded = target_list_import(
+                    programme=programme,
+                    source=form.cleaned_data["source"],
+                    list_date=form.cleaned_data["list_date"],
+                    file_name=upload.name or "",
+                    content=upload.read(),
+                    actor=user,
+                    apply_sound_rows=form.cleaned_data["apply_sound_rows"],
+                )
+            except DomainError as exc:
+                for field, texts in exc.errors.items():
+                    for text in texts:
+                        form.add_error(field if field in form.fields else None, text)
+                if not exc.errors:
+                    form.add_error("file" if exc.field == "file" else None, exc.message)
+                status = exc.status_code
+            else:
+                if loaded.rows_loaded:
+                    messages.success(
+                        request,
+                        _("%(loaded)s dari %(total)s baris %(file)s dimuat; %(rejected)s baris bermasalah.")
+                        % {
+                            "loaded": loaded.rows_loaded,
+                            "total": loaded.rows_total,
+                            "file": loaded.file_name,
+                            "rejected": loaded.rows_rejected,
+                        },
+                    )
+                    if Application.objects.filter(programme=programme, status__in=REASSESSABLE).exists():
+                        reassess_start(programme=programme, actor=user)
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(file)s tidak diterapkan: %(rejected)s baris bermasalah. Perbaiki berkasnya, atau "
+                            "unggah lagi dengan centang “Terapkan baris yang benar saja”."
+                        )
+                        % {"file": loaded.file_name, "rejected": loaded.rows_rejected},
+                    )
+                return redirect("eligibility:target_list", code=programme.code)
+        else:
+            status = 400
+    else:
+        form = TargetListForm()
+    lists = list(target_lists_of(programme, user)[:50])
+    current = target_list_current(programme)
+    entries = list(current.entries.order_by("row")[:TARGET_LIST_SHOWN]) if current else []
+    # Names and positions are personal data: one access-log row per person shown; NIKs are masked.
+    access_logs_write(
+        [
+            {
+                "actor": user,
+                "person_ref": mask_nik(entry.nik),
+                "person_label": entry.name,
+                "what": f"target_list:{programme.code}",
+                "path": request.path,
+                "ip_address": client_ip(request),
+                "funder": programme.funder,
+            }
+            for entry in entries
+        ]
+    )
+    context = {
+        "programme": programme,
+        "form": form,
+        "lists": lists,
+        "last": lists[0] if lists else None,
+        "current": current,
+        "entries": [(entry, mask_nik(entry.nik)) for entry in entries],
+        "shown_limit": TARGET_LIST_SHOWN,
+        "rule": rule_version_current(programme=programme),
+    }
+    return render(request, "eligibility/target_list.html", context, status=status)

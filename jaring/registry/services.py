@@ -15,10 +15,10 @@ from django.db.models import F, ForeignKey, Model
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
-from jaring.core.models import Agency, ApiToken, Region, Sector, User
-from jaring.core.permissions import Capability, user_can
-from jaring.core.selectors import scope_of
+from jaring.core.models import Agency, Region, Sector, User
+from jaring.core.permissions import Capability
 from jaring.core.services import audit_record, audit_records
 from jaring.eligibility import rules
 from jaring.eligibility.models import DocumentKind, RuleVersion
@@ -84,7 +84,7 @@ def person_upsert(
     domicile_since: date,
     sector: Sector,
     monthly_income: int,
-    actor: User | str | None,
+    actor: Actor | User,
     kk_number: str = "",
     birth_place: str = "",
     mother_name: str = "",
@@ -147,15 +147,15 @@ def application_create(
     person: Person,
     programme: Programme,
     channel: str,
-    actor: User | str | None,
+    actor: Actor | User,
     note: str = "",
     warnings: list[dict[str, str]] | None = None,
-    api_token: ApiToken | None = None,
     records: list[Record] | None = None,
 ) -> Application:
     """A draft application of `person` to `programme`. DuplicateApplication if the person already has an open one.
 
     The audit record is written here, or appended to `records` for the caller to write with its others."""
+    actor = Actor.of(actor)
     try:
         # The constraint one_open_application_per_person_programme is the check: a person who already applies
         # is refused by the insert (its savepoint returns the number), and only then is the other one read.
@@ -169,8 +169,8 @@ def application_create(
                 sector=person.sector,
                 note=note,
                 warnings=warnings or [],
-                api_token=api_token,
-                created_by=actor if isinstance(actor, User) else None,
+                api_token=actor.token,
+                created_by=actor.user,
             )
     except IntegrityError:
         existing = Application.objects.filter(person=person, programme=programme, status__in=OPEN_STATUSES).first()
@@ -193,7 +193,7 @@ def application_transition(
     *,
     application: Application,
     transition: str,
-    actor: User | str | None,
+    actor: Actor | User,
     reason: str = "",
     verifying_agency: Agency | None = None,
     data: dict[str, Any] | None = None,
@@ -252,15 +252,10 @@ def _take_state(application: Application, saved: Application) -> None:
 # -- registration, assessment, documents -------------------------------------------------------------
 
 
-def _check_may_register(*, actor: User | str | None, programme: Programme, kelurahan_code: str) -> None:
-    """Officers register only for their own funder; a kelurahan operator only people of their kelurahan."""
-    if not isinstance(actor, User):
-        return  # the applicant online, a partner token (checked by the API), or the system
-    if not (user_can(actor, Capability.REGISTER_APPLICANTS) or user_can(actor, Capability.IMPORT_APPLICANTS)):
-        raise PermissionDenied(_("Peran Anda tidak berwenang mendaftarkan pemohon."))
-    scope = scope_of(actor)
-    if not scope.everything and scope.funder_id != programme.funder_id:
-        raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
+def _check_may_register(*, actor: Actor | User, programme: Programme, kelurahan_code: str) -> None:
+    """Officers and partners register only for their own funder, the applicant for themselves in any open
+    programme; a kelurahan operator only people of their kelurahan."""
+    scope = Actor.of(actor).require(Capability.REGISTER_APPLICANTS, Capability.IMPORT_APPLICANTS, programme=programme)
     if scope.kelurahan_code is not None and kelurahan_code != scope.kelurahan_code:
         raise PermissionDenied(
             _(
@@ -286,7 +281,7 @@ class Upload:
     name: str = ""
 
 
-def document_add(*, application: Application, upload: Upload, actor: User | str | None) -> Document:
+def document_add(*, application: Application, upload: Upload, actor: Actor | User) -> Document:
     """Store one document, checked by its content; an earlier document of the same kind is kept but superseded."""
     if upload.kind not in DocumentKind.values:
         raise DomainError(_("Jenis dokumen tidak dikenal."), field="kind")
@@ -314,8 +309,8 @@ def document_add(*, application: Application, upload: Upload, actor: User | str 
             size=len(upload.content),
             content_type=sniffed.content_type,
             original_name=upload.name[-200:],
-            uploaded_by=actor if isinstance(actor, User) else None,
-            uploaded_by_label=actor.username if isinstance(actor, User) else (actor or "system"),
+            uploaded_by=Actor.of(actor).user,
+            uploaded_by_label=Actor.of(actor).label,
         )
         name = _document_name(document)
         if not document.file.storage.exists(name):
@@ -337,7 +332,7 @@ def _document_name(document: Document) -> str:
 
 
 def application_assess(
-    *, application: Application, actor: User | str | None, route: bool = True, version: RuleVersion | None = None
+    *, application: Application, actor: Actor | User, route: bool = True, version: RuleVersion | None = None
 ) -> rules.Assessment:
     """Judge the application by its programme's current rules (`version`, when the caller has just ensured
     them), store every rule's outcome, and (when `route`) move it on: not eligible, returned for missing
@@ -405,7 +400,7 @@ def _assess(locked: Application, *, version: RuleVersion, route: bool) -> tuple[
 
 
 def application_submit(
-    *, application: Application, actor: User | str | None, version: RuleVersion | None = None
+    *, application: Application, actor: Actor | User, version: RuleVersion | None = None
 ) -> Application:
     """Submit a draft: it is judged at once and moved on (see application_assess)."""
     application_transition(application=application, transition=Transition.SUBMIT, actor=actor)
@@ -413,7 +408,7 @@ def application_submit(
     return application
 
 
-def application_resubmit(*, application: Application, actor: User | str | None) -> Application:
+def application_resubmit(*, application: Application, actor: Actor | User) -> Application:
     """A returned application after its correction: judged again and, when eligible and complete, back in
     the queue of the agency of its sector."""
     application_transition(application=application, transition=Transition.RESUBMIT, actor=actor)
@@ -455,7 +450,7 @@ def _person_from_data(
     data: ApplicantData,
     kelurahan: Region,
     sector: Sector,
-    actor: User | str | None,
+    actor: Actor | User,
     records: list[Record] | None = None,
 ) -> Person:
     return person_upsert(
@@ -485,9 +480,8 @@ def applicant_register(
     data: ApplicantData,
     programme: Programme,
     channel: str,
-    actor: User | str | None,
+    actor: Actor | User,
     uploads: Sequence[Upload] = (),
-    api_token: ApiToken | None = None,
     submit: bool = True,
 ) -> Application:
     """Register one applicant through any channel: the person is created or brought up to date, the
@@ -509,7 +503,6 @@ def applicant_register(
             actor=actor,
             note=data.note,
             warnings=[{"field": w.field, "message": w.message} for w in data.warnings],
-            api_token=api_token,
             records=records,
         )
         if uploads:
@@ -529,7 +522,7 @@ def applicant_register(
 
 
 def applicant_correct(
-    *, application: Application, data: ApplicantData, actor: User | str | None, uploads: Sequence[Upload] = ()
+    *, application: Application, data: ApplicantData, actor: Actor | User, uploads: Sequence[Upload] = ()
 ) -> Application:
     """Correct a returned application (the person's data and documents) and send it back in."""
     if application.status != ApplicationStatus.RETURNED:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.audit_text import action_text, actor_text
 from jaring.core.errors import DomainError, NotFound, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
@@ -31,7 +32,6 @@ from jaring.registry.officer_support import (
     application_of,
     clean_text,
     log_person_view,
-    officer,
     search_recall,
     search_remember,
     upload_of,
@@ -53,7 +53,7 @@ from jaring.registry.states import OPEN_STATUSES, ApplicationStatus
 def application_list(request: HttpRequest) -> HttpResponse:
     """The search box takes a NIK, so it is posted and the list shown after a redirect that names the search
     by its session key (`cari`); the status filter may stay in the URL."""
-    user = officer(request)
+    user = officer_of(request)
     if request.method == "POST":
         return _list_search(request, user)
     status = request.GET.get("status", "")
@@ -91,7 +91,7 @@ def _list_search(request: HttpRequest, user: User) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     application = application_of(user, number)
     person = application.person
     # The full NIK and address are shown here, so the view is logged (UU PDP: who saw whose data).
@@ -155,7 +155,7 @@ def _history(application: Application) -> list[dict[str, object]]:
 @domain_errors_as_pages
 def document_view(request: HttpRequest, number: str, document_id: int) -> HttpResponseBase:
     """Stream one document from private storage to an officer who may see its application."""
-    user = officer(request)
+    user = officer_of(request)
     application = application_of(user, number)
     document = application.documents.filter(pk=document_id).first()
     if document is None:
@@ -171,7 +171,7 @@ def document_view(request: HttpRequest, number: str, document_id: int) -> HttpRe
 @login_required
 @domain_errors_as_pages
 def document_upload(request: HttpRequest, number: str) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     require(user, Capability.REGISTER_APPLICANTS)
     application = application_of(user, number)
     kind = request.POST.get("jenis", "")

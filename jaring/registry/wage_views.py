@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.forms import MinimumWageForm
 from jaring.core.http import domain_errors_as_pages
-from jaring.core.models import MinimumWage, User
+from jaring.core.models import MinimumWage
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
 from jaring.registry.reassess_tasks import minimum_wage_enter
@@ -23,8 +24,7 @@ from jaring.registry.reassess_tasks import minimum_wage_enter
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def wages(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     scope = require(user, Capability.ADMINISTER)
     initial = {} if scope.everything or user.funder is None else {"wilayah": user.funder.region_id}
     form = MinimumWageForm(request.POST or None, initial=initial)

@@ -2,7 +2,9 @@
 data), for partners' own dashboards.
 
 Mounted on the API by the project's urls.py: `reports` and `api` are both at the end of the import chain, so
-neither imports the other. Errors are DomainErrors, answered in the API's one error shape by its handlers.
+neither imports the other; the project gives the router its `auth` (the `reports` scope, checked before the
+query is read). The query is validated by its schema and errors are DomainErrors, both answered in the API's one
+error shape by its handlers.
 
 A token reads its own funder's programmes; a province's token also the programmes of the cities and regencies
 inside the province, as the province's leadership does on the dashboard. Counts only, never a person.
@@ -10,18 +12,18 @@ inside the province, as the province's leadership does on the dashboard. Counts 
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from jaring.core.errors import DomainError, NotFound, PermissionDenied
-from jaring.core.models import ApiScope, ApiToken, Region
+from jaring.core.errors import DomainError, NotFound
+from jaring.core.models import ApiToken, Region
 from jaring.programmes.models import Programme
 from jaring.reports import figures, selectors
 from jaring.reports.tasks import snapshots_ensure
@@ -31,6 +33,18 @@ router = Router(tags=["reports"])
 
 class Unprocessable(DomainError):
     status_code = 422
+
+
+def _month(value: object) -> date:
+    day = figures.parse_month(value) if isinstance(value, str) else None
+    if day is None:
+        raise ValueError(_("Tulis bulan sebagai YYYY-MM, misalnya 2026-03."))
+    return day
+
+
+Month = Annotated[
+    date, BeforeValidator(_month), WithJsonSchema({"type": "string", "description": "YYYY-MM", "examples": ["2026-03"]})
+]
 
 
 class CellOut(Schema):
@@ -105,22 +119,18 @@ def _cells(breakdown: selectors.Breakdown) -> list[dict[str, Any]]:
 @decorate_view(never_cache)
 def coverage(
     request: HttpRequest,
+    month: Query[Month],
     programme: str = Query(..., max_length=30, description="Kode program / programme code, e.g. BPN-2026"),
-    month: str = Query(..., max_length=7, description="YYYY-MM"),
 ) -> dict[str, Any]:
-    token = request.auth  # type: ignore[attr-defined]
+    token = request.auth  # type: ignore[attr-defined]  # the calling token, as the router's auth let it in
     assert isinstance(token, ApiToken)
-    if not token.has_scope(ApiScope.REPORTS):
-        raise PermissionDenied(_("Token ini tidak memiliki cakupan “%(scope)s”.") % {"scope": ApiScope.REPORTS})
     found = _programme(token, programme)
-    day = figures.parse_month(month)
-    if day is None:
-        raise Unprocessable(_("Tulis bulan sebagai YYYY-MM, misalnya 2026-03."), field="month")
+    day = month
     if not found.cover_start.replace(day=1) <= day <= found.cover_end:
         raise Unprocessable(
             _("Bulan %(month)s di luar masa perlindungan program %(code)s (%(first)s sampai %(last)s).")
             % {
-                "month": month,
+                "month": figures.month_key(day),
                 "code": found.code,
                 "first": figures.month_key(found.cover_start),
                 "last": figures.month_key(found.cover_end),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
@@ -31,12 +32,6 @@ from jaring.reports.monthly import monthly_report_pdf, report_file_name
 from jaring.reports.tasks import refresh_start, snapshots_ensure
 
 LIST_SHOWN = 15  # bars drawn of a long breakdown (kelurahan of a regency); the table under it has them all
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def may_sign_reports(user: User) -> bool:
@@ -247,7 +242,7 @@ def _money(numbers: selectors.Numbers, chosen: Chosen, today: date) -> dict[str,
 @domain_errors_as_pages
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     viewer = selectors.viewer_of(user)
     chosen = _chosen(request, viewer)
     if chosen is None:
@@ -273,7 +268,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
     """Count the figures again now (in the worker); back to the same programme and month."""
-    user = _user(request)
+    user = officer_of(request)
     viewer = selectors.viewer_of(user)
     choice = selectors.programme_for(viewer, request.POST.get("program", "")[:30])
     if not (choice.own and may_sign_reports(user)):
@@ -292,7 +287,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
 @require_GET
 def monthly_report(request: HttpRequest, code: str, month: str) -> HttpResponse:
     """The programme's report for one month, as a PDF for the head of the owning office to sign."""
-    user = _user(request)
+    user = officer_of(request)
     viewer = selectors.viewer_of(user)
     choice = selectors.programme_for(viewer, code)
     if not (choice.own and may_sign_reports(user)) or viewer.kelurahan is not None:

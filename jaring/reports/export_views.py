@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import User
 from jaring.registry.officer_support import search_recall
 from jaring.reports.exports import EXPORTS, export_start
 
@@ -20,8 +20,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     """The list's query string comes on the URL (the button posts to it); a posted `program` (and `tagihan`) names
     the list's programme (and invoice). A search the list keeps in the session (`cari`, as it may be a NIK) is
     read from there."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     definition = EXPORTS.get(kind)
     if definition is None:
         raise Http404

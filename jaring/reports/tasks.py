@@ -18,14 +18,24 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.models import Job, User
-from jaring.core.services import job_create, job_fail, job_finish, job_progress, job_start
+from jaring.core.services import (
+    job_create,
+    job_enqueue_on_commit,
+    job_failure_recorded,
+    job_finish,
+    job_progress,
+    job_start,
+)
 from jaring.programmes.models import Programme
 from jaring.reports.models import Snapshot
 from jaring.reports.services import publication_refresh, snapshot_refresh
 
 KIND = "reports.refresh"
 UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
+# The system counting by itself: figures gone stale, the public pages asking for fresh ones.
+REFRESHER = Actor.system("system:reports")
 
 
 def programmes_to_count(codes: Sequence[str] = ()) -> list[Programme]:
@@ -46,33 +56,24 @@ def refresh_all(programmes: Iterable[Programme], *, job: Job | None = None) -> d
     return timings
 
 
-def refresh_start(*, actor: User | None, codes: Sequence[str] = ()) -> Job:
+def refresh_start(*, actor: Actor | User, codes: Sequence[str] = ()) -> Job:
     """Queue a refresh (of `codes`, or of every programme); the refresh already queued or running, if any."""
     with transaction.atomic():
         running = Job.objects.filter(kind=KIND, status__in=UNFINISHED).order_by("created_at").first()
         if running is not None:
             return running
         job = job_create(kind=KIND, label=_("Hitung ulang angka laporan"), actor=actor, params={"codes": list(codes)})
-        # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-        transaction.on_commit(lambda: _enqueue(job))
+        job_enqueue_on_commit(job, task=reports_refresh)
     return job
-
-
-def _enqueue(job: Job) -> None:
-    result = reports_refresh.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
 
 @task()
 def reports_refresh(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
-    try:
+    with job_failure_recorded(job):
         programmes = programmes_to_count(job.params.get("codes") or ())
         job_start(job=job, total=len(programmes))
         timings = refresh_all(programmes, job=job)
-    except Exception as exc:
-        job_fail(job=job, message=str(exc)[:500])
-        raise
     job_finish(job=job, result={"programmes": len(timings), "seconds": round(sum(timings.values()), 3)})
 
 
@@ -95,7 +96,7 @@ def snapshots_ensure(programmes: Iterable[Programme]) -> None:
             publication_refresh(programme=programme)
     oldest = min((moment for moment in computed.values() if moment is not None), default=None)
     if oldest is not None and clock.now() - oldest > max_age():
-        refresh_start(actor=None)
+        refresh_start(actor=REFRESHER)
 
 
 def refresh_if_stale() -> None:
@@ -103,4 +104,4 @@ def refresh_if_stale() -> None:
     programme has not been counted for longer than the maximum age, or never."""
     counted = Snapshot.objects.filter(computed_at__gt=clock.now() - max_age()).values("programme_id")
     if Programme.objects.exclude(pk__in=counted).exists():
-        refresh_start(actor=None)
+        refresh_start(actor=REFRESHER)

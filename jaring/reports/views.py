@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from jaring.core import clock, selectors
+from jaring.core.actors import officer_of
 from jaring.core.http import domain_errors_as_pages
-from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
+from jaring.eligibility.selectors import documents_to_prepare
 from jaring.programmes.selectors import cover_from, programmes_taking_registrations
 from jaring.registry.selectors import application_counts_by_status
 from jaring.registry.states import ApplicationStatus
@@ -23,7 +24,10 @@ def home(request: HttpRequest) -> HttpResponseBase:
     if not request.user.is_authenticated:
         # The cover someone registering today would get: next year's from October, when it is open.
         today = clock.today()
-        offers = [{"programme": p, "cover": cover_from(p, today)} for p in programmes_taking_registrations(on=today)]
+        offers = [
+            {"programme": p, "cover": cover_from(p, today), "documents": documents_to_prepare(programme=p)}
+            for p in programmes_taking_registrations(on=today)
+        ]
         return render(request, "reports/welcome.html", {"offers": offers})
     return officer_home(request)
 
@@ -32,8 +36,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
 @domain_errors_as_pages
 def officer_home(request: HttpRequest) -> HttpResponse:
     """Each role's home: its scope, its figures and the things it does most."""
-    user = request.user
-    assert isinstance(user, User)
+    user = officer_of(request)
     scope = selectors.scope_of(user)
     counts = application_counts_by_status(user)
     statuses = [(s.value, s.label, counts.get(s.value, 0)) for s in ApplicationStatus]

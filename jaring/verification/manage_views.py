@@ -13,12 +13,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme, RejectionReason
+from jaring.programmes.selectors import programme_managed_by
 from jaring.programmes.services import (
     programme_verification_days_set,
     rejection_reason_add,
@@ -40,7 +42,6 @@ from jaring.verification.overview import (
     offices_of,
     open_work_at,
     outbox_for,
-    programme_managed,
     programme_overseen,
     programme_route_rows,
     programmes_overview,
@@ -52,12 +53,6 @@ from jaring.verification.services import programme_owning_agency_change, program
 ACTION = "aksi"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _unknown_action(request: HttpRequest) -> None:
     messages.error(request, _("Formulir tidak dikenal. Muat ulang halaman lalu ulangi."))
 
@@ -66,7 +61,7 @@ def _unknown_action(request: HttpRequest) -> None:
 @domain_errors_as_pages
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     rows = programmes_overview(user)
     context = {"rows": rows, "can_manage": user_can(user, Capability.MANAGE_PROGRAMMES)}
     return render(request, "verification/manage_index.html", context)
@@ -77,7 +72,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     """How each agency keeps up: open, overdue, returned, decided, late, median working days to decide."""
-    user = _user(request)
+    user = officer_of(request)
     programme = programme_overseen(user, code=code)
     rows = verification_overview(user, programme=programme)
     totals = {key: sum(getattr(row, key) for row in rows) for key in ("open", "overdue", "returned", "decided", "late")}
@@ -172,8 +167,8 @@ def _days_save(
 @require_http_methods(["GET", "POST"])
 def routes(request: HttpRequest, code: str) -> HttpResponse:
     """Which agency verifies each sector, who owns the programme, and how many working days agencies have."""
-    user = _user(request)
-    programme = programme_managed(user, code=code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     rows = programme_route_rows(programme)
     offices = list(offices_of(programme))
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
@@ -219,8 +214,8 @@ def routes(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rejection_reasons(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's own list of reasons a verifier may reject with."""
-    user = _user(request)
-    programme = programme_managed(user, code=code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     action = request.POST.get(ACTION, "") if request.method == "POST" else ""
     add_form = RejectionReasonAddForm(request.POST if action == "tambah" else None)
     retire_form = RejectionReasonRetireForm(request.POST if action == "cabut" else None, programme=programme)
@@ -273,7 +268,7 @@ def rejection_reasons(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def outbox(request: HttpRequest) -> HttpResponse:
     """Every message written to applicants, whether or not a provider sent it."""
-    user = _user(request)
+    user = officer_of(request)
     form = OutboxFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     notifications = outbox_for(user, status=filters.get("status", ""), channel=filters.get("channel", ""))
@@ -288,7 +283,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One message in full. Its body names the applicant, so reading it is logged."""
-    user = _user(request)
+    user = officer_of(request)
     notification = outbox_for(user).select_related("funder").filter(pk=pk).first()
     if notification is None:
         raise NotFound(_("Pesan tidak ditemukan atau di luar wewenang Anda."))

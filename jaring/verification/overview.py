@@ -64,11 +64,6 @@ def programmes_overseen_by(user: User) -> QuerySet[Programme]:
     return filter_by_funder(qs, scope)
 
 
-def programme_managed(user: User, *, code: str) -> Programme:
-    """NotFound, not 403, for another funder's code, so codes cannot be probed."""
-    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "owning_agency"))
-
-
 def programme_overseen(user: User, *, code: str) -> Programme:
     return programme_in_scope(_overseer_scope(user), code, related=("funder", "owning_agency"))
 
@@ -92,7 +87,7 @@ def verification_overview(user: User, *, programme: Programme) -> list[AgencyFig
     """One row per agency that verifies a sector of the programme now or has or had work in it, by name: an
     agency with nothing in its queue shows as zeros rather than missing."""
     scope = _overseer_scope(user)
-    if not scope.everything and programme.funder_id != scope.funder:
+    if not scope.covers(programme.funder_id):
         raise _not_found(programme.code)
     today = clock.today()
     awaiting = Q(status=S.AWAITING_VERIFICATION)

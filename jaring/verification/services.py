@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from jaring.allocation.services import PersonHasPlace, places_allocate
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
-from jaring.core.models import Agency, ApiScope, ApiToken, Sector, User
+from jaring.core.models import Agency, Sector, User
 from jaring.core.notifications import Message, notifications_queue
 from jaring.core.permissions import Capability
-from jaring.core.selectors import holidays_between, require
+from jaring.core.selectors import holidays_between
 from jaring.core.services import audit_record, audit_records_many
 from jaring.core.workdays import working_days_between
 from jaring.programmes.models import Programme, RejectionReason, SectorRoute
@@ -43,19 +44,13 @@ TRANSITION_OF: dict[str, str] = {
 # the officer (counter, kelurahan, import) who entered it.
 SELF_SERVICE_CHANNELS = frozenset({Channel.ONLINE, Channel.API})
 
-Actor = User | ApiToken
-
-
 # -- who may decide ---------------------------------------------------------------------------------------
 
 
 def _actor_agency(actor: Actor) -> tuple[int | None, int | None]:
-    """(funder id, agency id) the actor decides for; None for an operator who may act everywhere."""
-    if isinstance(actor, ApiToken):
-        if actor.revoked_at is not None or not actor.has_scope(ApiScope.VERIFICATION) or actor.agency_id is None:
-            raise PermissionDenied(_("Token ini tidak berwenang memutuskan verifikasi."))
-        return actor.funder_id, actor.agency_id
-    scope = require(actor, Capability.VERIFY)
+    """(funder id, agency id) the actor decides for; None for an operator who may act everywhere. An agency's
+    verifier, or an agency's own system through its verification token."""
+    scope = actor.require(Capability.VERIFY)
     if scope.everything:
         return None, None
     if scope.agency_id is None:
@@ -71,16 +66,6 @@ def _check_may_decide(application: Application, funder_id: int | None, agency_id
         raise PermissionDenied(
             _("Pendaftaran %(number)s tidak berada di antrean instansi Anda.") % {"number": application.number}
         )
-
-
-def _actor_label_of(actor: Actor) -> str:
-    if isinstance(actor, ApiToken):
-        return f"api:{actor.name}"[:150]
-    return (actor.full_name or actor.username)[:150]
-
-
-def _audit_actor(actor: Actor) -> User | str:
-    return actor if isinstance(actor, User) else f"api:{actor.name}"
 
 
 # -- decisions --------------------------------------------------------------------------------------------
@@ -165,9 +150,9 @@ class Clock:
             reason=decision.reason,
             fixes=list(decision.fixes),
             note=decision.note,
-            decided_by=actor if isinstance(actor, User) else None,
-            api_token=actor if isinstance(actor, ApiToken) else None,
-            actor_label=_actor_label_of(actor),
+            decided_by=actor.user,
+            api_token=actor.token,
+            actor_label=actor.name,
             queued_at=queued_at,
             due=due,
             decided_at=self.now,
@@ -215,8 +200,9 @@ def _locked(ids: Sequence[int]) -> list[Application]:
     )
 
 
-def application_decide(*, application: Application, decision: DecisionInput, actor: Actor) -> Decision:
+def application_decide(*, application: Application, decision: DecisionInput, actor: Actor | User) -> Decision:
     """Approve, return with what to fix, or reject one application in the actor's queue."""
+    actor = Actor.of(actor)
     funder_id, agency_id = _actor_agency(actor)
     with transaction.atomic():
         found = _locked([application.pk])
@@ -249,7 +235,7 @@ def application_decide(*, application: Application, decision: DecisionInput, act
         locked.status_changed_at = clock.now
         locked.save(update_fields=["status", "status_reason", "status_changed_at"])
         audit_record(
-            actor=_audit_actor(actor),
+            actor=actor,
             action=f"application.{transition}",
             target=locked,
             data={
@@ -275,10 +261,11 @@ class BulkApproval:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
 
 
-def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") -> BulkApproval:
+def applications_approve(*, ids: Sequence[int], actor: Actor | User, note: str = "") -> BulkApproval:
     """Approve many applications of the actor's queue at once: set-based, yet each one gets its own decision,
     audit record and message. Applications no longer awaiting verification (decided meanwhile by a colleague,
     or a double click) are skipped and reported, never decided twice."""
+    actor = Actor.of(actor)
     funder_id, agency_id = _actor_agency(actor)
     ids = list(dict.fromkeys(ids))
     if not ids:
@@ -286,78 +273,98 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
     if len(ids) > BULK_MAX:
         raise DomainError(_("Paling banyak %(n)d pendaftaran sekali setuju.") % {"n": BULK_MAX}, field="applications")
     result = BulkApproval()
-    decision = DecisionInput(outcome=Outcome.APPROVE, note=note)
     with transaction.atomic():
-        locked = _locked(ids)
-        missing = set(ids) - {a.pk for a in locked}
-        result.skipped.extend((str(pk), _("tidak ditemukan")) for pk in sorted(missing))
-        ready: list[Application] = []
-        for application in locked:
-            try:
-                _check_may_decide(application, funder_id, agency_id)
-            except PermissionDenied:
-                # Told like a missing id: posting ids must not reveal another agency's numbers.
-                result.skipped.append((str(application.pk), _("tidak ditemukan")))
-                continue
-            if application.status != S.AWAITING_VERIFICATION:
-                result.skipped.append((application.number, str(S(application.status).label)))
-                continue
-            ready.append(application)
+        ready = _awaiting_of(ids, funder_id=funder_id, agency_id=agency_id, result=result)
         if not ready:
             return result
-        cleaned = _clean(ready[0], decision)
+        cleaned = _clean(ready[0], DecisionInput(outcome=Outcome.APPROVE, note=note))
         clock = Clock.around(ready)
-        reason = status_reason_of(cleaned)
-        waitlisted: set[int] = set()
-        by_programme: dict[int, list[Application]] = {}
-        for application in ready:
-            by_programme.setdefault(application.programme_id, []).append(application)
-        for group in by_programme.values():
-            # Oldest submission first: when the quota runs out, the later ones wait.
-            group.sort(key=lambda a: (a.submitted_at or clock.now, a.pk))
-            allocation = places_allocate(programme=group[0].programme, applications=group)
-            waitlisted.update(a.pk for a in allocation.waitlisted)
-            for application, other in allocation.conflicts:
-                result.skipped.append((application.number, str(PersonHasPlace(application, other).message)))
+        waitlisted = _places_take(ready, clock=clock, result=result)
         conflicted = {number for number, _why in result.skipped}
         ready = [a for a in ready if a.number not in conflicted]
-        if not ready:
-            return result
-        rows = [clock.decision_row(a, cleaned, actor=actor, agency_id=a.verifying_agency_id or 0) for a in ready]
-        Decision.objects.bulk_create(rows)
-        waiting_reason = waitlist_reason()
-        for status, text, ids in (
-            (S.APPROVED, reason, [a.pk for a in ready if a.pk not in waitlisted]),
-            (S.WAITLISTED, waiting_reason, sorted(waitlisted)),
-        ):
-            if ids:
-                Application.objects.filter(pk__in=ids).update(
-                    status=status, status_reason=text, status_changed_at=clock.now
-                )
-        records = []
-        for application, row in zip(ready, rows, strict=True):
-            placed = application.pk not in waitlisted
-            application.status = S.APPROVED if placed else S.WAITLISTED
-            application.status_reason = reason if placed else waiting_reason
-            records.append(
-                (
-                    f"application.{Transition.APPROVE if placed else Transition.WAITLIST}",
-                    application,
-                    {
-                        "from": S.AWAITING_VERIFICATION,
-                        "to": application.status,
-                        "decision": row.pk,
-                        "agency": row.agency_id,
-                        "note": cleaned.note,
-                        "late": row.late,
-                        "bulk": True,
-                    },
-                )
-            )
-            (result.approved if placed else result.waitlisted).append(application.number)
-        audit_records_many(actor=_audit_actor(actor), records=records)
-        notifications_queue([_message(a, row) for a, row in zip(ready, rows, strict=True)])
+        if ready:
+            _approvals_record(ready, waitlisted, cleaned=cleaned, clock=clock, actor=actor, result=result)
     return result
+
+
+def _awaiting_of(
+    ids: Sequence[int], *, funder_id: int | None, agency_id: int | None, result: BulkApproval
+) -> list[Application]:
+    """The applications of `ids` in the actor's queue still awaiting verification, locked; the others skipped."""
+    locked = _locked(ids)
+    missing = set(ids) - {a.pk for a in locked}
+    result.skipped.extend((str(pk), _("tidak ditemukan")) for pk in sorted(missing))
+    ready: list[Application] = []
+    for application in locked:
+        try:
+            _check_may_decide(application, funder_id, agency_id)
+        except PermissionDenied:
+            # Told like a missing id: posting ids must not reveal another agency's numbers.
+            result.skipped.append((str(application.pk), _("tidak ditemukan")))
+            continue
+        if application.status != S.AWAITING_VERIFICATION:
+            result.skipped.append((application.number, str(S(application.status).label)))
+            continue
+        ready.append(application)
+    return ready
+
+
+def _places_take(ready: list[Application], *, clock: Clock, result: BulkApproval) -> set[int]:
+    """Places in each programme's quota for the approved, oldest submission first; returns the ids of those
+    that wait (the quota ran out). A person who already has a place elsewhere is skipped."""
+    waitlisted: set[int] = set()
+    by_programme: dict[int, list[Application]] = {}
+    for application in ready:
+        by_programme.setdefault(application.programme_id, []).append(application)
+    for group in by_programme.values():
+        # Oldest submission first: when the quota runs out, the later ones wait.
+        group.sort(key=lambda a: (a.submitted_at or clock.now, a.pk))
+        allocation = places_allocate(programme=group[0].programme, applications=group)
+        waitlisted.update(a.pk for a in allocation.waitlisted)
+        for application, other in allocation.conflicts:
+            result.skipped.append((application.number, str(PersonHasPlace(application, other).message)))
+    return waitlisted
+
+
+def _approvals_record(
+    ready: list[Application],
+    waitlisted: set[int],
+    *,
+    cleaned: DecisionInput,
+    clock: Clock,
+    actor: Actor,
+    result: BulkApproval,
+) -> None:
+    """Each approval's decision, new status, audit record and message, written set-based."""
+    rows = [clock.decision_row(a, cleaned, actor=actor, agency_id=a.verifying_agency_id or 0) for a in ready]
+    Decision.objects.bulk_create(rows)
+    reason, waiting_reason = status_reason_of(cleaned), waitlist_reason()
+    for status, text, ids in (
+        (S.APPROVED, reason, [a.pk for a in ready if a.pk not in waitlisted]),
+        (S.WAITLISTED, waiting_reason, sorted(waitlisted)),
+    ):
+        if ids:
+            Application.objects.filter(pk__in=ids).update(
+                status=status, status_reason=text, status_changed_at=clock.now
+            )
+    records = []
+    for application, row in zip(ready, rows, strict=True):
+        placed = application.pk not in waitlisted
+        application.status = S.APPROVED if placed else S.WAITLISTED
+        application.status_reason = reason if placed else waiting_reason
+        data = {
+            "from": S.AWAITING_VERIFICATION,
+            "to": application.status,
+            "decision": row.pk,
+            "agency": row.agency_id,
+            "note": cleaned.note,
+            "late": row.late,
+            "bulk": True,
+        }
+        records.append((f"application.{Transition.APPROVE if placed else Transition.WAITLIST}", application, data))
+        (result.approved if placed else result.waitlisted).append(application.number)
+    audit_records_many(actor=actor, records=records)
+    notifications_queue([_message(a, row) for a, row in zip(ready, rows, strict=True)])
 
 
 # -- routing ----------------------------------------------------------------------------------------------
@@ -365,7 +372,7 @@ def applications_approve(*, ids: Sequence[int], actor: Actor, note: str = "") ->
 ROUTED_STATUSES = (S.AWAITING_VERIFICATION, S.RETURNED)
 
 
-def open_work_reroute(*, programme: Programme, actor: User | str | None, cause: str) -> int:
+def open_work_reroute(*, programme: Programme, actor: Actor | User, cause: str) -> int:
     """Move every application waiting at (or returned by) an agency that no longer verifies its sector to the
     agency that now does. Work awaiting a decision starts afresh there, with a new deadline. Each move is
     audited with where it came from and why; nothing is dropped. Returns how many moved."""
@@ -413,7 +420,7 @@ def open_work_reroute(*, programme: Programme, actor: User | str | None, cause: 
 
 
 def programme_routes_set(
-    *, programme: Programme, routes: Sequence[tuple[Sector, Agency | None]], actor: User | str | None
+    *, programme: Programme, routes: Sequence[tuple[Sector, Agency | None]], actor: Actor | User
 ) -> int:
     """Route each sector of `programme` to its agency (None: the owning office), all or none, then move the
     open work once (a scan of the programme's open applications, not one per sector). Returns how many moved.
@@ -448,14 +455,12 @@ def programme_routes_set(
     return moved
 
 
-def programme_route_set(
-    *, programme: Programme, sector: Sector, agency: Agency | None, actor: User | str | None
-) -> int:
+def programme_route_set(*, programme: Programme, sector: Sector, agency: Agency | None, actor: Actor | User) -> int:
     """Route one sector (see programme_routes_set)."""
     return programme_routes_set(programme=programme, routes=[(sector, agency)], actor=actor)
 
 
-def programme_owning_agency_change(*, programme: Programme, agency: Agency, actor: User | str | None) -> int:
+def programme_owning_agency_change(*, programme: Programme, agency: Agency, actor: Actor | User) -> int:
     """Hand the programme to another office (Balikpapan: Disnaker to Dinas Sosial in 2026). The sectors the
     owning office verifies follow it, with their open work."""
     if agency.funder_id != programme.funder_id:

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.http import domain_errors_as_pages
 from jaring.core.models import User
@@ -27,7 +28,7 @@ from jaring.core.selectors import holiday_calendar_warning
 from jaring.eligibility.models import DocumentKind
 from jaring.registry.assessment import outcome_rows
 from jaring.registry.models import Application
-from jaring.registry.officer_support import clean_text, log_person_view, officer, search_recall, search_remember
+from jaring.registry.officer_support import clean_text, log_person_view, search_recall, search_remember
 from jaring.registry.selectors import identity_confirmation_of
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.forms import FILTER_FIELDS, SEARCH_MAX, DecisionForm, QueueFilterForm, selector_filters
@@ -89,7 +90,7 @@ def _search_text(request: HttpRequest, filters: dict[str, str]) -> str:
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_pages
 def queue(request: HttpRequest) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     if request.method == "POST":
         # A search by name, NIK or number is posted and kept in the session; the URL names it by a key only.
         _form, filters = _filters(user, request.POST)
@@ -135,7 +136,7 @@ def _calendar_warning(due_dates: list[date | None]) -> str:
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_pages
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     application = queue_application_for(user, number=number)
     _form, filters = _filters(user, request.POST if request.method == "POST" else request.GET)
     decision_form = DecisionForm(programme=application.programme)
@@ -247,7 +248,7 @@ def _ids(values: list[str]) -> tuple[list[int], int]:
 @login_required
 @domain_errors_as_pages
 def bulk_approve(request: HttpRequest) -> HttpResponse:
-    user = officer(request)
+    user = officer_of(request)
     _form, filters = _filters(user, request.POST)
     back = _queue_url(filters)
     ids, bad = _ids(request.POST.getlist("ids"))

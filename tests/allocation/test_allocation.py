@@ -262,7 +262,9 @@ def kaltim_2026(reference) -> Programme:
 
 def _twin(application: Application, programme: Programme) -> Application:
     """The same person applying to another funder's programme, waiting at that funder's DPPP."""
-    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
+    agency = (
+        Agency.objects.filter(funder=programme.funder, code=AgencyKind.DPPP).first() or programme.owning_agency
+    )  # the province has no DPPP: its owning office verifies
     return Application.objects.create(
         number=f"{programme.code}-{application.pk:06d}",
         programme=programme,
@@ -279,7 +281,9 @@ def _twin(application: Application, programme: Programme) -> Application:
 
 
 def _verifier_of(programme: Programme) -> User:
-    agency = Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP)
+    agency = (
+        Agency.objects.filter(funder=programme.funder, code=AgencyKind.DPPP).first() or programme.owning_agency
+    )  # the province has no DPPP: its owning office verifies
     user, _ = User.objects.get_or_create(
         username=f"dppp_{programme.funder.code}",
         defaults={"role": Role.VERIFIER, "funder": programme.funder, "agency": agency},

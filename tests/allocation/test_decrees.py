@@ -27,6 +27,7 @@ from jaring.allocation.decrees.services import (
 )
 from jaring.allocation.models import Decree, DecreeEntry, EndReason, Place
 from jaring.allocation.services import place_end, place_hand_over, programme_quota_set
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import AccessLog, AgencyKind, AuditRecord, Funder, Region, Sector, User
 from jaring.eligibility.models import DocumentKind
@@ -67,7 +68,7 @@ def enrol(programme: Programme, serial: int, *, kelurahan: str = MANGGAR) -> App
         Upload(DocumentKind.SECTOR_EVIDENCE, PDF, "bukti.pdf"),
     ]
     return applicant_register(
-        data=result.data, programme=programme, channel=Channel.COUNTER, actor="test", uploads=uploads
+        data=result.data, programme=programme, channel=Channel.COUNTER, actor=Actor.system("test"), uploads=uploads
     )
 
 
@@ -81,7 +82,7 @@ def place_last_year(application: Application) -> Place:
     """A whole-year place in a programme whose cover is over (place_span refuses dates after cover_end)."""
     programme = application.programme
     if application.status == S.AWAITING_VERIFICATION:
-        application_transition(application=application, transition=Transition.APPROVE, actor="test")
+        application_transition(application=application, transition=Transition.APPROVE, actor=Actor.system("test"))
     return Place.objects.create(
         programme=programme,
         application=application,
@@ -124,7 +125,7 @@ def year_2026(bpn_2026: Programme, signed_2025: Decree, dppp_verifier: User) -> 
         actor=dppp_verifier,
     )
     place = Place.objects.get(application=applications[FAJAR])
-    place_end(place=place, reason=EndReason.DIED, on=date(2026, 11, 10), actor="test")
+    place_end(place=place, reason=EndReason.DIED, on=date(2026, 11, 10), actor=Actor.system("test"))
     return applications
 
 
@@ -196,8 +197,10 @@ def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(
     for serial in (21, 22, 23, 24, 25):
         place_last_year(enrol(bpn_2025, serial))
     decree_sign(
-        decree=decree_generate(programme=bpn_2025, number="SK-2025", decree_date=date(2024, 12, 1), actor="test"),
-        actor="test",
+        decree=decree_generate(
+            programme=bpn_2025, number="SK-2025", decree_date=date(2024, 12, 1), actor=Actor.system("test")
+        ),
+        actor=Actor.system("test"),
     )
     # 21 is handed over to the province from July; 22 still awaits verification; 23 returned for correction;
     # 24 waits for a place; 25 is not eligible any more (too old for this year's rules).
@@ -214,13 +217,13 @@ def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(
         kelurahan=first.kelurahan,
         sector=first.sector,
     )
-    place_hand_over(place=place, to_application=province, from_month=date(2026, 7, 1), actor="test")
+    place_hand_over(place=place, to_application=province, from_month=date(2026, 7, 1), actor=Actor.system("test"))
     enrol(bpn_2026, 22)
     returned = enrol(bpn_2026, 23)
     application_decide(
         application=returned, decision=DecisionInput(Outcome.RETURN, fixes=("ktp",)), actor=dppp_verifier
     )
-    programme_quota_set(programme=bpn_2026, quota=0, actor="test")
+    programme_quota_set(programme=bpn_2026, quota=0, actor=Actor.system("test"))
     approve(enrol(bpn_2026, 24), dppp_verifier)
     late = enrol(bpn_2026, 25)
     Application.objects.filter(pk=late.pk).update(
@@ -231,7 +234,9 @@ def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(
         ],
     )
 
-    decree = decree_generate(programme=bpn_2026, number="SK-2026", decree_date=date(2026, 12, 1), actor="test")
+    decree = decree_generate(
+        programme=bpn_2026, number="SK-2026", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+    )
 
     reasons = {e.nik: e.reason for e in DecreeEntry.objects.filter(decree=decree, category=C.DROPPED)}
     assert reasons[nik(21)] == (
@@ -244,13 +249,15 @@ def test_other_reasons_waitlist_unfinished_not_eligible_and_hand_over(
     assert decree.totals == {"participants": 0, "new": 0, "continuing": 0, "dropped": 5}
     # An SK without participants is not signed.
     with pytest.raises(Conflict):
-        decree_sign(decree=decree, actor="test")
+        decree_sign(decree=decree, actor=Actor.system("test"))
 
 
 def test_previous_is_the_latest_signed_list_of_last_year_of_the_same_funder(
     bpn_2025, bpn_2026, smd_2026, signed_2025, programme_manager
 ):
-    draft = decree_generate(programme=bpn_2025, number="SK-2025-draf", decree_date=date(2025, 1, 5), actor="test")
+    draft = decree_generate(
+        programme=bpn_2025, number="SK-2025-draf", decree_date=date(2025, 1, 5), actor=Actor.system("test")
+    )
     assert previous_decree_of(bpn_2026) == signed_2025  # a later draft is not a list anyone signed
     assert previous_decree_of(smd_2026) is None  # another funder's list is not compared
     assert previous_decree_of(bpn_2025) is None
@@ -303,8 +310,10 @@ def test_a_signed_list_cannot_be_changed_and_later_events_do_not_alter_it(bpn_20
 
 def test_the_digest_shows_a_tampered_list(bpn_2026, year_2026, programme_manager, client_for: Callable[[User], Client]):
     decree = decree_sign(
-        decree=decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test"),
-        actor="test",
+        decree=decree_generate(
+            programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+        ),
+        actor=Actor.system("test"),
     )
     assert decree_verify(decree)
     client = client_for(programme_manager)
@@ -354,7 +363,9 @@ def test_a_place_ended_before_generation_of_a_continuing_person_is_dropped_with_
         actor=programme_manager,
         note="bekerja di PT Pelabuhan",
     )
-    decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
+    decree = decree_generate(
+        programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+    )
     assert by_nik(decree)[nik(BUDI)].reason == "Menjadi pekerja penerima upah: bekerja di PT Pelabuhan"
 
 
@@ -402,7 +413,9 @@ def test_a_manager_of_another_funder_cannot_generate_or_sign(bpn_2026, make_offi
     manager = make_officer("smd_manager", Role.PROGRAMME_MANAGER, samarinda)
     with pytest.raises(PermissionDenied):
         decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=manager)
-    decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
+    decree = decree_generate(
+        programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+    )
     with pytest.raises(PermissionDenied):
         decree_sign(decree=decree, actor=manager)
 
@@ -449,14 +462,14 @@ def _filled_decree(programme: Programme, count: int, *, signed: bool = True) -> 
         for a in applications
     )
     decree = decree_generate(
-        programme=programme, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor="test"
+        programme=programme, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor=Actor.system("test")
     )
-    return decree_sign(decree=decree, actor="test") if signed else decree
+    return decree_sign(decree=decree, actor=Actor.system("test")) if signed else decree
 
 
 def test_xlsx_has_the_list_with_nik_as_text_and_the_comparison(bpn_2026, year_2026):
     decree = decree_generate(
-        programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor="test"
+        programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor=Actor.system("test")
     )
 
     workbook = load_workbook(io.BytesIO(decree_xlsx(decree)))
@@ -515,7 +528,7 @@ def test_xlsx_writes_text_that_looks_like_a_formula_as_text(bpn_2026, year_2026)
     # Set on the person directly: the intake's name parser would refuse such a name, other channels may not.
     Person.objects.filter(nik=nik(EKO)).update(name=formula, address="=1+1")
     decree = decree_generate(
-        programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor="test"
+        programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor=Actor.system("test")
     )
     assert DecreeEntry.objects.get(decree=decree, nik=nik(EKO)).name == formula
 
@@ -682,7 +695,9 @@ def test_form_errors_are_shown_next_to_the_field(bpn_2026, programme_manager, cl
 
 def test_bad_ids_and_other_programmes_are_404(bpn_2026, bpn_2025, programme_manager, client_for):
     client = client_for(programme_manager)
-    decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
+    decree = decree_generate(
+        programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+    )
     other = reverse("decrees:detail", kwargs={"code": bpn_2025.code, "pk": decree.pk})
     assert client.get(other).status_code == 404
     assert client.get(f"/program/{bpn_2026.code}/sk/99999999/").status_code == 404
@@ -695,8 +710,10 @@ def test_bad_ids_and_other_programmes_are_404(bpn_2026, bpn_2025, programme_mana
 @pytest.mark.parametrize(
     "persona", ["dppp_verifier", "samarinda_officer", "outsider", "registration_officer", "leadership", "auditor"]
 )
-def test_pages_refuse_everyone_but_managers(bpn_2026, persona, request, client_for):
-    decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
+def test_pages_refuse_everyone_but_managers(bpn_2026, persona, request, client_for):  # type: ignore[no-untyped-def]
+    decree = decree_generate(
+        programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+    )
     client = client_for(request.getfixturevalue(persona))
     for url in (
         reverse("decrees:index"),
@@ -716,7 +733,9 @@ def test_pages_refuse_everyone_but_managers(bpn_2026, persona, request, client_f
 def test_a_manager_of_another_funder_gets_404(bpn_2026, make_officer, samarinda, client_for):
     from jaring.core.models import Role
 
-    decree = decree_generate(programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor="test")
+    decree = decree_generate(
+        programme=bpn_2026, number="SK-1", decree_date=date(2026, 12, 1), actor=Actor.system("test")
+    )
     client = client_for(make_officer("smd_manager", Role.PROGRAMME_MANAGER, samarinda))
     assert client.get(_detail_url(decree)).status_code == 404
     assert client.get(_detail_url(decree, "pdf")).status_code == 404

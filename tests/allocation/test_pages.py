@@ -434,7 +434,9 @@ def twin(application: Application, programme: Programme) -> Application:
         status=S.AWAITING_VERIFICATION,
         kelurahan=application.kelurahan,
         sector=application.sector,
-        verifying_agency=Agency.objects.get(funder=programme.funder, code=AgencyKind.DPPP),
+        # The province has no DPPP: its owning office verifies fishers.
+        verifying_agency=Agency.objects.filter(funder=programme.funder, code=AgencyKind.DPPP).first()
+        or programme.owning_agency,
         submitted_at=timezone.now(),
         queued_at=timezone.now(),
     )

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import place_end, programme_quota_set, waitlist_of, waitlists_admit
 from jaring.allocation.tasks import SWEEP_PATH, waitlists_sweep
+from jaring.core.actors import Actor
 from jaring.core.models import AgencyKind, AuditRecord, Funder, User
 from jaring.core.services import periodic_tasks_ensure
 from jaring.programmes.models import Programme
@@ -28,6 +29,7 @@ from tests.helpers.reference import programme_for, queued_applications
 pytestmark = pytest.mark.today("2026-11-03")
 
 S = ApplicationStatus
+WAITLIST_JOB = Actor.system("system:waitlist")
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def test_the_sweep_admits_every_waiting_person_into_free_places_and_audits_each_
 ) -> None:
     waiting_with_free_places(bpn_2026, dppp_verifier, programme_manager, waiting=6)
 
-    assert waitlists_admit(actor="system:waitlist") == {"BPN-2026": 6}
+    assert waitlists_admit(actor=WAITLIST_JOB) == {"BPN-2026": 6}
 
     assert not waitlist_of(bpn_2026).exists()
     assert Place.objects.filter(programme=bpn_2026, status=Place.Status.ACTIVE).count() == 8
@@ -59,7 +61,7 @@ def test_the_sweep_admits_every_waiting_person_into_free_places_and_audits_each_
     assert records.count() == 6 and set(records.values_list("actor_label", flat=True)) == {"system:waitlist"}
     assert AuditRecord.objects.filter(action="programme.waitlist_admit", actor_label="system:waitlist").exists()
     # Run again: nobody is admitted twice.
-    assert waitlists_admit(actor="system:waitlist") == {}
+    assert waitlists_admit(actor=WAITLIST_JOB) == {}
 
 
 def test_a_full_programme_keeps_its_waitlist_and_a_finished_one_is_left_alone(
@@ -67,9 +69,9 @@ def test_a_full_programme_keeps_its_waitlist_and_a_finished_one_is_left_alone(
 ) -> None:
     programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
     applications_approve(ids=[a.pk for a in queued_applications(bpn_2026, 3)], actor=dppp_verifier)
-    assert waitlists_admit() == {} and waitlist_of(bpn_2026).count() == 2
+    assert waitlists_admit(actor=WAITLIST_JOB) == {} and waitlist_of(bpn_2026).count() == 2
     Programme.objects.filter(pk=bpn_2026.pk).update(quota=10)
-    assert waitlists_admit(on=date(2027, 1, 5)) == {}  # its cover ended: no place can start
+    assert waitlists_admit(actor=WAITLIST_JOB, on=date(2027, 1, 5)) == {}  # its cover ended: no place can start
     assert waitlist_of(bpn_2026).count() == 2
 
 
@@ -82,7 +84,7 @@ def test_a_person_whose_place_elsewhere_ends_is_admitted_where_they_wait(  # typ
     province = _twin(city, kaltim_2026)
     province.status = S.WAITLISTED
     province.save(update_fields=["status"])
-    assert waitlists_admit() == {}  # the city's place covers those months
+    assert waitlists_admit(actor=WAITLIST_JOB) == {}  # the city's place covers those months
 
     place_end(
         place=Place.objects.get(application=city),

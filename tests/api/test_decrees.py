@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from jaring.allocation.decrees.services import decree_generate, decree_sign
 from jaring.allocation.models import Decree, Place
+from jaring.core.actors import Actor
 from jaring.core.models import AccessLog, Funder
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
@@ -31,8 +32,10 @@ def decree(bpn_2026: Programme, make_application: Callable[..., Application]) ->
             starts=date(2026, 1, 1),
             ends=date(2026, 12, 31),
         )
-    made = decree_generate(programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor="t")
-    return decree_sign(decree=made, actor="t")
+    made = decree_generate(
+        programme=bpn_2026, number="100.3.3.2/640/2025", decree_date=date(2026, 12, 18), actor=Actor.system("test")
+    )
+    return decree_sign(decree=made, actor=Actor.system("test"))
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from jaring.core.services import api_token_create
 from jaring.demo.data import demo_seed
 from jaring.enrolment.models import Membership
 from jaring.registry.models import Application, Document
+from tests.helpers.reference import TESTS
 
 # The checks that make an answer wrong whatever the input: a server error, or an answer the document does not
 # describe. (Schemathesis' opinions on which inputs should be accepted are left out: the handlers refuse, with
@@ -86,10 +87,10 @@ def _seed(demo: Demo) -> None:
     for scope in ApiScope.values:
         agency = dppp if scope == ApiScope.VERIFICATION else None
         _, demo.tokens[scope] = api_token_create(
-            name=f"Mitra {scope}", funder=balikpapan, scopes=[scope], actor="test", agency=agency
+            name=f"Mitra {scope}", funder=balikpapan, scopes=[scope], actor=TESTS, agency=agency
         )
     _, demo.tokens["other funder"] = api_token_create(
-        name="Mitra Samarinda", funder=samarinda, scopes=list(ApiScope.values), actor="test"
+        name="Mitra Samarinda", funder=samarinda, scopes=list(ApiScope.values), actor=TESTS
     )
     year = clock.today().year
     demo.programme = f"BPN-{year}"

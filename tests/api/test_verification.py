@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jaring.allocation.services import programme_quota_set
+from jaring.core.actors import Actor
 from jaring.core.models import AccessLog, Agency, ApiScope, ApiToken, AuditRecord, Funder, Notification, User
 from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme, RejectionReason
@@ -31,6 +32,7 @@ from tests.helpers.reference import LAMARU, MANGGAR
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-03")]
 
 NAMES = ("Agus Salim", "Bambang Wijaya", "Candra Kirana", "Dedi Mulyadi", "Eko Prasetyo")
+SYSTEM = Actor.system("test")  # the set-up's own registrations
 
 BASE = "/api/v1/verification"
 QUEUE = f"{BASE}/queue"
@@ -155,7 +157,7 @@ def test_the_dppp_system_lists_the_fisher_and_not_the_ojek_pangkalan_driver(
 def test_every_person_shown_in_the_queue_is_in_the_access_log(
     dppp_system: Partner, fisher: Application, register: Callable[..., Application], bpn_2026: Programme
 ) -> None:
-    second = register(bpn_2026, "test", sector="nelayan", name="Budi Nelayan")
+    second = register(bpn_2026, SYSTEM, sector="nelayan", name="Budi Nelayan")
     assert dppp_system.get(QUEUE).status_code == 200
     logs = AccessLog.objects.filter(actor_label="api:Sistem DPPP")
     assert {(log.person_ref, log.what) for log in logs} == {
@@ -181,7 +183,7 @@ def test_the_queue_costs_the_same_queries_for_one_or_four_applicants(
     queries()  # the first call of a token also records when it was used
     one = queries()
     for i in range(3):
-        register(bpn_2026, "test", sector="nelayan", name=NAMES[i])
+        register(bpn_2026, SYSTEM, sector="nelayan", name=NAMES[i])
     assert queries() == one
     # Still one access log entry per person shown.
     assert AccessLog.objects.filter(what__startswith="api_verification_queue:").count() == 1 + 1 + 4
@@ -190,7 +192,7 @@ def test_the_queue_costs_the_same_queries_for_one_or_four_applicants(
 def test_the_queue_is_oldest_due_first_and_paginated(
     dppp_system: Partner, register: Callable[..., Application], bpn_2026: Programme
 ) -> None:
-    apps = [register(bpn_2026, "test", sector="nelayan", name=NAMES[i]) for i in range(3)]
+    apps = [register(bpn_2026, SYSTEM, sector="nelayan", name=NAMES[i]) for i in range(3)]
     today = timezone.localdate()
     for days, application in zip((3, 1, 2), apps, strict=True):
         Application.objects.filter(pk=application.pk).update(verification_due=today + timedelta(days=days))
@@ -206,8 +208,8 @@ def test_the_queue_is_oldest_due_first_and_paginated(
 def test_the_queue_filters_by_status_kelurahan_sector_and_programme(
     dppp_system: Partner, register: Callable[..., Application], bpn_2026: Programme, fisher: Application
 ) -> None:
-    late = register(bpn_2026, "test", sector="nelayan", kelurahan=LAMARU, name="Nelayan Lamaru")
-    farmer = register(bpn_2026, "test", sector="petani", name="Petani Manggar")
+    late = register(bpn_2026, SYSTEM, sector="nelayan", kelurahan=LAMARU, name="Nelayan Lamaru")
+    farmer = register(bpn_2026, SYSTEM, sector="petani", name="Petani Manggar")
     Application.objects.filter(pk=late.pk).update(verification_due=timezone.localdate() - timedelta(days=1))
 
     def numbers(**params: str) -> list[str]:
@@ -289,7 +291,7 @@ def test_a_document_comes_back_as_its_bytes_with_its_content_type(dppp_system: P
 def test_a_document_of_another_application_is_404(
     dppp_system: Partner, fisher: Application, register: Callable[..., Application], bpn_2026: Programme
 ) -> None:
-    other = register(bpn_2026, "test", sector="nelayan", name="Nelayan Lain")
+    other = register(bpn_2026, SYSTEM, sector="nelayan", name="Nelayan Lain")
     document = other.documents.first()
     assert document is not None
     response = dppp_system.get(f"{detail_url(fisher)}/documents/{document.pk}")
@@ -417,7 +419,7 @@ def test_bulk_approval_records_each_one_and_skips_the_rest_without_revealing_the
     bpn_2026: Programme,
     ojek_driver: Application,
 ) -> None:
-    fishers = [register(bpn_2026, "test", sector="nelayan", name=NAMES[i]) for i in range(3)]
+    fishers = [register(bpn_2026, SYSTEM, sector="nelayan", name=NAMES[i]) for i in range(3)]
     assert dppp_system.post(decision_url(fishers[2]), {"outcome": "return", "fixes": ["kk"]}).status_code == 201
     numbers = [fishers[0].number, fishers[1].number.lower(), fishers[2].number, ojek_driver.number, "BPN-2026-999999"]
     response = dppp_system.post(f"{BASE}/approve", {"numbers": numbers})
@@ -464,7 +466,7 @@ def test_approvals_beyond_the_quota_are_answered_as_waitlisted(
     programme_manager: User,
 ) -> None:
     programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
-    first, second = (register(bpn_2026, "test", sector="nelayan", name=NAMES[i]) for i in range(2))
+    first, second = (register(bpn_2026, SYSTEM, sector="nelayan", name=NAMES[i]) for i in range(2))
     response = dppp_system.post(f"{BASE}/approve", {"numbers": [second.number, first.number]})
     assert response.status_code == 200, response.content
     # The oldest submission takes the one place; the other is approved onto the waiting list.
@@ -483,7 +485,7 @@ def test_a_single_approval_with_the_quota_full_answers_the_waitlisted_status(
     programme_manager: User,
 ) -> None:
     programme_quota_set(programme=bpn_2026, quota=1, actor=programme_manager)
-    placed = register(bpn_2026, "test", sector="nelayan", name="Budi Nelayan")
+    placed = register(bpn_2026, SYSTEM, sector="nelayan", name="Budi Nelayan")
     assert dppp_system.post(decision_url(placed), {"outcome": "approve"}).json()["status"] == "approved"
     response = dppp_system.post(decision_url(fisher), {"outcome": "approve"})
     assert response.status_code == 201, response.content
@@ -672,9 +674,15 @@ def test_the_openapi_document_describes_the_verification_paths(db: None) -> None
         assert operation["summary"] and "Scope: `verification`" in operation["description"]
         assert "403" in operation["responses"] and "401" in operation["responses"]
     decision = paths["/api/v1/verification/applications/{number}/decision"]["post"]
-    schema = decision["requestBody"]["content"]["application/json"]["schema"]
-    assert schema["properties"]["outcome"]["enum"] == ["approve", "return", "reject"]
+    schema = resolved(spec, decision["requestBody"]["content"]["application/json"]["schema"])
+    assert resolved(spec, schema["properties"]["outcome"])["enum"] == ["approve", "return", "reject"]
     assert {p["name"] for p in decision["parameters"]} >= {"number", "Idempotency-Key"}
     assert "$defs" not in json.dumps(decision)
     document = paths["/api/v1/verification/applications/{number}/documents/{document_id}"]["get"]
     assert "application/pdf" in document["responses"]["200"]["content"]
+
+
+def resolved(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A schema of the OpenAPI document with its `$ref` followed to the shared definition."""
+    ref = node.get("$ref", "")
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else node

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from jaring.core.actors import Actor
 from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
@@ -182,7 +183,9 @@ def test_a_counter_applicant_returned_for_a_clear_ktp_uploads_it_from_the_phone_
     dppp_verifier: User,
 ) -> None:
     # Registered at the counter; the fishery office returns it: the KTP photo is blurred.
-    application = register(bpn_2026, "petugas", sector="nelayan", channel=Channel.COUNTER, name="Syamsul Nelayan")
+    application = register(
+        bpn_2026, Actor.system("petugas"), sector="nelayan", channel=Channel.COUNTER, name="Syamsul Nelayan"
+    )
     decision = DecisionInput(Outcome.RETURN, fixes=(Fix.KTP,), note="Foto KTP buram")
     application_decide(application=application, decision=decision, actor=dppp_verifier)
     (tmp_path / "ktp-jelas.png").write_bytes(PNG)

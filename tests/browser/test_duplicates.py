@@ -14,6 +14,7 @@ from jaring.registry.services import application_create
 from tests.duplicates.conftest import SITI, registered
 from tests.duplicates.test_review import SITI_AGAIN, pair_of
 from tests.helpers.browser import log_in
+from tests.helpers.reference import TESTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_counter_shows_a_likely_match_while_the_officer_types(  # type: ignore[no-untyped-def]
     live_server, page: Page, registration_officer: User, bpn_2026: Programme
 ) -> None:
-    application_create(person=registered(SITI), programme=bpn_2026, channel=Channel.COUNTER, actor="test")
+    application_create(person=registered(SITI), programme=bpn_2026, channel=Channel.COUNTER, actor=TESTS)
     log_in(page, live_server.url, "registration_officer")
     page.goto(f"{live_server.url}/pendaftaran/baru/")
 
@@ -37,7 +38,7 @@ def test_an_officer_merges_a_pair_and_undoes_it(  # type: ignore[no-untyped-def]
     live_server, page: Page, registration_officer: User, bpn_2026: Programme
 ) -> None:
     siti, again = registered(SITI), registered(SITI_AGAIN)
-    application_create(person=again, programme=bpn_2026, channel=Channel.COUNTER, actor="test")
+    application_create(person=again, programme=bpn_2026, channel=Channel.COUNTER, actor=TESTS)
     pair = pair_of(siti, again, SITI, SITI_AGAIN)
     log_in(page, live_server.url, "registration_officer")
     page.goto(f"{live_server.url}/duplikat/")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from jaring.core.actors import Actor
 from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
@@ -65,7 +66,7 @@ def test_an_applications_history_reads_as_sentences_with_people_not_codes(  # ty
     make_application: Callable[..., Application],
 ) -> None:
     application = make_application(bpn_2026, actor=registration_officer)
-    seeded = make_application(bpn_2026, actor="demo:kelurahan", name="Siti Aminah")
+    seeded = make_application(bpn_2026, actor=Actor.system("demo:kelurahan"), name="Siti Aminah")
     page.set_viewport_size(LAPTOP)
     log_in(page, live_server.url, "registration_officer")
     page.goto(f"{live_server.url}/pendaftaran/{application.number}/")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from jaring.core.actors import Actor
 from jaring.core.models import User
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
@@ -45,7 +46,9 @@ def test_a_verifier_returns_a_fishers_application_and_the_applicant_reads_what_t
     dppp_verifier: User,
 ) -> None:
     base = live_server.url
-    application = register(bpn_2026, "applicant", sector="nelayan", channel=Channel.ONLINE, name="Syamsul Nelayan")
+    application = register(
+        bpn_2026, Actor.applicant(), sector="nelayan", channel=Channel.ONLINE, name="Syamsul Nelayan"
+    )
     assert application.status == ApplicationStatus.AWAITING_VERIFICATION
     nik = application.person.nik
     page.set_viewport_size(PHONE)

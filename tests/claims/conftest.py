@@ -17,7 +17,7 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Person, Sex
 from jaring.registry.services import Upload
 from jaring.registry.states import ApplicationStatus
-from tests.helpers.reference import LAMARU, MANGGAR
+from tests.helpers.reference import LAMARU, MANGGAR, TESTS
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"IEND\xaeB`\x82"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,7 +52,7 @@ def upload(kind: str, content: bytes = PDF) -> Upload:
 def member(bpn_2026: Programme) -> Callable[..., Membership]:
     """member(name, bpjs_since=None, kelurahan=MANGGAR, starts=None) -> an active member of BPN-2026 (cover for
     the year), holding a place, with the event the BPJS answer leaves."""
-    benefit_table_seed()  # seeded by the migration; a transactional test elsewhere may have flushed it
+    benefit_table_seed(actor=TESTS)  # seeded by the migration; a transactional test elsewhere may have flushed it
     serial = iter(range(1, 1000))
 
     def make(

@@ -21,6 +21,7 @@ from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.states import ApplicationStatus, Transition
 from tests.claims.conftest import ANISA, DEATH, DINA, JKM_PAPERS, PDF_WITH_SCRIPT, RAFI, SITI, upload
+from tests.helpers.reference import TESTS, partner_of
 
 pytestmark = pytest.mark.today("2026-11-03")
 
@@ -249,7 +250,9 @@ def test_a_repeated_report_is_the_same_case(member: Callable[..., Membership], r
     membership = member()
     first = report(membership, registration_officer)
     with pytest.raises(DuplicateClaim) as again:
-        report(membership, "api:Kelurahan Manggar", heirs=[], children=[])
+        report(
+            membership, partner_of(membership.programme.funder, "Kelurahan Manggar", "claims"), heirs=[], children=[]
+        )
     assert again.value.number == first.number and again.value.status_code == 409
     # Another kind of case for the same day is another case; a withdrawn report does not block a new one.
     report(membership, registration_officer, kind="jkk_death")
@@ -272,7 +275,7 @@ def test_the_death_certificate_ends_the_membership_once_and_frees_the_place_for_
     bpn_2026.quota = Place.objects.filter(programme=bpn_2026, status=Place.Status.ACTIVE).count()
     bpn_2026.save()
     waiting = make_application(bpn_2026, status="awaiting_verification", name="Dewi Menunggu")
-    waiting = application_transition(application=waiting, transition=Transition.WAITLIST, actor="test")  # type: ignore[arg-type]
+    waiting = application_transition(application=waiting, transition=Transition.WAITLIST, actor=TESTS)
 
     claim = report(membership, registration_officer)
     claim_document_add(claim=claim, upload=upload("kartu_peserta"), actor=registration_officer)

@@ -17,6 +17,7 @@ from jaring.enrolment.models import Membership
 from jaring.enrolment.services import batch_create
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
+from tests.helpers.reference import TESTS
 
 pytestmark = pytest.mark.today("2026-11-03")
 
@@ -29,7 +30,7 @@ def test_the_participant_list_may_say_since_when_someone_is_a_participant(balikp
         b"6471011508900003;12345678903;PU;aktif;kemarin\n"
     )
     listed = participant_list_import(
-        funder=balikpapan, file_name="peserta.csv", content=content, actor="test", apply_sound_rows=True
+        funder=balikpapan, file_name="peserta.csv", content=content, actor=TESTS, apply_sound_rows=True
     )
     since = dict(ExistingParticipant.objects.values_list("nik", "member_since"))
     assert since == {"6471015505850001": date(2021, 3, 1), "6471011508900002": None}
@@ -40,7 +41,7 @@ def test_the_participant_list_may_say_since_when_someone_is_a_participant(balikp
         funder=balikpapan,
         file_name="peserta-2.csv",
         content=b"NIK;Status\n6471015505850001;aktif\n",
-        actor="test",
+        actor=TESTS,
         apply_sound_rows=False,
     )
     assert ExistingParticipant.objects.get(nik="6471015505850001").member_since == date(2021, 3, 1)

@@ -18,6 +18,7 @@ from jaring.claims.states import ClaimStatus
 from jaring.core.models import AccessLog, User
 from jaring.enrolment.models import Membership
 from tests.claims.conftest import ANISA, DEATH, DINA, JKM_PAPERS, PDF, RAFI, SITI, upload
+from tests.helpers.reference import partner_of
 
 pytestmark = pytest.mark.today("2026-11-03")
 
@@ -178,7 +179,7 @@ def test_the_same_case_reported_again_from_the_page_links_to_the_first(
     member: Callable[..., Membership], registration_officer: User, client_for: Callable[[User], Client]
 ) -> None:
     membership = member()
-    first = a_case(membership, "api:Kelurahan")
+    first = a_case(membership, partner_of(membership.programme.funder, "Kelurahan", "claims"))
     answer = client_for(registration_officer).post(
         f"/klaim/lapor/{membership.pk}/", {"kind": "jkm", "event_date": "2026-10-02", "reported_by": "Disnaker"}
     )
@@ -346,7 +347,7 @@ def test_a_kpj_with_someone_elses_nik_is_refused_without_saying_which_is_wrong(
 
 def test_a_family_reporting_again_is_told_the_number_already_given(member: Callable[..., Membership]) -> None:
     membership = member()
-    first = a_case(membership, "api:Kelurahan")
+    first = a_case(membership, partner_of(membership.programme.funder, "Kelurahan", "claims"))
     answer = Client().post(PUBLIC, public_form(membership))
     assert answer.status_code == 409 and first.number in answer.content.decode()
 

@@ -15,6 +15,7 @@ from jaring.enrolment.services import membership_deactivate, membership_end
 from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from tests.conftest import programme_for
+from tests.helpers.reference import TESTS
 
 pytestmark = pytest.mark.today("2026-06-20")
 
@@ -87,7 +88,7 @@ def test_a_member_handed_over_to_another_funder_is_not_covered_by_this_one_from_
         kelurahan=member.person.kelurahan,
         sector=member.person.sector,
     )
-    place_hand_over(place=member.place, to_application=target, from_month=JUN_FIRST, actor="test")
+    place_hand_over(place=member.place, to_application=target, from_month=JUN_FIRST, actor=TESTS)
     assert cover_on(member, date(2026, 5, 31)).covered
     moved = cover_on(member, JUN_FIRST)
     assert not moved.covered and moved.since == JUN_FIRST

@@ -10,8 +10,9 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 
+from jaring.core.actors import Actor
 from jaring.core.audit_text import actor_text
-from jaring.core.models import AccessLog, AuditRecord, Funder, Region, Sector, User
+from jaring.core.models import AccessLog, ApiScope, AuditRecord, Funder, Region, Sector, User
 from jaring.core.services import api_token_create, api_token_revoke
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel
@@ -84,7 +85,7 @@ def test_a_second_open_application_of_the_same_person_is_refused(
 
     first = make_application(bpn_2026, status="submitted")
     with pytest.raises(Conflict, match=first.number):
-        application_create(person=first.person, programme=bpn_2026, channel=Channel.COUNTER, actor="test")
+        application_create(person=first.person, programme=bpn_2026, channel=Channel.COUNTER, actor=Actor.system("test"))
 
 
 def test_token_creation_and_revocation_are_audited(balikpapan: Funder, administrator: User) -> None:
@@ -162,7 +163,10 @@ def test_the_audit_page_says_each_action_and_actor_in_words_beside_the_codes_it_
     client_for: Callable[[User], Client],
 ) -> None:
     make_application(bpn_2026, status="submitted", actor=registration_officer)
-    make_application(bpn_2026, status="submitted", actor="api:Gojek Indonesia")
+    gojek, _secret = api_token_create(
+        name="Gojek Indonesia", funder=bpn_2026.funder, scopes=[ApiScope.REGISTRATION], actor=Actor.system("test")
+    )
+    make_application(bpn_2026, status="submitted", actor=Actor.partner(gojek))
     page = client_for(auditor).get("/audit/", {"action": "application.submit"}).content.decode()
     assert "Pendaftaran diajukan" in page and "<code>application.submit</code>" in page
     assert "Registration Officer (Petugas pendaftaran)" in page

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 
 pytestmark = pytest.mark.today("2026-12-06")
 
@@ -45,7 +46,7 @@ def test_rows_made_under_a_pinned_clock_carry_its_time(reference: None) -> None:
     from jaring.core.services import audit_record
 
     with clock.pinned(date(2025, 3, 3)):
-        record = audit_record(actor=None, action="demo.seed", target=Region.objects.get(code="64.71"))
+        record = audit_record(actor=Actor.system("demo"), action="demo.seed", target=Region.objects.get(code="64.71"))
 
     record.refresh_from_db()
     assert clock.localdate(record.at) == date(2025, 3, 3)

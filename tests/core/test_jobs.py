@@ -102,11 +102,12 @@ def test_the_auditor_of_the_same_funder_downloads_the_audit_export(
 
 
 def test_the_audit_export_writes_a_formula_typed_as_a_name_as_plain_text(auditor: User) -> None:
+    from jaring.core.actors import Actor
     from jaring.core.services import audit_record
     from jaring.core.tasks import _audit_export_run
 
     evil = '=HYPERLINK("http://evil.example/","klik")'
-    audit_record(actor=evil, action="application.create", target=auditor, data={"nama": evil})
+    audit_record(actor=Actor.system(evil), action="application.create", target=auditor, data={"nama": evil})
     job = job_create(kind="audit_export", label="Ekspor log audit", actor=auditor)
     _audit_export_run(job)
     job.refresh_from_db()

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from jaring.core.models import Region, Sector
+from jaring.core.actors import Actor
+from jaring.core.models import Region, Sector, User
 from jaring.registry.models import Person
 from jaring.registry.services import person_upsert
-from tests.helpers.reference import LAMARU, MANGGAR
+from tests.helpers.reference import LAMARU, MANGGAR, TESTS
 
 COLUMNS = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "nama_ibu_kandung", "kode_kelurahan", "no_hp")
 
@@ -83,7 +84,7 @@ def read_pairs(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def registered(row: dict[str, Any], *, actor: str = "test") -> Person:
+def registered(row: dict[str, Any], *, actor: Actor | User = TESTS) -> Person:
     """A person in the registry with the row's data."""
     day, month, year = (int(part) for part in str(row["tanggal_lahir"]).split("-"))
     return person_upsert(

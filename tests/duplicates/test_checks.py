@@ -18,12 +18,13 @@ from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Person
 from jaring.registry.services import application_create
 from tests.duplicates.conftest import HASAN, HUSAIN, MUHAMMAD, SITI, registered, with_changes, xlsx_of
+from tests.helpers.reference import TESTS
 
 pytestmark = pytest.mark.django_db
 
 
 def apply(person: Person, programme: Programme) -> Application:
-    return application_create(person=person, programme=programme, channel=Channel.COUNTER, actor="test")
+    return application_create(person=person, programme=programme, channel=Channel.COUNTER, actor=TESTS)
 
 
 def test_the_registry_scan_runs_as_a_job_with_progress_and_queues_what_it_finds(

@@ -23,7 +23,7 @@ from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application
 from tests.claims.conftest import member  # noqa: F401  (the fixture)
-from tests.helpers.reference import programme_for
+from tests.helpers.reference import TESTS, programme_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-03")]
 
@@ -54,7 +54,7 @@ def accident(membership: Membership, on: date) -> Claim:
         kind="jkk_injury",
         event_date=on,
         reported_by="Ahmad sendiri",
-        actor="test",
+        actor=TESTS,
         channel="officer",
     )
 

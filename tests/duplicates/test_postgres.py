@@ -23,6 +23,7 @@ from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
 from tests.duplicates.conftest import SITI, registered, with_changes
 from tests.duplicates.test_review import SITI_AGAIN, pair_of
+from tests.helpers.reference import TESTS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +51,7 @@ def at_once(*works: Callable[[], object]) -> list[BaseException]:
 
 def test_the_same_pair_merged_twice_at_once_is_merged_once(bpn_2026: Programme, registration_officer: User) -> None:
     siti, again = registered(SITI), registered(SITI_AGAIN)
-    application_create(person=again, programme=bpn_2026, channel=Channel.COUNTER, actor="test")
+    application_create(person=again, programme=bpn_2026, channel=Channel.COUNTER, actor=TESTS)
     pair = pair_of(siti, again, SITI, SITI_AGAIN)
 
     failures = at_once(
@@ -80,14 +81,14 @@ def test_a_merge_racing_an_approval_never_gives_one_person_two_places(
         "smd_dppp", Role.VERIFIER, samarinda, agency=Agency.objects.get(funder=samarinda, code=AgencyKind.DPPP)
     )
     siti, again = registered(SITI), registered(with_changes(SITI_AGAIN, nama="Siti Rachmawati"))
-    held = application_create(person=siti, programme=bpn_2026, channel=Channel.COUNTER, actor="test")
+    held = application_create(person=siti, programme=bpn_2026, channel=Channel.COUNTER, actor=TESTS)
     Place.objects.create(
         programme=bpn_2026, application=held, person=siti, starts=date(2026, 1, 1), ends=date(2026, 12, 31)
     )
-    waiting = application_create(person=again, programme=smd_2026, channel=Channel.COUNTER, actor="test")
+    waiting = application_create(person=again, programme=smd_2026, channel=Channel.COUNTER, actor=TESTS)
     for transition in (Transition.SUBMIT, Transition.SEND_TO_VERIFICATION):
         waiting = application_transition(
-            application=waiting, transition=transition, actor="test", verifying_agency=verifier.agency
+            application=waiting, transition=transition, actor=TESTS, verifying_agency=verifier.agency
         )
     pair = pair_of(siti, again, SITI, SITI_AGAIN)
 

@@ -17,11 +17,11 @@ from jaring.duplicates.models import MatchPair, PersonMerge
 from jaring.duplicates.records import record_from_cells
 from jaring.duplicates.selectors import alias_of
 from jaring.duplicates.services import pairs_record
-from jaring.programmes.models import Programme
+from jaring.programmes.models import BenefitKind, Programme
 from jaring.registry.models import Application, Channel, Person
 from jaring.registry.services import application_create
 from tests.duplicates.conftest import HASAN, HUSAIN, SITI, registered, with_changes
-from tests.helpers.reference import programme_for
+from tests.helpers.reference import TESTS, aid_programme, programme_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def pair_of(a: Person, b: Person, row_a: dict[str, object], row_b: dict[str, obj
 
 
 def apply(person: Person, programme: Programme) -> Application:
-    return application_create(person=person, programme=programme, channel=Channel.COUNTER, actor="test")
+    return application_create(person=person, programme=programme, channel=Channel.COUNTER, actor=TESTS)
 
 
 @pytest.fixture
@@ -152,6 +152,34 @@ def test_two_places_in_the_same_months_are_never_made_one_persons(
     assert "tempat aktif pada bulan yang sama" in response.content.decode()
     assert Place.objects.filter(person=siti).count() == 1
     assert not PersonMerge.objects.exists()
+
+
+def test_a_food_aid_place_beside_bpjs_cover_does_not_stand_in_the_way_of_a_merge(
+    bpn_2026: Programme, registration_officer: User, client_for: Callable[[User], Client]
+) -> None:
+    """A covered worker may also receive food aid: the two records become one person holding both places."""
+    food = aid_programme(
+        bpn_2026.funder,
+        code="BPN-SEMBAKO-2026",
+        kind=BenefitKind.GOODS_MONTHLY,
+        goods="Paket sembako lansia miskin",
+        unit="paket",
+        quota=80,
+    )
+    siti, again = registered(SITI), registered(SITI_AGAIN)
+    for person, programme in ((siti, bpn_2026), (again, food)):
+        application = apply(person, programme)
+        Place.objects.create(
+            programme=programme,
+            application=application,
+            person=person,
+            starts=date(2026, 1, 1),
+            ends=date(2026, 12, 31),
+        )
+    pair = pair_of(siti, again, SITI, SITI_AGAIN)
+    response = client_for(registration_officer).post(f"/duplikat/{pair.pk}/sama/", {"survivor": siti.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert {place.programme.code for place in Place.objects.filter(person=siti)} == {"BPN-2026", "BPN-SEMBAKO-2026"}
 
 
 def test_different_people_are_remembered_and_never_asked_again(

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.utils import timezone, translation
 
+from jaring.core.actors import Actor
 from jaring.core.models import AgencyKind, Funder
 from jaring.eligibility.participants import participant_list_import
 from jaring.eligibility.services import rule_version_create
@@ -51,16 +52,24 @@ def register(programme: Programme, **overrides: object) -> Application:
     )
     assert result.data is not None, result.errors
     return applicant_register(
-        data=result.data, programme=programme, channel=Channel.COUNTER, actor="test", uploads=ALL_DOCUMENTS
+        data=result.data,
+        programme=programme,
+        channel=Channel.COUNTER,
+        actor=Actor.system("test"),
+        uploads=ALL_DOCUMENTS,
     )
 
 
 def fund(application: Application, *, status: str) -> Application:
     """Take an application awaiting verification on to approved (and enrolled)."""
     assert application.status == S.AWAITING_VERIFICATION, application.status_reason
-    application = application_transition(application=application, transition=Transition.APPROVE, actor="test")
+    application = application_transition(
+        application=application, transition=Transition.APPROVE, actor=Actor.system("test")
+    )
     if status == S.ENROLLED:
-        application = application_transition(application=application, transition=Transition.ENROL, actor="test")
+        application = application_transition(
+            application=application, transition=Transition.ENROL, actor=Actor.system("test")
+        )
     return application
 
 
@@ -131,7 +140,9 @@ def test_cover_that_overlaps_by_one_month_blocks(kaltim: Funder, bpn_2026: Progr
 
 def upload_bpjs_list(funder: Funder, line: str) -> None:
     content = f"NIK;KPJ;Segmen;Status\n{line}\n".encode()
-    participant_list_import(funder=funder, file_name="bpjs.csv", content=content, actor="test", apply_sound_rows=False)
+    participant_list_import(
+        funder=funder, file_name="bpjs.csv", content=content, actor=Actor.system("test"), apply_sound_rows=False
+    )
 
 
 def test_an_active_participant_on_the_bpjs_list_is_not_eligible_with_the_kpj_named(
@@ -158,7 +169,7 @@ def test_an_inactive_participant_on_the_bpjs_list_is_eligible(balikpapan: Funder
 
 
 def test_the_coverage_check_switched_off_lets_a_participant_through(balikpapan: Funder, bpn_2026: Programme) -> None:
-    rule_version_create(programme=bpn_2026, actor="test", note="uji", check_not_covered=False)
+    rule_version_create(programme=bpn_2026, actor=Actor.system("test"), note="uji", check_not_covered=False)
     upload_bpjs_list(balikpapan, f"{BUDI};12345678901;BPU;aktif")
 
     application = register(bpn_2026)

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from jaring.core.actors import Actor
 from jaring.core.models import AgencyKind, AuditRecord, Funder, Job, MinimumWage, User
 from jaring.programmes.models import Programme
 from jaring.registry.intake import ReferenceIndex, parse_applicant
@@ -38,7 +39,11 @@ def register(programme: Programme, *, nik: str, income: str) -> Application:
     assert result.data is not None, result.errors
     with translation.override("id"):
         return applicant_register(
-            data=result.data, programme=programme, channel=Channel.COUNTER, actor="test", uploads=ALL_DOCUMENTS
+            data=result.data,
+            programme=programme,
+            channel=Channel.COUNTER,
+            actor=Actor.system("test"),
+            uploads=ALL_DOCUMENTS,
         )
 
 

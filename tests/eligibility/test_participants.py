@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook
 
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AuditRecord, Funder, Role, User
 from jaring.core.validation import normalise_header
@@ -52,7 +53,7 @@ def xlsx_bytes(tmp_path: Path, rows: list[list[object]], name: str = "peserta.xl
 
 def load(funder: Funder, content: bytes, *, name: str = "peserta.csv", apply_sound_rows: bool = False):
     return participant_list_import(
-        funder=funder, file_name=name, content=content, actor="test", apply_sound_rows=apply_sound_rows
+        funder=funder, file_name=name, content=content, actor=Actor.system("test"), apply_sound_rows=apply_sound_rows
     )
 
 

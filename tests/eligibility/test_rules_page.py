@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
+from jaring.core.actors import Actor
 from jaring.core.models import AgencyKind, AuditRecord, Funder, Job, Role, Sector, User
 from jaring.eligibility.forms import RuleVersionForm
 from jaring.eligibility.models import IncomeCeiling, RuleVersion
@@ -50,7 +51,11 @@ def register(programme: Programme, *, nik: str, age: int) -> Application:
     result = parse_applicant(values, index=ReferenceIndex.load(), region_code="64.71", today=timezone.localdate())
     assert result.data is not None, result.errors
     return applicant_register(
-        data=result.data, programme=programme, channel=Channel.COUNTER, actor="test", uploads=ALL_DOCUMENTS
+        data=result.data,
+        programme=programme,
+        channel=Channel.COUNTER,
+        actor=Actor.system("test"),
+        uploads=ALL_DOCUMENTS,
     )
 
 
@@ -112,7 +117,7 @@ def test_the_manager_reads_the_rules_in_plain_indonesian(manager: Client, rules_
 def test_a_fixed_ceiling_and_a_sector_list_are_described(manager: Client, bpn_2026: Programme) -> None:
     rule_version_create(
         programme=bpn_2026,
-        actor="test",
+        actor=Actor.system("test"),
         income_ceiling=IncomeCeiling.FIXED,
         income_ceiling_amount=3_000_000,
         eligible_sectors=["ojol", "nelayan"],
@@ -211,12 +216,18 @@ def test_a_fixed_ceiling_is_entered_as_officers_write_rupiah(
     assert (version.income_ceiling, version.income_ceiling_amount) == (IncomeCeiling.FIXED, 3_000_000)
     html = manager.get(RULES).content.decode()
     assert 'value="3.000.000"' in html
-    assert "Batas penghasilan: UMK wilayah pemberi dana pada tahun program → jumlah tetap Rp3.000.000 per bulan" in html
+    assert (
+        "Batas penghasilan: UMK kabupaten/kota tempat tinggal pemohon pada tahun program"
+        " → jumlah tetap Rp3.000.000 per bulan" in html
+    )
 
 
 def test_going_back_to_the_umk_drops_the_fixed_amount(manager: Client, bpn_2026: Programme) -> None:
     rule_version_create(
-        programme=bpn_2026, actor="test", income_ceiling=IncomeCeiling.FIXED, income_ceiling_amount=3_000_000
+        programme=bpn_2026,
+        actor=Actor.system("test"),
+        income_ceiling=IncomeCeiling.FIXED,
+        income_ceiling_amount=3_000_000,
     )
 
     assert manager.post(RULES, form_data(bpn_2026, income_ceiling="umk")).status_code == 302
@@ -418,7 +429,7 @@ def test_reassessment_moves_a_62_year_old_to_not_eligible_after_the_maximum_age_
 def test_a_not_eligible_application_goes_to_verification_when_the_rule_relaxes(
     manager: Client, bpn_2026: Programme, django_capture_on_commit_callbacks: Any
 ) -> None:
-    rule_version_create(programme=bpn_2026, actor="test", note="batas 60", max_age=60)
+    rule_version_create(programme=bpn_2026, actor=Actor.system("test"), note="batas 60", max_age=60)
     older = register(bpn_2026, nik="6471011508900001", age=62)
     assert older.status == S.NOT_ELIGIBLE
     manager.post(RULES, form_data(bpn_2026, max_age="64"))

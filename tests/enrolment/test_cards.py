@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from jaring.allocation.models import EndReason
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError, PermissionDenied
 from jaring.core.models import AccessLog, AuditRecord, Job, Role, User
 from jaring.enrolment.cards import services as card_services
@@ -157,7 +158,9 @@ def test_the_check_page_tells_validity_and_the_programme_and_nothing_personal(
     assert response["X-Robots-Tag"].startswith("noindex")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
-    membership_end(membership=membership, reason=EndReason.MOVED_OUT, effective=date(2026, 12, 5), actor="test")
+    membership_end(
+        membership=membership, reason=EndReason.MOVED_OUT, effective=date(2026, 12, 5), actor=Actor.system("test")
+    )
     ended = Client().get(url)
     assert ended.status_code == 200
     page = ended.content.decode()
@@ -209,7 +212,9 @@ def test_a_print_for_a_kelurahan_issues_cards_and_the_task_reports_progress(
     members, programme_manager, bpn_2026, monkeypatch, settings
 ) -> None:
     memberships = members(*THREE)
-    membership_end(membership=memberships[1], reason=EndReason.DIED, effective=date(2026, 12, 5), actor="test")
+    membership_end(
+        membership=memberships[1], reason=EndReason.DIED, effective=date(2026, 12, 5), actor=Actor.system("test")
+    )
     card_print = card_print_start(programme=bpn_2026, selection={"kelurahan": MANGGAR}, actor=programme_manager)
     assert card_print.selection == {"kelurahan": MANGGAR}
     assert [c.membership_id for c in card_print.cards.all()] == [memberships[0].pk]  # only active members
@@ -501,7 +506,7 @@ def test_cards_are_issued_and_handed_over_only_by_officers_of_the_programmes_fun
 @pytest.mark.today("2026-11-24")
 def test_the_card_url_is_the_public_check_page(members) -> None:
     (membership,) = members(("Ahmad Fauzi", MANGGAR))
-    (card,) = cards_issue(memberships=[membership], actor="sistem")
+    (card,) = cards_issue(memberships=[membership], actor=Actor.system("sistem"))
     url = card_check_url(card, base_url="https://jaring.example/")
     assert url.startswith("https://jaring.example/kartu/") and url.endswith("/")
     assert card_from_token(url.removeprefix("https://jaring.example/kartu/").rstrip("/")) == card

@@ -13,6 +13,7 @@ from django.test import Client
 
 from jaring.allocation.models import EndReason, Place
 from jaring.allocation.services import programme_quota_set
+from jaring.core.actors import Actor
 from jaring.core.models import AccessLog, AuditRecord, Job, MinimumWage, User
 from jaring.enrolment.models import Membership, MembershipEvent, ReverificationCampaign
 from jaring.enrolment.services import (
@@ -231,7 +232,7 @@ def test_a_member_is_deactivated_reactivated_and_ended_through_the_page(
 def test_an_end_frees_the_place_for_the_next_on_the_waitlist(
     manager: Client, members: list[Membership], approved: Callable[..., list[Application]], bpn_2026: Programme
 ) -> None:
-    programme_quota_set(programme=bpn_2026, quota=3, actor="test")
+    programme_quota_set(programme=bpn_2026, quota=3, actor=Actor.system("test"))
     (waiting,) = approved(1, names=("Eka Menunggu",))
     assert waiting.status == S.WAITLISTED
 

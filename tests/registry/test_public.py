@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from jaring.core.actors import Actor
 from jaring.core.models import AuditRecord, Region
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, Person
@@ -460,7 +461,9 @@ def test_a_counter_application_that_was_returned_is_completed_online_too(
     application = make_application(bpn_2026, status="submitted")
     from jaring.registry.services import application_transition
 
-    application_transition(application=application, transition="return_for_correction", actor="test", reason="KK buram")
+    application_transition(
+        application=application, transition="return_for_correction", actor=Actor.system("test"), reason="KK buram"
+    )
     check(client, application.number, application.person.nik)
     html = client.get(reverse("public:status_result")).content.decode()
     assert "KK buram" in html and 'id="correct"' in html

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from jaring.core.actors import Actor
 from jaring.core.models import AgencyKind, Funder
 from jaring.eligibility.models import IncomeCeiling
 from jaring.eligibility.services import rule_version_create
@@ -22,7 +23,10 @@ def bpn_2027(balikpapan: Funder) -> Programme:
     programme = programme_for(balikpapan, code="BPN-2027", name=name, owner=AgencyKind.DINSOS, quota=7100, year=2027)
     # A fixed ceiling, so the test does not depend on the 2027 UMK being entered.
     rule_version_create(
-        programme=programme, actor="test", income_ceiling=IncomeCeiling.FIXED, income_ceiling_amount=4_000_000
+        programme=programme,
+        actor=Actor.system("test"),
+        income_ceiling=IncomeCeiling.FIXED,
+        income_ceiling_amount=4_000_000,
     )
     return programme
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jaring.core.actors import Actor
 from jaring.core.errors import PermissionDenied
 from jaring.eligibility.models import ExistingParticipant, ParticipantList
 from jaring.registry.models import Channel
@@ -56,7 +57,9 @@ def test_a_second_open_application_of_the_same_nik_names_the_first(bpn_2026, reg
         data=parsed(applicant()), programme=bpn_2026, channel=Channel.COUNTER, actor=registration_officer
     )
     with pytest.raises(DuplicateApplication) as refused:
-        applicant_register(data=parsed(applicant()), programme=bpn_2026, channel=Channel.ONLINE, actor="applicant")
+        applicant_register(
+            data=parsed(applicant()), programme=bpn_2026, channel=Channel.ONLINE, actor=Actor.applicant()
+        )
     assert refused.value.number == first.number
 
 
@@ -80,9 +83,9 @@ def _reassess_queries(programme, make_application, count: int) -> int:
 
     for _ in range(count):
         make_application(programme, status="awaiting_verification")
-    rule_version_create(programme=programme, actor="test", note="lower age limit", max_age=30)
+    rule_version_create(programme=programme, actor=Actor.system("test"), note="lower age limit", max_age=30)
     with CaptureQueriesContext(connection) as queries:
-        counts = applications_reassess(programme=programme, actor="test")
+        counts = applications_reassess(programme=programme, actor=Actor.system("test"))
     assert counts["became_not_eligible"] == count
     return len(queries)
 
@@ -102,12 +105,12 @@ def _readmit_queries(programme, make_application, count: int) -> int:
     village = Region.objects.filter(code__startswith=programme.funder.region.code + ".", level=Region.Level.VILLAGE)
     for _ in range(count):
         make_application(programme, status="awaiting_verification", kelurahan=village.order_by("code")[0].code)
-    rule_version_create(programme=programme, actor="test", note="lower age limit", max_age=30)
-    applications_reassess(programme=programme, actor="test")
+    rule_version_create(programme=programme, actor=Actor.system("test"), note="lower age limit", max_age=30)
+    applications_reassess(programme=programme, actor=Actor.system("test"))
     # The limit is raised again and documents are no longer asked: everyone goes back to an agency queue.
-    rule_version_create(programme=programme, actor="test", note="back", max_age=64, required_documents={})
+    rule_version_create(programme=programme, actor=Actor.system("test"), note="back", max_age=64, required_documents={})
     with CaptureQueriesContext(connection) as queries:
-        counts = applications_reassess(programme=programme, actor="test")
+        counts = applications_reassess(programme=programme, actor=Actor.system("test"))
     assert counts["became_eligible"] == count
     assert (
         programme.applications.filter(status="awaiting_verification", verification_due__isnull=False).count() == count

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jaring.allocation.services import programme_quota_set
+from jaring.core.actors import Actor
 from jaring.core.models import AuditRecord, User
 from jaring.programmes.models import Programme, RejectionReason
 from jaring.programmes.selectors import rejection_reasons_of
@@ -362,7 +363,7 @@ def test_the_queue_has_a_checkbox_per_waiting_application_and_the_approve_button
 def test_a_returned_online_application_shows_the_applicant_what_to_fix_on_the_status_page(
     register: Callable[..., Application], bpn_2026: Programme, dppp: Client
 ) -> None:
-    application = register(bpn_2026, "applicant", sector="nelayan", channel=Channel.ONLINE, name="Budi Nelayan")
+    application = register(bpn_2026, Actor.applicant(), sector="nelayan", channel=Channel.ONLINE, name="Budi Nelayan")
     decide(dppp, application, outcome="return", fixes=[Fix.KTP, Fix.ADDRESS], note="Alamat beda dengan KTP")
     applicant = Client()
     response = applicant.post(reverse("public:status"), {"nomor": application.number, "nik": application.person.nik})

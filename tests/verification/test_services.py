@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError, PermissionDenied
 from jaring.core.models import Agency, AgencyKind, ApiScope, AuditRecord, Holiday, Notification, Sector
 from jaring.core.notifications import notifications_deliver
@@ -288,7 +289,7 @@ def test_reject_tells_the_applicant_the_reason_and_note(bpn_2026, registration_o
 def test_return_correct_resubmit_keeps_the_full_history_and_comes_back_to_the_same_queue(
     bpn_2026, registration_officer, register, dppp_verifier, dppp
 ):
-    application = register(bpn_2026, "publik", channel=Channel.ONLINE)
+    application = register(bpn_2026, Actor.applicant(), channel=Channel.ONLINE)
     application_decide(
         application=application,
         decision=DecisionInput(Outcome.RETURN, fixes=(Fix.SECTOR_EVIDENCE,), note="Foto surat keterangan buram."),
@@ -303,7 +304,7 @@ def test_return_correct_resubmit_keeps_the_full_history_and_comes_back_to_the_sa
     message = Notification.objects.get(target_id=str(application.pk))
     assert message.template == "decision_returned" and "cek status" in message.body
 
-    application_resubmit(application=application, actor="publik")
+    application_resubmit(application=application, actor=Actor.applicant())
     application.refresh_from_db()
     assert application.status == S.AWAITING_VERIFICATION and application.verifying_agency == dppp
     application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier)
@@ -482,17 +483,21 @@ def test_a_verification_token_decides_for_its_agency_only(
 ):
     application = register(bpn_2026, registration_officer)
     dishub_token, _ = api_token_create(
-        name="Sistem Dishub", funder=balikpapan, scopes=[ApiScope.VERIFICATION], actor="test"
+        name="Sistem Dishub", funder=balikpapan, scopes=[ApiScope.VERIFICATION], actor=Actor.system("test")
     )
     dishub_token.agency = dishub
     dishub_token.save()
     with pytest.raises(PermissionDenied):
-        application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dishub_token)
+        application_decide(
+            application=application, decision=DecisionInput(Outcome.APPROVE), actor=Actor.partner(dishub_token)
+        )
     dppp_token, _ = api_token_create(
-        name="Sistem DPPP", funder=balikpapan, scopes=[ApiScope.VERIFICATION], actor="test"
+        name="Sistem DPPP", funder=balikpapan, scopes=[ApiScope.VERIFICATION], actor=Actor.system("test")
     )
     dppp_token.agency = dppp
     dppp_token.save()
-    decision = application_decide(application=application, decision=DecisionInput(Outcome.APPROVE), actor=dppp_token)
+    decision = application_decide(
+        application=application, decision=DecisionInput(Outcome.APPROVE), actor=Actor.partner(dppp_token)
+    )
     assert decision.api_token == dppp_token and decision.actor_label == "api:Sistem DPPP"
     assert AuditRecord.objects.get(action="application.approve").actor_label == "api:Sistem DPPP"

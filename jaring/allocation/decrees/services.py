@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from jaring.allocation.models import Decree, DecreeEntry, EndReason, Place
 from jaring.allocation.services import _lock_programme
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import bulk_insert
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
+from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Person
@@ -44,8 +44,6 @@ TITLE_MAX = 300
 REASON_MAX = 300
 UNFINISHED = frozenset({S.DRAFT, S.SUBMITTED, S.AWAITING_VERIFICATION, S.RETURNED})
 
-Actor = User | str | None
-
 
 class DecreeSigned(Conflict):
     """A signed SK is frozen: regenerating, signing again or any other change is refused."""
@@ -57,24 +55,23 @@ class DecreeSigned(Conflict):
 # -- who may ------------------------------------------------------------------------------------------------
 
 
-def check_may_manage(actor: Actor, programme: Programme) -> None:
-    """Programme managers of the programme's funder (or the system operator). The command line and the demo
-    act as the system (a text label)."""
-    if not isinstance(actor, User):
-        return
-    scope = require(actor, Capability.MANAGE_PROGRAMMES)
-    if not scope.everything and programme.funder_id != scope.funder:
-        raise PermissionDenied(_("Program %(code)s di luar wewenang Anda.") % {"code": programme.code})
+def check_may_manage(actor: Actor | User, programme: Programme) -> None:
+    """Programme managers of the programme's funder (or the system operator, or the system itself)."""
+    Actor.of(actor).require(Capability.MANAGE_PROGRAMMES, programme=programme)
 
 
 # -- reads ----------------------------------------------------------------------------------------------------
 
 
 def previous_decree_of(programme: Programme) -> Decree | None:
-    """The list to compare with: the latest signed SK of the same funder's programme of the year before."""
+    """The list to compare with: the latest signed SK of the same funder's same scheme of the year before (the
+    RT heads' list is compared with last year's RT heads, not with the workers')."""
     return (
         Decree.objects.filter(
-            programme__funder_id=programme.funder_id, programme__year=programme.year - 1, status=Decree.Status.SIGNED
+            programme__funder_id=programme.funder_id,
+            programme__scheme=programme.scheme,
+            programme__year=programme.year - 1,
+            status=Decree.Status.SIGNED,
         )
         .select_related("programme")
         .order_by("-decree_date", "-signed_at", "-id")
@@ -426,29 +423,14 @@ def _clean_header(
 ) -> tuple[str, date, str]:
     errors: dict[str, list[str]] = {}
     number_text = " ".join(str(number or "").split())
-    if not number_text:
-        errors["number"] = [_("Nomor SK wajib diisi.")]
-    elif len(number_text) > NUMBER_MAX:
-        errors["number"] = [_("Nomor SK paling panjang %(n)d karakter.") % {"n": NUMBER_MAX}]
-    elif "\x00" in number_text:
-        errors["number"] = [_("Nomor SK berisi karakter yang tidak diizinkan.")]
-    else:
-        taken = Decree.objects.filter(programme=programme, number__iexact=number_text)
-        if exclude is not None:
-            taken = taken.exclude(pk=exclude)
-        if taken.exists():
-            errors["number"] = [
-                _("Nomor SK %(number)s sudah dipakai di program ini.") % {"number": number_text},
-            ]
-    if not isinstance(decree_date, date):
-        errors["decree_date"] = [_("Tanggal SK wajib diisi.")]
-    elif not (2000 <= decree_date.year <= 2100):
-        errors["decree_date"] = [_("Tanggal SK tidak masuk akal.")]
     title_text = " ".join(str(title or "").split()) or default_title(programme)
-    if len(title_text) > TITLE_MAX:
-        errors["title"] = [_("Judul paling panjang %(n)d karakter.") % {"n": TITLE_MAX}]
-    elif "\x00" in title_text:
-        errors["title"] = [_("Judul berisi karakter yang tidak diizinkan.")]
+    for field, problem in (
+        ("number", _number_problem(programme, number_text, exclude=exclude)),
+        ("decree_date", _date_problem(decree_date)),
+        ("title", _title_problem(title_text)),
+    ):
+        if problem:
+            errors[field] = [problem]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors=errors)
@@ -456,8 +438,39 @@ def _clean_header(
     return number_text, decree_date, title_text
 
 
+def _number_problem(programme: Programme, number: str, *, exclude: int | None) -> str:
+    if not number:
+        return _("Nomor SK wajib diisi.")
+    if len(number) > NUMBER_MAX:
+        return _("Nomor SK paling panjang %(n)d karakter.") % {"n": NUMBER_MAX}
+    if "\x00" in number:
+        return _("Nomor SK berisi karakter yang tidak diizinkan.")
+    taken = Decree.objects.filter(programme=programme, number__iexact=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        return _("Nomor SK %(number)s sudah dipakai di program ini.") % {"number": number}
+    return ""
+
+
+def _date_problem(decree_date: object) -> str:
+    if not isinstance(decree_date, date):
+        return _("Tanggal SK wajib diisi.")
+    if not (2000 <= decree_date.year <= 2100):
+        return _("Tanggal SK tidak masuk akal.")
+    return ""
+
+
+def _title_problem(title: str) -> str:
+    if len(title) > TITLE_MAX:
+        return _("Judul paling panjang %(n)d karakter.") % {"n": TITLE_MAX}
+    if "\x00" in title:
+        return _("Judul berisi karakter yang tidak diizinkan.")
+    return ""
+
+
 def decree_generate(
-    *, programme: Programme, number: str, decree_date: date | None, title: str = "", actor: Actor
+    *, programme: Programme, number: str, decree_date: date | None, title: str = "", actor: Actor | User
 ) -> Decree:
     """A draft SK listing every active place of the programme, compared with last year's signed SK."""
     check_may_manage(actor, programme)
@@ -474,7 +487,7 @@ def decree_generate(
             title=title_text,
             status=Decree.Status.DRAFT,
             generated_at=clock.now(),
-            generated_by=actor if isinstance(actor, User) else None,
+            generated_by=Actor.of(actor).user,
         )
         _fill(decree)
         audit_record(
@@ -499,7 +512,7 @@ def _locked_decree(decree: Decree) -> Decree:
 def decree_regenerate(
     *,
     decree: Decree,
-    actor: Actor,
+    actor: Actor | User,
     number: str | None = None,
     decree_date: date | None = None,
     title: str | None = None,
@@ -520,7 +533,7 @@ def decree_regenerate(
             exclude=locked.pk,
         )
         locked.generated_at = clock.now()
-        locked.generated_by = actor if isinstance(actor, User) else None
+        locked.generated_by = Actor.of(actor).user
         _fill(locked)
         audit_record(
             actor=actor,
@@ -532,7 +545,7 @@ def decree_regenerate(
     return decree
 
 
-def decree_sign(*, decree: Decree, actor: Actor, digest: str | None = None) -> Decree:
+def decree_sign(*, decree: Decree, actor: Actor | User, digest: str | None = None) -> Decree:
     """Mark the SK signed by the regional head: from now on it is frozen. `digest` is the one the manager saw:
     if someone regenerated the draft meanwhile, the list is not the one that was read, and signing is refused."""
     check_may_manage(actor, decree.programme)
@@ -550,7 +563,7 @@ def decree_sign(*, decree: Decree, actor: Actor, digest: str | None = None) -> D
             raise Conflict(_("Isi SK tidak cocok dengan sidik digitalnya. Susun ulang SK sebelum ditandatangani."))
         locked.status = Decree.Status.SIGNED
         locked.signed_at = clock.now()
-        locked.signed_by = actor if isinstance(actor, User) else None
+        locked.signed_by = Actor.of(actor).user
         locked.save(update_fields=["status", "signed_at", "signed_by"])
         audit_record(
             actor=actor,

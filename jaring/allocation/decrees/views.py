@@ -33,16 +33,16 @@ from jaring.allocation.decrees.services import (
     previous_decree_of,
 )
 from jaring.allocation.models import Decree, DecreeEntry, Place
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
 from jaring.core.forms import DayField
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import filter_by_funder, require
 from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
 from jaring.programmes.money import thousands
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_managed_by
 from jaring.registry.models import mask_nik
 
 PAGE_SIZE = 50
@@ -87,18 +87,6 @@ class SignForm(forms.Form):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _managed_programme(user: User, code: str) -> Programme:
-    """A programme of the manager's own funder (every funder's for the system operator); NotFound otherwise, so
-    codes of other funders cannot be probed."""
-    return programme_in_scope(require(user, Capability.MANAGE_PROGRAMMES), code, related=("funder", "funder__region"))
-
-
 def _decree(programme: Programme, pk: int) -> Decree:
     decree = None
     if 0 < pk <= ID_MAX:
@@ -114,7 +102,7 @@ def _decree(programme: Programme, pk: int) -> Decree:
 
 def _log(request: HttpRequest, decree: Decree, what: str) -> None:
     access_log_write(
-        actor=_user(request),
+        actor=officer_of(request),
         person_ref=f"decree:{decree.pk}",
         person_label=f"SK {decree.number} ({decree.programme.code})",
         what=what,
@@ -130,7 +118,7 @@ def _log(request: HttpRequest, decree: Decree, what: str) -> None:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The manager's programmes with their decrees: where an SK list is generated."""
-    scope = require(_user(request), Capability.MANAGE_PROGRAMMES)
+    scope = require(officer_of(request), Capability.MANAGE_PROGRAMMES)
     programmes = (
         filter_by_funder(Programme.objects.select_related("funder"), scope)
         .annotate(decree_count=Count("decrees"), last_decree=Max("decrees__decree_date"))
@@ -145,8 +133,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decree_list(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's decrees, and the form that generates a new draft from today's places."""
-    user = _user(request)
-    programme = _managed_programme(user, code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     drafts = list(
         Decree.objects.filter(programme=programme, status=Decree.Status.DRAFT).order_by("-decree_date", "-id")
     )
@@ -254,7 +242,7 @@ def _detail(
 @domain_errors_as_pages
 @require_GET
 def decree_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _managed_programme(_user(request), code)
+    programme = programme_managed_by(officer_of(request), code)
     return _detail(request, _decree(programme, pk))
 
 
@@ -264,8 +252,8 @@ def decree_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def regenerate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Generate a draft again from today's places, with the number, date and title as corrected in the form."""
-    user = _user(request)
-    programme = _managed_programme(user, code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     decree = _decree(programme, pk)
     form = DecreeForm(request.POST, auto_id="regen_%s")
     if not form.is_valid():
@@ -299,8 +287,8 @@ def regenerate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def sign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Mark the SK signed: from then on it is frozen."""
-    user = _user(request)
-    programme = _managed_programme(user, code)
+    user = officer_of(request)
+    programme = programme_managed_by(user, code)
     decree = _decree(programme, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
@@ -326,7 +314,7 @@ def _attachment(content: bytes, mime: str, name: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def download_xlsx(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _managed_programme(_user(request), code)
+    programme = programme_managed_by(officer_of(request), code)
     decree = _decree(programme, pk)
     content = decree_xlsx(decree)
     _log(request, decree, "decree_xlsx")
@@ -338,7 +326,7 @@ def download_xlsx(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def download_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _managed_programme(_user(request), code)
+    programme = programme_managed_by(officer_of(request), code)
     decree = _decree(programme, pk)
     content = decree_pdf(decree)
     _log(request, decree, "decree_pdf")

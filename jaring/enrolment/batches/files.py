@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from jaring.core import xlsx
+from jaring.core.actors import Actor
 from jaring.core.models import User
 from jaring.core.services import access_log_write
 from jaring.enrolment.columns import COLUMNS
@@ -104,7 +105,7 @@ def batch_file(batch: Batch, fmt: str) -> tuple[bytes, str, str]:
 
 
 def batch_download_log(
-    *, batch: Batch, fmt: str, actor: User | str, path: str = "", ip_address: str | None = None
+    *, batch: Batch, fmt: str, actor: Actor | User, path: str = "", ip_address: str | None = None
 ) -> None:
     """The file holds every member's identity: each download is written to the access log."""
     access_log_write(

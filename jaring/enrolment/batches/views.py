@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.models import User
@@ -39,7 +40,7 @@ from jaring.enrolment.services import (
     places_ready_for_batch,
 )
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_in_scope, refuse_unless_bpjs
 from jaring.registry.models import mask_nik
 
 PAGE_SIZE = 100
@@ -48,16 +49,12 @@ ID_MAX = 2**63 - 1  # a larger number names no row, and the database would refus
 Outcome = BatchMember.Outcome
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _programme(user: User, code: str) -> Programme:
     """A programme of the officer's own funder (every funder's for the system operator); NotFound otherwise, so
     codes of other funders cannot be probed."""
-    return programme_in_scope(require(user, Capability.EXCHANGE_WITH_BPJS), code)
+    programme = programme_in_scope(require(user, Capability.EXCHANGE_WITH_BPJS), code)
+    refuse_unless_bpjs(programme)
+    return programme
 
 
 def _batch(programme: Programme, number: str) -> Batch:
@@ -69,7 +66,7 @@ def _batch(programme: Programme, number: str) -> Batch:
 
 def _log(request: HttpRequest, *, programme: Programme, ref: str, label: str, what: str) -> None:
     access_log_write(
-        actor=_user(request),
+        actor=officer_of(request),
         person_ref=ref,
         person_label=label,
         what=what,
@@ -113,7 +110,7 @@ def _index_page(
 @domain_errors_as_pages
 @require_GET
 def index(request: HttpRequest, code: str) -> HttpResponse:
-    programme = _programme(_user(request), code)
+    programme = _programme(officer_of(request), code)
     return _index_page(request, programme)
 
 
@@ -122,7 +119,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def create(request: HttpRequest, code: str) -> HttpResponse:
     """Freeze every ready place into a new batch. A second submission of the same page makes no second batch."""
-    user = _user(request)
+    user = officer_of(request)
     programme = _programme(user, code)
     form = BatchCreateForm(request.POST)
     if not form.is_valid():
@@ -157,7 +154,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def columns(request: HttpRequest, code: str) -> HttpResponse:
     """Save the column template: which columns the next batches' files have, in which order."""
-    user = _user(request)
+    user = officer_of(request)
     programme = _programme(user, code)
     form = ColumnTemplateForm(request.POST)
     if not form.is_valid():
@@ -181,7 +178,7 @@ def columns(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    programme = _programme(_user(request), code)
+    programme = _programme(officer_of(request), code)
     batch = _batch(programme, number)
     members = batch.members.select_related("person").order_by("position")
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -216,7 +213,7 @@ def detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def download(request: HttpRequest, code: str, number: str, fmt: str) -> HttpResponse:
-    user = _user(request)
+    user = officer_of(request)
     programme = _programme(user, code)
     batch = _batch(programme, number)
     if fmt not in FORMATS:
@@ -245,7 +242,7 @@ def _too_large() -> DomainError:
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, code: str) -> HttpResponse:
     """Upload the branch's answer; earlier answers of the programme are listed below the form."""
-    user = _user(request)
+    user = officer_of(request)
     programme = _programme(user, code)
     status = 200
     if request.method == "POST":
@@ -304,7 +301,7 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def answer_result(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    programme = _programme(_user(request), code)
+    programme = _programme(officer_of(request), code)
     if pk > ID_MAX:
         raise NotFound(_("Jawaban BPJS ini tidak ditemukan."))
     response = (

@@ -22,7 +22,7 @@ from jaring.core.selectors import Scope, scope_of
 from jaring.enrolment.models import BatchMember, Card, CardPrint, Membership
 from jaring.enrolment.selectors import MEMBER_KELURAHAN, KelurahanChoice, kelurahans_with, member_kelurahans
 from jaring.programmes.models import Programme
-from jaring.programmes.selectors import programme_in_scope
+from jaring.programmes.selectors import programme_in_scope, refuse_unless_bpjs
 
 MAX_SELECTED = 5000  # ids chosen by hand; a whole kelurahan or batch has no such limit
 CARD_OFFICERS = (Capability.EXCHANGE_WITH_BPJS, Capability.MANAGE_PROGRAMMES)
@@ -41,7 +41,9 @@ def card_scope(user: User | object) -> Scope:
 
 
 def card_programme_of(user: User, code: str) -> Programme:
-    return programme_in_scope(card_scope(user), code)
+    programme = programme_in_scope(card_scope(user), code)
+    refuse_unless_bpjs(programme)
+    return programme
 
 
 # -- what to print -----------------------------------------------------------------------------------------

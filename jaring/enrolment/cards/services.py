@@ -14,9 +14,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.core.errors import Conflict, DomainError
 from jaring.core.models import Job, User
-from jaring.core.services import audit_record, job_create, job_finish, job_progress, job_start
+from jaring.core.services import (
+    audit_record,
+    job_create,
+    job_enqueue_on_commit,
+    job_finish,
+    job_progress,
+    job_start,
+)
 from jaring.enrolment.cards.pdf import cards_pdf, pages_for, public_base_url
 from jaring.enrolment.cards.selectors import selection_clean, selection_label, selection_memberships
 from jaring.enrolment.models import Batch, CardPrint
@@ -38,7 +46,7 @@ class PrintRunning(Conflict):
         self.card_print = card_print
 
 
-def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: User) -> CardPrint:
+def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: Actor | User) -> CardPrint:
     """Issue a new card for every active member of the selection and queue their PDF."""
     check_may_exchange(actor, programme)
     selection = selection_clean(selection)
@@ -76,17 +84,11 @@ def card_print_start(*, programme: Programme, selection: dict[str, Any], actor: 
             target=programme,
             data={"print": card_print.pk, "cards": len(cards), **selection},
         )
-        # Enqueue after commit, so the worker never picks up a job row it cannot yet see.
-        transaction.on_commit(lambda: _enqueue(job))
+        # Imported here: the task module imports this one.
+        from jaring.enrolment.cards.tasks import card_print_render
+
+        job_enqueue_on_commit(job, task=card_print_render)
     return card_print
-
-
-def _enqueue(job: Job) -> None:
-    # Imported here: the task module imports this one.
-    from jaring.enrolment.cards.tasks import card_print_render
-
-    result = card_print_render.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
 
 def card_print_run(card_print: CardPrint) -> Path:

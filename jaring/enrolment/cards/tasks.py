@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from jaring.core.services import job_fail
+from jaring.core.services import job_failure_recorded
 from jaring.enrolment.cards.services import card_print_run
 from jaring.enrolment.models import CardPrint
 
@@ -12,8 +12,5 @@ from jaring.enrolment.models import CardPrint
 @task()
 def card_print_render(job_id: int) -> None:
     card_print = CardPrint.objects.select_related("job", "programme").get(job_id=job_id)
-    try:
+    with job_failure_recorded(card_print.job):
         card_print_run(card_print)
-    except Exception as exc:
-        job_fail(job=card_print.job, message=str(exc)[:500])
-        raise

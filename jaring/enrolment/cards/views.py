@@ -25,9 +25,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jaring.core import clock
+from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip, domain_errors_as_pages
-from jaring.core.models import Job, User
+from jaring.core.models import Job
 from jaring.core.services import access_log_write, rate_limit_hit
 from jaring.enrolment.cards.forms import CardPrintForm, HandoverForm
 from jaring.enrolment.cards.reports import handover_report
@@ -48,12 +49,6 @@ PRINTS_SHOWN = 30
 TOKEN_MAX = 200  # a real token is about 70 characters
 
 
-def _officer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _print_rows(prints: Any) -> list[dict[str, Any]]:
     prints = list(prints)
     labels = selection_labels([p.selection for p in prints])
@@ -68,7 +63,7 @@ def _print_rows(prints: Any) -> list[dict[str, Any]]:
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest, code: str) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     programme = card_programme_of(user, code)
     form = CardPrintForm(request.POST or None, programme=programme)
     status = 200
@@ -104,7 +99,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def print_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One print: the job's progress fragment, and a download box that htmx polls until the PDF is ready."""
-    programme = card_programme_of(_officer(request), code)
+    programme = card_programme_of(officer_of(request), code)
     card_print = card_print_of(programme, pk)
     context = {
         "programme": programme,
@@ -126,7 +121,7 @@ def print_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def print_download(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
-    user = _officer(request)
+    user = officer_of(request)
     programme = card_programme_of(user, code)
     card_print: CardPrint = card_print_of(programme, pk)
     path = card_print_path(card_print) if card_print.job.status == Job.Status.DONE else None
@@ -150,7 +145,7 @@ def print_download(request: HttpRequest, code: str, pk: int) -> HttpResponseBase
 @domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest, code: str) -> HttpResponse:
-    user = _officer(request)
+    user = officer_of(request)
     programme = card_programme_of(user, code)
     form = HandoverForm(request.POST or None, programme=programme)
     status = 200
@@ -204,7 +199,7 @@ def handover(request: HttpRequest, code: str) -> HttpResponse:
 @domain_errors_as_pages
 @require_GET
 def report(request: HttpRequest, code: str) -> HttpResponse:
-    programme = card_programme_of(_officer(request), code)
+    programme = card_programme_of(officer_of(request), code)
     rows = handover_report(programme)
     totals = {
         "members": sum(r.members for r in rows),

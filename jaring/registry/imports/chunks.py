@@ -20,12 +20,14 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.bulk import JsonText, rows_insert
-from jaring.core.models import Agency, User
+from jaring.core.models import Agency
 from jaring.core.services import AuditTarget, audit_records_many
 from jaring.core.validation import FieldError
 from jaring.eligibility import rules
 from jaring.eligibility.models import RuleVersion
+from jaring.eligibility.target_lists import niks_on_target_list
 from jaring.programmes.models import Programme
 from jaring.registry.assessment import (
     ALL_DOCUMENTS,
@@ -126,7 +128,7 @@ class RunContext:
     ruleset: rules.RuleSet
     agencies: dict[int, Agency]  # sector id -> verifying agency
     sector_ids: dict[str, int]
-    actor: User | str
+    actor: Actor
     application_date: date
     # NIK -> (row number, registration number, application id) of the row of this file that created it.
     seen: dict[str, tuple[int, str, int]] = field(default_factory=dict)
@@ -187,14 +189,20 @@ class ChunkResult:
 def chunk_judge(ctx: RunContext, rows: list[ParsedRow], *, position: int) -> Chunk:
     """Judge every valid row by the programme's rules: one look-up of cover elsewhere, the rest in memory."""
     valid = [row for row in rows if row.data is not None]
-    covered = coverage_elsewhere(niks=[row.data.nik for row in valid if row.data], programme=ctx.programme)
+    niks = [row.data.nik for row in valid if row.data]
+    covered = coverage_elsewhere(niks=niks, programme=ctx.programme)
+    listed = niks_on_target_list(niks, programme=ctx.programme) if ctx.version.on_target_list else set()
     documents = ALL_DOCUMENTS if ctx.attestation else frozenset()
     judged: dict[int, Judged] = {}
     for row in valid:
         data = row.data
         assert data is not None
         facts = facts_from_data(
-            data, application_date=ctx.application_date, documents=documents, covered=covered.get(data.nik, ())
+            data,
+            application_date=ctx.application_date,
+            documents=documents,
+            covered=covered.get(data.nik, ()),
+            on_target_list=data.nik in listed,
         )
         assessment = ctx.evaluator(facts)
         key = (data.sector_code, *(id(o) for o in assessment.outcomes if not o.passed))
@@ -439,7 +447,7 @@ def _store_applications(ctx: RunContext, planned: list[Judged], known: dict[str,
     shared = (
         programme.pk,
         Channel.IMPORT.value,
-        ctx.actor.pk if isinstance(ctx.actor, User) else None,
+        ctx.actor.user.pk if ctx.actor.user is not None else None,
         now,
         now,
         ctx.version.pk,

@@ -29,10 +29,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
-from jaring.core.errors import Conflict, DomainError, PermissionDenied
-from jaring.core.models import ApiScope, ApiToken, Job, Sector, User
+from jaring.core.actors import Actor
+from jaring.core.errors import Conflict, DomainError
+from jaring.core.models import Job, Sector, User
 from jaring.core.permissions import Capability
-from jaring.core.selectors import require
 from jaring.core.services import audit_record, job_create, job_fail, job_finish, job_progress, job_start
 from jaring.eligibility.selectors import ruleset_of
 from jaring.eligibility.services import rule_version_ensure
@@ -54,43 +54,25 @@ CHUNK_SIZE = 2000
 CHUNK_ATTEMPTS = 3
 ATTESTATION_MAX = 200
 
-Actor = User | str
 _T = TypeVar("_T")
 
 
-def import_check_may(*, actor: Actor, programme: Programme, api_token: ApiToken | None = None) -> None:
+def import_check_may(*, actor: Actor | User, programme: Programme) -> None:
     """Registration officers and programme managers of the programme's funder; a partner token of that funder
-    with the registration scope; the server's own CLI."""
-    if api_token is not None:
-        if not api_token.has_scope(ApiScope.REGISTRATION):
-            raise PermissionDenied(_("Token ini tidak memiliki cakupan “%(scope)s”.") % {"scope": "registration"})
-        if api_token.funder_id != programme.funder_id:
-            raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
-        return
-    if not isinstance(actor, User):
-        return  # the server operator's CLI
-    scope = require(actor, Capability.IMPORT_APPLICANTS)
-    if not scope.everything and scope.funder_id != programme.funder_id:
-        raise PermissionDenied(_("Program %(code)s bukan milik instansi Anda.") % {"code": programme.code})
+    with the registration scope; the system (the server's own CLI)."""
+    Actor.of(actor).require(Capability.IMPORT_APPLICANTS, programme=programme)
 
 
 # -- starting and resuming -------------------------------------------------------------------------
 
 
-def _actor_label(actor: Actor, api_token: ApiToken | None) -> str:
-    if api_token is not None:
-        return f"api:{api_token.name}"[:150]
-    return actor.username if isinstance(actor, User) else actor
-
-
 def import_batch_start(
     *,
     programme: Programme,
-    actor: Actor,
+    actor: Actor | User,
     file_name: str,
     content: bytes,
     documents_checked_by: str = "",
-    api_token: ApiToken | None = None,
     enqueue: bool = True,
 ) -> tuple[ImportBatch, CheckedFile | None]:
     """Check the file and record a batch to import it into `programme` (queued for the worker when `enqueue`).
@@ -99,7 +81,8 @@ def import_batch_start(
     instead (its CheckedFile is then None). A file that cannot be imported raises ImportFileError and
     nothing is stored.
     """
-    import_check_may(actor=actor, programme=programme, api_token=api_token)
+    actor = Actor.of(actor)
+    import_check_may(actor=actor, programme=programme)
     programme_check_open(programme=programme)
     attestation = " ".join(documents_checked_by.split())
     if len(attestation) > ATTESTATION_MAX:
@@ -117,22 +100,21 @@ def import_batch_start(
     )
     if unfinished is not None:
         if enqueue and import_batch_resumable(unfinished):
-            import_batch_resume(batch=unfinished, actor=actor, api_token=api_token)
+            import_batch_resume(batch=unfinished, actor=actor)
         return unfinished, None
     stored = _store_original(content, digest=digest, kind=checked.kind)
-    user = actor if isinstance(actor, User) else None
     with transaction.atomic():
         job = job_create(
             kind="applicant_import",
             label=_("Impor %(file)s ke %(programme)s") % {"file": file_name[:120], "programme": programme.code},
-            actor=user,
+            actor=actor,
             total=checked.rows_total,
         )
         batch = ImportBatch.objects.create(
             programme=programme,
-            created_by=user,
-            api_token=api_token,
-            actor_label=_actor_label(actor, api_token),
+            created_by=actor.user,
+            api_token=actor.token,
+            actor_label=actor.label,
             file_name=Path(file_name).name[:255] or "impor",
             file_sha256=digest,
             file_size=len(content),
@@ -175,9 +157,9 @@ def _store_original(content: bytes, *, digest: str, kind: str) -> str:
     return relative
 
 
-def import_batch_resume(*, batch: ImportBatch, actor: Actor, api_token: ApiToken | None = None) -> ImportBatch:
+def import_batch_resume(*, batch: ImportBatch, actor: Actor | User) -> ImportBatch:
     """Queue an unfinished batch again; the run skips the rows it already recorded."""
-    import_check_may(actor=actor, programme=batch.programme, api_token=api_token)
+    import_check_may(actor=actor, programme=batch.programme)
     if batch.status == B.DONE:
         # Every row is in; only a result file whose writing failed or died is written again.
         if not import_batch_resumable(batch):
@@ -220,11 +202,33 @@ def import_batch_run(
     batch = ImportBatch.objects.select_related("programme__funder", "created_by", "api_token", "job").get(pk=batch.pk)
     if batch.status == B.DONE:
         return result_ensure(batch=batch)  # its result file, when the run that finished it died writing it
+    _started(batch)
+    # Messages (reasons, the result file) in the language of whoever started the import.
+    language = batch.options.get("language") or settings.LANGUAGE_CODE
+    with _outcome_recorded(batch), translation.override(language), _few_collections():
+        if checked is None:
+            checked = file_check(Path(settings.MEDIA_ROOT) / batch.stored_file)
+        committed = _progress_reporter(batch, on_progress)
+        rows_in = _rows_import(_context(batch), checked, chunk_size=chunk_size, stop=stop, on_committed=committed)
+        if rows_in:
+            _finish(batch)
+    if not rows_in:
+        return _interrupted(batch)
+    with _few_collections():
+        return result_ensure(batch=batch, checked=checked)
+
+
+def _started(batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=B.RUNNING, started_at=batch.started_at or clock.now(), error=""
     )
     if batch.job is not None:
         job_start(job=batch.job, total=batch.rows_total)
+
+
+def _progress_reporter(batch: ImportBatch, on_progress: Callable[[ImportBatch], None] | None) -> Callable[[int], None]:
+    """What to do after each committed chunk (`position`: data rows read): the batch's counts, the job's
+    progress, the caller's own report."""
 
     def committed(position: int) -> None:
         batch.refresh_from_db(fields=["rows_done", "created_count", "duplicate_count", "rejected_count"])
@@ -233,21 +237,24 @@ def import_batch_run(
         if on_progress is not None:
             on_progress(batch)
 
-    # Messages (reasons, the result file) in the language of whoever started the import.
-    language = batch.options.get("language") or settings.LANGUAGE_CODE
+    return committed
+
+
+def _interrupted(batch: ImportBatch) -> ImportBatch:
+    """Asked to stop: the batch waits after its last committed chunk for the next run."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=B.INTERRUPTED)
+    if batch.job is not None:
+        job_progress(job=batch.job, done=batch.rows_done, message=_("Dihentikan; akan dilanjutkan."))
+    batch.refresh_from_db()
+    return batch
+
+
+@contextmanager
+def _outcome_recorded(batch: ImportBatch) -> Iterator[None]:
+    """A run that raises leaves the batch failed with the reason (and its job), or interrupted when it was
+    killed; the error goes on."""
     try:
-        with translation.override(language), _few_collections():
-            if checked is None:
-                checked = file_check(Path(settings.MEDIA_ROOT) / batch.stored_file)
-            rows_in = _rows_import(_context(batch), checked, chunk_size=chunk_size, stop=stop, on_committed=committed)
-            if rows_in:
-                _finish(batch)
-        if not rows_in:
-            ImportBatch.objects.filter(pk=batch.pk).update(status=B.INTERRUPTED)
-            if batch.job is not None:
-                job_progress(job=batch.job, done=batch.rows_done, message=_("Dihentikan; akan dilanjutkan."))
-            batch.refresh_from_db()
-            return batch
+        yield
     except DomainError as exc:
         _fail(batch, exc.message)
         raise
@@ -258,8 +265,15 @@ def import_batch_run(
         # Ctrl-C or a second SIGTERM: the open chunk was rolled back; the next run resumes after the last one.
         ImportBatch.objects.filter(pk=batch.pk).update(status=B.INTERRUPTED)
         raise
-    with _few_collections():
-        return result_ensure(batch=batch, checked=checked)
+
+
+def _batch_actor(batch: ImportBatch) -> Actor:
+    """Who started the batch acts for its run: the officer, the partner's token, or the system (the CLI)."""
+    if batch.created_by is not None:
+        return Actor.officer(batch.created_by)
+    if batch.api_token is not None:
+        return Actor.partner(batch.api_token)
+    return Actor.system(batch.actor_label)
 
 
 def _context(batch: ImportBatch) -> RunContext:
@@ -278,7 +292,7 @@ def _context(batch: ImportBatch) -> RunContext:
         ruleset=ruleset_of(version=version),
         agencies=programme_routes(programme),
         sector_ids=dict(Sector.objects.values_list("code", "pk")),
-        actor=batch.created_by or batch.actor_label,
+        actor=_batch_actor(batch),
         application_date=clock.today(),
         seen=seen,
     )
@@ -415,8 +429,7 @@ def _finish(batch: ImportBatch) -> None:
                 "duplicate": batch.duplicate_count,
                 "rejected": batch.rejected_count,
             }
-            actor = batch.created_by or batch.actor_label
-            audit_record(actor=actor, action="import.finish", target=batch, data=counts)
+            audit_record(actor=_batch_actor(batch), action="import.finish", target=batch, data=counts)
             if batch.job is not None:
                 message = _("Semua baris tercatat; berkas hasil sedang ditulis.")
                 job_progress(job=batch.job, done=batch.rows_total, message=message)

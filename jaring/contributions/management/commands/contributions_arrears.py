@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jaring.contributions.models import BillingTerms
 from jaring.contributions.services import arrears_apply
+from jaring.core.actors import Actor
 from jaring.programmes.models import Programme
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             if not programmes.exists():
                 raise CommandError(_("Program %(code)s tidak ditemukan.") % {"code": options["programme"]})
         for programme in programmes:
-            outcome = arrears_apply(programme=programme, actor="cli", on=options["on"])
+            outcome = arrears_apply(programme=programme, actor=Actor.system("cli"), on=options["on"])
             self.stdout.write(
                 _("%(code)s: %(off)s dinonaktifkan karena tunggakan, %(on)s aktif kembali.")
                 % {"code": programme.code, "off": outcome.deactivated, "on": outcome.reactivated}

@@ -18,11 +18,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jaring.contributions.invoice_read import InvoiceFileError
-from jaring.contributions.invoices import invoice_import
+from jaring.contributions.invoices import Reconciled, invoice_import
 from jaring.contributions.models import LineStatus
 from jaring.contributions.reconcile import rupiah_text
 from jaring.contributions.result import result_write
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.programmes.models import Programme
 
@@ -40,12 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--result", help="write the result file (XLSX) to this path")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        month = None
-        if options["month"]:
-            match = MONTH.fullmatch(options["month"])
-            if match is None or not 1 <= int(match["month"]) <= 12:
-                raise CommandError(_("--month ditulis YYYY-MM, misalnya 2026-11."))
-            month = date(int(match["year"]), int(match["month"]), 1)
+        month = _month(options["month"]) if options["month"] else None
         programme = Programme.objects.select_related("funder").filter(code=options["programme"]).first()
         if programme is None:
             raise CommandError(
@@ -56,11 +52,20 @@ class Command(BaseCommand):
             raise CommandError(_("Berkas %(file)s tidak dapat dibuka.") % {"file": path}, returncode=EXIT_UNREADABLE)
         started = clock.monotonic()
         try:
-            outcome = invoice_import(programme=programme, file_name=path.name, content=path, actor="cli", month=month)
+            outcome = invoice_import(
+                programme=programme, file_name=path.name, content=path, actor=Actor.system("cli"), month=month
+            )
         except InvoiceFileError as exc:
             raise CommandError(exc.message, returncode=EXIT_UNREADABLE) from None
         except DomainError as exc:
             raise CommandError(exc.message) from None
+        self._report(outcome, programme, seconds=clock.monotonic() - started)
+        if options["result"]:
+            result_write(outcome.invoice, Path(options["result"]))
+            self.stdout.write(_("Berkas hasil: %(file)s") % {"file": options["result"]})
+
+    def _report(self, outcome: Reconciled, programme: Programme, *, seconds: float) -> None:
+        """What happened to the file (to stderr), then the invoice's figures per status."""
         invoice = outcome.invoice
         if outcome.unchanged:
             sys.stderr.write(
@@ -79,7 +84,7 @@ class Command(BaseCommand):
                 "code": programme.code,
                 "month": f"{invoice.month:%m/%Y}",
                 "rows": invoice.rows,
-                "seconds": clock.monotonic() - started,
+                "seconds": seconds,
             }
         )
         for status in LineStatus:
@@ -99,6 +104,10 @@ class Command(BaseCommand):
                 "proposed": rupiah_text(invoice.proposed),
             }
         )
-        if options["result"]:
-            result_write(invoice, Path(options["result"]))
-            self.stdout.write(_("Berkas hasil: %(file)s") % {"file": options["result"]})
+
+
+def _month(text: str) -> date:
+    match = MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match["month"]) <= 12:
+        raise CommandError(_("--month ditulis YYYY-MM, misalnya 2026-11."))
+    return date(int(match["year"]), int(match["month"]), 1)

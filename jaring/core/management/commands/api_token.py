@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import Agency, ApiScope, ApiToken, Funder
 from jaring.core.services import api_token_create, api_token_revoke
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         revoke.add_argument("prefix")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = "cli"
+        actor = Actor.system("cli")
         if options["action"] == "create":
             funder = Funder.objects.filter(code=options["funder"]).first()
             if funder is None:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import Funder
 from jaring.eligibility.participants import participant_list_applied, participant_list_import
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                 funder=funder,
                 file_name=path.name,
                 content=content,
-                actor="cli",
+                actor=Actor.system("cli"),
                 apply_sound_rows=options["apply_sound_rows"],
             )
         except DomainError as exc:

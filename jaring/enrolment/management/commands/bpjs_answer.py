@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.enrolment.answers import MAX_FILE_BYTES, answer_import
 from jaring.enrolment.models import ResponseImport
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                 programme=programme,
                 file_name=path.name,
                 content=content,
-                actor="cli",
+                actor=Actor.system("cli"),
                 apply_sound_rows=options["apply_sound_rows"],
             )
         except DomainError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.enrolment.batches.files import batch_download_log, batch_file
 from jaring.enrolment.services import batch_create
@@ -20,7 +21,7 @@ from jaring.programmes.models import Programme
 
 EXIT_NOTHING = 1
 EXIT_USAGE = 2
-ACTOR = "cli"
+ACTOR = Actor.system("cli")
 
 
 class Command(BaseCommand):

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jaring.core import clock
+from jaring.core.actors import Actor
 from jaring.core.errors import DomainError
 from jaring.core.models import User
 from jaring.programmes.models import Programme
@@ -47,12 +48,12 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=2000, help="rows stored per transaction (default 2000)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor: User | str = "cli"
+        actor = Actor.system("cli")
         if options["actor"]:
             user = User.objects.filter(username=options["actor"], is_active=True).first()
             if user is None:
                 raise CommandError(f"unknown or inactive user {options['actor']!r}")
-            actor = user
+            actor = Actor.officer(user)
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1")
         try:
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             batch = self._run(batch, checked, options["chunk_size"])
         self._summary(batch, options["result"])
 
-    def _start(self, actor: User | str, options: dict[str, Any]) -> tuple[ImportBatch, Any]:
+    def _start(self, actor: Actor, options: dict[str, Any]) -> tuple[ImportBatch, Any]:
         if not options["file"] or not options["programme"]:
             raise CommandError("give FILE and --programme CODE, or --resume BATCH_ID")
         programme = Programme.objects.filter(code=options["programme"]).first()

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jaring.core.actors import Actor
 from jaring.programmes.models import Programme
 from jaring.reports.tasks import programmes_to_count, refresh_all, refresh_start
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                 _("Program %(code)s tidak ditemukan.") % {"code": ", ".join(unknown)}, returncode=EXIT_UNKNOWN
             )
         if options["queue"]:
-            job = refresh_start(actor=None, codes=codes)
+            job = refresh_start(actor=Actor.system("cli"), codes=codes)
             self.stdout.write(_("Dijadwalkan: pekerjaan latar #%(id)s.") % {"id": job.pk})
             return
         for code, seconds in refresh_all(programmes_to_count(codes)).items():
