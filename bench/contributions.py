@@ -221,6 +221,7 @@ def measure(step: str, invoice: Path) -> dict[str, Any]:
 
     from jaring.contributions.figures import month_figures
     from jaring.contributions.invoices import invoice_import
+    from jaring.core.actors import Actor
     from jaring.programmes.models import Programme
 
     programme = Programme.objects.get(code=CODE)
@@ -229,7 +230,9 @@ def measure(step: str, invoice: Path) -> dict[str, Any]:
         figure = month_figures(programme, [MONTH])[0]
         answer: dict[str, Any] = {"members": figure.members, "expected": figure.expected}
     elif step == "reconcile":
-        outcome = invoice_import(programme=programme, file_name=invoice.name, content=invoice, actor="bench")
+        outcome = invoice_import(
+            programme=programme, file_name=invoice.name, content=invoice, actor=Actor.system("bench")
+        )
         answer = {
             "rows": outcome.invoice.rows,
             "statuses": {k: v["count"] for k, v in outcome.invoice.summary.items() if isinstance(v, dict)},

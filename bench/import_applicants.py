@@ -166,6 +166,7 @@ def main() -> None:
     _setup_django(data_dir)
     from django.db import connection
 
+    from jaring.core.actors import Actor
     from jaring.core.models import AuditRecord
     from jaring.registry.imports import chunks, services
     from jaring.registry.models import Application, ImportBatch
@@ -198,7 +199,7 @@ def main() -> None:
     def run() -> ImportBatch:
         batch, checked = services.import_batch_start(
             programme=programme,
-            actor="bench",
+            actor=Actor.system("bench"),
             file_name=path.name,
             content=path.read_bytes(),
             documents_checked_by="Kelurahan se-Kota Balikpapan",
