@@ -100,6 +100,7 @@ MENU: list[MenuItem] = [
         "duplicates:queue",
         Capability.REVIEW_DUPLICATES,
         _("periksa pasangan orang yang mungkin sama, gabungkan atau pisahkan, dan periksa daftar sebelum diimpor."),
+        "oversight",
     ),
     MenuItem(
         _("Kuota & anggaran"),
