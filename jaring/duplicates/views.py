@@ -45,6 +45,7 @@ from jaring.duplicates.selectors import (
 )
 from jaring.duplicates.services import pair_decide_different, person_merge_undo, persons_merge
 from jaring.duplicates.tasks import FILE_CHECK, SCAN, file_check_start, registry_scan_start
+from jaring.programmes.forms import ProgrammeChoiceField
 from jaring.programmes.models import Programme
 from jaring.registry.models import mask_nik
 
@@ -283,11 +284,6 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- a list before it is imported ------------------------------------------------------------------------------
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} · {obj.name}"
 
 
 class FileCheckForm(forms.Form):

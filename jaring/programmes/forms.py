@@ -258,3 +258,10 @@ class PlannerForm(forms.Form):
         if on is not None and not date(2000, 1, 1) <= on <= date(2100, 12, 31):
             raise forms.ValidationError(_("Tanggal di luar jangkauan."))
         return on
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """A programme picked from a list, named by its code and name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} · {obj.name}"

@@ -24,6 +24,7 @@ from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.services import access_log_write
+from jaring.programmes.forms import ProgrammeChoiceField
 from jaring.programmes.models import Programme
 from jaring.registry.imports.files import ImportFileError
 from jaring.registry.imports.results import result_download_name, result_path, template_write
@@ -38,11 +39,6 @@ from jaring.registry.imports.services import ATTESTATION_MAX, import_batch_resum
 from jaring.registry.models import ImportBatch, ImportRow, mask_nik
 
 BATCHES_SHOWN = 30
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} · {obj.name}"
 
 
 class ImportForm(forms.Form):

@@ -33,6 +33,7 @@ from jaring.core.permissions import Capability
 from jaring.core.selectors import require
 from jaring.core.services import audit_record
 from jaring.eligibility.models import DocumentKind
+from jaring.programmes.forms import ProgrammeChoiceField
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import programmes_open_to
 from jaring.registry.forms import (
@@ -66,11 +67,6 @@ SUBMISSIONS_KEPT = 20
 
 
 # -- registration: search first ----------------------------------------------------------------------
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} · {obj.name}"
 
 
 class ProgrammeForm(forms.Form):
