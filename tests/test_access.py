@@ -208,11 +208,23 @@ def _seed() -> World:
 def _seed_aid(world: World, *, year: int) -> None:
     """The demo's food aid of Balikpapan: a recipient, a delivery of theirs and a scan of a signed list."""
     from jaring.aid.models import Delivery
-    from jaring.aid.services import delivery_scan_add
+    from jaring.aid.services import deliveries_record, delivery_scan_add
     from tests.helpers.documents import PDF
 
     food = Programme.objects.get(code=f"BPN-SEMBAKO-{year}")
     delivery = Delivery.objects.filter(programme=food).select_related("place").first()
+    if delivery is None:  # early in January the demo has delivered nothing yet: this month's first package
+        place = Place.objects.filter(programme=food, status=Place.Status.ACTIVE).order_by("pk").first()
+        today = clock.today()
+        deliveries_record(
+            programme=food,
+            period=today.replace(day=1),
+            place_ids=[place.pk],
+            delivered_on=today,
+            signed=True,
+            actor=world.users["counter"],
+        )
+        delivery = Delivery.objects.filter(programme=food).select_related("place").first()
     scan = delivery_scan_add(
         programme=food, period=delivery.period, content=PDF, name="daftar.pdf", actor=world.users["counter"]
     )
