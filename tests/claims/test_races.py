@@ -12,6 +12,7 @@ from django.db import connection
 
 from jaring.claims.models import Claim
 from jaring.claims.services import DuplicateClaim, claim_report
+from jaring.core.actors import Actor
 from jaring.enrolment.models import Membership
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
@@ -38,9 +39,15 @@ def at_once(*works: Callable[[], object]) -> list[BaseException]:
     return failures
 
 
-def report(membership: Membership, actor: str) -> Callable[[], Claim]:
+def report(membership: Membership, reporter: str) -> Callable[[], Claim]:
+    """A partner's report; the race, not the partner's rights, is the subject, so it acts as the named system."""
     return lambda: claim_report(
-        membership=membership, kind="jkm", event_date=date(2026, 10, 2), reported_by=actor, actor=actor, channel="api"
+        membership=membership,
+        kind="jkm",
+        event_date=date(2026, 10, 2),
+        reported_by=reporter,
+        actor=Actor.system(reporter),
+        channel="api",
     )
 
 

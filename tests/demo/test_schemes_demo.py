@@ -43,6 +43,9 @@ def test_the_demo_shows_kutai_timur_s_plantation_workers_and_each_region_s_own_l
     assert plantation.count() >= 3 and Place.objects.filter(application__in=plantation).count() >= 2
     assert plantation.filter(verifying_agency__name__startswith="Dinas Transmigrasi dan Tenaga Kerja").exists()
 
-    first = {v.programme.funder.code: v.note for v in RuleVersion.objects.filter(programme__year=year, version=1)}
+    first = {
+        v.programme.funder.code: v.note
+        for v in RuleVersion.objects.filter(programme__year=year, programme__scheme="pekerja-rentan", version=1)
+    }
     assert "Perbup 29/2024" in first["kutim"] and "Balikpapan 3/2025" not in first["kutim"]
     assert "Pergub Kaltim" in first["kaltim"] and first["balikpapan"] == "Perwali Balikpapan 3/2025"
