@@ -243,7 +243,12 @@ def waitlist_admit(*, programme: Programme, actor: Actor | User, on: date | None
                         template="waitlist_admitted",
                         phone=a.person.phone,
                         funder=locked.funder,
-                        context={"name": a.person.name, "number": a.number, "programme": locked.name},
+                        context={
+                            "name": a.person.name,
+                            "number": a.number,
+                            "programme": locked.name,
+                            "goods": locked.goods_description if not locked.sends_to_bpjs else "",
+                        },
                     )
                     for a in admitted
                 ]

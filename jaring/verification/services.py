@@ -186,6 +186,7 @@ def _message(application: Application, decision: Decision) -> Message:
             "programme": application.programme.name,
             "agency": application.verifying_agency.name if application.verifying_agency else "",
             "office": application.programme.owning_agency.name,
+            "goods": application.programme.goods_description if not application.programme.sends_to_bpjs else "",
             "reasons": [line for line in application.status_reason.splitlines() if line.strip()],
         },
     )

@@ -19,7 +19,7 @@ from jaring.aid.selectors import delivery_sheet, recipient_history
 from jaring.aid.services import deliveries_record, delivery_correct
 from jaring.allocation.models import Place
 from jaring.core.errors import DomainError, PermissionDenied
-from jaring.core.models import ApiScope, AuditRecord, User
+from jaring.core.models import ApiScope, AuditRecord, Notification, User
 from jaring.core.services import api_token_create
 from jaring.programmes.models import Programme
 from tests.helpers.documents import PDF
@@ -297,3 +297,11 @@ def test_a_partner_reads_a_months_deliveries_with_nik_masked(
     )
     assert bad.status_code == 422 and "month" in bad.json()["errors"]
     assert "/api/v1/aid/{code}/deliveries" in Client().get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_an_approved_aid_recipient_is_told_of_the_goods_not_of_bpjs(
+    food_aid: Programme, recipient_of: Callable[..., Place]
+) -> None:
+    place = recipient_of(food_aid)
+    message = Notification.objects.get(target_id=str(place.application_id), template="decision_approved")
+    assert "Paket sembako lansia miskin" in message.body and "BPJS" not in message.body
