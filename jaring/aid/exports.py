@@ -10,7 +10,6 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jaring.aid.selectors import SheetRow, label_of_period
@@ -65,7 +64,7 @@ def sheet_values(programme: Programme, row: SheetRow, *, full_nik: bool) -> list
 def delivery_list_xlsx(programme: Programme, period: date, rows: list[SheetRow], *, full_nik: bool = False) -> bytes:
     """The list as XLSX bytes. NIKs are masked unless `full_nik` (the operator's command may print them in full
     for a list checked against KTPs at the hand-over)."""
-    book = Workbook(write_only=True)
+    book = xlsx.workbook()
     sheet = book.create_sheet(title=f"{period:%Y-%m}")
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -102,7 +101,7 @@ def _write_summary(sheet: WriteOnlyWorksheet, invoice: Invoice) -> None:
 
 
 def result_write(invoice: Invoice, target: Path | io.BytesIO) -> None:
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.workbook()
     rows = workbook.create_sheet(_("hasil"))
     _write_rows(rows, invoice)
     summary = workbook.create_sheet(_("ringkasan"))

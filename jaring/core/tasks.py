@@ -11,7 +11,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django_tasks import task
-from openpyxl import Workbook
 
 from jaring.core import clock, xlsx
 from jaring.core.models import AuditRecord, Job, User
@@ -56,7 +55,7 @@ def _audit_export_run(job: Job) -> None:
     folder = Path(settings.MEDIA_ROOT) / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     name = f"audit-{clock.local():%Y%m%d-%H%M%S}-{job.pk}.xlsx"
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.workbook()
     sheet = workbook.create_sheet("audit")
     header = [_("Waktu"), _("Pelaku"), _("Tindakan"), _("Jenis objek"), _("ID objek"), _("Objek"), _("Data")]
     sheet.append(xlsx.row(sheet, header))

@@ -10,15 +10,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from jaring.core import clock
+
 TEXT_FORMAT = "@"
+
+
+def workbook(*, write_only: bool = True) -> Workbook:
+    """A new workbook whose "created" and "modified" properties come from the clock (openpyxl would read the real
+    one): every XLSX Jaring writes starts here."""
+    book = Workbook(write_only=write_only)
+    moment = clock.now().astimezone(UTC).replace(tzinfo=None)  # openpyxl keeps naive UTC
+    book.properties.created = book.properties.modified = moment
+    return book
+
+
 _TAKEN_FOR_MORE = ("=", "#")  # what openpyxl would store as a formula or an error value
 
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from openpyxl import Workbook
-
 from jaring.contributions import billing
 from jaring.contributions.invoices import invoice_import
 from jaring.contributions.selectors import latest_overdue, terms_of
 from jaring.contributions.services import arrears_apply, payment_record
-from jaring.core import clock
+from jaring.core import clock, xlsx
 from jaring.core.actors import Actor
 from jaring.core.models import Role, User
 from jaring.enrolment.models import Membership
@@ -29,7 +27,7 @@ HEADER = ("kpj", "nik", "nama", "periode", "iuran_jkk", "iuran_jkm", "jumlah")
 
 
 def _xlsx(rows: list[tuple[object, ...]]) -> bytes:
-    workbook = Workbook()
+    workbook = xlsx.workbook(write_only=False)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "tagihan"

@@ -12,9 +12,7 @@ from __future__ import annotations
 import io
 import random
 
-import openpyxl
-
-from jaring.core import clock
+from jaring.core import clock, xlsx
 from jaring.core.actors import Actor
 from jaring.core.models import Role, Sector, User
 from jaring.demo.people import DEMO, applicant_data, demo_uploads, demo_village, verifier_decides
@@ -31,7 +29,7 @@ RT_HEADS = 6  # on the list: four registered and approved or waiting, one not re
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
+    book = xlsx.workbook(write_only=False)
     sheet = book.active
     assert sheet is not None
     sheet.title = "daftar"

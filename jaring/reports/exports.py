@@ -562,7 +562,7 @@ def export_write(job: Job) -> dict[str, Any]:
         Column(c.header, _Position(), c.text, c.width, c.nik) if isinstance(c.value, _Position) else c
         for c in export.columns
     ]
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.workbook()
     sheet = workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", str(export.title))[:31])  # Excel's forbidden characters
     for index, column in enumerate(columns):
         sheet.column_dimensions[_letter(index)].width = column.width

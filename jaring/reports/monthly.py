@@ -155,6 +155,7 @@ def _pdf(programme: Programme, month: date, prepared_by: User) -> bytes:
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
+        invariant=1,  # no creation time read from the real clock (the page says when it was made)
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,

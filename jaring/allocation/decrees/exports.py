@@ -297,7 +297,7 @@ def decree_xlsx(decree: Decree, *, masked: bool = False) -> bytes:
     list but not the identity numbers."""
     show_nik: Callable[[str], str] = mask_nik if masked else str
     with translation.override("id"):
-        workbook = Workbook(write_only=True)
+        workbook = xlsx.workbook()
         _list_sheet(workbook, decree, show_nik)
         _comparison_sheet(workbook, decree, show_nik)
         buffer = io.BytesIO()
@@ -472,6 +472,7 @@ def _decree_pdf(decree: Decree) -> bytes:
     document = SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
+        invariant=1,  # no creation time read from the real clock (the page says when it was made)
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,

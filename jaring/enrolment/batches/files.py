@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -51,7 +50,7 @@ def _rows(batch: Batch) -> list[list[object]]:
 def batch_xlsx(batch: Batch) -> bytes:
     """One sheet "peserta": the headers in bold, then one row per member. NIK, KK and phone are text cells (`@`)
     so Excel neither rounds a 16-digit NIK nor drops a phone's leading 0."""
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.workbook()
     sheet = workbook.create_sheet(SHEET_NAME)
     headers = headers_of(batch)
     text = _text_positions(batch)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -65,7 +64,7 @@ def result_write(*, batch: ImportBatch, checked: CheckedFile) -> str:
     layout = checked.layout
     kept = [position for position in range(len(layout.headers)) if position not in layout.result_positions]
     text = frozenset(p for p in kept if layout.columns.get(p) in TEXT_COLUMNS)
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.workbook()
     sheet = workbook.create_sheet("hasil")
     for number, position in enumerate(kept, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = 18 if position in text else 16
@@ -240,7 +239,7 @@ def template_write() -> bytes:
     """The XLSX template: the spec's columns over empty rows, and a notes sheet `catatan` describing each column
     with an example value. The example is not a row of the `pendaftar` sheet: left in, it was imported as a real
     applicant (a file made from an older template is still caught: intake.is_template_example)."""
-    workbook = Workbook()
+    workbook = xlsx.workbook(write_only=False)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "pendaftar"
