@@ -24,23 +24,10 @@ from jaring.aid.services import deliveries_record, delivery_correct, delivery_sc
 from jaring.core import clock
 from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
-from jaring.core.http import client_ip, domain_errors_as_pages
+from jaring.core.http import domain_errors_as_pages, officer_saw
 from jaring.core.permissions import Capability, user_can
-from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
 from jaring.registry.documents import stored_file_response
-
-
-def _log(request: HttpRequest, programme: Programme, *, ref: str, label: str, what: str) -> None:
-    access_log_write(
-        actor=officer_of(request),
-        person_ref=ref,
-        person_label=label,
-        what=what,
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=programme.funder,
-    )
 
 
 @login_required
@@ -137,9 +124,9 @@ def month_page(request: HttpRequest, code: str, month: str) -> HttpResponse:
                 messages.success(request, text)
                 return redirect("aid:month", code=programme.code, month=context["month"])
         status = 400
-    _log(
+    officer_saw(
         request,
-        programme,
+        funder=programme.funder,
         ref=f"aid:{programme.code}:{context['month']}",
         label=_("Daftar penyerahan %(code)s %(month)s") % {"code": programme.code, "month": context["period_label"]},
         what="aid_delivery_list",
@@ -155,9 +142,9 @@ def month_page(request: HttpRequest, code: str, month: str) -> HttpResponse:
 def print_page(request: HttpRequest, code: str, month: str) -> HttpResponse:
     programme = selectors.aid_programme_of(officer_of(request), code)
     context = _month_context(request, programme, month)
-    _log(
+    officer_saw(
         request,
-        programme,
+        funder=programme.funder,
         ref=f"aid:{programme.code}:{context['month']}",
         label=_("Daftar penyerahan %(code)s %(month)s") % {"code": programme.code, "month": context["period_label"]},
         what="aid_delivery_print",
@@ -173,9 +160,9 @@ def xlsx_download(request: HttpRequest, code: str, month: str) -> HttpResponse:
     programme = selectors.aid_programme_of(officer_of(request), code)
     period = selectors.period_of(programme, month)
     rows = selectors.delivery_sheet(programme, period)
-    _log(
+    officer_saw(
         request,
-        programme,
+        funder=programme.funder,
         ref=f"aid:{programme.code}:{period:%Y-%m}",
         label=_("Daftar penyerahan %(code)s %(month)s")
         % {"code": programme.code, "month": selectors.label_of_period(programme, period)},
@@ -195,9 +182,9 @@ def recipient_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     programme = selectors.aid_programme_of(user, code)
     place = selectors.place_of(programme, pk)
     history = selectors.recipient_history(programme, place)
-    _log(
+    officer_saw(
         request,
-        programme,
+        funder=programme.funder,
         ref=f"person:{place.person_id}",
         label=place.person.name,
         what="aid_recipient_history",
@@ -267,7 +254,13 @@ def correct_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 "notes": delivery.notes,
             }
         )
-    _log(request, programme, ref=f"person:{delivery.person_id}", label=delivery.person.name, what="aid_delivery")
+    officer_saw(
+        request,
+        funder=programme.funder,
+        ref=f"person:{delivery.person_id}",
+        label=delivery.person.name,
+        what="aid_delivery",
+    )
     context = {
         "programme": programme,
         "delivery": delivery,
@@ -284,9 +277,9 @@ def correct_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def scan_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     programme = selectors.aid_programme_of(officer_of(request), code)
     scan: DeliveryScan = selectors.scan_of(programme, pk)
-    _log(
+    officer_saw(
         request,
-        programme,
+        funder=programme.funder,
         ref=f"aid:{programme.code}:{scan.period:%Y-%m}",
         label=_("Pindaian daftar %(code)s %(month)s") % {"code": programme.code, "month": f"{scan.period:%Y-%m}"},
         what="aid_scan",

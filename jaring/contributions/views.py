@@ -38,10 +38,9 @@ from jaring.contributions.tasks import RESULT_INLINE_ROWS, invoice_start, result
 from jaring.core import clock
 from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
-from jaring.core.http import client_ip, domain_errors_as_pages
+from jaring.core.http import domain_errors_as_pages, officer_saw
 from jaring.core.models import User
 from jaring.core.permissions import Capability, user_can
-from jaring.core.services import access_log_write
 from jaring.programmes.models import Programme
 from jaring.registry.models import mask_nik
 
@@ -58,18 +57,6 @@ def _context(user: User, programme: Programme, current: str) -> dict[str, Any]:
         "can_pay": user_can(user, Capability.RECORD_PAYMENTS),
         "can_manage": user_can(user, Capability.MANAGE_PROGRAMMES),
     }
-
-
-def _log(request: HttpRequest, programme: Programme, *, ref: str, label: str, what: str) -> None:
-    access_log_write(
-        actor=officer_of(request),
-        person_ref=ref,
-        person_label=label,
-        what=what,
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=programme.funder,
-    )
 
 
 @login_required
@@ -190,7 +177,9 @@ def invoice(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(line, mask_nik(line.nik) if line.nik else "") for line in page]
     if rows:
-        _log(request, programme, ref=f"invoice:{found.pk}", label=found.file_name, what="invoice_rows")
+        officer_saw(
+            request, funder=programme.funder, ref=f"invoice:{found.pk}", label=found.file_name, what="invoice_rows"
+        )
     statuses = [
         (status_, label, found.summary.get(status_, {}).get("count", 0), found.summary.get(status_, {}).get("sum", 0))
         for status_, label in LineStatus.choices
@@ -239,7 +228,9 @@ def invoice_result(request: HttpRequest, code: str, pk: int) -> HttpResponseBase
     found = _invoice(programme, pk)
     if found.status not in (Invoice.Status.CURRENT, Invoice.Status.REPLACED):
         raise NotFound(_("Tagihan belum selesai dicocokkan; berkas hasil belum tersedia."))
-    _log(request, programme, ref=f"invoice:{found.pk}", label=found.file_name, what="invoice_result")
+    officer_saw(
+        request, funder=programme.funder, ref=f"invoice:{found.pk}", label=found.file_name, what="invoice_result"
+    )
     if found.rows > RESULT_INLINE_ROWS:
         job = result_start(invoice=found, actor=user)
         return redirect("core:job", pk=job.pk)
@@ -268,7 +259,13 @@ def arrears(request: HttpRequest, code: str) -> HttpResponse:
     page = Paginator(at_risk.members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(m, mask_nik(m.person.nik), at_risk.lapse_day(m.owed, terms.due_day)) for m in page]  # type: ignore[attr-defined]
     if rows:
-        _log(request, programme, ref=f"programme:{programme.code}:arrears", label=programme.code, what="arrears")
+        officer_saw(
+            request,
+            funder=programme.funder,
+            ref=f"programme:{programme.code}:arrears",
+            label=programme.code,
+            what="arrears",
+        )
     context = {**_context(user, programme, "arrears"), "at_risk": at_risk, "page": page, "rows": rows, "terms": terms}
     return render(request, "contributions/arrears.html", context)
 

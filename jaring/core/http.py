@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -13,6 +13,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from jaring.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from jaring.core.models import Funder
 
 
 def _address(raw: str) -> IPv4Address | IPv6Address | None:
@@ -60,3 +63,19 @@ def domain_errors_as_pages(view: Callable[..., HttpResponseBase]) -> Callable[..
             return render(request, "core/error.html", {"message": exc.message}, status=exc.status_code)
 
     return wrapper
+
+
+def officer_saw(request: HttpRequest, *, funder: Funder | None, ref: str, label: str, what: str) -> None:
+    """Log that the signed-in officer was shown personal data on this page (the personal-data access log)."""
+    from jaring.core.actors import officer_of
+    from jaring.core.services import access_log_write
+
+    access_log_write(
+        actor=officer_of(request),
+        person_ref=ref,
+        person_label=label,
+        what=what,
+        path=request.path,
+        ip_address=client_ip(request),
+        funder=funder,
+    )

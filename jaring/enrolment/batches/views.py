@@ -23,11 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError, NotFound
-from jaring.core.http import client_ip, domain_errors_as_pages
+from jaring.core.http import client_ip, domain_errors_as_pages, officer_saw
 from jaring.core.models import User
 from jaring.core.permissions import Capability
 from jaring.core.selectors import require
-from jaring.core.services import access_log_write
 from jaring.enrolment.answers import MAX_FILE_BYTES, answer_import
 from jaring.enrolment.batches.files import batch_download_log, batch_file, headers_for, headers_of
 from jaring.enrolment.batches.forms import AnswerUploadForm, BatchCreateForm, ColumnTemplateForm
@@ -62,18 +61,6 @@ def _batch(programme: Programme, number: str) -> Batch:
     if batch is None:
         raise NotFound(_("Batch %(number)s tidak ditemukan.") % {"number": number[:40]})
     return batch
-
-
-def _log(request: HttpRequest, *, programme: Programme, ref: str, label: str, what: str) -> None:
-    access_log_write(
-        actor=officer_of(request),
-        person_ref=ref,
-        person_label=label,
-        what=what,
-        path=request.path,
-        ip_address=client_ip(request),
-        funder=programme.funder,
-    )
 
 
 # -- the programme's batches ----------------------------------------------------------------------------------
@@ -189,9 +176,9 @@ def detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
         pending=Count("pk", filter=Q(outcome=Outcome.PENDING)),
     )
     rows = [(member, mask_nik(member.nik)) for member in page.object_list]
-    _log(
+    officer_saw(
         request,
-        programme=programme,
+        funder=programme.funder,
         ref=f"batch:{batch.number}",
         label=f"Batch {batch.number}",
         what="batch_detail",
@@ -320,9 +307,9 @@ def answer_result(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     row_problems = [p for p in problems if p.get("kind", "row") == "row"]
     unknown = [p for p in problems if p.get("kind") == "unknown"]
     conflicting = [p for p in problems if p.get("kind") == "conflicting"]
-    _log(
+    officer_saw(
         request,
-        programme=programme,
+        funder=programme.funder,
         ref=f"bpjs_answer:{response.pk}",
         label=f"{response.file_name} ({programme.code})",
         what="bpjs_answer_result",
