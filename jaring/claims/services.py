@@ -51,6 +51,7 @@ from jaring.core.validation import Invalid, parse_nik
 from jaring.enrolment.models import Membership
 from jaring.programmes.models import Programme
 from jaring.programmes.selectors import refuse_unless_bpjs
+from jaring.registry.models import Person
 
 S = ClaimStatus
 T = ClaimTransition
@@ -259,6 +260,22 @@ def claim_existing(*, person_id: int, kind: str, event_date: date) -> Claim | No
     )
 
 
+def _membership_locked(membership: Membership) -> Membership:
+    """The membership as it is now, with its person's row locked until the claim is in.
+
+    A merge of duplicate records locks both persons the same way (duplicates.services._lock) and moves memberships
+    and claims to the record that stays. So a merge either finished first, and the claim goes to the person the
+    membership moved to (and the check for a second claim of the same event sees that person's claims), or it waits
+    until this claim is in and moves it with the rest; a claim never lands on the record merged away."""
+    for _attempt in range(2):
+        person_id = Membership.objects.values_list("person_id", flat=True).get(pk=membership.pk)
+        list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
+        current = Membership.objects.select_related("person", "programme").get(pk=membership.pk)
+        if current.person_id == person_id:  # with its person locked, the membership cannot move any more
+            return current
+    raise Conflict(_("Data peserta sedang digabung dengan catatan lain; laporkan klaim sekali lagi."))
+
+
 def claim_report(
     *,
     membership: Membership,
@@ -311,11 +328,12 @@ def claim_report(
             },
             field="event_date",
         )
-    existing = claim_existing(person_id=membership.person_id, kind=kind, event_date=event_date)
-    if existing is not None:
-        raise DuplicateClaim(existing)
     now = clock.now()
     with transaction.atomic():
+        membership = _membership_locked(membership)
+        existing = claim_existing(person_id=membership.person_id, kind=kind, event_date=event_date)
+        if existing is not None:
+            raise DuplicateClaim(existing)
         number = _next_number(membership.programme)
         try:
             with transaction.atomic():

@@ -1,17 +1,20 @@
 """A merge and the claims of the two records: a claim moves with its member's record and comes back on undo; two
 claims for one event on the two records refuse the merge; an undo that would leave a claim reported since on a
-moved membership pointing at two different persons is refused."""
+moved membership pointing at two different persons is refused; a claim reported while the records are merged
+lands on the record that stays, and counts as the same event's claim there."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
 
 from jaring.allocation.models import Place
 from jaring.claims.models import Claim
-from jaring.claims.services import claim_report
+from jaring.claims.services import DuplicateClaim, claim_report
 from jaring.core.errors import Conflict
 from jaring.core.models import AgencyKind, Funder, User
 from jaring.duplicates.checks import registry_records
@@ -125,3 +128,61 @@ def test_an_undo_is_refused_when_a_claim_was_reported_since_on_a_moved_membershi
     assert Membership.objects.get(pk=last_year.pk).person_id == this_year.person_id
     assert persons_of(later) == (this_year.person_id, this_year.person_id)
     assert not Application.objects.filter(person_id=last_year.person_id).exists()  # nothing went back
+
+
+def test_a_claim_reported_on_the_record_merged_away_goes_to_the_record_that_stays(
+    ahmad_twice: tuple[Membership, Membership, MatchPair], registration_officer: User
+) -> None:
+    this_year, last_year, pair = ahmad_twice
+    # The family opened the form on the BPN-2025 membership; the officer merged the records before they sent it.
+    as_the_family_saw_it = Membership.objects.select_related("person", "programme").get(pk=last_year.pk)
+    persons_merge(pair=pair, survivor=this_year.person, actor=registration_officer)
+
+    claim = accident(as_the_family_saw_it, ACCIDENT_2025)
+
+    assert persons_of(claim) == (this_year.person_id, this_year.person_id)
+
+
+def test_the_same_event_reported_on_the_record_merged_away_is_the_claim_already_there(
+    ahmad_twice: tuple[Membership, Membership, MatchPair], registration_officer: User
+) -> None:
+    this_year, last_year, pair = ahmad_twice
+    as_the_kelurahan_saw_it = Membership.objects.select_related("person", "programme").get(pk=last_year.pk)
+    at_the_office = accident(this_year, ACCIDENT_2026)
+    persons_merge(pair=pair, survivor=this_year.person, actor=registration_officer)
+
+    with pytest.raises(DuplicateClaim) as duplicate:
+        accident(as_the_kelurahan_saw_it, ACCIDENT_2026)
+
+    assert at_the_office.number in duplicate.value.message
+    assert Claim.objects.filter(event_date=ACCIDENT_2026).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_reported_while_the_records_are_merged_waits_and_goes_to_the_record_that_stays(
+    ahmad_twice: tuple[Membership, Membership, MatchPair], registration_officer: User
+) -> None:
+    this_year, last_year, pair = ahmad_twice
+    as_the_family_saw_it = Membership.objects.select_related("person", "programme").get(pk=last_year.pk)
+    reported: list[Claim] = []
+    failures: list[BaseException] = []
+
+    def family_reports() -> None:
+        try:
+            reported.append(accident(as_the_family_saw_it, ACCIDENT_2025))
+        except BaseException as exc:  # reported to the test
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    family = threading.Thread(target=family_reports)
+    with transaction.atomic():  # the merge's locks are held until this commits
+        persons_merge(pair=pair, survivor=this_year.person, actor=registration_officer)
+        family.start()
+        family.join(timeout=1.5)
+        assert family.is_alive(), "the report should wait for the merge"
+    family.join(timeout=30)
+
+    assert not failures, failures
+    assert persons_of(reported[0]) == (this_year.person_id, this_year.person_id)
