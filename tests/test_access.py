@@ -78,6 +78,7 @@ ROLES = {
     "bpjs": "bpjs.bpn",
     "leader": "pimpinan.bpn",
     "auditor": "auditor.bpn",
+    "finance": "bendahara.bpn",
     "admin": "admin.bpn",
     "sysadmin": "admin",
     "smd_manager": "manajer.smd",
@@ -447,7 +448,7 @@ def roles(*keys: str) -> frozenset[str]:
 MANAGE = roles("manager", "sysadmin")
 EXCHANGE = roles("manager", "bpjs", "sysadmin")
 AUDIT = roles("auditor", "admin", "sysadmin", "smd_admin")
-FIGURES = roles("manager", "leader", "auditor", "sysadmin")
+FIGURES = roles("manager", "leader", "auditor", "finance", "sysadmin")
 SEES_SUBJECT = roles("operator", "counter", "dppp", "manager", "bpjs", "auditor", "admin", "sysadmin")
 REGISTERS = roles("operator", "other_operator", "counter", "sysadmin")
 # In-kind aid: the counter and the manager record deliveries; leadership and the auditor read them.
@@ -460,11 +461,12 @@ DUPLICATES = roles("counter", "manager", "sysadmin")
 # cases; the BPJS liaison takes them to the branch; the auditor reads them.
 CLAIMS = roles("operator", "counter", "manager", "bpjs", "auditor", "sysadmin")
 REPORTS_CLAIMS = roles("operator", "counter", "manager", "sysadmin")
-# Contributions: who reads the programme's bill, payments, arrears and budget; who reconciles an invoice.
-MONEY = roles("manager", "bpjs", "leader", "auditor", "sysadmin")
-RECONCILES = roles("manager", "bpjs", "sysadmin")
+# Contributions: who reads the programme's bill, payments, arrears and budget; who reconciles an invoice (the
+# bendahara pays the bill, so reads and checks it, and reads the figures; never an applicant's record).
+MONEY = roles("manager", "bpjs", "leader", "auditor", "finance", "sysadmin")
+RECONCILES = roles("manager", "bpjs", "finance", "sysadmin")
 # Who counts the dashboard's figures again and prints the monthly report of their own programme.
-SIGNS_REPORTS = roles("manager", "leader", "auditor", "sysadmin")
+SIGNS_REPORTS = roles("manager", "leader", "auditor", "finance", "sysadmin")
 
 # (method, the roles that may). Subjects are Balikpapan's: outsiders of another funder are refused the
 # subject pages and see only their own in the lists.
@@ -483,7 +485,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     # The subject job is an audit export of Balikpapan: whoever may read Balikpapan's audit log.
     "core:job": ("GET", roles("auditor", "admin", "sysadmin")),
     "core:job_download": ("GET", roles("auditor", "admin", "sysadmin")),
-    "registry:list": ("GET", OFFICERS - {"leader"}),
+    "registry:list": ("GET", OFFICERS - roles("leader", "finance")),
     "registry:new": ("GET", REGISTERS),
     "registry:search": ("POST", REGISTERS),
     "registry:detail": ("GET", SEES_SUBJECT),
@@ -505,7 +507,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "verification_manage:overview": ("GET", FIGURES),
     "verification_manage:routes": ("GET", MANAGE),
     "verification_manage:reasons": ("GET", MANAGE),
-    "verification_manage:outbox": ("GET", OFFICERS - {"leader"}),
+    "verification_manage:outbox": ("GET", OFFICERS - roles("leader", "finance")),
     "verification_manage:outbox_detail": ("GET", SEES_SUBJECT),
     "verification:queue": ("GET", roles("dppp", "dishub", "sysadmin")),
     "verification:bulk_approve": ("POST", roles("dppp", "dishub", "sysadmin")),
@@ -525,7 +527,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "decrees:sign": ("POST", MANAGE),
     "decrees:xlsx": ("GET", MANAGE),
     "decrees:pdf": ("GET", MANAGE),
-    "enrolment:programmes": ("GET", OFFICERS - roles("dppp", "dishub", "leader")),
+    "enrolment:programmes": ("GET", OFFICERS - roles("dppp", "dishub", "leader", "finance")),
     "enrolment:members": ("GET", SEES_SUBJECT - {"dppp"} | {"other_operator"}),
     "enrolment:member": ("GET", SEES_SUBJECT - {"dppp"}),
     "enrolment:reverification": ("GET", SEES_SUBJECT - {"dppp"} | {"other_operator"}),
@@ -582,7 +584,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "reports:dashboard": ("GET", OFFICERS),  # each their own funder's figures
     "reports:refresh": ("POST", SIGNS_REPORTS),
     "reports:monthly": ("GET", SIGNS_REPORTS),
-    "reports:export": ("POST", OFFICERS - {"leader"}),  # the applications list: each their own
+    "reports:export": ("POST", OFFICERS - roles("leader", "finance")),  # the applications list: each their own
 }
 
 # Roles that may not see the subject application: on any page they may open, its number must not show.
