@@ -4,6 +4,7 @@ person picks from, and uploads checked on arrival."""
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -51,8 +52,7 @@ def draft_save(request: HttpRequest, draft: dict[str, Any]) -> None:
     request.session[DRAFT] = draft
     folder = pending_dir(draft)
     if folder is not None and folder.is_dir():
-        # Stale folders are swept by age; a draft still being worked on keeps its folder young.
-        folder.touch(exist_ok=True)
+        _worked_on(folder)  # stale folders are swept by age; a draft still being worked on keeps its folder young
 
 
 def draft_discard(request: HttpRequest) -> None:
@@ -77,13 +77,22 @@ def pending_dir(draft: dict[str, Any], *, create: bool = False) -> Path | None:
         _pending_sweep()
         pending = draft["pending"] = secrets.token_hex(16)
     folder = _pending_root() / pending
-    if create:
-        folder.mkdir(parents=True, exist_ok=True)
+    if create and not folder.is_dir():
+        folder.mkdir(parents=True)
+        _worked_on(folder)
     return folder
 
 
+def _worked_on(folder: Path) -> None:
+    """Stamp the folder with the moment by Jaring's clock (its modification time, which the sweep reads), not the
+    file system's: a folder's age and the sweep's cutoff are then read from the same clock."""
+    moment = clock.now().timestamp()
+    os.utime(folder, times=(moment, moment))
+
+
 def _pending_sweep() -> None:
-    """Drop folders of drafts abandoned for longer than a session lives: no cron job needed."""
+    """Drop folders of drafts abandoned for longer than a session lives (by the moment `_worked_on` stamped): no
+    cron job needed."""
     root = _pending_root()
     if not root.is_dir():
         return

@@ -3,9 +3,11 @@ at a time, progress kept across reloads, files checked on arrival, and no page t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -14,7 +16,9 @@ from jaring.core.actors import Actor
 from jaring.core.models import AuditRecord, Region
 from jaring.programmes.models import Programme
 from jaring.registry.models import Application, Channel, Document, Person
+from jaring.registry.public_support import pending_dir
 from jaring.registry.states import ApplicationStatus
+from tests.conftest import morning_of
 from tests.helpers.documents import PDF, PNG
 from tests.helpers.self_registration import ADDRESS, IDENTITY, WORK, fill, register, step, submit
 
@@ -245,6 +249,18 @@ def test_start_again_clears_the_answers_and_the_uploads(client: Client, bpn_2026
     assert client.get(reverse("public:register")).status_code == 200
     assert client.get(step("alamat"))["Location"] == step("program")
     assert "6471011508900001" not in client.get(step("program")).content.decode()
+
+
+def test_an_upload_folder_is_swept_by_the_age_jarings_clock_gives_it(media: Path) -> None:
+    # A day after the machine's: a folder the disk dates today is months old by this clock, and was swept.
+    with time_machine.travel(morning_of("2027-03-01"), tick=True):
+        first = pending_dir({}, create=True)
+        assert first is not None
+        pending_dir({}, create=True)  # the next applicant's first upload sweeps abandoned folders
+        assert first.is_dir()
+    with time_machine.travel(morning_of("2027-03-01") + timedelta(hours=9), tick=True):  # longer than a session
+        pending_dir({}, create=True)
+        assert not first.is_dir()
 
 
 def test_a_programme_closed_while_filling_in_sends_the_person_back_to_choose(
