@@ -14,7 +14,7 @@ import tarfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +142,16 @@ def test_an_archive_says_what_it_holds(a_programme_in_use: Holdings, tmp_path: P
     assert manifest["database"] in names
     assert "registry" in manifest["migrations"]
     assert {f"media/{name}" for name in a_programme_in_use.documents} <= names
+
+
+def test_what_the_backup_writes_is_dated_by_the_day_it_means(a_programme_in_use: Holdings, tmp_path: Path) -> None:
+    archive = backup_to(tmp_path / "b.tar.gz")
+    made = datetime.fromtimestamp(int.from_bytes(archive.read_bytes()[4:8], "little"), tz=UTC)  # the gzip header
+    assert made.date() == date(2026, 11, 3)
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        days = {datetime.fromtimestamp(tar.getmember(name).mtime, tz=UTC).date() for name in ("manifest.json", "media")}
+    assert manifest["created_at"].startswith("2026-11-03") and days == {date(2026, 11, 3)}
 
 
 def test_on_sqlite_everything_comes_back_in_a_fresh_file(a_programme_in_use: Holdings, tmp_path: Path) -> None:

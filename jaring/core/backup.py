@@ -14,6 +14,7 @@ written meanwhile are extra, and harmless.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -172,11 +173,18 @@ def backup_create(*, out: Path | None = None) -> BackupResult:
         }
         manifest_file = Path(work) / MANIFEST
         manifest_file.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        # What the backup itself writes (the gzip header, the manifest, the dump, the media folder) is dated by
+        # Jaring's clock, like its `created_at`; the media files keep their own dates.
+        made = clock.now().timestamp()
         try:
-            with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
-                archive.add(manifest_file, arcname=MANIFEST)
-                archive.add(dump, arcname=DUMP_NAMES[engine])
-                archive.add(_empty_dir(Path(work)), arcname=MEDIA, recursive=False)
+            with (
+                partial.open("wb") as raw,
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=made) as zipped,
+                tarfile.open(fileobj=zipped, mode="w") as archive,
+            ):
+                _add_made(archive, manifest_file, MANIFEST, made)
+                _add_made(archive, dump, DUMP_NAMES[engine], made)
+                _add_made(archive, _empty_dir(Path(work)), MEDIA, made)
                 if media_root.is_dir():
                     for file in sorted(media_root.rglob("*")):
                         # Only regular files: a symlink could point anywhere on the server.
@@ -194,6 +202,17 @@ def backup_create(*, out: Path | None = None) -> BackupResult:
     return BackupResult(
         path=path, size=path.stat().st_size, sha256=digest.hexdigest(), engine=engine, media_files=media_files
     )
+
+
+def _add_made(archive: tarfile.TarFile, path: Path, arcname: str, made: float) -> None:
+    """Add a file or an (empty) folder the backup made, dated `made`."""
+    info = archive.gettarinfo(path, arcname=arcname)
+    info.mtime = int(made)
+    if info.isdir():
+        archive.addfile(info)
+        return
+    with path.open("rb") as handle:
+        archive.addfile(info, handle)
 
 
 def _empty_dir(work: Path) -> Path:
