@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from jaring.allocation.models import EndReason, Place
@@ -38,6 +36,7 @@ from jaring.registry.models import Application, Channel
 from jaring.registry.states import ApplicationStatus
 from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide, applications_approve
+from tests.helpers.races import at_once
 from tests.helpers.reference import programme_for, queued_applications
 
 # BPN-2026 is running and takes places: these cases mean a day of its year (places start the month approved).
@@ -348,31 +347,6 @@ def test_hand_over_refuses_a_month_outside_the_place(bpn_2026, kaltim_2026, dppp
 # -- races on PostgreSQL -------------------------------------------------------------------------------------
 
 
-def _race(calls) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(calls))
-
-    def wrap(call):
-        def run() -> None:
-            try:
-                barrier.wait()
-                call()
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                close_old_connections()
-                connection.close()
-
-        return run
-
-    threads = [threading.Thread(target=wrap(call)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_24_approvers_racing_for_the_last_10_places(bpn_2026, dppp_verifier, programme_manager):
@@ -380,8 +354,8 @@ def test_24_approvers_racing_for_the_last_10_places(bpn_2026, dppp_verifier, pro
     _approve_all(queued_applications(bpn_2026, 30), dppp_verifier)  # 30 of 40 places taken
     racers = queued_applications(bpn_2026, 24, start=1000)
 
-    errors = _race(
-        [
+    errors = at_once(
+        *[
             (
                 lambda a=a: application_decide(
                     application=a, decision=DecisionInput(Outcome.APPROVE), actor=dppp_verifier
@@ -418,7 +392,7 @@ def test_city_and_province_approving_the_same_nik_at_once_end_with_one_place(bpn
             )
         )
 
-    errors = _race(calls)
+    errors = at_once(*calls)
 
     assert len(errors) == rounds and all(isinstance(e, PersonHasPlace) for e in errors)
     for city in cities:

@@ -3,40 +3,18 @@ transactions in two threads. The same case is one case; different cases get diff
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from jaring.claims.models import Claim
 from jaring.claims.services import DuplicateClaim, claim_report
 from jaring.core.actors import Actor
 from jaring.enrolment.models import Membership
+from tests.helpers.races import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.today("2026-11-03")]
-
-
-def at_once(*works: Callable[[], object]) -> list[BaseException]:
-    start = threading.Barrier(len(works))
-    failures: list[BaseException] = []
-
-    def run(work: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            work()
-        except BaseException as exc:  # reported to the test
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failures
 
 
 def report(membership: Membership, reporter: str) -> Callable[[], Claim]:

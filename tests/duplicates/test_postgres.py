@@ -3,12 +3,10 @@ merge racing an approval never leaves one person with two places for the same mo
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from jaring.allocation.models import Place
 from jaring.core.errors import DomainError
@@ -23,30 +21,10 @@ from jaring.verification.models import Outcome
 from jaring.verification.services import DecisionInput, application_decide
 from tests.duplicates.conftest import SITI, registered, with_changes
 from tests.duplicates.test_review import SITI_AGAIN, pair_of
+from tests.helpers.races import at_once
 from tests.helpers.reference import TESTS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(*works: Callable[[], object]) -> list[BaseException]:
-    start = threading.Barrier(len(works))
-    failures: list[BaseException] = []
-
-    def run(work: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            work()
-        except BaseException as exc:  # reported to the test
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failures
 
 
 def test_the_same_pair_merged_twice_at_once_is_merged_once(bpn_2026: Programme, registration_officer: User) -> None:
