@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -45,8 +44,8 @@ from jaring.duplicates.selectors import (
 )
 from jaring.duplicates.services import pair_decide_different, person_merge_undo, persons_merge
 from jaring.duplicates.tasks import FILE_CHECK, SCAN, file_check_start, registry_scan_start
-from jaring.programmes.forms import ProgrammeChoiceField
 from jaring.programmes.models import Programme
+from jaring.registry.forms import ApplicantListForm
 from jaring.registry.models import mask_nik
 
 PAIRS_PER_PAGE = 50
@@ -286,24 +285,12 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # -- a list before it is imported ------------------------------------------------------------------------------
 
 
-class FileCheckForm(forms.Form):
-    programme = ProgrammeChoiceField(label=gettext_lazy("Program"), queryset=Programme.objects.none(), empty_label="—")
-    file = forms.FileField(
-        label=gettext_lazy("Berkas daftar pemohon"),
-        help_text=gettext_lazy("XLSX atau CSV sesuai templat impor."),
-        allow_empty_file=True,
-    )
+class FileCheckForm(ApplicantListForm):
     against_registry = forms.BooleanField(
         label=gettext_lazy("Bandingkan juga dengan orang yang sudah terdaftar di program pemberi dana ini"),
         required=False,
         initial=True,
     )
-
-    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["programme"]
-        assert isinstance(field, ProgrammeChoiceField)
-        field.queryset = programmes
 
 
 def _check_programmes(user: User) -> QuerySet[Programme]:

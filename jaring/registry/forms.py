@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,8 @@ from jaring.core.validation import (
     parse_sex,
 )
 from jaring.eligibility.models import DocumentKind
+from jaring.programmes.forms import ProgrammeChoiceField
+from jaring.programmes.models import Programme
 from jaring.registry.intake import ApplicantData, ReferenceIndex, parse_applicant
 
 IDENTITY_FIELDS = ("nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu_kandung")
@@ -217,3 +220,21 @@ class DocumentsForm(forms.Form):
                 widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
             )
         mark_sector_fields(self)
+
+
+class ApplicantListForm(forms.Form):
+    """A list of applicants for one of `programmes`, in the import template's form: the import page and the check
+    for duplicates before an import both start from it."""
+
+    programme = ProgrammeChoiceField(label=_("Program"), queryset=Programme.objects.none(), empty_label="—")
+    file = forms.FileField(
+        label=_("Berkas daftar pemohon"),
+        help_text=_("XLSX atau CSV sesuai templat impor."),
+        allow_empty_file=True,  # a 0-byte file gets the reader's own message
+    )
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["programme"]
+        assert isinstance(field, ProgrammeChoiceField)
+        field.queryset = programmes

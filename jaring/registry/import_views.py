@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,8 +23,7 @@ from jaring.core.actors import officer_of
 from jaring.core.errors import DomainError
 from jaring.core.http import client_ip, domain_errors_as_pages
 from jaring.core.services import access_log_write
-from jaring.programmes.forms import ProgrammeChoiceField
-from jaring.programmes.models import Programme
+from jaring.registry.forms import ApplicantListForm
 from jaring.registry.imports.files import ImportFileError
 from jaring.registry.imports.results import result_download_name, result_path, template_write
 from jaring.registry.imports.selectors import (
@@ -41,13 +39,7 @@ from jaring.registry.models import ImportBatch, ImportRow, mask_nik
 BATCHES_SHOWN = 30
 
 
-class ImportForm(forms.Form):
-    programme = ProgrammeChoiceField(label=gettext_lazy("Program"), queryset=Programme.objects.none(), empty_label="—")
-    file = forms.FileField(
-        label=gettext_lazy("Berkas daftar pemohon"),
-        help_text=gettext_lazy("XLSX atau CSV sesuai templat impor."),
-        allow_empty_file=True,  # a 0-byte file gets the importer's own message
-    )
+class ImportForm(ApplicantListForm):
     documents_checked_by = forms.CharField(
         label=gettext_lazy("Dokumen sudah diperiksa oleh"),
         help_text=gettext_lazy(
@@ -58,12 +50,6 @@ class ImportForm(forms.Form):
         max_length=ATTESTATION_MAX,
         required=False,
     )
-
-    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["programme"]
-        assert isinstance(field, ProgrammeChoiceField)
-        field.queryset = programmes
 
 
 @never_cache
